@@ -1,0 +1,63 @@
+# Payback: every target bootstraps what it needs on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+PG_VERSION ?= 15
+DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/payback
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint typecheck bench seed bootstrap postgres chromium migrate-dev
+
+## bootstrap: Python virtualenv and npm packages, pinned
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+bootstrap: $(VENV)/.installed node_modules/.installed
+
+## run: migrate, seed demo data once on SQLite, serve on http://127.0.0.1:8000
+run: bootstrap
+	mkdir -p var
+	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py migrate --no-input
+	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py seed_demo --size small --if-empty
+	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py demo_signins
+	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py runserver 127.0.0.1:8000
+
+## postgres: start the local cluster when it is not answering
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $(PG_VERSION) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start" >&2; exit 1
+
+## chromium: Debian's browser for the end-to-end tests (never a downloaded one)
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
+
+lint: bootstrap
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+typecheck: bootstrap
+	$(BIN)/mypy
+
+## test: lint, type checks, migrations, deploy checks and every test, on PostgreSQL
+test: bootstrap postgres chromium lint typecheck
+	DJANGO_SETTINGS_MODULE=payback.config.settings.test DATABASE_URL=$(DATABASE_URL_TEST) $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=payback.config.settings.production SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-value-xxxxxxxxxxxx ALLOWED_HOSTS=payback.example.gov.uk DATABASE_URL=$(DATABASE_URL_TEST) $(PY) manage.py check --deploy --fail-level WARNING
+	DATABASE_URL=$(DATABASE_URL_TEST) $(BIN)/pytest
+
+## bench: performance figures (not part of make test)
+bench: bootstrap postgres
+	DATABASE_URL=$(DATABASE_URL_TEST) $(PY) -m benchmarks.run
+
+## seed: demo data on the development database (SIZE=small|pdu|region|national)
+seed: bootstrap
+	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py migrate --no-input
+	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py seed_demo --size $${SIZE:-small}

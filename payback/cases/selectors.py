@@ -1,0 +1,260 @@
+"""Reads of case data. Every read is scoped to the user's PDU, region or the country: an object
+outside their scope is not found."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import (
+    Case,
+    DateField,
+    Expression,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
+from django.http import Http404
+from django.utils import timezone
+
+from payback.core.models import AuditEvent
+from payback.core.selectors import PolicyBook, audit_events_for, policy_book
+from payback.staff.models import User
+from payback.staff.selectors import scope_q
+
+from . import rules
+from .models import CLOSED_STATUSES, CaseStatus, LedgerEntry, LedgerKind, Person, Requirement
+from .services import requirement_balance
+
+
+class DaysBetween(Func):
+    """Whole days from `start` to `end` (end - start), on PostgreSQL and SQLite."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+def _ledger_sum(*, variation: bool) -> Coalesce:
+    entries = LedgerEntry.objects.filter(requirement=OuterRef("pk"))
+    entries = entries.filter(kind=LedgerKind.COURT_VARIATION) if variation else entries.exclude(
+        kind=LedgerKind.COURT_VARIATION
+    )
+    total = entries.order_by().values("requirement").annotate(total=Sum("minutes")).values("total")
+    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+
+
+def _completion_expression(book: PolicyBook, today: date) -> Expression:
+    base: Expression = (
+        Coalesce(F("extended_until"), F("window_end"))
+        if rules.window_in_force(book, today)
+        else F("extended_until")
+    )
+    op_end = F("order__operational_period_end")
+    return Least(Coalesce(base, op_end), Coalesce(op_end, base), output_field=DateField())
+
+
+def requirements_for(user: User) -> QuerySet[Requirement]:
+    """Every requirement the user may see, with the person and order."""
+    return Requirement.objects.filter(scope_q(user, pdu_field="person__pdu")).select_related(
+        "person", "order", "person__pdu", "person__practitioner"
+    )
+
+
+def with_balance(qs: QuerySet[Requirement], *, book: PolicyBook, today: date) -> QuerySet[Requirement]:
+    """Annotate remaining minutes and the completion date, in the database."""
+    return qs.annotate(
+        credited_minutes=_ledger_sum(variation=False),
+        variation_minutes=_ledger_sum(variation=True),
+        completion=_completion_expression(book, today),
+    ).annotate(remaining=F("ordered_minutes") + F("variation_minutes") - F("credited_minutes"))
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    status: str = ""
+    pdu: int | None = None
+    flag: str = ""  # overdue, due_soon, at_risk, backlog
+    q: str = ""
+    mine: bool = False
+    sort: str = "completion"
+    descending: bool = False
+
+
+SORTS = {
+    "name": ("person__last_name", "person__first_name"),
+    "crn": ("person__crn",),
+    "sentenced": ("order__sentence_date",),
+    "remaining": ("remaining",),
+    "completion": ("completion",),
+    "status": ("status",),
+}
+FLAGS = {
+    "overdue": "Induction or assessment overdue",
+    "due_soon": "Induction or assessment due in the next 7 days",
+    "at_risk": "At risk of not finishing in time",
+    "backlog": "Backlog (completion date passed)",
+}
+
+
+def caseload(user: User, filters: CaseloadFilters, *, today: date | None = None) -> QuerySet[Requirement]:
+    today = today or timezone.localdate()
+    book = policy_book()
+    weekly = book.value("weekly_offer_minimum_minutes", today)
+    qs = with_balance(requirements_for(user), book=book, today=today)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    else:
+        qs = qs.exclude(status__in=CLOSED_STATUSES)
+    if filters.pdu:
+        qs = qs.filter(person__pdu_id=filters.pdu)
+    if filters.mine:
+        qs = qs.filter(person__practitioner=user)
+    if filters.q:
+        term = filters.q.strip()
+        if rules_crn_like(term):
+            qs = qs.filter(person__crn=term.upper())
+        else:
+            for word in term.split()[:3]:
+                qs = qs.filter(Q(person__first_name__istartswith=word) | Q(person__last_name__istartswith=word))
+    open_cases = ~Q(status__in=CLOSED_STATUSES)
+    induction_pending = Q(status=CaseStatus.AWAITING_INDUCTION)
+    assessment_pending = Q(status__in=[CaseStatus.AWAITING_INDUCTION, CaseStatus.AWAITING_ASSESSMENT])
+    if filters.flag == "overdue":
+        qs = qs.filter(
+            (induction_pending & Q(induction_due__lt=today)) | (assessment_pending & Q(assessment_due__lt=today))
+        )
+    elif filters.flag == "due_soon":
+        soon = today + timedelta(days=7)
+        qs = qs.filter(
+            (induction_pending & Q(induction_due__range=(today, soon)))
+            | (assessment_pending & Q(assessment_due__range=(today, soon)))
+        )
+    elif filters.flag == "backlog":
+        qs = qs.filter(open_cases, completion__lt=today, remaining__gt=0)
+    elif filters.flag == "at_risk":
+        qs = qs.annotate(days_left=DaysBetween(F("completion"), Value(today, output_field=DateField()))).filter(
+            open_cases, completion__gte=today, remaining__gt=0, remaining__gt=F("days_left") * weekly / 7.0
+        )
+    fields = SORTS.get(filters.sort, SORTS["completion"])
+    order = [f"-{f}" if filters.descending else f for f in fields]
+    if filters.sort == "completion":
+        order = [F("completion").desc(nulls_last=True) if filters.descending else F("completion").asc(nulls_last=True)]
+    return qs.order_by(*order, "id")
+
+
+def rules_crn_like(term: str) -> bool:
+    return len(term) == 7 and term[0].isalpha() and term[1:].isdigit()
+
+
+@dataclass(frozen=True)
+class CaseFlags:
+    remaining: int
+    completion: date | None
+    backlog: bool
+    at_risk: bool
+    induction: str  # "", "due", "overdue"
+    assessment: str
+
+
+def case_flags(requirement: Requirement, *, book: PolicyBook, today: date) -> CaseFlags:
+    """Key-date and risk flags for one annotated requirement (see `with_balance`)."""
+    remaining = getattr(requirement, "remaining", None)
+    if remaining is None:
+        remaining = requirement_balance(requirement).remaining_minutes
+    completion = rules.completion_date(
+        window_end=requirement.window_end,
+        extended_until=requirement.extended_until,
+        operational_period_end=requirement.order.operational_period_end,
+        window_applies=rules.window_in_force(book, today),
+    )
+    closed = requirement.status in CLOSED_STATUSES
+    weekly = book.value("weekly_offer_minimum_minutes", today)
+
+    def tag(due: date, pending: bool) -> str:
+        if not pending:
+            return ""
+        return "overdue" if due < today else "due"
+
+    return CaseFlags(
+        remaining=remaining,
+        completion=completion,
+        backlog=rules.is_backlog(completion=completion, remaining_minutes=remaining, closed=closed, on=today),
+        at_risk=rules.is_at_risk(
+            completion=completion, remaining_minutes=remaining, weekly_minutes=weekly, closed=closed, on=today
+        ),
+        induction=tag(requirement.induction_due, requirement.status == CaseStatus.AWAITING_INDUCTION),
+        assessment=tag(
+            requirement.assessment_due,
+            requirement.status in (CaseStatus.AWAITING_INDUCTION, CaseStatus.AWAITING_ASSESSMENT),
+        ),
+    )
+
+
+def requirement_get(user: User, pk: int) -> Requirement:
+    """One requirement the user may see, or 404."""
+    requirement = requirements_for(user).filter(pk=pk).first()
+    if requirement is None:
+        raise Http404("No such case")
+    return requirement
+
+
+def person_get(user: User, crn: str) -> Person:
+    person = Person.objects.filter(scope_q(user, pdu_field="pdu")).filter(crn=crn.upper()).select_related("pdu").first()
+    if person is None:
+        raise Http404("No such person")
+    return person
+
+
+def people_for(user: User) -> QuerySet[Person]:
+    return Person.objects.filter(scope_q(user, pdu_field="pdu")).select_related("pdu")
+
+
+def ledger_entries_for(user: User) -> QuerySet[LedgerEntry]:
+    return LedgerEntry.objects.filter(scope_q(user, pdu_field="requirement__person__pdu")).select_related(
+        "requirement", "created_by", "reverses"
+    )
+
+
+def ledger_entry_get(user: User, pk: int) -> LedgerEntry:
+    entry = ledger_entries_for(user).filter(pk=pk).first()
+    if entry is None:
+        raise Http404("No such ledger entry")
+    return entry
+
+
+def ledger_for(requirement: Requirement) -> list[LedgerEntry]:
+    """The requirement's ledger in order, each entry knowing whether it has been corrected."""
+    entries = list(
+        requirement.ledger.select_related("created_by").order_by("occurred_on", "created_at", "id")
+    )
+    reversed_ids = {e.reverses_id for e in entries if e.reverses_id}
+    for entry in entries:
+        entry.is_reversed = entry.pk in reversed_ids  # type: ignore[attr-defined]
+    return entries
+
+
+def case_history(requirement: Requirement) -> QuerySet[AuditEvent]:
+    return audit_events_for(f"person:{requirement.person_id}")
+
+
+def review_dates(requirement: Requirement, *, book: PolicyBook) -> tuple[date, ...]:
+    return rules.key_dates(requirement.order.sentence_date, book).reviews

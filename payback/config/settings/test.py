@@ -1,0 +1,14 @@
+"""The test suite: PostgreSQL (DATABASE_URL), fast password hashing, no throttling surprises."""
+
+import os
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "test-only-secret")
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["*"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+if not os.environ.get("DATABASE_URL"):
+    raise RuntimeError("The test suite runs on PostgreSQL: set DATABASE_URL (make test does).")

@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("payback.core.urls")),
+    path("", include("payback.staff.urls")),
+    path("cases/", include("payback.cases.urls")),
+    path("api/v1/", include("payback.api.urls")),
+]
+
+handler404 = "payback.core.views.not_found"
+handler500 = "payback.core.views.server_error"
+handler403 = "payback.core.views.forbidden"

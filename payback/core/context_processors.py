@@ -1,0 +1,29 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+# (label, url name, permission needed or None for any signed-in member of staff)
+NAVIGATION: list[tuple[str, str, str | None]] = [
+    ("Home", "core:home", None),
+    ("Caseload", "cases:caseload", "cases.view_requirement"),
+    ("New case", "cases:create", "cases.add_person"),
+    ("Policy", "core:policy", "core.view_policyversion"),
+]
+
+
+def service(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    items = []
+    if user is not None and user.is_authenticated:
+        for label, name, permission in NAVIGATION:
+            if permission is None or user.has_perm(permission):
+                url = reverse(name)
+                current = request.path == url or (url != "/" and request.path.startswith(url))
+                items.append({"text": label, "href": url, "active": current})
+    return {
+        "service_name": settings.SERVICE_NAME,
+        "service_phase": settings.SERVICE_PHASE,
+        "primary_navigation": items,
+    }

@@ -1,0 +1,51 @@
+from django.conf import settings
+from django.db import models
+
+
+class PolicyVersion(models.Model):
+    """One value of one policy rule, in force from `effective_from` until the next version."""
+
+    key = models.CharField(max_length=64)
+    effective_from = models.DateField()
+    value = models.JSONField(null=True, blank=True)
+    reason = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["key", "-effective_from", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "effective_from"], name="policy_one_version_per_day"),
+        ]
+        permissions = [("manage_policy", "Can add policy versions")]
+
+    def __str__(self) -> str:
+        return f"{self.key} from {self.effective_from}"
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when and from where. Written by services; never edited."""
+
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(max_length=200)
+    action = models.CharField(max_length=100)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    summary = models.CharField(max_length=500)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    # The case (or other record) whose history this belongs to, e.g. "person:42".
+    subject = models.CharField(max_length=100, db_index=True, blank=True)
+    channel = models.CharField(max_length=20)  # web, api, command, system
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name}: {self.summary}"

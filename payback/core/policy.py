@@ -1,0 +1,146 @@
+"""The catalogue of rules that law or policy can change.
+
+Each rule is kept as effective-dated versions in `PolicyVersion`; this module only says
+which rules exist, what shape their values take and what they were when the service began.
+A value of None means the rule is not in force from that date (for example the 12-month
+completion window once Sentencing Act 2026 s.36 commences).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+SERVICE_START = date(2020, 1, 1)
+
+
+@dataclass(frozen=True)
+class PolicyRule:
+    key: str
+    title: str
+    description: str
+    kind: str  # "int", "int_list", "earned_reduction"
+    initial: Any
+    nullable: bool = False
+    unit: str = ""
+
+
+RULES: dict[str, PolicyRule] = {
+    rule.key: rule
+    for rule in [
+        PolicyRule(
+            "completion_window_months",
+            "Completion window",
+            "Months from sentence within which all hours must be worked. Set to none from the date "
+            "Sentencing Act 2026 s.36 commences: the window then no longer applies to any order.",
+            "int",
+            12,
+            nullable=True,
+            unit="months",
+        ),
+        PolicyRule(
+            "induction_deadline_working_days",
+            "Induction deadline",
+            "Working days from sentence by which the first appointment (induction) must happen.",
+            "int",
+            5,
+            unit="working days",
+        ),
+        PolicyRule(
+            "assessment_deadline_working_days",
+            "Assessment deadline",
+            "Working days from sentence by which the UPW assessment and risk assessment are due.",
+            "int",
+            15,
+            unit="working days",
+        ),
+        PolicyRule(
+            "review_points_months",
+            "Review points",
+            "Months from sentence at which progress is reviewed.",
+            "int_list",
+            [6, 9],
+            unit="months",
+        ),
+        PolicyRule(
+            "ete_cap_percent",
+            "ETE cap",
+            "Most of the ordered hours that Education, Training and Employment may count for (rounded "
+            "down in minutes).",
+            "int",
+            30,
+            unit="%",
+        ),
+        PolicyRule(
+            "travel_adjustment_cap_minutes",
+            "Travel adjustment cap",
+            "Most minutes a single travel time adjustment may credit.",
+            "int",
+            180,
+            unit="minutes",
+        ),
+        PolicyRule(
+            "earned_reduction",
+            "Earned reduction",
+            "Sentencing Act 2026 s.37: once the threshold share of hours is worked with no "
+            "unacceptable failure, each further hour worked reduces the total by the set minutes, up "
+            "to the cap. None until the scheme starts: add a version from its start date.",
+            "earned_reduction",
+            None,
+            nullable=True,
+        ),
+        PolicyRule(
+            "stand_down_credit_minutes",
+            "Stand-down credit",
+            "Minutes credited to each person when the service stands a session down.",
+            "int",
+            60,
+            unit="minutes",
+        ),
+        PolicyRule(
+            "weekly_offer_minimum_minutes",
+            "Weekly hours offered",
+            "Minutes of work each person should be offered a week (national standard: 6 hours). "
+            "Also the rate used to flag cases at risk of not finishing in time.",
+            "int",
+            360,
+            unit="minutes",
+        ),
+    ]
+}
+
+
+class PolicyValueError(ValueError):
+    pass
+
+
+def validate_policy_value(key: str, value: Any) -> Any:
+    """Check a proposed value against the rule's shape; return it normalised."""
+    rule = RULES.get(key)
+    if rule is None:
+        raise PolicyValueError("Choose a rule from the list")
+    if value is None:
+        if not rule.nullable:
+            raise PolicyValueError(f"{rule.title} must have a value")
+        return None
+    if rule.kind == "int":
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise PolicyValueError(f"{rule.title} must be a whole number, 0 or more")
+        return value
+    if rule.kind == "int_list":
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
+        ):
+            raise PolicyValueError(f"{rule.title} must be a list of whole numbers, like 6, 9")
+        return sorted(value)
+    if rule.kind == "earned_reduction":
+        expected = {"threshold_percent", "minutes_per_hour", "cap_percent"}
+        if not isinstance(value, dict) or set(value) != expected:
+            raise PolicyValueError(f"{rule.title} needs a threshold, minutes per hour and a cap")
+        for part in expected:
+            number = value[part]
+            if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number <= 100:
+                raise PolicyValueError(f"{rule.title}: {part.replace('_', ' ')} must be 0 to 100")
+        return value
+    raise PolicyValueError(f"Unknown kind of rule {rule.kind}")  # pragma: no cover

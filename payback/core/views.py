@@ -1,0 +1,133 @@
+import json
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from .forms import GovukDateField, apply_service_errors
+from .policy import RULES
+from .selectors import policy_book, policy_versions
+from .services import policy_version_add
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 only when the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "up"})
+
+
+@login_required
+def ping(request: HttpRequest) -> HttpResponse:
+    """The smallest signed-in page: the yardstick for latency benchmarks."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+@login_required
+@permission_required("core.view_policyversion", raise_exception=True)
+def policy_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    book = policy_book()
+    rows = [{"rule": rule, "value": book.value(rule.key, today)} for rule in RULES.values()]
+    return render(request, "core/policy_list.html", {"rows": rows, "today": today})
+
+
+@login_required
+@permission_required("core.view_policyversion", raise_exception=True)
+def policy_detail(request: HttpRequest, key: str) -> HttpResponse:
+    rule = RULES.get(key)
+    if rule is None:
+        raise Http404("No such rule")
+    return render(
+        request,
+        "core/policy_detail.html",
+        {"rule": rule, "versions": policy_versions(key), "can_manage": request.user.has_perm("core.manage_policy")},
+    )
+
+
+class PolicyVersionForm(forms.Form):
+    effective_from = GovukDateField(label="Date the new value takes effect")
+    value = forms.CharField(
+        label="New value",
+        required=False,
+        max_length=500,
+        help_text="A number, a list like 6, 9, or 'none' where the rule stops applying. "
+        'Earned reduction takes {"threshold_percent": 25, "minutes_per_hour": 30, "cap_percent": 25}.',
+    )
+    reason = forms.CharField(label="Why the rule changes", max_length=500, widget=forms.Textarea)
+
+    def __init__(self, *args: object, kind: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.kind = kind
+
+    def clean_value(self) -> object:
+        raw = (self.cleaned_data.get("value") or "").strip()
+        if raw.lower() in {"", "none"}:
+            return None
+        if self.kind == "int_list":
+            try:
+                return [int(part) for part in raw.replace(" ", "").split(",") if part]
+            except ValueError:
+                raise ValidationError("Enter whole numbers separated by commas, like 6, 9") from None
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError:
+            raise ValidationError("Enter a whole number, like 30") from None
+
+
+@login_required
+@permission_required("core.manage_policy", raise_exception=True)
+def policy_add(request: HttpRequest, key: str) -> HttpResponse:
+    rule = RULES.get(key)
+    if rule is None:
+        raise Http404("No such rule")
+    form = PolicyVersionForm(request.POST or None, kind=rule.kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            effective_from: date = form.cleaned_data["effective_from"]
+            policy_version_add(
+                actor=request.user,
+                key=key,
+                effective_from=effective_from,
+                value=form.cleaned_data["value"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{rule.title} updated from {effective_from:%-d %B %Y}")
+            return redirect("core:policy-detail", key=key)
+    return render(request, "core/policy_add.html", {"rule": rule, "form": form})
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/404.html", status=404)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/403.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/500.html", status=500)

@@ -1,0 +1,101 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Region(models.Model):
+    """One of the 12 probation regions of England and Wales."""
+
+    code = models.CharField(max_length=8, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Pdu(models.Model):
+    """A Probation Delivery Unit within a region."""
+
+    code = models.CharField(max_length=12, unique=True)
+    name = models.CharField(max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="pdus")
+
+    class Meta:
+        ordering = ["region__name", "name"]
+        verbose_name = "PDU"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Scope(models.TextChoices):
+    PDU = "pdu", "PDU"
+    REGION = "region", "Region"
+    NATIONAL = "national", "National"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    NOT_STATED = "not_stated", "Not stated"
+
+
+class User(AbstractUser):
+    """A member of staff. What they may do comes from their role (a group); what they may see
+    comes from their scope: one PDU, one region, or the whole country."""
+
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.PDU)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    pdu = models.ForeignKey(Pdu, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
+    gender = models.CharField(max_length=12, choices=Gender.choices, default=Gender.NOT_STATED)
+    job_title = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                name="user_scope_has_area",
+                condition=(
+                    models.Q(scope="national")
+                    | models.Q(scope="region", region__isnull=False)
+                    | models.Q(scope="pdu", pdu__isnull=False, region__isnull=False)
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def role_names(self) -> list[str]:
+        return sorted(group.name for group in self.groups.all())
+
+    @property
+    def role_label(self) -> str:
+        return ", ".join(self.role_names) or "No role"
+
+    @property
+    def scope_label(self) -> str:
+        if self.scope == Scope.NATIONAL:
+            return "National"
+        if self.scope == Scope.REGION:
+            return str(self.region)
+        return f"{self.pdu}, {self.region}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for API clients. Only a hash is kept; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

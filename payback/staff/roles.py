@@ -1,0 +1,84 @@
+"""The roles of the service (SPEC §2) as groups, and the permissions each one holds.
+
+A role says what someone may do; their scope (PDU, region, national) says what they may see.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+SUPERVISOR = "Supervisor"
+PLACEMENT_COORDINATOR = "Placement coordinator"
+OPERATIONS_MANAGER = "Operations manager"
+PROBATION_PRACTITIONER = "Probation practitioner"
+SENIOR_PROBATION_OFFICER = "Senior probation officer"
+HEAD_OF_UNPAID_WORK = "Head of unpaid work"
+CASE_ADMINISTRATOR = "Case administrator"
+
+VIEW_CASES = "cases.view_requirement"
+CREATE_CASES = "cases.add_person"
+RECORD_ADJUSTMENTS = "cases.add_ledgerentry"
+CORRECT_LEDGER = "cases.correct_ledgerentry"
+CHANGE_CASE_STATUS = "cases.change_requirement"
+VIEW_POLICY = "core.view_policyversion"
+MANAGE_POLICY = "core.manage_policy"
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    summary: str
+    permissions: tuple[str, ...]
+
+
+ROLES: tuple[Role, ...] = (
+    Role(SUPERVISOR, "Runs sessions: register, risk assessment, tools, incidents", ()),
+    Role(
+        PLACEMENT_COORDINATOR,
+        "Projects, nominations and placing people on work",
+        (VIEW_CASES, VIEW_POLICY),
+    ),
+    Role(
+        OPERATIONS_MANAGER,
+        "Plans and resources sessions; incidents; quality assurance",
+        (VIEW_CASES, VIEW_POLICY),
+    ),
+    Role(
+        PROBATION_PRACTITIONER,
+        "Owns the case: induction, assessment, absences, enforcement",
+        (VIEW_CASES, CREATE_CASES, RECORD_ADJUSTMENTS, CORRECT_LEDGER, CHANGE_CASE_STATUS, VIEW_POLICY),
+    ),
+    Role(
+        SENIOR_PROBATION_OFFICER,
+        "Oversees practitioners; countersigns",
+        (VIEW_CASES, CREATE_CASES, RECORD_ADJUSTMENTS, CORRECT_LEDGER, CHANGE_CASE_STATUS, VIEW_POLICY),
+    ),
+    Role(
+        HEAD_OF_UNPAID_WORK,
+        "Performance and policy for a region or the country",
+        (VIEW_CASES, VIEW_POLICY, MANAGE_POLICY),
+    ),
+    Role(
+        CASE_ADMINISTRATOR,
+        "Data entry support for practitioners",
+        (VIEW_CASES, CREATE_CASES, RECORD_ADJUSTMENTS),
+    ),
+)
+
+
+def sync_roles() -> None:
+    """Create each role's group and give it exactly its permissions (safe to run again)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role in ROLES:
+        group, _ = Group.objects.get_or_create(name=role.name)
+        wanted = []
+        for dotted in role.permissions:
+            app_label, codename = dotted.split(".")
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is not None:
+                wanted.append(permission)
+        group.permissions.set(wanted)
+
+
+def sync_roles_after_migrate(**kwargs: Any) -> None:
+    sync_roles()

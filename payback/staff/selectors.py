@@ -1,0 +1,37 @@
+"""Region and PDU scoping, in one place. Every selector that returns case data filters with
+`scope_q`; an object outside the user's scope is simply not found (404)."""
+
+from django.db.models import Q, QuerySet
+
+from .models import Pdu, Region, Scope, User
+
+
+def scope_q(user: User, *, pdu_field: str = "pdu") -> Q:
+    """A filter that keeps only rows whose PDU lies within the user's scope."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.scope == Scope.NATIONAL:
+        return Q()
+    if user.scope == Scope.REGION and user.region_id:
+        return Q(**{f"{pdu_field}__region_id": user.region_id})
+    if user.scope == Scope.PDU and user.pdu_id:
+        return Q(**{f"{pdu_field}_id": user.pdu_id})
+    return Q(pk__in=[])
+
+
+def pdus_for(user: User) -> QuerySet[Pdu]:
+    return Pdu.objects.filter(_pdu_scope(user)).select_related("region")
+
+
+def _pdu_scope(user: User) -> Q:
+    if user.scope == Scope.NATIONAL:
+        return Q()
+    if user.scope == Scope.REGION:
+        return Q(region_id=user.region_id)
+    return Q(pk=user.pdu_id)
+
+
+def regions_for(user: User) -> QuerySet[Region]:
+    if user.scope == Scope.NATIONAL:
+        return Region.objects.all()
+    return Region.objects.filter(pk=user.region_id)

@@ -1,0 +1,92 @@
+"""Staff writes: accounts, roles and API tokens."""
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from payback.core.services import audit_record
+
+from .models import ApiToken, Pdu, Region, Scope, User
+from .roles import ROLES
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    actor: Any,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    scope: str,
+    pdu: Pdu | None = None,
+    region: Region | None = None,
+    gender: str = "not_stated",
+    password: str | None = None,
+) -> User:
+    if role not in {r.name for r in ROLES}:
+        raise ValidationError({"role": "Choose a role from the list"})
+    if scope == Scope.PDU and pdu is None:
+        raise ValidationError({"pdu": "Choose the PDU this person works in"})
+    if scope == Scope.REGION and region is None and pdu is None:
+        raise ValidationError({"region": "Choose the region this person works in"})
+    if pdu is not None:
+        region = pdu.region
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        scope=scope,
+        pdu=pdu if scope == Scope.PDU else None,
+        region=region if scope != Scope.NATIONAL else None,
+        gender=gender,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    user.groups.add(Group.objects.get(name=role))
+    audit_record(
+        actor=actor,
+        action="staff.created",
+        obj=user,
+        summary=f"Staff account {username} created as {role} ({user.scope_label})",
+        subject=f"staff:{user.pk}",
+    )
+    return user
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token for an API client. Returns the record and the token, shown only once."""
+    raw = "pb_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], token_hash=_hash(raw))
+    audit_record(
+        actor=actor, action="staff.api_token_created", obj=token, summary=f"API token {name} created for {user}"
+    )
+    return token, raw
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=_hash(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user
