@@ -154,9 +154,7 @@ class LedgerEntry(models.Model):
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="ledger")
     kind = models.CharField(max_length=20, choices=LedgerKind.choices)
     minutes = models.IntegerField()
-    reverses = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
-    )
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
     occurred_on = models.DateField(help_text="The day worked, or the day the adjustment applies from")
     reason = models.CharField(max_length=500)
     source = models.CharField(max_length=30)

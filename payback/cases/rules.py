@@ -11,6 +11,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from payback.core.formatting import format_minutes as format_minutes
 from payback.core.selectors import PolicyBook
 from payback.core.workingdays import add_working_days
 
@@ -21,18 +22,6 @@ MAX_AGGREGATE_HOURS = 300
 SSO_MIN_OPERATIONAL_MONTHS = 6
 SSO_MAX_OPERATIONAL_MONTHS = 24
 ADULT_AGE = 18
-
-
-def format_minutes(minutes: int) -> str:
-    """'12 hours 30 minutes', as GOV.UK style writes durations."""
-    sign = "minus " if minutes < 0 else ""
-    hours, mins = divmod(abs(minutes), 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
-    if mins or not hours:
-        parts.append(f"{mins} minute{'s' if mins != 1 else ''}")
-    return sign + " ".join(parts)
 
 
 def age_on(date_of_birth: date, on: date) -> int:
@@ -204,9 +193,7 @@ def is_backlog(*, completion: date | None, remaining_minutes: int, closed: bool,
     return not closed and completion is not None and on > completion and remaining_minutes > 0
 
 
-def is_at_risk(
-    *, completion: date | None, remaining_minutes: int, weekly_minutes: int, closed: bool, on: date
-) -> bool:
+def is_at_risk(*, completion: date | None, remaining_minutes: int, weekly_minutes: int, closed: bool, on: date) -> bool:
     """Hours remaining cannot be worked at the weekly standard before the completion date."""
     if closed or completion is None or remaining_minutes <= 0 or on > completion:
         return False

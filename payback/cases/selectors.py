@@ -55,8 +55,10 @@ class DaysBetween(Func):
 
 def _ledger_sum(*, variation: bool) -> Coalesce:
     entries = LedgerEntry.objects.filter(requirement=OuterRef("pk"))
-    entries = entries.filter(kind=LedgerKind.COURT_VARIATION) if variation else entries.exclude(
-        kind=LedgerKind.COURT_VARIATION
+    entries = (
+        entries.filter(kind=LedgerKind.COURT_VARIATION)
+        if variation
+        else entries.exclude(kind=LedgerKind.COURT_VARIATION)
     )
     total = entries.order_by().values("requirement").annotate(total=Sum("minutes")).values("total")
     return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
@@ -64,9 +66,7 @@ def _ledger_sum(*, variation: bool) -> Coalesce:
 
 def _completion_expression(book: PolicyBook, today: date) -> Expression:
     base: Expression = (
-        Coalesce(F("extended_until"), F("window_end"))
-        if rules.window_in_force(book, today)
-        else F("extended_until")
+        Coalesce(F("extended_until"), F("window_end")) if rules.window_in_force(book, today) else F("extended_until")
     )
     op_end = F("order__operational_period_end")
     return Least(Coalesce(base, op_end), Coalesce(op_end, base), output_field=DateField())
@@ -151,8 +151,12 @@ def caseload(user: User, filters: CaseloadFilters, *, today: date | None = None)
     elif filters.flag == "backlog":
         qs = qs.filter(open_cases, completion__lt=today, remaining__gt=0)
     elif filters.flag == "at_risk":
+        # remaining × 7 > weekly × days left: the hours cannot be worked at the weekly standard in time.
         qs = qs.annotate(days_left=DaysBetween(F("completion"), Value(today, output_field=DateField()))).filter(
-            open_cases, completion__gte=today, remaining__gt=0, remaining__gt=F("days_left") * weekly / 7.0
+            open_cases, completion__gte=today, remaining__gt=0
+        )
+        qs = qs.alias(weekly_capacity=F("days_left") * weekly, remaining_weekly=F("remaining") * 7).filter(
+            remaining_weekly__gt=F("weekly_capacity")
         )
     fields = SORTS.get(filters.sort, SORTS["completion"])
     order = [f"-{f}" if filters.descending else f for f in fields]
@@ -243,9 +247,7 @@ def ledger_entry_get(user: User, pk: int) -> LedgerEntry:
 
 def ledger_for(requirement: Requirement) -> list[LedgerEntry]:
     """The requirement's ledger in order, each entry knowing whether it has been corrected."""
-    entries = list(
-        requirement.ledger.select_related("created_by").order_by("occurred_on", "created_at", "id")
-    )
+    entries = list(requirement.ledger.select_related("created_by").order_by("occurred_on", "created_at", "id"))
     reversed_ids = {e.reverses_id for e in entries if e.reverses_id}
     for entry in entries:
         entry.is_reversed = entry.pk in reversed_ids  # type: ignore[attr-defined]

@@ -161,6 +161,15 @@ def requirement_create(
     return requirement
 
 
+def order_type_check(order_type: str) -> None:
+    """Only Community Orders and Suspended Sentence Orders are managed here; a Youth
+    Rehabilitation Order is refused with a message saying where it belongs."""
+    if order_type == YOUTH_REHABILITATION_ORDER:
+        raise ValidationError({"order_type": YRO_REFUSAL})
+    if order_type not in OrderType.values:
+        raise ValidationError({"order_type": "Select the type of order"})
+
+
 @transaction.atomic
 def case_create(
     *,
@@ -200,10 +209,10 @@ def case_create(
         errors["sex"] = "Select the person's sex"
     if pdu is None:
         errors["pdu"] = "Select the PDU that manages the case"
-    if order_type == YOUTH_REHABILITATION_ORDER:
-        errors["order_type"] = YRO_REFUSAL
-    elif order_type not in OrderType.values:
-        errors["order_type"] = "Select the type of order"
+    try:
+        order_type_check(order_type)
+    except ValidationError as error:
+        errors.update({field: messages[0] for field, messages in error.message_dict.items()})
     if sentence_date is None:
         errors["sentence_date"] = "Enter the date of sentence"
     elif sentence_date > _today():
@@ -379,8 +388,7 @@ def _check_can_credit(
     op_end = requirement.order.operational_period_end
     if op_end is not None and occurred_on > op_end:
         errors["occurred_on"] = (
-            f"The suspended sentence's operational period ended on {op_end:%d %B %Y}: "
-            "hours cannot be credited after it"
+            f"The suspended sentence's operational period ended on {op_end:%d %B %Y}: hours cannot be credited after it"
         )
     if requirement_is_backlog(requirement, book=book, on=occurred_on, remaining=remaining):
         errors["requirement"] = (
@@ -624,13 +632,17 @@ def ledger_record_court_variation(
     if requirement.status == S.BACKLOG and not requirement_is_backlog(
         requirement, book=book, on=_today(), remaining=requirement_balance(requirement).remaining_minutes
     ):
-        _set_status(actor=actor, requirement=requirement, to_status=S.AWAITING_PLACEMENT, reason="Court varied the order")
+        _set_status(
+            actor=actor, requirement=requirement, to_status=S.AWAITING_PLACEMENT, reason="Court varied the order"
+        )
     _after_credit(actor=actor, requirement=requirement, book=book, on=occurred_on)
     return entry
 
 
 @transaction.atomic
-def ledger_correct(*, actor: User | None, entry: LedgerEntry, reason: str, book: PolicyBook | None = None) -> LedgerEntry:
+def ledger_correct(
+    *, actor: User | None, entry: LedgerEntry, reason: str, book: PolicyBook | None = None
+) -> LedgerEntry:
     """Reverse an entry with a new one of opposite minutes. The original is never edited."""
     book = book or policy_book()
     requirement = _locked(entry.requirement)
@@ -649,8 +661,7 @@ def ledger_correct(*, actor: User | None, entry: LedgerEntry, reason: str, book:
         effect_on_remaining = entry.minutes if entry.kind != LedgerKind.COURT_VARIATION else -entry.minutes
         if balance.remaining_minutes + effect_on_remaining < 0:
             errors["entry"] = (
-                "Reversing this court variation would leave more hours credited than ordered: "
-                "correct the credits first"
+                "Reversing this court variation would leave more hours credited than ordered: correct the credits first"
             )
     if errors:
         raise ValidationError(errors)

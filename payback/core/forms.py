@@ -20,7 +20,9 @@ class GovukDateWidget(forms.MultiWidget):
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
-        for sub, label, suffix in zip(context["widget"]["subwidgets"], ["Day", "Month", "Year"], ["day", "month", "year"]):
+        for sub, label, suffix in zip(
+            context["widget"]["subwidgets"], ["Day", "Month", "Year"], ["day", "month", "year"]
+        ):
             base_id = (attrs or {}).get("id", f"id_{name}")
             sub["attrs"]["id"] = f"{base_id}-{suffix}"
             sub["attrs"]["label"] = label

@@ -6,94 +6,135 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('staff', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("staff", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='casestatuschange',
-            name='changed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="casestatuschange",
+            name="changed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='ledgerentry',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="ledgerentry",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='ledgerentry',
-            name='reverses',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversed_by', to='cases.ledgerentry'),
+            model_name="ledgerentry",
+            name="reverses",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reversed_by",
+                to="cases.ledgerentry",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='pdu',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='staff.pdu'),
+            model_name="person",
+            name="pdu",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="people", to="staff.pdu"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='practitioner',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='caseload', to=settings.AUTH_USER_MODEL),
+            model_name="person",
+            name="practitioner",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="caseload",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='order',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='cases.person'),
+            model_name="order",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="orders", to="cases.person"
+            ),
         ),
         migrations.AddField(
-            model_name='diversityinformation',
-            name='person',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='diversity', to='cases.person'),
+            model_name="diversityinformation",
+            name="person",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name="diversity", to="cases.person"
+            ),
         ),
         migrations.AddField(
-            model_name='requirement',
-            name='concurrent_with',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='concurrent_requirements', to='cases.requirement'),
+            model_name="requirement",
+            name="concurrent_with",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="concurrent_requirements",
+                to="cases.requirement",
+            ),
         ),
         migrations.AddField(
-            model_name='requirement',
-            name='order',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requirements', to='cases.order'),
+            model_name="requirement",
+            name="order",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="requirements", to="cases.order"
+            ),
         ),
         migrations.AddField(
-            model_name='requirement',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requirements', to='cases.person'),
+            model_name="requirement",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="requirements", to="cases.person"
+            ),
         ),
         migrations.AddField(
-            model_name='ledgerentry',
-            name='requirement',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ledger', to='cases.requirement'),
+            model_name="ledgerentry",
+            name="requirement",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="ledger", to="cases.requirement"
+            ),
         ),
         migrations.AddField(
-            model_name='casestatuschange',
-            name='requirement',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to='cases.requirement'),
+            model_name="casestatuschange",
+            name="requirement",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="status_changes", to="cases.requirement"
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['last_name', 'first_name'], name='cases_perso_last_na_d4682e_idx'),
+            model_name="person",
+            index=models.Index(fields=["last_name", "first_name"], name="cases_perso_last_na_d4682e_idx"),
         ),
         migrations.AddIndex(
-            model_name='requirement',
-            index=models.Index(fields=['status'], name='cases_requi_status_ae642d_idx'),
+            model_name="requirement",
+            index=models.Index(fields=["status"], name="cases_requi_status_ae642d_idx"),
         ),
         migrations.AddIndex(
-            model_name='requirement',
-            index=models.Index(fields=['induction_due'], name='cases_requi_inducti_a0c4bd_idx'),
+            model_name="requirement",
+            index=models.Index(fields=["induction_due"], name="cases_requi_inducti_a0c4bd_idx"),
         ),
         migrations.AddIndex(
-            model_name='requirement',
-            index=models.Index(fields=['window_end'], name='cases_requi_window__f8634a_idx'),
+            model_name="requirement",
+            index=models.Index(fields=["window_end"], name="cases_requi_window__f8634a_idx"),
         ),
         migrations.AddIndex(
-            model_name='ledgerentry',
-            index=models.Index(fields=['requirement', 'kind'], name='cases_ledge_require_495eae_idx'),
+            model_name="ledgerentry",
+            index=models.Index(fields=["requirement", "kind"], name="cases_ledge_require_495eae_idx"),
         ),
     ]

@@ -1,0 +1,112 @@
+"""Fixtures shared by every test: staff in each role and scope, and a way to make a case."""
+
+import itertools
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+
+from payback.cases.models import Requirement
+from payback.cases.services import case_create
+from payback.staff.models import Pdu, Region, Scope, User
+from payback.staff.roles import (
+    HEAD_OF_UNPAID_WORK,
+    PROBATION_PRACTITIONER,
+    SUPERVISOR,
+    sync_roles,
+)
+
+PASSWORD = "correct-horse-battery-staple"
+_crns = itertools.count(100000)
+
+
+@pytest.fixture
+def pdu_a(db: Any) -> Pdu:
+    return Pdu.objects.select_related("region").get(code="NE01")
+
+
+@pytest.fixture
+def pdu_a2(db: Any) -> Pdu:
+    return Pdu.objects.select_related("region").get(code="NE02")
+
+
+@pytest.fixture
+def pdu_b(db: Any) -> Pdu:
+    return Pdu.objects.select_related("region").get(code="LON01")
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    sync_roles()
+
+    def make(
+        username: str,
+        *,
+        role: str = PROBATION_PRACTITIONER,
+        scope: str = Scope.PDU,
+        pdu: Pdu | None = None,
+        region: Region | None = None,
+        gender: str = "not_stated",
+    ) -> User:
+        if pdu is not None:
+            region = pdu.region
+        user = User.objects.create_user(
+            username=username,
+            password=PASSWORD,
+            first_name=username.title(),
+            last_name="Tester",
+            scope=scope,
+            pdu=pdu if scope == Scope.PDU else None,
+            region=region if scope != Scope.NATIONAL else None,
+            gender=gender,
+        )
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def practitioner(make_user: Callable[..., User], pdu_a: Pdu) -> User:
+    return make_user("pat", pdu=pdu_a)
+
+
+@pytest.fixture
+def other_region_practitioner(make_user: Callable[..., User], pdu_b: Pdu) -> User:
+    return make_user("lou", pdu=pdu_b)
+
+
+@pytest.fixture
+def supervisor(make_user: Callable[..., User], pdu_a: Pdu) -> User:
+    return make_user("sam", role=SUPERVISOR, pdu=pdu_a)
+
+
+@pytest.fixture
+def head_of_upw(make_user: Callable[..., User]) -> User:
+    return make_user("hana", role=HEAD_OF_UNPAID_WORK, scope=Scope.NATIONAL)
+
+
+@pytest.fixture
+def make_case(db: Any, pdu_a: Pdu) -> Callable[..., Requirement]:
+    """Record a case through the real service; override any field by keyword."""
+
+    def make(**overrides: Any) -> Requirement:
+        fields: dict[str, Any] = {
+            "actor": None,
+            "crn": f"X{next(_crns)}",
+            "first_name": "Alex",
+            "last_name": "Smith",
+            "date_of_birth": date(1990, 5, 17),
+            "sex": "male",
+            "pdu": pdu_a,
+            "order_type": "community_order",
+            "sentence_date": date(2026, 3, 2),
+            "court": "Newcastle Magistrates' Court",
+            "hours": 100,
+        }
+        fields.update(overrides)
+        return case_create(**fields)
+
+    return make

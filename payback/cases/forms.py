@@ -1,0 +1,151 @@
+"""Forms check only the shape of input; the rules are applied by services."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from payback.core.forms import GovukDateField
+from payback.staff.models import Pdu
+
+from .models import CaseStatus, OrderType, Sex
+from .services import YOUTH_REHABILITATION_ORDER, order_type_check
+
+ORDER_TYPE_CHOICES = [
+    *OrderType.choices,
+    (YOUTH_REHABILITATION_ORDER, "Youth Rehabilitation Order"),
+]
+
+
+def _int_field(label: str, *, help_text: str = "", required: bool = True, **kwargs: Any) -> forms.IntegerField:
+    field = forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        error_messages={"invalid": f"{label} must be a whole number", "required": f"Enter the {label.lower()}"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
+        **kwargs,
+    )
+    return field
+
+
+class CaseCreateForm(forms.Form):
+    crn = forms.CharField(
+        label="CRN",
+        max_length=20,
+        help_text="The case reference number from nDelius: one letter then six numbers, like X123456",
+        error_messages={"required": "Enter the CRN"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+    first_name = forms.CharField(label="First name", max_length=100, error_messages={"required": "Enter the first name"})
+    last_name = forms.CharField(label="Last name", max_length=100, error_messages={"required": "Enter the last name"})
+    date_of_birth = GovukDateField(label="Date of birth", help_text="For example, 27 3 1990")
+    sex = forms.ChoiceField(
+        label="Sex", choices=Sex.choices, widget=forms.RadioSelect, error_messages={"required": "Select the sex"}
+    )
+    phone = forms.CharField(label="Phone number (optional)", max_length=30, required=False)
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    address = forms.CharField(label="Address (optional)", max_length=300, required=False, widget=forms.Textarea)
+    postcode = forms.CharField(label="Postcode (optional)", max_length=10, required=False)
+    pdu = forms.ModelChoiceField(
+        label="PDU managing the case",
+        queryset=Pdu.objects.none(),
+        empty_label="Select a PDU",
+        error_messages={"required": "Select the PDU that manages the case"},
+    )
+    order_type = forms.ChoiceField(
+        label="Type of order",
+        choices=ORDER_TYPE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of order"},
+    )
+    operational_period_months = _int_field(
+        "Operational period in months",
+        help_text="Suspended Sentence Orders only: between 6 and 24 months",
+        required=False,
+    )
+    sentence_date = GovukDateField(label="Date of sentence", help_text="For example, 2 3 2026")
+    court = forms.CharField(label="Court", max_length=200, error_messages={"required": "Enter the court"})
+    hours = _int_field("Hours of unpaid work ordered", help_text="Between 40 and 300 hours")
+
+    def __init__(self, *args: Any, pdus: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pdu_field = self.fields["pdu"]
+        assert isinstance(pdu_field, forms.ModelChoiceField)
+        pdu_field.queryset = pdus
+
+    def clean_order_type(self) -> str:
+        value: str = self.cleaned_data["order_type"]
+        try:
+            order_type_check(value)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["order_type"][0]) from None
+        return value
+
+
+ADJUSTMENT_KINDS = [("travel", "Travel time adjustment"), ("ete", "Education, training and employment (ETE)")]
+
+
+class AdjustmentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Type of adjustment",
+        choices=ADJUSTMENT_KINDS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of adjustment"},
+    )
+    minutes = _int_field("Minutes", help_text="For example, 90 for 1 hour 30 minutes")
+    occurred_on = GovukDateField(label="Date it applies to", help_text="For example, 12 11 2026")
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the reason for the adjustment"},
+    )
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this entry wrong?",
+        max_length=500,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter why the entry is being corrected"},
+    )
+
+
+class StatusForm(forms.Form):
+    to_status = forms.ChoiceField(
+        label="New status", choices=CaseStatus.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select the new status"},
+    )
+    reason = forms.CharField(
+        label="Reason", max_length=500, widget=forms.Textarea, error_messages={"required": "Enter the reason"}
+    )
+
+    def __init__(self, *args: Any, allowed: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        status_field = self.fields["to_status"]
+        assert isinstance(status_field, forms.ChoiceField)
+        status_field.choices = allowed
+
+
+class CaseloadFilterForm(forms.Form):
+    q = forms.CharField(label="Name or CRN", required=False, max_length=100)
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Open cases"), *CaseStatus.choices])
+    flag = forms.ChoiceField(label="Due or at risk", required=False, choices=[])
+    pdu = forms.TypedChoiceField(label="PDU", required=False, choices=[], coerce=int, empty_value=None)
+    mine = forms.ChoiceField(
+        label="Whose cases", required=False, choices=[("", "Everyone's in my area"), ("1", "My cases")]
+    )
+
+    def __init__(self, *args: Any, pdus: Any, flags: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pdu_field = self.fields["pdu"]
+        assert isinstance(pdu_field, forms.TypedChoiceField)
+        pdu_field.choices = [("", "All PDUs"), *[(p.pk, p.name) for p in pdus]]
+        flag_field = self.fields["flag"]
+        assert isinstance(flag_field, forms.ChoiceField)
+        flag_field.choices = [("", "Any"), *flags.items()]
