@@ -37,7 +37,9 @@ class CaseCreateForm(forms.Form):
         error_messages={"required": "Enter the CRN"},
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
-    first_name = forms.CharField(label="First name", max_length=100, error_messages={"required": "Enter the first name"})
+    first_name = forms.CharField(
+        label="First name", max_length=100, error_messages={"required": "Enter the first name"}
+    )
     last_name = forms.CharField(label="Last name", max_length=100, error_messages={"required": "Enter the last name"})
     date_of_birth = GovukDateField(label="Date of birth", help_text="For example, 27 3 1990")
     sex = forms.ChoiceField(
@@ -118,7 +120,9 @@ class CorrectionForm(forms.Form):
 
 class StatusForm(forms.Form):
     to_status = forms.ChoiceField(
-        label="New status", choices=CaseStatus.choices, widget=forms.RadioSelect,
+        label="New status",
+        choices=CaseStatus.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select the new status"},
     )
     reason = forms.CharField(

@@ -56,6 +56,9 @@ class DiversityInformation(models.Model):
     interpreter_required = models.BooleanField(default=False)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"Diversity information for {self.person}"
+
 
 class OrderType(models.TextChoices):
     COMMUNITY_ORDER = "community_order", "Community Order"
@@ -190,3 +193,6 @@ class CaseStatusChange(models.Model):
 
     class Meta:
         ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or 'new'} to {self.to_status}"

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import (
-    Case,
     DateField,
     Expression,
     F,
@@ -18,7 +17,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, Least
 from django.http import Http404
@@ -65,7 +63,7 @@ def _ledger_sum(*, variation: bool) -> Coalesce:
 
 
 def _completion_expression(book: PolicyBook, today: date) -> Expression:
-    base: Expression = (
+    base: Any = (
         Coalesce(F("extended_until"), F("window_end")) if rules.window_in_force(book, today) else F("extended_until")
     )
     op_end = F("order__operational_period_end")
@@ -149,17 +147,17 @@ def caseload(user: User, filters: CaseloadFilters, *, today: date | None = None)
             | (assessment_pending & Q(assessment_due__range=(today, soon)))
         )
     elif filters.flag == "backlog":
-        qs = qs.filter(open_cases, completion__lt=today, remaining__gt=0)
+        qs = qs.filter(open_cases, Q(completion__lt=today), Q(remaining__gt=0))
     elif filters.flag == "at_risk":
         # remaining × 7 > weekly × days left: the hours cannot be worked at the weekly standard in time.
         qs = qs.annotate(days_left=DaysBetween(F("completion"), Value(today, output_field=DateField()))).filter(
-            open_cases, completion__gte=today, remaining__gt=0
+            open_cases, Q(completion__gte=today), Q(remaining__gt=0)
         )
         qs = qs.alias(weekly_capacity=F("days_left") * weekly, remaining_weekly=F("remaining") * 7).filter(
             remaining_weekly__gt=F("weekly_capacity")
         )
     fields = SORTS.get(filters.sort, SORTS["completion"])
-    order = [f"-{f}" if filters.descending else f for f in fields]
+    order: list[Any] = [f"-{f}" if filters.descending else f for f in fields]
     if filters.sort == "completion":
         order = [F("completion").desc(nulls_last=True) if filters.descending else F("completion").asc(nulls_last=True)]
     return qs.order_by(*order, "id")

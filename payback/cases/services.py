@@ -112,7 +112,7 @@ def _check_aggregate(person: Person, hours: int, concurrent_with: Requirement | 
             "id", "concurrent_with_id", "ordered_minutes"
         )
     )
-    items = [(rid, parent, minutes // 60) for rid, parent, minutes in live]
+    items: list[tuple[int, int | None, int]] = [(rid, parent, minutes // 60) for rid, parent, minutes in live]
     items.append((-1, concurrent_with.pk if concurrent_with else None, hours))
     total = rules.aggregate_hours(items)
     if total > rules.MAX_AGGREGATE_HOURS:

@@ -226,7 +226,9 @@ def entry_correct(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
 def status_change(request: HttpRequest, pk: int) -> HttpResponse:
     context = _case_context(request, pk, "order")
     requirement = context["case"]
-    allowed = [(s, CaseStatus(s).label) for s in CaseStatus.values if s in services.STATUS_TRANSITIONS[requirement.status]]
+    allowed = [
+        (s, CaseStatus(s).label) for s in CaseStatus.values if s in services.STATUS_TRANSITIONS[requirement.status]
+    ]
     form = StatusForm(request.POST or None, allowed=allowed)
     if request.method == "POST" and form.is_valid():
         try:

@@ -21,7 +21,7 @@ class GovukDateWidget(forms.MultiWidget):
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         for sub, label, suffix in zip(
-            context["widget"]["subwidgets"], ["Day", "Month", "Year"], ["day", "month", "year"]
+            context["widget"]["subwidgets"], ["Day", "Month", "Year"], ["day", "month", "year"], strict=True
         ):
             base_id = (attrs or {}).get("id", f"id_{name}")
             sub["attrs"]["id"] = f"{base_id}-{suffix}"

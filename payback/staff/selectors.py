@@ -28,10 +28,10 @@ def _pdu_scope(user: User) -> Q:
         return Q()
     if user.scope == Scope.REGION:
         return Q(region_id=user.region_id)
-    return Q(pk=user.pdu_id)
+    return Q(pk=user.pdu_id or 0)
 
 
 def regions_for(user: User) -> QuerySet[Region]:
     if user.scope == Scope.NATIONAL:
         return Region.objects.all()
-    return Region.objects.filter(pk=user.region_id)
+    return Region.objects.filter(pk=user.region_id or 0)

@@ -110,7 +110,6 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/assets/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     ("", str(NODE_MODULES / "govuk-frontend" / "dist" / "govuk" / "assets")),
     ("govuk", str(NODE_MODULES / "govuk-frontend" / "dist" / "govuk")),
