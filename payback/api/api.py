@@ -1,3 +1,83 @@
-from ninja import NinjaAPI
+"""The Payback API at /api/v1/: each app's router, one authentication, one error shape.
 
-api = NinjaAPI(title="Payback API", version="1", urls_namespace="api")
+The apps' routers declare only their successful responses; the error responses every
+operation can give are added to the OpenAPI document here, where the errors are made."""
+
+from typing import Any
+
+from ninja import NinjaAPI, Schema
+
+from payback.cases.api import router as cases_router
+
+from .auth import authenticators
+from .docs import ServerRenderedDocs
+from .errors import Detail, ErrorList, install_error_handlers
+
+DESCRIPTION = """\
+The API of Payback, the Community Payback service of the Probation Service.
+
+Authenticate with a bearer token (`Authorization: Bearer pb_…`, made with `manage.py create_api_token`),
+or from the browser with your signed-in session (unsafe methods then need the `X-CSRFToken` header).
+You see only the cases of your PDU, region or the country, as your account allows: anything else is 404.
+
+Times are whole minutes; dates are ISO 8601 (`2026-03-10`). Bad input is 400 (a rule of the service) or
+422 (the request does not match this document), both as `{"errors": [{"field": …, "message": …}]}`;
+other errors are `{"detail": …}`.
+"""
+
+ERROR_RESPONSES: dict[int, tuple[type[Schema], str]] = {
+    400: (ErrorList, "The input breaks a rule of the service (or the body is not JSON); each message names its field"),
+    401: (Detail, "No valid bearer token and no signed-in session"),
+    403: (Detail, "Signed in, but your role does not allow this (or the CSRF check failed)"),
+    404: (Detail, "No such record, or it is outside your area"),
+    422: (ErrorList, "The request does not match this document; each message names its field"),
+}
+
+
+class PaybackAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (ErrorList, Detail):
+            definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(definition.pop("$defs", {}))
+            components[model.__name__] = definition
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                _declare_errors(operation)
+        return schema
+
+
+def _declare_errors(operation: dict[str, Any]) -> None:
+    parameters = operation.get("parameters", [])
+    has_body = "requestBody" in operation
+    codes = [401, 403]
+    if any(p.get("in") == "path" for p in parameters):
+        codes.append(404)
+    if parameters or has_body:
+        codes.append(422)
+    if has_body:
+        codes.append(400)
+    responses = {str(code): response for code, response in operation.get("responses", {}).items()}
+    operation["responses"] = responses
+    for code in sorted(codes):
+        model, description = ERROR_RESPONSES[code]
+        responses.setdefault(
+            str(code),
+            {
+                "description": description,
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}},
+            },
+        )
+
+
+api = PaybackAPI(
+    title="Payback API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=authenticators(),
+    docs=ServerRenderedDocs(),
+)
+install_error_handlers(api)
+api.add_router("", cases_router)

@@ -12,7 +12,7 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 from payback.staff.models import User
 from payback.staff.services import api_token_authenticate
 
-TOKEN_PREFIX = "pb_"
+TOKEN_PREFIX = "pb_"  # noqa: S105 - the public prefix of every token, not a secret
 
 
 class BearerTokenAuth(HttpBearer):

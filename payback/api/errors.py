@@ -64,19 +64,24 @@ def _request_items(error: RequestValidationError) -> list[tuple[str | None, str]
 def install_error_handlers(api: NinjaAPI) -> None:
     """Replace ninja's default handlers so that every error the API returns is JSON in one shape."""
 
+    @api.exception_handler(DjangoValidationError)
     def service_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         return api.create_response(request, field_errors(_service_items(exc)), status=400)
 
+    @api.exception_handler(RequestValidationError)
     def request_error(request: HttpRequest, exc: RequestValidationError) -> HttpResponse:
         return api.create_response(request, field_errors(_request_items(exc)), status=422)
 
+    @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(request, {"detail": "Not found"}, status=404)
 
+    @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         message = str(exc) or "You do not have permission to do this"
         return api.create_response(request, {"detail": message}, status=403)
 
+    @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if exc.status_code == 400:
             # ninja raises this for a body that is not JSON: put it in the same shape as other bad input.
@@ -86,6 +91,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
             response["WWW-Authenticate"] = 'Bearer realm="payback"'
         return response
 
+    @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.error(
             "Internal Server Error: %s",
@@ -94,13 +100,6 @@ def install_error_handlers(api: NinjaAPI) -> None:
             extra={"status_code": 500, "request": request},
         )
         return api.create_response(request, {"detail": "Something went wrong: try again later"}, status=500)
-
-    api.add_exception_handler(DjangoValidationError, service_error)
-    api.add_exception_handler(RequestValidationError, request_error)
-    api.add_exception_handler(Http404, not_found)
-    api.add_exception_handler(PermissionDenied, forbidden)
-    api.add_exception_handler(HttpError, http_error)
-    api.add_exception_handler(Exception, server_error)
 
 
 def not_found_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

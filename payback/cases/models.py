@@ -196,3 +196,172 @@ class CaseStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or 'new'} to {self.to_status}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Induction, the UPW assessment and the risk picture
+
+
+class InductionOutcome(models.TextChoices):
+    ATTENDED = "attended", "Attended"
+    FAILED_TO_ATTEND = "failed_to_attend", "Failed to attend"
+    RESCHEDULED = "rescheduled", "Rescheduled"
+    ACCEPTABLE_ABSENCE = "acceptable_absence", "Acceptable absence"
+
+
+class Induction(models.Model):
+    """The first appointment. A rescheduled induction is followed by a new booking."""
+
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="inductions")
+    starts_at = models.DateTimeField()
+    location = models.CharField(max_length=200)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    booked_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=30, choices=InductionOutcome.choices, blank=True)
+    outcome_reason = models.CharField(max_length=500, blank=True)
+    minutes_attended = models.PositiveIntegerField(null=True, blank=True)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Induction {self.starts_at:%Y-%m-%d %H:%M} ({self.outcome or 'booked'})"
+
+
+class RiskFlag(models.Model):
+    """A specific risk flag (data: more can be added without a code change)."""
+
+    code = models.SlugField(max_length=50, unique=True)
+    label = models.CharField(max_length=100)
+    description = models.CharField(max_length=300, blank=True)
+    # Whether a supervisor needs to know it on site (e.g. not near children).
+    shown_to_supervisors = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class RoshLevel(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    VERY_HIGH = "very_high", "Very high"
+
+
+class PlacementPreference(models.TextChoices):
+    MIXED = "mixed", "Mixed group"
+    WOMEN_ONLY = "women_only", "Women-only group"
+    INDIVIDUAL = "individual", "Individual placement"
+
+
+class PlacementType(models.TextChoices):
+    GROUP = "group", "Group placement"
+    INDIVIDUAL = "individual", "Individual placement"
+    PIP = "pip", "Placement the person found (PIP)"
+    ETE = "ete", "Education, training and employment"
+
+
+class Transport(models.TextChoices):
+    OWN_VEHICLE = "own_vehicle", "Own vehicle"
+    PUBLIC_TRANSPORT = "public_transport", "Public transport"
+    WALK_OR_CYCLE = "walk_or_cycle", "Walks or cycles"
+    NEEDS_PICK_UP = "needs_pick_up", "Needs a pick-up"
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    AWAITING_COUNTERSIGNATURE = "awaiting_countersignature", "Awaiting countersignature"
+    RETURNED = "returned", "Returned for changes"
+    CURRENT = "current", "Current"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class Assessment(models.Model):
+    """One version of a person's UPW assessment and risk picture. A draft is edited page by page;
+    once submitted it is never edited: a new version supersedes it."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assessments")
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=30, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT)
+    # Availability: {"mon": ["morning", "afternoon"], ...}; commitments explain what is not free:
+    # [{"day": "tue", "part": "morning", "reason": "employment", "detail": "..."}]
+    availability = models.JSONField(default=dict, blank=True)
+    commitments = models.JSONField(default=list, blank=True)
+    health_limitations = models.TextField(blank=True)
+    disability_adjustments = models.TextField(blank=True)
+    neurodiversity_adjustments = models.TextField(blank=True)
+    first_language = models.CharField(max_length=100, blank=True)
+    interpreter_required = models.BooleanField(default=False)
+    interpreter_language = models.CharField(max_length=100, blank=True)
+    prayer_times = models.CharField(max_length=300, blank=True)
+    days_cannot_work = models.JSONField(default=list, blank=True)
+    religious_observance_notes = models.TextField(blank=True)
+    placement_preference = models.CharField(max_length=20, choices=PlacementPreference.choices, blank=True)
+    transport = models.CharField(max_length=20, choices=Transport.choices, blank=True)
+    max_travel_minutes = models.PositiveIntegerField(null=True, blank=True)
+    skills = models.TextField(blank=True)
+    experience = models.TextField(blank=True)
+    clothing_size = models.CharField(max_length=20, blank=True)
+    boot_size = models.CharField(max_length=10, blank=True)
+    group_work_unsuitable = models.BooleanField(default=False)
+    group_work_unsuitable_reason = models.TextField(blank=True)
+    suitable_placement_types = models.JSONField(default=list, blank=True)
+    rosh_level = models.CharField("Risk of serious harm", max_length=20, choices=RoshLevel.choices, blank=True)
+    risk_flags = models.ManyToManyField(RiskFlag, blank=True, related_name="+")
+    risk_notes = models.TextField(blank=True)
+    risk_assessed_on = models.DateField(null=True, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    countersigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    countersigned_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["person", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "version"], name="assessment_one_version_number"),
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(status="current"), name="assessment_one_current_per_person"
+            ),
+        ]
+        permissions = [
+            ("countersign_assessment", "Can countersign a high-risk assessment"),
+            ("view_session_needs", "Can see what a session needs to know about a person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"UPW assessment v{self.version} for {self.person} ({self.status})"
+
+
+class NonAssociation(models.Model):
+    """Two people who must never be placed together. Stored once, read both ways."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    other = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=300)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(person__lt=models.F("other")), name="non_association_ordered"),
+            models.UniqueConstraint(
+                fields=["person", "other"], condition=models.Q(ended_at__isnull=True), name="non_association_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} must not be placed with {self.other}"

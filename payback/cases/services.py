@@ -412,10 +412,12 @@ def _apply_earned_reduction(*, actor: User | None, requirement: Requirement, boo
     work = list(
         requirement.ledger.filter(kind=LedgerKind.WORK).values_list("occurred_on", "minutes").order_by("occurred_on")
     )
+    # Worked out afresh from every hour worked, on the scheme's terms as they stand now: an entry
+    # dated before the scheme began must not take back what later hours earned.
     entitled = rules.earned_reduction_entitlement(
         total_ordered_minutes=balance.total_ordered_minutes,
         work=work,
-        scheme=book.value("earned_reduction", on),
+        scheme=book.value("earned_reduction", max(on, _today())),
         scheme_start=book.first_date_with_value("earned_reduction"),
         earning_stopped_on=requirement.earning_stopped_on,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import assessment_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -13,4 +13,14 @@ urlpatterns = [
     path("<int:pk>/adjustments/new/", views.adjustment_create, name="adjustment"),
     path("<int:pk>/hours/<int:entry_pk>/correct/", views.entry_correct, name="correct"),
     path("<int:pk>/status/", views.status_change, name="status"),
+    path("<int:pk>/assessment/", assessment_views.assessment_tab, name="assessment"),
+    path("<int:pk>/assessment/start/", assessment_views.assessment_start, name="assessment-start"),
+    path("<int:pk>/assessment/<int:aid>/check/", assessment_views.assessment_check, name="assessment-check"),
+    path("<int:pk>/assessment/<int:aid>/<slug:page>/", assessment_views.assessment_page, name="assessment-page"),
+    path("<int:pk>/non-associations/new/", assessment_views.non_association_add, name="non-association"),
+    path("<int:pk>/induction/new/", assessment_views.induction_book, name="induction-book"),
+    path("<int:pk>/induction/<int:iid>/outcome/", assessment_views.induction_outcome, name="induction-outcome"),
+    path("countersign/", assessment_views.countersign_list, name="countersign-list"),
+    path("countersign/<int:aid>/", assessment_views.countersign, name="countersign"),
+    path("people/<str:crn>/session-needs/", assessment_views.session_needs, name="session-needs"),
 ]

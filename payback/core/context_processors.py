@@ -9,6 +9,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Home", "core:home", None),
     ("Caseload", "cases:caseload", "cases.view_requirement"),
     ("New case", "cases:create", "cases.add_person"),
+    ("To countersign", "cases:countersign-list", "cases.countersign_assessment"),
     ("Policy", "core:policy", "core.view_policyversion"),
 ]
 
@@ -19,9 +20,12 @@ def service(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated:
         for label, name, permission in NAVIGATION:
             if permission is None or user.has_perm(permission):
-                url = reverse(name)
-                current = request.path == url or (url != "/" and request.path.startswith(url))
-                items.append({"text": label, "href": url, "active": current})
+                items.append({"text": label, "href": reverse(name), "active": False})
+        # The item whose address is the longest start of the current path is the current one.
+        matches = [item for item in items if item["href"] != "/" and request.path.startswith(item["href"])]
+        matches += [item for item in items if item["href"] == request.path == "/"]
+        if matches:
+            max(matches, key=lambda item: len(item["href"]))["active"] = True
     return {
         "service_name": settings.SERVICE_NAME,
         "service_phase": settings.SERVICE_PHASE,

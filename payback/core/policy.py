@@ -18,7 +18,7 @@ class PolicyRule:
     key: str
     title: str
     description: str
-    kind: str  # "int", "int_list", "earned_reduction"
+    kind: str  # "int", "flag", "int_list", "earned_reduction"
     initial: Any
     nullable: bool = False
     unit: str = ""
@@ -89,6 +89,13 @@ RULES: dict[str, PolicyRule] = {
             nullable=True,
         ),
         PolicyRule(
+            "induction_counts_towards_hours",
+            "Induction counts towards hours",
+            "Whether the minutes of an attended induction are credited as work (1) or not (0).",
+            "flag",
+            1,
+        ),
+        PolicyRule(
             "stand_down_credit_minutes",
             "Stand-down credit",
             "Minutes credited to each person when the service stands a session down.",
@@ -125,6 +132,10 @@ def validate_policy_value(key: str, value: Any) -> Any:
     if rule.kind == "int":
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise PolicyValueError(f"{rule.title} must be a whole number, 0 or more")
+        return value
+    if rule.kind == "flag":
+        if value not in (0, 1) or isinstance(value, bool):
+            raise PolicyValueError(f"{rule.title} must be 1 (yes) or 0 (no)")
         return value
     if rule.kind == "int_list":
         if (

@@ -19,6 +19,9 @@ CREATE_CASES = "cases.add_person"
 RECORD_ADJUSTMENTS = "cases.add_ledgerentry"
 CORRECT_LEDGER = "cases.correct_ledgerentry"
 CHANGE_CASE_STATUS = "cases.change_requirement"
+ASSESS = "cases.add_assessment"
+COUNTERSIGN = "cases.countersign_assessment"
+VIEW_SESSION_NEEDS = "cases.view_session_needs"
 VIEW_POLICY = "core.view_policyversion"
 MANAGE_POLICY = "core.manage_policy"
 
@@ -31,26 +34,35 @@ class Role:
 
 
 ROLES: tuple[Role, ...] = (
-    Role(SUPERVISOR, "Runs sessions: register, risk assessment, tools, incidents", ()),
+    Role(SUPERVISOR, "Runs sessions: register, risk assessment, tools, incidents", (VIEW_SESSION_NEEDS,)),
     Role(
         PLACEMENT_COORDINATOR,
         "Projects, nominations and placing people on work",
-        (VIEW_CASES, VIEW_POLICY),
+        (VIEW_CASES, VIEW_SESSION_NEEDS, VIEW_POLICY),
     ),
     Role(
         OPERATIONS_MANAGER,
         "Plans and resources sessions; incidents; quality assurance",
-        (VIEW_CASES, VIEW_POLICY),
+        (VIEW_CASES, VIEW_SESSION_NEEDS, VIEW_POLICY),
     ),
     Role(
         PROBATION_PRACTITIONER,
         "Owns the case: induction, assessment, absences, enforcement",
-        (VIEW_CASES, CREATE_CASES, RECORD_ADJUSTMENTS, CORRECT_LEDGER, CHANGE_CASE_STATUS, VIEW_POLICY),
+        (VIEW_CASES, CREATE_CASES, RECORD_ADJUSTMENTS, CORRECT_LEDGER, CHANGE_CASE_STATUS, ASSESS, VIEW_POLICY),
     ),
     Role(
         SENIOR_PROBATION_OFFICER,
         "Oversees practitioners; countersigns",
-        (VIEW_CASES, CREATE_CASES, RECORD_ADJUSTMENTS, CORRECT_LEDGER, CHANGE_CASE_STATUS, VIEW_POLICY),
+        (
+            VIEW_CASES,
+            CREATE_CASES,
+            RECORD_ADJUSTMENTS,
+            CORRECT_LEDGER,
+            CHANGE_CASE_STATUS,
+            ASSESS,
+            COUNTERSIGN,
+            VIEW_POLICY,
+        ),
     ),
     Role(
         HEAD_OF_UNPAID_WORK,

@@ -19,3 +19,4 @@ def hours_short(value: int | None) -> str:
         return ""
     hours, mins = divmod(int(value), 60)
     return f"{hours}h {mins:02d}m" if mins else f"{hours}h"
+

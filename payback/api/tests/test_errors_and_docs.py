@@ -1,0 +1,85 @@
+"""Every error is JSON; the OpenAPI document and the docs page are served."""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from payback.cases import selectors
+from payback.staff.models import User
+
+from .client import API, ApiClient
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_address_under_the_api_that_matches_nothing_is_a_json_404(
+    api_as: Callable[[User | None], ApiClient], practitioner: User
+) -> None:
+    for path in ("/", "/nothing-here", "/requirements/abc/ledger/extra"):
+        response = api_as(practitioner).get(path)
+        assert response.status_code == 404, path
+        assert response.json() == {"detail": "Not found"}
+
+
+def test_a_method_an_endpoint_does_not_support_is_a_json_405(
+    api_as: Callable[[User | None], ApiClient], practitioner: User
+) -> None:
+    response = api_as(practitioner).post("/people", {})
+    assert response.status_code == 405
+    assert response.json() == {"detail": "Method not allowed"}
+    assert response["Allow"] == "GET"
+
+
+def test_an_unexpected_failure_is_a_json_500(
+    api_as: Callable[[User | None], ApiClient], practitioner: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(user: User) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(selectors, "people_for", broken)
+    response = api_as(practitioner).get("/people")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Something went wrong: try again later"}
+
+
+def test_the_openapi_document_declares_every_error_response(db: object) -> None:
+    response = Client().get(f"{API}/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["components"]["securitySchemes"]["BearerTokenAuth"] == {"type": "http", "scheme": "bearer"}
+    operations = {
+        (method.upper(), path): operation
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    }
+    assert set(operations) == {
+        ("GET", f"{API}/people"),
+        ("GET", f"{API}/people/{{crn}}"),
+        ("GET", f"{API}/requirements"),
+        ("GET", f"{API}/requirements/{{id}}"),
+        ("GET", f"{API}/requirements/{{id}}/ledger"),
+        ("POST", f"{API}/requirements/{{id}}/adjustments"),
+        ("GET", f"{API}/ledger-entries/{{id}}"),
+        ("POST", f"{API}/ledger-entries/{{id}}/corrections"),
+    }
+    post = operations[("POST", f"{API}/requirements/{{id}}/adjustments")]
+    assert sorted(post["responses"]) == ["201", "400", "401", "403", "404", "422"]
+    assert post["responses"]["400"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorList"
+    }
+    assert sorted(operations[("GET", f"{API}/people")]["responses"]) == ["200", "401", "403", "422"]
+    for operation in operations.values():
+        assert operation["description"], operation["operationId"]
+
+
+def test_the_docs_page_works_offline_under_the_content_security_policy(db: object) -> None:
+    response = Client().get(f"{API}/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="{API}/openapi.json"' in html
+    assert f"POST {API}/requirements/{{id}}/adjustments" in html
+    assert "cdn" not in html.lower()
+    policy = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy
+    assert "script-src 'self' 'nonce-" in policy

@@ -1,0 +1,291 @@
+"""Pages for induction, the UPW assessment question flow, countersigning and what a supervisor
+needs to know. Thin: shape of input, one service, GOV.UK errors."""
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from payback.core.forms import apply_service_errors
+from payback.core.selectors import policy_book
+
+from . import assessment_selectors as aselectors
+from . import assessment_services as aservices
+from . import selectors
+from .assessment_forms import (
+    AvailabilityPage,
+    CountersignForm,
+    InductionBookForm,
+    InductionOutcomeForm,
+    NonAssociationForm,
+    pages_for,
+)
+from .assessment_rules import DAY_NAMES, PARTS
+from .models import Assessment, AssessmentStatus, Person
+from .views import _case_context, _user
+
+
+def _editable(request: HttpRequest, pk: int, aid: int) -> tuple[dict[str, Any], Assessment]:
+    context = _case_context(request, pk, "assessment")
+    assessment = aselectors.assessment_get(_user(request), aid)
+    if assessment.person_id != context["person"].pk:
+        raise Http404("No such assessment for this case")
+    return context, assessment
+
+
+@login_required
+@permission_required("cases.view_requirement", raise_exception=True)
+def assessment_tab(request: HttpRequest, pk: int) -> HttpResponse:
+    context = _case_context(request, pk, "assessment")
+    person, requirement = context["person"], context["case"]
+    current = aselectors.current_assessment(person)
+    context.update(
+        {
+            "current": current,
+            "open": aselectors.open_assessment(person),
+            "versions": aselectors.assessment_versions(person),
+            "inductions": aselectors.inductions_for(requirement),
+            "inducted": aselectors.is_inducted(requirement),
+            "placeability": aselectors.requirement_placeability(
+                requirement, book=policy_book(), today=context["today"]
+            ),
+            "non_associations": aselectors.non_associations_of(person),
+            "can_assess": _user(request).has_perm("cases.add_assessment"),
+            "days": DAY_NAMES,
+            "parts": PARTS,
+        }
+    )
+    return render(request, "cases/assessment_tab.html", context)
+
+
+@login_required
+@permission_required("cases.add_assessment", raise_exception=True)
+def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
+    context = _case_context(request, pk, "assessment")
+    if request.method != "POST":
+        return redirect("cases:assessment", pk=pk)
+    try:
+        draft = aservices.assessment_start(actor=_user(request), person=context["person"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("cases:assessment", pk=pk)
+    return redirect("cases:assessment-page", pk=pk, aid=draft.pk, page=pages_for(draft)[0].slug)
+
+
+@login_required
+@permission_required("cases.add_assessment", raise_exception=True)
+def assessment_page(request: HttpRequest, pk: int, aid: int, page: str) -> HttpResponse:
+    context, assessment = _editable(request, pk, aid)
+    if assessment.status not in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED):
+        return redirect("cases:assessment", pk=pk)
+    pages = pages_for(assessment)
+    slugs = [p.slug for p in pages]
+    if page not in slugs:
+        raise Http404("No such page")
+    index = slugs.index(page)
+    form_class = pages[index]
+    form = form_class(request.POST or None, assessment=assessment)
+    if request.method == "POST" and form.is_valid():
+        values = form.values()
+        if not form.errors:
+            try:
+                aservices.assessment_update(
+                    actor=_user(request), assessment=assessment, values=values, risk_flags=form.risk_flags()
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+        if not form.errors:
+            if request.POST.get("action") == "later":
+                messages.success(request, "Your answers are saved. You can come back to the assessment later")
+                return redirect("cases:assessment", pk=pk)
+            if request.GET.get("return") == "check" or index == len(pages) - 1:
+                return redirect("cases:assessment-check", pk=pk, aid=aid)
+            return redirect("cases:assessment-page", pk=pk, aid=aid, page=slugs[index + 1])
+    back = slugs[index - 1] if index else None
+    context.update(
+        {
+            "form": form,
+            "assessment": assessment,
+            "page_title": form_class.title,
+            "step": index + 1,
+            "steps": len(pages),
+            "back_slug": back,
+            "is_availability": form_class is AvailabilityPage,
+        }
+    )
+    return render(request, "cases/assessment_page.html", context)
+
+
+@login_required
+@permission_required("cases.add_assessment", raise_exception=True)
+def assessment_check(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
+    context, assessment = _editable(request, pk, aid)
+    if request.method == "POST":
+        try:
+            assessment = aservices.assessment_submit(actor=_user(request), assessment=assessment)
+        except ValidationError as error:
+            context["errors"] = [
+                {"field": field, "message": message, "page": _page_of(field, assessment)}
+                for field, messages_ in error.message_dict.items()
+                for message in messages_
+            ]
+        else:
+            if assessment.status == AssessmentStatus.AWAITING_COUNTERSIGNATURE:
+                messages.success(request, "Assessment submitted: it needs a senior probation officer's countersignature")
+            else:
+                messages.success(request, "Assessment completed")
+            return redirect("cases:assessment", pk=pk)
+    context.update(
+        {
+            "assessment": assessment,
+            "sections": _sections(assessment),
+            "non_associations": aselectors.non_associations_of(context["person"]),
+            "editable": assessment.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED),
+        }
+    )
+    return render(request, "cases/assessment_check.html", context)
+
+
+def _page_of(field: str, assessment: Assessment) -> str:
+    for page in pages_for(assessment):
+        names = set(page.base_fields)
+        if field in names or (page is AvailabilityPage and field in {"availability", "commitments"}):
+            return page.slug
+        if field == "risk_flags" and "flags" in names:
+            return page.slug
+    return pages_for(assessment)[0].slug
+
+
+def _sections(assessment: Assessment) -> list[dict[str, Any]]:
+    """Questions and answers, page by page, for the check-your-answers page and the summary."""
+    from .assessment_display import answers
+
+    return answers(assessment)
+
+
+@login_required
+@permission_required("cases.add_assessment", raise_exception=True)
+def non_association_add(request: HttpRequest, pk: int) -> HttpResponse:
+    context = _case_context(request, pk, "assessment")
+    form = NonAssociationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        other = selectors.people_for(_user(request)).filter(crn=form.cleaned_data["crn"].strip().upper()).first()
+        if other is None:
+            form.add_error("crn", "No person with that CRN was found in your area")
+        else:
+            try:
+                aservices.non_association_add(
+                    actor=_user(request), person=context["person"], other=other, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+                if "other" in error.message_dict:
+                    form.add_error("crn", error.message_dict["other"][0])
+            else:
+                messages.success(request, f"Non-association with {other.full_name} recorded")
+                return redirect("cases:assessment", pk=pk)
+    context["form"] = form
+    return render(request, "cases/non_association_form.html", context)
+
+
+@login_required
+@permission_required("cases.add_assessment", raise_exception=True)
+def induction_book(request: HttpRequest, pk: int) -> HttpResponse:
+    context = _case_context(request, pk, "assessment")
+    form = InductionBookForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        starts_at = timezone.make_aware(datetime.combine(form.cleaned_data["day"], form.cleaned_data["time"]))
+        try:
+            aservices.induction_book(
+                actor=_user(request),
+                requirement=context["case"],
+                starts_at=starts_at,
+                location=form.cleaned_data["location"],
+                late_reason=form.cleaned_data["late_reason"],
+            )
+        except ValidationError as error:
+            if "starts_at" in error.message_dict:
+                form.add_error("day", error.message_dict.pop("starts_at")[0])
+            apply_service_errors(form, ValidationError(error.message_dict) if error.message_dict else error)
+        else:
+            messages.success(request, f"Induction booked for {starts_at:%-d %B %Y at %H:%M}")
+            return redirect("cases:assessment", pk=pk)
+    context["form"] = form
+    return render(request, "cases/induction_book.html", context)
+
+
+@login_required
+@permission_required("cases.add_assessment", raise_exception=True)
+def induction_outcome(request: HttpRequest, pk: int, iid: int) -> HttpResponse:
+    context = _case_context(request, pk, "assessment")
+    induction = context["case"].inductions.filter(pk=iid).first()
+    if induction is None:
+        raise Http404("No such induction")
+    form = InductionOutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            aservices.induction_record_outcome(
+                actor=_user(request),
+                induction=induction,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+                minutes_attended=form.cleaned_data["minutes_attended"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Induction outcome recorded")
+            return redirect("cases:assessment", pk=pk)
+    context.update({"form": form, "induction": induction})
+    return render(request, "cases/induction_outcome.html", context)
+
+
+@login_required
+@permission_required("cases.countersign_assessment", raise_exception=True)
+def countersign_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "cases/countersign_list.html", {"queue": aselectors.countersign_queue(_user(request))})
+
+
+@login_required
+@permission_required("cases.countersign_assessment", raise_exception=True)
+def countersign(request: HttpRequest, aid: int) -> HttpResponse:
+    assessment = aselectors.assessment_get(_user(request), aid)
+    form = CountersignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            aservices.assessment_countersign(
+                actor=_user(request),
+                assessment=assessment,
+                approve=form.cleaned_data["decision"] == "approve",
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            done = "countersigned" if form.cleaned_data["decision"] == "approve" else "returned"
+            messages.success(request, f"Assessment for {assessment.person.full_name} {done}")
+            return redirect("cases:countersign-list")
+    requirement = assessment.person.requirements.order_by("-id").first()
+    return render(
+        request,
+        "cases/countersign.html",
+        {
+            "assessment": assessment,
+            "form": form,
+            "sections": _sections(assessment),
+            "requirement": requirement,
+            "non_associations": aselectors.non_associations_of(assessment.person),
+        },
+    )
+
+
+@login_required
+@permission_required("cases.view_session_needs", raise_exception=True)
+def session_needs(request: HttpRequest, crn: str) -> HttpResponse:
+    person: Person = selectors.person_get(_user(request), crn)
+    return render(request, "cases/session_needs.html", {"needs": aselectors.session_needs(person)})

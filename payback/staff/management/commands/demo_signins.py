@@ -1,0 +1,175 @@
+"""The demo sign-ins: fixed, memorable usernames that `seed_demo` creates, one per role.
+
+The accounts are defined here (the staff app) so that the demo data generator and this
+command agree on them; the generator creates them, this command lists them."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from payback.staff.models import Gender, Scope, User
+from payback.staff.roles import (
+    CASE_ADMINISTRATOR,
+    HEAD_OF_UNPAID_WORK,
+    OPERATIONS_MANAGER,
+    PLACEMENT_COORDINATOR,
+    PROBATION_PRACTITIONER,
+    SENIOR_PROBATION_OFFICER,
+    SUPERVISOR,
+)
+
+# Demo data only: every demo account shares this password. Never used outside demo data.
+DEMO_PASSWORD = "payback-demo-2026"  # noqa: S105
+SIGN_IN_URL = "http://127.0.0.1:8000/sign-in/"
+DEMO_PDU = "NE03"  # Newcastle upon Tyne, North East
+DEMO_REGION = "NE"
+DEMO_LONDON_PDU = "LON01"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    scope: str
+    pdu_code: str | None  # for PDU scope
+    region_code: str | None  # for region scope (PDU scope takes the PDU's region)
+    gender: str
+    job_title: str
+    shows: str
+
+
+DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount(
+        "practitioner",
+        "Sarah",
+        "Robson",
+        PROBATION_PRACTITIONER,
+        Scope.PDU,
+        DEMO_PDU,
+        None,
+        Gender.FEMALE,
+        "Probation Officer",
+        "Owns a caseload of about 60 cases in Newcastle upon Tyne",
+    ),
+    DemoAccount(
+        "spo",
+        "David",
+        "Armstrong",
+        SENIOR_PROBATION_OFFICER,
+        Scope.PDU,
+        DEMO_PDU,
+        None,
+        Gender.MALE,
+        "Senior Probation Officer",
+        "Oversees the practitioners of Newcastle upon Tyne",
+    ),
+    DemoAccount(
+        "coordinator",
+        "Gemma",
+        "Charlton",
+        PLACEMENT_COORDINATOR,
+        Scope.PDU,
+        DEMO_PDU,
+        None,
+        Gender.FEMALE,
+        "Placement Coordinator",
+        "Projects and placements in Newcastle upon Tyne",
+    ),
+    DemoAccount(
+        "supervisor",
+        "Lee",
+        "Milburn",
+        SUPERVISOR,
+        Scope.PDU,
+        DEMO_PDU,
+        None,
+        Gender.MALE,
+        "Community Payback Supervisor",
+        "Runs sessions in Newcastle upon Tyne",
+    ),
+    DemoAccount(
+        "opsmanager",
+        "Joanne",
+        "Hall",
+        OPERATIONS_MANAGER,
+        Scope.REGION,
+        None,
+        DEMO_REGION,
+        Gender.FEMALE,
+        "Operations Manager",
+        "Everything Community Payback in the North East",
+    ),
+    DemoAccount(
+        "head",
+        "Michael",
+        "Okafor",
+        HEAD_OF_UNPAID_WORK,
+        Scope.NATIONAL,
+        None,
+        None,
+        Gender.MALE,
+        "Head of Unpaid Work",
+        "Performance and policy for England and Wales",
+    ),
+    DemoAccount(
+        "admin-officer",
+        "Karen",
+        "Dodds",
+        CASE_ADMINISTRATOR,
+        Scope.PDU,
+        DEMO_PDU,
+        None,
+        Gender.FEMALE,
+        "Case Administrator",
+        "Data entry for the Newcastle upon Tyne team",
+    ),
+    DemoAccount(
+        "practitioner-london",
+        "Amara",
+        "Mensah",
+        PROBATION_PRACTITIONER,
+        Scope.PDU,
+        DEMO_LONDON_PDU,
+        None,
+        Gender.FEMALE,
+        "Probation Officer",
+        "A London caseload: sees none of the North East's cases",
+    ),
+)
+
+
+class Command(BaseCommand):
+    help = "List the demo sign-ins (usernames, role, scope) and the shared demo password."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        users = {
+            user.username: user
+            for user in User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])
+            .select_related("pdu", "region")
+            .prefetch_related("groups")
+        }
+        rows = [("Username", "Role", "Scope", "Shows")]
+        missing = 0
+        for account in DEMO_ACCOUNTS:
+            user = users.get(account.username)
+            if user is None:
+                missing += 1
+                rows.append((account.username, account.role, "(not created yet)", account.shows))
+            else:
+                rows.append((user.username, user.role_label, user.scope_label, account.shows))
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING("Demo sign-ins"))
+        for index, row in enumerate(rows):
+            self.stdout.write("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+            if index == 0:
+                self.stdout.write("  " + "  ".join("-" * w for w in widths))
+        self.stdout.write("")
+        self.stdout.write(f"  Password for every demo account: {DEMO_PASSWORD}")
+        self.stdout.write(f"  Sign in at {SIGN_IN_URL}")
+        if missing:
+            self.stdout.write(self.style.WARNING("  Some accounts do not exist yet: run manage.py seed_demo first."))
+        self.stdout.write("")
