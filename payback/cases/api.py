@@ -201,17 +201,22 @@ class LedgerEntryOut(Schema):
 
 class AdjustmentIn(InputSchema):
     kind: Literal["travel", "ete"] = Field(
-        description="travel: a travel time adjustment; ete: education, training and employment"
+        description="travel: a travel time adjustment; ete: education, training and employment", examples=["travel"]
     )
     minutes: StrictInt = Field(description="Whole minutes to credit", examples=[90])
     occurred_on: date = Field(description="The day the adjustment applies from (ISO 8601)", examples=["2026-03-10"])
     reason: str = Field(
-        max_length=500, pattern=NO_NUL, description="Why the adjustment is made, or what the activity was"
+        max_length=500,
+        pattern=NO_NUL,
+        description="Why the adjustment is made, or what the activity was",
+        examples=["Two buses each way to the project"],
     )
 
 
 class CorrectionIn(InputSchema):
-    reason: str = Field(max_length=500, pattern=NO_NUL, description="Why the entry is being corrected")
+    reason: str = Field(
+        max_length=500, pattern=NO_NUL, description="Why the entry is being corrected", examples=["Recorded twice"]
+    )
 
 
 class PeopleQuery(PageQuery):

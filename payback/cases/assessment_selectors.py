@@ -140,7 +140,9 @@ def session_needs(person: Person) -> SessionNeeds:
         else "",
         prayer_times=assessment.prayer_times,
         days_cannot_work=[arules.DAY_NAMES[d] for d in assessment.days_cannot_work],
-        interpreter=f"Interpreter needed ({assessment.interpreter_language})" if assessment.interpreter_required else "",
+        interpreter=f"Interpreter needed ({assessment.interpreter_language})"
+        if assessment.interpreter_required
+        else "",
         flags=[flag.label for flag in assessment.risk_flags.all() if flag.shown_to_supervisors],
         assessed=True,
     )

@@ -344,7 +344,9 @@ def _make_current(*, actor: User, assessment: Assessment) -> Assessment:
         old.save(update_fields=["status"])
     assessment.status = A.CURRENT
     assessment.save()
-    for requirement in Requirement.objects.filter(person_id=assessment.person_id, status=CaseStatus.AWAITING_ASSESSMENT):
+    for requirement in Requirement.objects.filter(
+        person_id=assessment.person_id, status=CaseStatus.AWAITING_ASSESSMENT
+    ):
         _set_status(
             actor=actor, requirement=requirement, to_status=CaseStatus.AWAITING_PLACEMENT, reason="Assessment completed"
         )

@@ -89,7 +89,7 @@ def assessment_page(request: HttpRequest, pk: int, aid: int, page: str) -> HttpR
         raise Http404("No such page")
     index = slugs.index(page)
     form_class = pages[index]
-    form = form_class(request.POST or None, assessment=assessment)
+    form = form_class(request.POST if request.method == "POST" else None, assessment=assessment)
     if request.method == "POST" and form.is_valid():
         values = form.values()
         if not form.errors:
@@ -136,7 +136,9 @@ def assessment_check(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
             ]
         else:
             if assessment.status == AssessmentStatus.AWAITING_COUNTERSIGNATURE:
-                messages.success(request, "Assessment submitted: it needs a senior probation officer's countersignature")
+                messages.success(
+                    request, "Assessment submitted: it needs a senior probation officer's countersignature"
+                )
             else:
                 messages.success(request, "Assessment completed")
             return redirect("cases:assessment", pk=pk)
@@ -172,7 +174,7 @@ def _sections(assessment: Assessment) -> list[dict[str, Any]]:
 @permission_required("cases.add_assessment", raise_exception=True)
 def non_association_add(request: HttpRequest, pk: int) -> HttpResponse:
     context = _case_context(request, pk, "assessment")
-    form = NonAssociationForm(request.POST or None)
+    form = NonAssociationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         other = selectors.people_for(_user(request)).filter(crn=form.cleaned_data["crn"].strip().upper()).first()
         if other is None:
@@ -197,7 +199,7 @@ def non_association_add(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("cases.add_assessment", raise_exception=True)
 def induction_book(request: HttpRequest, pk: int) -> HttpResponse:
     context = _case_context(request, pk, "assessment")
-    form = InductionBookForm(request.POST or None)
+    form = InductionBookForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         starts_at = timezone.make_aware(datetime.combine(form.cleaned_data["day"], form.cleaned_data["time"]))
         try:
@@ -226,7 +228,7 @@ def induction_outcome(request: HttpRequest, pk: int, iid: int) -> HttpResponse:
     induction = context["case"].inductions.filter(pk=iid).first()
     if induction is None:
         raise Http404("No such induction")
-    form = InductionOutcomeForm(request.POST or None)
+    form = InductionOutcomeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             aservices.induction_record_outcome(
@@ -255,7 +257,7 @@ def countersign_list(request: HttpRequest) -> HttpResponse:
 @permission_required("cases.countersign_assessment", raise_exception=True)
 def countersign(request: HttpRequest, aid: int) -> HttpResponse:
     assessment = aselectors.assessment_get(_user(request), aid)
-    form = CountersignForm(request.POST or None)
+    form = CountersignForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             aservices.assessment_countersign(

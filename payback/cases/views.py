@@ -141,7 +141,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     pdus = pdus_for(user)
     initial = {"pdu": user.pdu_id} if user.pdu_id else {}
-    form = CaseCreateForm(request.POST or None, pdus=pdus, initial=initial)
+    form = CaseCreateForm(request.POST if request.method == "POST" else None, pdus=pdus, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -178,7 +178,9 @@ def adjustment_create(request: HttpRequest, pk: int) -> HttpResponse:
     context = _case_context(request, pk, "hours")
     requirement = context["case"]
     kind = request.GET.get("kind")
-    form = AdjustmentForm(request.POST or None, initial={"kind": kind} if kind in {"travel", "ete"} else {})
+    form = AdjustmentForm(
+        request.POST if request.method == "POST" else None, initial={"kind": kind} if kind in {"travel", "ete"} else {}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         record = services.ledger_record_travel if data["kind"] == "travel" else services.ledger_record_ete
@@ -208,7 +210,7 @@ def entry_correct(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         from django.http import Http404
 
         raise Http404("No such entry on this case")
-    form = CorrectionForm(request.POST or None)
+    form = CorrectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.ledger_correct(actor=_user(request), entry=entry, reason=form.cleaned_data["reason"])
@@ -229,7 +231,7 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
     allowed = [
         (s, CaseStatus(s).label) for s in CaseStatus.values if s in services.STATUS_TRANSITIONS[requirement.status]
     ]
-    form = StatusForm(request.POST or None, allowed=allowed)
+    form = StatusForm(request.POST if request.method == "POST" else None, allowed=allowed)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():

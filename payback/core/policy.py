@@ -96,6 +96,14 @@ RULES: dict[str, PolicyRule] = {
             1,
         ),
         PolicyRule(
+            "nomination_acknowledgement_working_days",
+            "Nomination acknowledgement",
+            "Working days within which a nomination from the public or a group is acknowledged.",
+            "int",
+            5,
+            unit="working days",
+        ),
+        PolicyRule(
             "stand_down_credit_minutes",
             "Stand-down credit",
             "Minutes credited to each person when the service stands a session down.",

@@ -102,7 +102,7 @@ def policy_add(request: HttpRequest, key: str) -> HttpResponse:
     rule = RULES.get(key)
     if rule is None:
         raise Http404("No such rule")
-    form = PolicyVersionForm(request.POST or None, kind=rule.kind)
+    form = PolicyVersionForm(request.POST if request.method == "POST" else None, kind=rule.kind)
     if request.method == "POST" and form.is_valid():
         try:
             effective_from: date = form.cleaned_data["effective_from"]

@@ -91,7 +91,7 @@ def assert_no_browser_problems(page: Page) -> None:
 
 def assert_styled(page: Page) -> None:
     """The GOV.UK, MOJ and Payback stylesheets have been applied."""
-    header = page.locator("header.moj-header")
+    header = page.get_by_test_id("header")
     background = header.evaluate("element => getComputedStyle(element).backgroundColor")
     assert background == HEADER_BACKGROUND, f"MOJ Frontend styles missing on {page.url}: header is {background}"
     font = page.locator("h1").first.evaluate("element => getComputedStyle(element).fontFamily")

@@ -46,8 +46,10 @@ def fill_date(page: Page, legend: str, day: date) -> None:
 
 def summary_value(page: Page, test_id: str, key: str) -> Locator:
     """The value beside `key` in the summary list with that test id."""
-    row = page.get_by_test_id(test_id).locator(".govuk-summary-list__row").filter(
-        has=page.locator("dt", has_text=re.compile(f"^{re.escape(key)}$"))
+    row = (
+        page.get_by_test_id(test_id)
+        .locator(".govuk-summary-list__row")
+        .filter(has=page.locator("dt", has_text=re.compile(f"^{re.escape(key)}$")))
     )
     return row.locator("dd")
 
@@ -71,7 +73,9 @@ def caseload_names(page: Page) -> Locator:
 
 
 @pytest.mark.browser
-def test_sign_in_with_a_wrong_password_then_the_right_one_and_sign_out(page: Page, practitioner: User, pdu_a: Pdu) -> None:
+def test_sign_in_with_a_wrong_password_then_the_right_one_and_sign_out(
+    page: Page, practitioner: User, pdu_a: Pdu
+) -> None:
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/sign-in/\?next=/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to Payback")
@@ -291,7 +295,11 @@ def test_record_a_new_case_after_correcting_the_errors(page: Page, practitioner:
 def _case_for_adjustments(make_case: Callable[..., Requirement], practitioner: User) -> Requirement:
     today = timezone.localdate()
     return make_case(
-        first_name="Ron", last_name="Hale", sentence_date=today - timedelta(days=30), hours=100, practitioner=practitioner
+        first_name="Ron",
+        last_name="Hale",
+        sentence_date=today - timedelta(days=30),
+        hours=100,
+        practitioner=practitioner,
     )
 
 
@@ -320,7 +328,9 @@ def test_record_a_travel_adjustment_within_the_cap(
     expect(summary.get_by_role("link")).to_have_attribute("href", "#id_minutes")
     minutes_error = page.locator("#id_minutes-error")
     expect(minutes_error).to_contain_text(TRAVEL_CAP_MESSAGE)
-    expect(page.get_by_label("Minutes", exact=True)).to_have_attribute("aria-describedby", re.compile("id_minutes-error"))
+    expect(page.get_by_label("Minutes", exact=True)).to_have_attribute(
+        "aria-describedby", re.compile("id_minutes-error")
+    )
     expect(page.get_by_label("Minutes", exact=True)).to_have_value("200")
     expect(page.get_by_label("Reason")).to_have_value("Two buses each way to the placement")
     assert_accessible(page)

@@ -22,6 +22,10 @@ CHANGE_CASE_STATUS = "cases.change_requirement"
 ASSESS = "cases.add_assessment"
 COUNTERSIGN = "cases.countersign_assessment"
 VIEW_SESSION_NEEDS = "cases.view_session_needs"
+VIEW_PROJECTS = "projects.view_project"
+MANAGE_PROJECTS = "projects.change_project"
+APPROVE_PROJECTS = "projects.approve_projectassessment"
+MANAGE_NOMINATIONS = "projects.change_nomination"
 VIEW_POLICY = "core.view_policyversion"
 MANAGE_POLICY = "core.manage_policy"
 
@@ -34,16 +38,24 @@ class Role:
 
 
 ROLES: tuple[Role, ...] = (
-    Role(SUPERVISOR, "Runs sessions: register, risk assessment, tools, incidents", (VIEW_SESSION_NEEDS,)),
+    Role(SUPERVISOR, "Runs sessions: register, risk assessment, tools, incidents", (VIEW_SESSION_NEEDS, VIEW_PROJECTS)),
     Role(
         PLACEMENT_COORDINATOR,
         "Projects, nominations and placing people on work",
-        (VIEW_CASES, VIEW_SESSION_NEEDS, VIEW_POLICY),
+        (VIEW_CASES, VIEW_SESSION_NEEDS, VIEW_PROJECTS, MANAGE_PROJECTS, MANAGE_NOMINATIONS, VIEW_POLICY),
     ),
     Role(
         OPERATIONS_MANAGER,
         "Plans and resources sessions; incidents; quality assurance",
-        (VIEW_CASES, VIEW_SESSION_NEEDS, VIEW_POLICY),
+        (
+            VIEW_CASES,
+            VIEW_SESSION_NEEDS,
+            VIEW_PROJECTS,
+            MANAGE_PROJECTS,
+            APPROVE_PROJECTS,
+            MANAGE_NOMINATIONS,
+            VIEW_POLICY,
+        ),
     ),
     Role(
         PROBATION_PRACTITIONER,
@@ -67,7 +79,7 @@ ROLES: tuple[Role, ...] = (
     Role(
         HEAD_OF_UNPAID_WORK,
         "Performance and policy for a region or the country",
-        (VIEW_CASES, VIEW_POLICY, MANAGE_POLICY),
+        (VIEW_CASES, VIEW_PROJECTS, VIEW_POLICY, MANAGE_POLICY),
     ),
     Role(
         CASE_ADMINISTRATOR,

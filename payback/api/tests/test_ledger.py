@@ -147,9 +147,7 @@ def test_the_ledger_lists_entries_with_their_corrections(
     ]
 
 
-def test_one_ledger_entry(
-    api_as: Callable[[User | None], ApiClient], travel: LedgerEntry, practitioner: User
-) -> None:
+def test_one_ledger_entry(api_as: Callable[[User | None], ApiClient], travel: LedgerEntry, practitioner: User) -> None:
     response = api_as(practitioner).get(f"/ledger-entries/{travel.pk}")
     assert response.status_code == 200
     assert response.json()["reason"] == "Bus to the project"

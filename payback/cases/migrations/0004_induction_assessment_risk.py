@@ -6,103 +6,230 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_ledger_append_only'),
+        ("cases", "0003_ledger_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RiskFlag',
+            name="RiskFlag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True)),
-                ('label', models.CharField(max_length=100)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('shown_to_supervisors', models.BooleanField(default=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(unique=True)),
+                ("label", models.CharField(max_length=100)),
+                ("description", models.CharField(blank=True, max_length=300)),
+                ("shown_to_supervisors", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['label'],
+                "ordering": ["label"],
             },
         ),
         migrations.CreateModel(
-            name='Induction',
+            name="Induction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField()),
-                ('location', models.CharField(max_length=200)),
-                ('booked_at', models.DateTimeField(auto_now_add=True)),
-                ('outcome', models.CharField(blank=True, choices=[('attended', 'Attended'), ('failed_to_attend', 'Failed to attend'), ('rescheduled', 'Rescheduled'), ('acceptable_absence', 'Acceptable absence')], max_length=30)),
-                ('outcome_reason', models.CharField(blank=True, max_length=500)),
-                ('minutes_attended', models.PositiveIntegerField(blank=True, null=True)),
-                ('outcome_recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('booked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('outcome_recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requirement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inductions', to='cases.requirement')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("starts_at", models.DateTimeField()),
+                ("location", models.CharField(max_length=200)),
+                ("booked_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("attended", "Attended"),
+                            ("failed_to_attend", "Failed to attend"),
+                            ("rescheduled", "Rescheduled"),
+                            ("acceptable_absence", "Acceptable absence"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("outcome_reason", models.CharField(blank=True, max_length=500)),
+                ("minutes_attended", models.PositiveIntegerField(blank=True, null=True)),
+                ("outcome_recorded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "booked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "outcome_recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requirement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="inductions", to="cases.requirement"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at', 'id'],
+                "ordering": ["starts_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='NonAssociation',
+            name="NonAssociation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=300)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('other', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.person')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.person')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reason", models.CharField(max_length=300)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "other",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="cases.person"),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="cases.person"),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('person__lt', models.F('other'))), name='non_association_ordered'), models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('person', 'other'), name='non_association_once')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("person__lt", models.F("other"))), name="non_association_ordered"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_at__isnull", True)),
+                        fields=("person", "other"),
+                        name="non_association_once",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('awaiting_countersignature', 'Awaiting countersignature'), ('returned', 'Returned for changes'), ('current', 'Current'), ('superseded', 'Superseded')], default='draft', max_length=30)),
-                ('availability', models.JSONField(blank=True, default=dict)),
-                ('commitments', models.JSONField(blank=True, default=list)),
-                ('health_limitations', models.TextField(blank=True)),
-                ('disability_adjustments', models.TextField(blank=True)),
-                ('neurodiversity_adjustments', models.TextField(blank=True)),
-                ('first_language', models.CharField(blank=True, max_length=100)),
-                ('interpreter_required', models.BooleanField(default=False)),
-                ('interpreter_language', models.CharField(blank=True, max_length=100)),
-                ('prayer_times', models.CharField(blank=True, max_length=300)),
-                ('days_cannot_work', models.JSONField(blank=True, default=list)),
-                ('religious_observance_notes', models.TextField(blank=True)),
-                ('placement_preference', models.CharField(blank=True, choices=[('mixed', 'Mixed group'), ('women_only', 'Women-only group'), ('individual', 'Individual placement')], max_length=20)),
-                ('transport', models.CharField(blank=True, choices=[('own_vehicle', 'Own vehicle'), ('public_transport', 'Public transport'), ('walk_or_cycle', 'Walks or cycles'), ('needs_pick_up', 'Needs a pick-up')], max_length=20)),
-                ('max_travel_minutes', models.PositiveIntegerField(blank=True, null=True)),
-                ('skills', models.TextField(blank=True)),
-                ('experience', models.TextField(blank=True)),
-                ('clothing_size', models.CharField(blank=True, max_length=20)),
-                ('boot_size', models.CharField(blank=True, max_length=10)),
-                ('group_work_unsuitable', models.BooleanField(default=False)),
-                ('group_work_unsuitable_reason', models.TextField(blank=True)),
-                ('suitable_placement_types', models.JSONField(blank=True, default=list)),
-                ('rosh_level', models.CharField(blank=True, choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High'), ('very_high', 'Very high')], max_length=20, verbose_name='Risk of serious harm')),
-                ('risk_notes', models.TextField(blank=True)),
-                ('risk_assessed_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('countersigned_at', models.DateTimeField(blank=True, null=True)),
-                ('review_comment', models.TextField(blank=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('countersigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='cases.person')),
-                ('risk_flags', models.ManyToManyField(blank=True, related_name='+', to='cases.riskflag')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("awaiting_countersignature", "Awaiting countersignature"),
+                            ("returned", "Returned for changes"),
+                            ("current", "Current"),
+                            ("superseded", "Superseded"),
+                        ],
+                        default="draft",
+                        max_length=30,
+                    ),
+                ),
+                ("availability", models.JSONField(blank=True, default=dict)),
+                ("commitments", models.JSONField(blank=True, default=list)),
+                ("health_limitations", models.TextField(blank=True)),
+                ("disability_adjustments", models.TextField(blank=True)),
+                ("neurodiversity_adjustments", models.TextField(blank=True)),
+                ("first_language", models.CharField(blank=True, max_length=100)),
+                ("interpreter_required", models.BooleanField(default=False)),
+                ("interpreter_language", models.CharField(blank=True, max_length=100)),
+                ("prayer_times", models.CharField(blank=True, max_length=300)),
+                ("days_cannot_work", models.JSONField(blank=True, default=list)),
+                ("religious_observance_notes", models.TextField(blank=True)),
+                (
+                    "placement_preference",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("mixed", "Mixed group"),
+                            ("women_only", "Women-only group"),
+                            ("individual", "Individual placement"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "transport",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("own_vehicle", "Own vehicle"),
+                            ("public_transport", "Public transport"),
+                            ("walk_or_cycle", "Walks or cycles"),
+                            ("needs_pick_up", "Needs a pick-up"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("max_travel_minutes", models.PositiveIntegerField(blank=True, null=True)),
+                ("skills", models.TextField(blank=True)),
+                ("experience", models.TextField(blank=True)),
+                ("clothing_size", models.CharField(blank=True, max_length=20)),
+                ("boot_size", models.CharField(blank=True, max_length=10)),
+                ("group_work_unsuitable", models.BooleanField(default=False)),
+                ("group_work_unsuitable_reason", models.TextField(blank=True)),
+                ("suitable_placement_types", models.JSONField(blank=True, default=list)),
+                (
+                    "rosh_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[("low", "Low"), ("medium", "Medium"), ("high", "High"), ("very_high", "Very high")],
+                        max_length=20,
+                        verbose_name="Risk of serious harm",
+                    ),
+                ),
+                ("risk_notes", models.TextField(blank=True)),
+                ("risk_assessed_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("countersigned_at", models.DateTimeField(blank=True, null=True)),
+                ("review_comment", models.TextField(blank=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "countersigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="assessments", to="cases.person"
+                    ),
+                ),
+                ("risk_flags", models.ManyToManyField(blank=True, related_name="+", to="cases.riskflag")),
             ],
             options={
-                'ordering': ['person', '-version'],
-                'permissions': [('countersign_assessment', 'Can countersign a high-risk assessment'), ('view_session_needs', 'Can see what a session needs to know about a person')],
-                'constraints': [models.UniqueConstraint(fields=('person', 'version'), name='assessment_one_version_number'), models.UniqueConstraint(condition=models.Q(('status', 'current')), fields=('person',), name='assessment_one_current_per_person')],
+                "ordering": ["person", "-version"],
+                "permissions": [
+                    ("countersign_assessment", "Can countersign a high-risk assessment"),
+                    ("view_session_needs", "Can see what a session needs to know about a person"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("person", "version"), name="assessment_one_version_number"),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "current")),
+                        fields=("person",),
+                        name="assessment_one_current_per_person",
+                    ),
+                ],
             },
         ),
     ]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from payback.cases import rules, services
@@ -88,9 +88,7 @@ def apply(op: tuple[str, int, date], requirement: Requirement, actor: User, book
     elif kind == "vary":
         ledger_record_court_variation(minutes=number, occurred_on=on, reason="Court varied the order", **common)
     else:
-        candidates = list(
-            LedgerEntry.objects.filter(requirement=requirement, reverses__isnull=True).order_by("pk")
-        )
+        candidates = list(LedgerEntry.objects.filter(requirement=requirement, reverses__isnull=True).order_by("pk"))
         if candidates:
             entry = candidates[number % len(candidates)]
             ledger_correct(actor=actor, entry=entry, reason="Corrected", book=book)
@@ -147,11 +145,13 @@ def test_the_ledger_stays_consistent(
     # A fresh requirement (and CRN) for every example: the database is shared between them.
     requirement = make_case(actor=practitioner, hours=case["hours"], sentence_date=SENTENCED, book=book, **extra)
     seen = snapshot(requirement)
+    note(f"{case=}")
     for op in ops:
         try:
             apply(op, requirement, practitioner, book)
-        except ValidationError:
-            pass
+            note(f"{op} accepted")
+        except ValidationError as refused:
+            note(f"{op} refused: {refused.message_dict}")
         now = snapshot(requirement)
         # Entries are only ever added: every earlier one is still there, unchanged.
         assert {pk: now.get(pk) for pk in seen} == seen

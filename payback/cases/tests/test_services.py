@@ -331,7 +331,9 @@ def test_refused_status_changes_record_nothing(
 ) -> None:
     requirement = make_case()
     for status in path:
-        requirement = requirement_change_status(actor=practitioner, requirement=requirement, to_status=status, reason="x")
+        requirement = requirement_change_status(
+            actor=practitioner, requirement=requirement, to_status=status, reason="x"
+        )
     status_before = refresh(requirement).status
     before = counts()
     with pytest.raises(ValidationError) as caught:

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "payback.core",
     "payback.staff",
     "payback.cases",
+    "payback.projects",
     "payback.api",
 ]
 

@@ -19,4 +19,3 @@ def hours_short(value: int | None) -> str:
         return ""
     hours, mins = divmod(int(value), 60)
     return f"{hours}h {mins:02d}m" if mins else f"{hours}h"
-

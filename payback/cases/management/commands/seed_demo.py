@@ -1,0 +1,57 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+
+from payback.cases.demo import DEFAULT_SEED, SIZES, DemoDataError, seed_demo, status_counts
+from payback.cases.models import Person
+from payback.core.context import Origin, reset_origin, set_origin
+
+
+class _Unended:
+    """The command's output without the newline Django adds to every write, so a progress
+    bar can redraw its line."""
+
+    def __init__(self, wrapper: OutputWrapper) -> None:
+        self.wrapper = wrapper
+
+    def write(self, text: str, /) -> None:
+        self.wrapper.write(text, ending="")
+
+    def flush(self) -> None:
+        self.wrapper.flush()
+
+    def isatty(self) -> bool:
+        return self.wrapper.isatty()
+
+
+class Command(BaseCommand):
+    help = "Build realistic demo data: staff in every role and cases with their history. See docs/demo-data.md."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--size",
+            choices=list(SIZES),
+            default="small",
+            help="; ".join(f"{name}: {description}" for name, description in SIZES.items()),
+        )
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if any person is already recorded")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"Random seed (default {DEFAULT_SEED})")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_empty"] and Person.objects.exists():
+            self.stdout.write("Demo data not seeded: people are already recorded (--if-empty).")
+            return
+        verbosity = options["verbosity"]
+        token = set_origin(Origin(channel="command"))
+        try:
+            result = seed_demo(
+                size=options["size"], seed=options["seed"], out=_Unended(self.stdout) if verbosity > 0 else None
+            )
+        except DemoDataError as exc:
+            raise CommandError(str(exc)) from exc
+        finally:
+            reset_origin(token)
+        self.stdout.write(self.style.SUCCESS(result.summary()))
+        if verbosity > 1:
+            for status, count in sorted(status_counts().items(), key=lambda item: -item[1]):
+                self.stdout.write(f"  {status:<22} {count:>8,}")

@@ -1,0 +1,166 @@
+"""Reads of projects, beneficiaries and nominations, always scoped to the user's area."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from payback.staff.models import User
+from payback.staff.selectors import scope_q
+
+from . import rules
+from .models import (
+    AssessmentDecision,
+    Beneficiary,
+    Nomination,
+    NominationStatus,
+    Project,
+    ProjectAssessment,
+    RiskAssessmentAuditSample,
+)
+
+
+def nominations_for(user: User) -> QuerySet[Nomination]:
+    return Nomination.objects.filter(scope_q(user, pdu_field="pdu")).select_related("pdu", "beneficiary", "project")
+
+
+@dataclass(frozen=True)
+class NominationFilters:
+    status: str = ""
+    overdue: bool = False
+    q: str = ""
+
+
+def nomination_register(user: User, filters: NominationFilters, *, today: date) -> QuerySet[Nomination]:
+    qs = nominations_for(user)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.overdue:
+        qs = qs.filter(acknowledged_at__isnull=True, acknowledge_by__lt=today)
+    if filters.q:
+        term = filters.q.strip()
+        qs = qs.filter(
+            Q(reference__iexact=term)
+            | Q(nominator_name__icontains=term)
+            | Q(location__icontains=term)
+            | Q(postcode__istartswith=term)
+        )
+    return qs.order_by("-submitted_at")
+
+
+def nomination_get(user: User, pk: int) -> Nomination:
+    nomination = nominations_for(user).filter(pk=pk).first()
+    if nomination is None:
+        raise Http404("No such nomination")
+    return nomination
+
+
+def acknowledgement_tag(nomination: Nomination, *, today: date) -> str:
+    """'overdue', 'due' or '' (acknowledged)."""
+    if nomination.acknowledged_at is not None:
+        return ""
+    return "overdue" if nomination.acknowledge_by < today else "due"
+
+
+def beneficiaries_for(user: User) -> QuerySet[Beneficiary]:
+    return (
+        Beneficiary.objects.filter(scope_q(user, pdu_field="pdu"))
+        .select_related("pdu")
+        .annotate(project_count=Count("projects"))
+    )
+
+
+def beneficiary_get(user: User, pk: int) -> Beneficiary:
+    beneficiary = beneficiaries_for(user).filter(pk=pk).first()
+    if beneficiary is None:
+        raise Http404("No such beneficiary")
+    return beneficiary
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    status: str = ""
+    project_type: str = ""
+    review_needed: bool = False
+    q: str = ""
+
+
+def projects_for(user: User) -> QuerySet[Project]:
+    return Project.objects.filter(scope_q(user, pdu_field="pdu")).select_related("beneficiary", "pdu")
+
+
+def project_list(user: User, filters: ProjectFilters) -> QuerySet[Project]:
+    qs = projects_for(user)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.project_type:
+        qs = qs.filter(project_type=filters.project_type)
+    if filters.review_needed:
+        qs = qs.filter(review_needed=True)
+    if filters.q:
+        qs = qs.filter(Q(name__icontains=filters.q) | Q(beneficiary__name__icontains=filters.q))
+    return qs.order_by("name")
+
+
+def project_get(user: User, pk: int) -> Project:
+    project = projects_for(user).filter(pk=pk).first()
+    if project is None:
+        raise Http404("No such project")
+    return project
+
+
+def project_assessment_get(user: User, pk: int) -> ProjectAssessment:
+    assessment = (
+        ProjectAssessment.objects.filter(scope_q(user, pdu_field="project__pdu"))
+        .select_related("project", "assessed_by", "decided_by")
+        .prefetch_related("excluded_flags")
+        .filter(pk=pk)
+        .first()
+    )
+    if assessment is None:
+        raise Http404("No such project assessment")
+    return assessment
+
+
+def current_project_assessment(project: Project) -> ProjectAssessment | None:
+    return (
+        project.assessments.filter(status=AssessmentDecision.APPROVED)
+        .prefetch_related("excluded_flags")
+        .order_by("-decided_at")
+        .first()
+    )
+
+
+def approvals_waiting(user: User) -> QuerySet[ProjectAssessment]:
+    """Project assessments in the user's area recommended and waiting for a manager's decision."""
+    return (
+        ProjectAssessment.objects.filter(scope_q(user, pdu_field="project__pdu"), status=AssessmentDecision.RECOMMENDED)
+        .exclude(assessed_by=user)
+        .select_related("project", "assessed_by")
+        .order_by("recommended_at")
+    )
+
+
+def project_placement_conflicts(project: Project, *, person_flag_codes: list[str], person_is_woman: bool) -> list[str]:
+    """Why a person may not be placed on this project, from its approved assessment's restrictions."""
+    assessment = current_project_assessment(project)
+    if assessment is None:
+        return ["The project has no approved assessment"]
+    return rules.placement_conflicts(
+        excluded_flag_codes=[flag.code for flag in assessment.excluded_flags.all()],
+        women_only=assessment.women_only,
+        person_flag_codes=person_flag_codes,
+        person_is_woman=person_is_woman,
+    )
+
+
+def audit_samples_for(user: User) -> QuerySet[RiskAssessmentAuditSample]:
+    qs = RiskAssessmentAuditSample.objects.select_related("region", "drawn_by").prefetch_related("projects")
+    if user.scope == "national":
+        return qs
+    return qs.filter(region_id=user.region_id)
+
+
+def open_nomination_count(user: User) -> int:
+    return nominations_for(user).filter(status=NominationStatus.NEW).count()
