@@ -231,7 +231,7 @@ class PeopleQuery(PageQuery):
 
 class RequirementsQuery(PageQuery):
     status: CaseStatus | None = Field(None, description="Only this status. Without it, closed cases are left out")
-    pdu: int | None = Field(None, ge=1, le=2**31, description="Only cases managed by this PDU (its id)")
+    pdu: int | None = Field(None, ge=1, description="Only cases managed by this PDU (its id)")
     flag: Literal["overdue", "due_soon", "at_risk", "backlog"] | None = Field(
         None,
         description="overdue: induction or assessment overdue; due_soon: due in the next 7 days; "

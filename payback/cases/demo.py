@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from faker import Faker
 
@@ -396,6 +396,7 @@ POSTCODE_AREAS: dict[str, tuple[str, ...]] = {
     "KSS": ("BN", "CT", "ME", "TN", "GU", "RH", "DA"),
     "LON": ("E", "N", "SE", "SW", "W", "NW", "IG", "RM", "HA", "UB", "TW", "CR", "BR", "EN"),
 }
+STREET_KINDS = ("Road", "Street", "Avenue", "Close", "Terrace", "Way", "Gardens", "Crescent", "Drive", "Lane", "Grove")
 POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 CRN_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 JOB_TITLES = {
@@ -689,12 +690,47 @@ def _build_staff(
 # Cases
 
 
+@dataclass(slots=True, eq=False)
+class _Entry:
+    """A ledger entry to be written (its id is known once written)."""
+
+    req: Requirement
+    kind: str
+    minutes: int
+    occurred_on: date
+    reason: str
+    source: str
+    created_at: datetime
+    created_by: User | None
+    reverses: "_Entry | None" = None
+    id: int | None = None
+
+    @property
+    def pk(self) -> int | None:
+        return self.id
+
+
+@dataclass(slots=True)
+class _Change:
+    """A case status change to be written."""
+
+    req: Requirement
+    from_status: str
+    to_status: str
+    reason: str
+    changed_at: datetime
+    changed_by: User | None
+
+
 @dataclass(slots=True)
 class _Audit:
+    """An audit event to be written once its object has an id."""
+
     at: datetime
     actor: User | None
     action: str
-    obj: models.Model
+    object_type: str
+    obj: Person | Requirement | _Entry
     summary: str
     person: Person
     before: dict[str, Any] | None
@@ -711,6 +747,7 @@ class _Case:
     practitioner: User | None
     supervisors: list[User]
     court: str
+    offered: float
     engagement: float
     unacceptable_share: float
     slots: tuple[int, ...]
@@ -743,9 +780,8 @@ class _Chunk:
     orders: list[Order] = field(default_factory=list)
     requirements: list[Requirement] = field(default_factory=list)
     concurrent: list[Requirement] = field(default_factory=list)
-    ledger: list[LedgerEntry] = field(default_factory=list)
-    corrections: list[LedgerEntry] = field(default_factory=list)
-    changes: list[CaseStatusChange] = field(default_factory=list)
+    ledger: list[_Entry] = field(default_factory=list)  # originals, then corrections, in time order
+    changes: list[_Change] = field(default_factory=list)
     audits: list[_Audit] = field(default_factory=list)
     surveyed: set[int] = field(default_factory=set)  # people whose diversity form is recorded
 
@@ -756,6 +792,9 @@ class _Chunk:
 
 STATUS_LABELS = {value: label.lower() for value, label in S.choices}
 KIND_LABELS = {value: label.lower() for value, label in K.choices}
+TYPE_PERSON = Person._meta.label_lower
+TYPE_REQUIREMENT = Requirement._meta.label_lower
+TYPE_ENTRY = LedgerEntry._meta.label_lower
 
 
 class _CaseBuilder:
@@ -789,6 +828,13 @@ class _CaseBuilder:
         self.window_applies = lru_cache(maxsize=None)(lambda d: rules.window_in_force(book, d))
         self.policy = lru_cache(maxsize=None)(lambda key, d: book.value(key, d))
         self.ledger_checks = 0
+        self._capacity: dict[int, float] = {}
+
+    def capacity(self, pdu_id: int) -> float:
+        """The share of weeks a PDU can offer each person a place: some have too few."""
+        if pdu_id not in self._capacity:
+            self._capacity[pdu_id] = self.rng.uniform(0.6, 0.95)
+        return self._capacity[pdu_id]
 
     # -- time ---------------------------------------------------------------------------------
 
@@ -805,25 +851,24 @@ class _CaseBuilder:
         at: datetime,
         actor: User | None,
         action: str,
-        obj: models.Model,
+        obj: Person | Requirement | _Entry,
         summary: str,
         person: Person,
         *,
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
     ) -> None:
-        self.chunk.audits.append(_Audit(at, actor, action, obj, summary[:500], person, before, after))
+        object_type = (
+            TYPE_ENTRY if isinstance(obj, _Entry) else TYPE_REQUIREMENT if isinstance(obj, Requirement) else TYPE_PERSON
+        )
+        self.chunk.audits.append(_Audit(at, actor, action, object_type, obj, summary[:500], person, before, after))
 
     def status(self, case: _Case, to: str, day: date, reason: str, actor: User | None, hour: int = 11) -> None:
         before = case.status
         if to not in STATUS_TRANSITIONS[before]:
             raise DemoDataError(f"Status change from {before} to {to} is not allowed")
         at = self.at(day, hour)
-        self.chunk.changes.append(
-            CaseStatusChange(
-                requirement=case.req, from_status=before, to_status=to, reason=reason, changed_at=at, changed_by=actor
-            )
-        )
+        self.chunk.changes.append(_Change(case.req, before, to, reason, at, actor))
         self.audit(
             at,
             actor,
@@ -848,20 +893,10 @@ class _CaseBuilder:
         source: str,
         actor: User | None,
         at: datetime,
-        reverses: LedgerEntry | None = None,
-    ) -> LedgerEntry:
-        item = LedgerEntry(
-            requirement=case.req,
-            kind=kind,
-            minutes=minutes,
-            occurred_on=day,
-            reason=reason,
-            source=source,
-            reverses=reverses,
-            created_at=at,
-            created_by=actor,
-        )
-        (self.chunk.corrections if reverses is not None else self.chunk.ledger).append(item)
+        reverses: _Entry | None = None,
+    ) -> _Entry:
+        item = _Entry(case.req, kind, minutes, day, reason[:500], source, at, actor, reverses)
+        self.chunk.ledger.append(item)
         case.entries.append((kind, minutes))
         if kind == K.COURT_VARIATION:
             case.variation += minutes
@@ -924,7 +959,7 @@ class _CaseBuilder:
             sex=sex,
             phone=f"07700 900{rng.randint(0, 999):03d}" if rng.random() < 0.92 else "",
             email=email,
-            address=f"{fake.street_address()}, {town}".replace("\n", ", ")[:300],
+            address=f"{rng.randint(1, 180)} {fake.last_name()} {rng.choice(STREET_KINDS)}, {town}"[:300],
             postcode=postcode,
             pdu=pdu,
             practitioner=practitioner,
@@ -1006,11 +1041,11 @@ class _CaseBuilder:
         (self.chunk.concurrent if concurrent_with is not None else self.chunk.requirements).append(req)
         tier = rng.random()
         if tier < 0.5:
-            engagement, unacceptable = rng.uniform(0.8, 0.97), 0.15
+            engagement, unacceptable = rng.uniform(0.8, 0.97), 0.08
         elif tier < 0.82:
-            engagement, unacceptable = rng.uniform(0.55, 0.8), 0.3
+            engagement, unacceptable = rng.uniform(0.55, 0.8), 0.16
         else:
-            engagement, unacceptable = rng.uniform(0.2, 0.55), 0.5
+            engagement, unacceptable = rng.uniform(0.2, 0.55), 0.3
         twice = rng.random() < (0.4 if hours >= 150 else 0.1)
         slots = tuple(sorted(rng.sample(range(7), 2))) if twice else (rng.choice((0, 1, 2, 3, 4, 5, 5, 6, 6)),)
         supervisors = rng.sample(team.supervisors, min(2, len(team.supervisors))) if team.supervisors else []
@@ -1022,6 +1057,7 @@ class _CaseBuilder:
             practitioner=person.practitioner,
             supervisors=supervisors,
             court=court,
+            offered=self.capacity(person.pdu_id),
             engagement=engagement,
             unacceptable_share=unacceptable,
             slots=slots,
@@ -1030,16 +1066,7 @@ class _CaseBuilder:
             ordered=hours * 60,
         )
         at = req.created_at
-        self.chunk.changes.append(
-            CaseStatusChange(
-                requirement=req,
-                from_status="",
-                to_status=S.AWAITING_INDUCTION,
-                reason="Order made",
-                changed_at=at,
-                changed_by=actor,
-            )
-        )
+        self.chunk.changes.append(_Change(req, "", S.AWAITING_INDUCTION, "Order made", at, actor))
         self.audit(
             at,
             actor,
@@ -1080,7 +1107,7 @@ class _CaseBuilder:
         self.status(
             case, S.AWAITING_PLACEMENT, assessed, "UPW assessment and risk assessment completed", case.practitioner
         )
-        self.work(case, assessed + timedelta(days=rng.randint(4, 35)))
+        self.work(case, assessed + timedelta(days=rng.randint(4, 70)))
 
     def next_slot(self, case: _Case, day: date) -> date:
         weekday = day.weekday()
@@ -1117,7 +1144,9 @@ class _CaseBuilder:
                     continue
                 if case.closed_on is not None:
                     return
-            if rng.random() < case.engagement:
+            if rng.random() > case.offered:
+                pass  # no place offered this time (no capacity, or the session was stood down)
+            elif rng.random() < case.engagement:
                 if self.attend(case, day):
                     return
             elif rng.random() < case.unacceptable_share:
@@ -1137,9 +1166,9 @@ class _CaseBuilder:
         if roll < 0.0005:
             self.status(case, S.TRANSFERRED_OUT, day, rng.choice(TRANSFER_REASONS), case.practitioner)
             return day
-        if roll < 0.003:
+        if roll < 0.004:
             return self.pause(case, day, completion)
-        if roll < 0.0032 and case.remaining > 1_200:
+        if roll < 0.0042 and case.remaining > 1_200:
             self.reduce(case, day)
         if case.ete_rate and rng.random() < case.ete_rate:
             self.ete_credit(case, day)
@@ -1175,7 +1204,7 @@ class _CaseBuilder:
             return True
         return False
 
-    def correct(self, case: _Case, original: LedgerEntry, day: date) -> None:
+    def correct(self, case: _Case, original: _Entry, day: date) -> None:
         """A reversing entry a few days later, and sometimes the right figure re-entered."""
         rng = self.rng
         when = day + timedelta(days=rng.randint(1, 10))
@@ -1287,7 +1316,7 @@ class _CaseBuilder:
         why = rng.choice(PAUSE_REASONS)
         self.status(case, S.PAUSED, day, why, case.practitioner, hour=9)
         resume_to = S.WORKING if case.work else S.AWAITING_PLACEMENT
-        back = day + timedelta(weeks=rng.randint(2, 16))
+        back = day + timedelta(weeks=rng.randint(3, 26))
         if back > self.today:
             return day  # still paused today
         if completion is not None and back > completion:
@@ -1326,7 +1355,7 @@ class _CaseBuilder:
                     case, S.REVOKED, hearing, f"{case.court}: order revoked and re-sentenced", case.practitioner
                 )
                 return day
-        if rng.random() < 0.3:
+        if rng.random() < 0.2:
             self.status(case, S.REVOKED, hearing, f"{case.court}: order revoked and re-sentenced", case.practitioner)
             return day
         extra = 0
@@ -1360,48 +1389,167 @@ class _CaseBuilder:
 # Writing
 
 
-def _write(chunk: _Chunk) -> dict[str, int]:
+def _actor_name(user: User | None) -> str:
+    return (user.get_full_name() or user.username) if user is not None else "Payback (system)"
+
+
+def _pk(user: User | None) -> int | None:
+    return user.pk if user is not None else None
+
+
+def _audit_rows(chunk: _Chunk) -> Iterator[tuple[Any, ...]]:
+    """Audit events in the column order of AUDIT_COLUMNS, once every object has its id."""
+    names: dict[int | None, str] = {}
+    for item in chunk.audits:
+        after = item.after
+        if item.action == "requirement.created" and isinstance(item.obj, Requirement):
+            after = {**(after or {}), "order": item.obj.order_id}
+        actor_id = _pk(item.actor)
+        if actor_id not in names:
+            names[actor_id] = _actor_name(item.actor)
+        yield (
+            item.at,
+            actor_id,
+            names[actor_id],
+            item.action,
+            item.object_type,
+            str(item.obj.pk),
+            item.summary,
+            item.before,
+            after,
+            f"person:{item.person.pk}",
+            "command",
+            None,
+        )
+
+
+AUDIT_COLUMNS = (
+    "occurred_at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "object_type",
+    "object_id",
+    "summary",
+    "before",
+    "after",
+    "subject",
+    "channel",
+    "ip_address",
+)
+LEDGER_COLUMNS = (
+    "id",
+    "requirement_id",
+    "kind",
+    "minutes",
+    "reverses_id",
+    "occurred_on",
+    "reason",
+    "source",
+    "source_ref",
+    "created_at",
+    "created_by_id",
+)
+CHANGE_COLUMNS = ("requirement_id", "from_status", "to_status", "reason", "changed_at", "changed_by_id")
+
+
+def _ledger_row(e: _Entry) -> tuple[Any, ...]:
+    reverses = e.reverses.id if e.reverses is not None else None
+    return (
+        e.id,
+        e.req.pk,
+        e.kind,
+        e.minutes,
+        reverses,
+        e.occurred_on,
+        e.reason,
+        e.source,
+        "" if reverses is None else str(reverses),
+        e.created_at,
+        _pk(e.created_by),
+    )
+
+
+def _write_history_orm(chunk: _Chunk) -> None:
+    """Ledger, status changes and audit events with bulk_create (any database)."""
+    for corrections in (False, True):
+        entries = [e for e in chunk.ledger if (e.reverses is not None) == corrections]
+        rows = [dict(zip(LEDGER_COLUMNS[1:], _ledger_row(e)[1:], strict=True)) for e in entries]
+        objs = LedgerEntry.objects.bulk_create([LedgerEntry(**row) for row in rows], batch_size=BATCH_SIZE)
+        for entry, obj in zip(entries, objs, strict=True):
+            entry.id = obj.pk
+    CaseStatusChange.objects.bulk_create(
+        [
+            CaseStatusChange(
+                requirement_id=c.req.pk,
+                from_status=c.from_status,
+                to_status=c.to_status,
+                reason=c.reason,
+                changed_at=c.changed_at,
+                changed_by_id=_pk(c.changed_by),
+            )
+            for c in chunk.changes
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    AuditEvent.objects.bulk_create(
+        [AuditEvent(**dict(zip(AUDIT_COLUMNS, row, strict=True))) for row in _audit_rows(chunk)],
+        batch_size=BATCH_SIZE,
+    )
+
+
+def _write_history_copy(chunk: _Chunk) -> None:
+    """The same rows with PostgreSQL's COPY: the ledger, status changes and audit events are
+    most of the data, and COPY writes them many times faster than multi-row INSERTs."""
+    from psycopg.types.json import Jsonb
+
+    ledger_table = LedgerEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [ledger_table, len(chunk.ledger)],
+        )
+        for entry, (new_id,) in zip(chunk.ledger, cursor.fetchall(), strict=True):
+            entry.id = new_id
+        raw = cursor.cursor
+        with raw.copy(f"COPY {ledger_table} ({', '.join(LEDGER_COLUMNS)}) FROM STDIN") as copy:
+            for entry in chunk.ledger:
+                copy.write_row(_ledger_row(entry))
+        table = CaseStatusChange._meta.db_table
+        with raw.copy(f"COPY {table} ({', '.join(CHANGE_COLUMNS)}) FROM STDIN") as copy:
+            for c in chunk.changes:
+                copy.write_row((c.req.pk, c.from_status, c.to_status, c.reason, c.changed_at, _pk(c.changed_by)))
+        table = AuditEvent._meta.db_table
+        with raw.copy(f"COPY {table} ({', '.join(AUDIT_COLUMNS)}) FROM STDIN") as copy:
+            for row in _audit_rows(chunk):
+                before, after = row[7], row[8]
+                copy.write_row(
+                    (
+                        *row[:7],
+                        None if before is None else Jsonb(before),
+                        None if after is None else Jsonb(after),
+                        *row[9:],
+                    )
+                )
+
+
+def _write(chunk: _Chunk, *, use_copy: bool) -> dict[str, int]:
     Person.objects.bulk_create(chunk.people, batch_size=BATCH_SIZE)
     DiversityInformation.objects.bulk_create(chunk.diversity, batch_size=BATCH_SIZE)
     Order.objects.bulk_create(chunk.orders, batch_size=BATCH_SIZE)
     Requirement.objects.bulk_create(chunk.requirements, batch_size=BATCH_SIZE)
     Requirement.objects.bulk_create(chunk.concurrent, batch_size=BATCH_SIZE)
-    LedgerEntry.objects.bulk_create(chunk.ledger, batch_size=BATCH_SIZE)
-    for correction in chunk.corrections:
-        assert correction.reverses is not None
-        correction.source_ref = str(correction.reverses.pk)
-    LedgerEntry.objects.bulk_create(chunk.corrections, batch_size=BATCH_SIZE)
-    CaseStatusChange.objects.bulk_create(chunk.changes, batch_size=BATCH_SIZE)
-    events = []
-    for item in chunk.audits:
-        after = item.after
-        if item.action == "requirement.created":
-            assert isinstance(item.obj, Requirement)
-            after = {**(after or {}), "order": item.obj.order_id}
-        actor = item.actor
-        events.append(
-            AuditEvent(
-                occurred_at=item.at,
-                actor=actor,
-                actor_name=(actor.get_full_name() or actor.username) if actor else "Payback (system)",
-                action=item.action,
-                object_type=item.obj._meta.label_lower,
-                object_id=str(item.obj.pk),
-                summary=item.summary,
-                before=item.before,
-                after=after,
-                subject=f"person:{item.person.pk}",
-                channel="command",
-            )
-        )
-    AuditEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
+    if use_copy:
+        _write_history_copy(chunk)
+    else:
+        _write_history_orm(chunk)
     return {
         "people": len(chunk.people),
         "requirements": chunk.size,
-        "ledger_entries": len(chunk.ledger) + len(chunk.corrections),
-        "corrections": len(chunk.corrections),
+        "ledger_entries": len(chunk.ledger),
+        "corrections": sum(1 for e in chunk.ledger if e.reverses is not None),
         "status_changes": len(chunk.changes),
-        "audit_events": len(events),
+        "audit_events": len(chunk.audits),
         "diversity": len(chunk.diversity),
     }
 
@@ -1465,9 +1613,21 @@ def _cases_for_pdu(
 
 
 def seed_demo(
-    *, size: str, seed: int = DEFAULT_SEED, out: Stream | None = None, today: date | None = None
+    *,
+    size: str,
+    seed: int = DEFAULT_SEED,
+    out: Stream | None = None,
+    today: date | None = None,
+    use_copy: bool | None = None,
 ) -> SeedResult:
-    """Build the demo data for `size` (see SIZES). Everything in one transaction."""
+    """Build the demo data for `size` (see SIZES), all in one transaction.
+
+    `use_copy` writes the ledger, status changes and audit events with COPY (PostgreSQL only;
+    the default there); otherwise everything is written with bulk_create."""
+    if use_copy is None:
+        use_copy = connection.vendor == "postgresql"
+    if use_copy and connection.vendor != "postgresql":
+        raise DemoDataError("COPY is only available on PostgreSQL")
     if size not in SIZES:
         raise DemoDataError(f"Unknown size {size!r}: choose one of {', '.join(SIZES)}")
     started = time.perf_counter()
@@ -1497,7 +1657,7 @@ def seed_demo(
         progress = Progress("Cases", sum(plan.values()), "requirements", out)
 
         def flush() -> None:
-            written = _write(builder.chunk)
+            written = _write(builder.chunk, use_copy=use_copy)
             totals.update(written)
             progress.advance(written["requirements"])
             builder.chunk = _Chunk()

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from payback.core.forms import GovukDateField
 from payback.staff.models import Pdu
 
+from . import rules
 from .models import CaseStatus, OrderType, Sex
 from .services import YOUTH_REHABILITATION_ORDER, order_type_check
 
@@ -22,7 +23,12 @@ def _int_field(label: str, *, help_text: str = "", required: bool = True, **kwar
         label=label,
         help_text=help_text,
         required=required,
-        error_messages={"invalid": f"{label} must be a whole number", "required": f"Enter the {label.lower()}"},
+        error_messages={
+            "invalid": f"{label} must be a whole number",
+            "required": f"Enter the {label.lower()}",
+            "min_value": f"{label} must be between {kwargs.get('min_value')} and {kwargs.get('max_value')}",
+            "max_value": f"{label} must be between {kwargs.get('min_value')} and {kwargs.get('max_value')}",
+        },
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
         **kwargs,
     )
@@ -72,7 +78,15 @@ class CaseCreateForm(forms.Form):
     )
     sentence_date = GovukDateField(label="Date of sentence", help_text="For example, 2 3 2026")
     court = forms.CharField(label="Court", max_length=200, error_messages={"required": "Enter the court"})
-    hours = _int_field("Hours of unpaid work ordered", help_text="Between 40 and 300 hours")
+    hours = _int_field(
+        "Hours of unpaid work ordered",
+        help_text="Between 40 and 300 hours",
+        min_value=rules.MIN_HOURS,
+        max_value=rules.MAX_HOURS,
+    )
+    hours.error_messages["min_value"] = hours.error_messages["max_value"] = (
+        f"Hours ordered must be between {rules.MIN_HOURS} and {rules.MAX_HOURS}"
+    )
 
     def __init__(self, *args: Any, pdus: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -350,6 +350,8 @@ def _post(
     source_ref: str = "",
     reverses: LedgerEntry | None = None,
 ) -> LedgerEntry:
+    if "\x00" in reason or "\x00" in source_ref:
+        raise ValidationError({"reason": "The reason contains a character that cannot be stored"})
     entry = LedgerEntry(
         requirement=requirement,
         kind=kind,
@@ -595,6 +597,13 @@ def ledger_record_court_variation(
         )
     elif minutes and (balance.total_ordered_minutes + minutes) > rules.MAX_HOURS * 60:
         errors["minutes"] = f"An order cannot be for more than {rules.MAX_HOURS} hours"
+    elif minutes < 0 and balance.ete_minutes > rules.ete_cap_minutes(
+        balance.total_ordered_minutes + minutes, book.value("ete_cap_percent", occurred_on)
+    ):
+        errors["minutes"] = (
+            f"The {rules.format_minutes(balance.ete_minutes)} of ETE credited would be more than the reduced order "
+            "allows: correct the ETE credit first"
+        )
     op_end = requirement.order.operational_period_end
     if extended_until is not None:
         if extended_until <= requirement.order.sentence_date:
@@ -605,7 +614,7 @@ def ledger_record_court_variation(
             )
     if not reason.strip():
         errors["reason"] = "Enter the court's decision"
-    if requirement.status in CLOSED_STATUSES and minutes > 0:
+    if requirement.status in CLOSED_STATUSES and isinstance(minutes, int) and minutes > 0:
         errors["requirement"] = f"The case is {S(requirement.status).label.lower()}"
     if errors:
         raise ValidationError(errors)
@@ -661,9 +670,17 @@ def ledger_correct(
     balance = requirement_balance(requirement)
     if not errors:
         effect_on_remaining = entry.minutes if entry.kind != LedgerKind.COURT_VARIATION else -entry.minutes
+        total_after = balance.total_ordered_minutes - (entry.minutes if entry.kind == LedgerKind.COURT_VARIATION else 0)
         if balance.remaining_minutes + effect_on_remaining < 0:
             errors["entry"] = (
                 "Reversing this court variation would leave more hours credited than ordered: correct the credits first"
+            )
+        elif total_after > rules.MAX_HOURS * 60:
+            errors["entry"] = f"Reversing this court variation would make the order more than {rules.MAX_HOURS} hours"
+        elif balance.ete_minutes > rules.ete_cap_minutes(total_after, book.value("ete_cap_percent", entry.occurred_on)):
+            errors["entry"] = (
+                f"Reversing this court variation would leave the {rules.format_minutes(balance.ete_minutes)} of ETE "
+                "credited more than the order allows: correct the ETE credit first"
             )
     if errors:
         raise ValidationError(errors)

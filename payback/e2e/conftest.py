@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, ViewportSize, expect, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 from conftest import PASSWORD
 
@@ -27,14 +28,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 WIDTHS = (1280, 375)
 TIMEOUT_MS = 10_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 # The MOJ header is near-black; a page without it has lost its stylesheets.
 HEADER_BACKGROUND = "rgb(11, 12, 12)"
 
-_problems: "weakref.WeakKeyDictionary[Page, list[str]]" = weakref.WeakKeyDictionary()
+# What the browser reported for each open page: CSP violations, script errors, missing assets.
+_problems: weakref.WeakKeyDictionary[Page, list[str]] = weakref.WeakKeyDictionary()
 _axe = Axe()
 
 
@@ -49,12 +52,11 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server: Any) -> Iterator[Page]:
+def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     """A page in a fresh browser context that records Content Security Policy violations, script
     errors and stylesheets or scripts that failed to load."""
-    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)  # type: ignore[arg-type]
+    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
     context.set_default_timeout(TIMEOUT_MS)
-    expect.set_options(timeout=TIMEOUT_MS)
     new_page = context.new_page()
     problems: list[str] = []
     _problems[new_page] = problems
@@ -72,7 +74,7 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
     new_page.on("response", on_response)
     yield new_page
     context.close()
-    assert not problems, "The browser reported problems:\n" + "\n".join(problems)
+    assert_no_browser_problems(new_page)
 
 
 def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
@@ -100,6 +102,18 @@ def assert_styled(page: Page) -> None:
     assert margin == "10px", f"Payback styles missing on {page.url}: footer text margin is {margin}"
 
 
+# Elements reaching past the right edge of the viewport, when the page itself scrolls sideways.
+_OVERFLOW_SCRIPT = """() => {
+  const root = document.documentElement;
+  if (root.scrollWidth <= root.clientWidth) return [];
+  const wide = [...document.body.querySelectorAll("*")].filter(
+    (element) => element.getBoundingClientRect().right > root.clientWidth + 1
+  );
+  const described = wide.slice(0, 5).map((element) => element.outerHTML.slice(0, 120));
+  return [`the page is ${root.scrollWidth}px wide`, ...described];
+}"""
+
+
 def _describe(violation: dict[str, Any], width: int) -> str:
     nodes = "\n".join(f"      - {' '.join(map(str, node['target']))}" for node in violation["nodes"])
     return f"  [{width}px] {violation['id']} ({violation['impact']}): {violation['help']}\n{nodes}"
@@ -108,17 +122,24 @@ def _describe(violation: dict[str, Any], width: int) -> str:
 def assert_accessible(page: Page) -> None:
     """Run axe on the page as it is now, at 1280 and 375 pixels wide, and fail listing each
     violation with its rule, impact, help text and the elements it found. Also fail on a page
+    that scrolls sideways at either width (wide tables scroll inside their own region instead),
     whose stylesheets did not load (contrast checks would mean nothing) or that broke the
     Content Security Policy."""
     assert_styled(page)
-    found = []
+    found: list[str] = []
     try:
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": DESKTOP["height"]})
             results = _axe.run(page)
             found += [_describe(violation, width) for violation in results.response["violations"]]
+            overflow = page.evaluate(_OVERFLOW_SCRIPT)
+            if overflow:
+                found.append(
+                    f"  [{width}px] reflow: the page scrolls sideways (WCAG 1.4.10)\n      - "
+                    + "\n      - ".join(overflow)
+                )
     finally:
-        page.set_viewport_size(DESKTOP)  # type: ignore[arg-type]
+        page.set_viewport_size(DESKTOP)
     title = page.title()
-    assert not found, f"axe found accessibility violations on {page.url} ({title}):\n" + "\n".join(found)
+    assert not found, f"Accessibility problems on {page.url} ({title}):\n" + "\n".join(found)
     assert_no_browser_problems(page)

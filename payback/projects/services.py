@@ -87,6 +87,16 @@ def nomination_submit(
         raise ValidationError({"heard_about": "Select how you heard about Community Payback"})
     if referral_means not in ReferralMeans.values:
         raise ValidationError({"referral_means": "Select how the nomination was received"})
+    too_long = {
+        field: f"{label} must be {MAX_TEXT} characters or fewer"
+        for field, label, value in (
+            ("work_description", "The description of the work", work_description),
+            ("who_benefits", "Who benefits", who_benefits),
+        )
+        if len(value.strip()) > MAX_TEXT
+    }
+    if too_long:
+        raise ValidationError(too_long)
     today = timezone.localdate()
     nomination = Nomination(
         reference=_new_reference(),
@@ -298,6 +308,9 @@ def beneficiary_create(*, actor: User, pdu: Pdu, **values: Any) -> Beneficiary:
 
 @transaction.atomic
 def beneficiary_update(*, actor: User, beneficiary: Beneficiary, **values: Any) -> Beneficiary:
+    unknown = set(values) - set(BENEFICIARY_FIELDS)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: "Not a beneficiary detail"})
     current = {name: getattr(beneficiary, name) for name in BENEFICIARY_FIELDS}
     merged = {**current, **values}
     errors = _beneficiary_errors(merged)
@@ -480,7 +493,7 @@ def project_assessment_update(
     values: dict[str, Any],
     excluded_flags: list[RiskFlag] | None = None,
 ) -> ProjectAssessment:
-    assessment = ProjectAssessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment = ProjectAssessment.objects.select_for_update().select_related("project").get(pk=assessment.pk)
     if assessment.status not in (AssessmentDecision.DRAFT, AssessmentDecision.RETURNED):
         raise ValidationError({"assessment": "This assessment has been sent for a decision and cannot be changed"})
     unknown = set(values) - set(ASSESSMENT_FIELDS)
@@ -495,6 +508,13 @@ def project_assessment_update(
     assessment.save()
     if excluded_flags is not None:
         assessment.excluded_flags.set(excluded_flags)
+    audit_record(
+        actor=actor,
+        action="project_assessment.updated",
+        obj=assessment,
+        summary=f"Project assessment for {assessment.project.name} updated",
+        subject=_subject(assessment.project),
+    )
     return assessment
 
 

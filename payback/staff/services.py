@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -72,12 +73,31 @@ def _hash(token: str) -> str:
 @transaction.atomic
 def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token for an API client. Returns the record and the token, shown only once."""
+    if not user.is_active:
+        raise ValidationError({"user": "This account is switched off: it cannot be given an API token"})
     raw = "pb_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], token_hash=_hash(raw))
+    token = ApiToken(user=user, name=name.strip(), prefix=raw[:10], token_hash=_hash(raw))
+    token.full_clean()
+    token.save()
     audit_record(
         actor=actor, action="staff.api_token_created", obj=token, summary=f"API token {name} created for {user}"
     )
     return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    """Stop a token working. The record stays, for the audit trail."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor, action="staff.api_token_revoked", obj=token, summary=f"API token {token.name} revoked"
+        )
+    return token
+
+
+LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
 def api_token_authenticate(raw: str) -> User | None:
@@ -88,5 +108,7 @@ def api_token_authenticate(raw: str) -> User | None:
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

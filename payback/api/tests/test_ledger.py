@@ -12,7 +12,7 @@ from payback.core.models import AuditEvent
 from payback.staff.models import User
 from payback.staff.roles import CASE_ADMINISTRATOR
 
-from .client import ApiClient
+from .client import ApiClient, Response
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def nothing_saved() -> Iterator[None]:
     assert AuditEvent.objects.count() == events
 
 
-def fields(response: Any) -> list[str | None]:
+def fields(response: Response) -> list[str | None]:
     return [error["field"] for error in response.json()["errors"]]
 
 

@@ -909,3 +909,43 @@ def test_audit_events_and_status_history_cannot_be_updated_or_deleted(make_case:
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         CaseStatusChange.objects.filter(requirement=requirement).update(reason="Edited")
     assert AuditEvent.objects.get(pk=event.pk).summary == event.summary
+
+
+@pytest.mark.django_db
+def test_reversing_a_reduction_cannot_make_an_order_over_300_hours(make_case: MakeCase, practitioner: User) -> None:
+    requirement = make_case(hours=300)
+
+    def vary(minutes: int) -> LedgerEntry:
+        return ledger_record_court_variation(
+            actor=practitioner, requirement=requirement, minutes=minutes, occurred_on=TODAY, reason="Varied"
+        )
+
+    reduction = vary(-600)
+    vary(600)  # back to 300 hours
+    with pytest.raises(ValidationError) as caught:
+        ledger_correct(actor=practitioner, entry=reduction, reason="Recorded in error")
+    assert "more than 300 hours" in errors_of(caught)["entry"][0]
+    assert requirement_balance(requirement).total_ordered_minutes == 300 * 60
+
+
+@pytest.mark.django_db
+def test_reducing_the_order_cannot_leave_ete_over_its_cap(make_case: MakeCase, practitioner: User) -> None:
+    requirement = make_case(hours=100)
+    added = ledger_record_court_variation(
+        actor=practitioner, requirement=requirement, minutes=600, occurred_on=date(2026, 5, 1), reason="Varied"
+    )
+    # 110 hours: ETE cap 1980 minutes, all of it used.
+    ledger_record_ete(
+        actor=practitioner, requirement=requirement, minutes=1980, occurred_on=date(2026, 6, 1), reason="College"
+    )
+    before = counts()
+    with pytest.raises(ValidationError) as caught:
+        # 100 hours would allow only 1800 minutes of ETE.
+        ledger_record_court_variation(
+            actor=practitioner, requirement=requirement, minutes=-60, occurred_on=TODAY, reason="Reduced"
+        )
+    assert "correct the ETE credit first" in errors_of(caught)["minutes"][0]
+    with pytest.raises(ValidationError) as caught:
+        ledger_correct(actor=practitioner, entry=added, reason="Recorded in error")
+    assert "correct the ETE credit first" in errors_of(caught)["entry"][0]
+    assert counts() == before

@@ -36,6 +36,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if any person is already recorded")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"Random seed (default {DEFAULT_SEED})")
+        parser.add_argument(
+            "--no-copy",
+            action="store_true",
+            help="On PostgreSQL, write the ledger and history with bulk_create instead of COPY (slower)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and Person.objects.exists():
@@ -45,7 +50,10 @@ class Command(BaseCommand):
         token = set_origin(Origin(channel="command"))
         try:
             result = seed_demo(
-                size=options["size"], seed=options["seed"], out=_Unended(self.stdout) if verbosity > 0 else None
+                size=options["size"],
+                seed=options["seed"],
+                use_copy=False if options["no_copy"] else None,
+                out=_Unended(self.stdout) if verbosity > 0 else None,
             )
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
