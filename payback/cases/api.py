@@ -5,20 +5,21 @@ country, so another region's record is simply not found) and every write through
 (which hold the rules and raise ValidationError naming the field). Times are whole minutes."""
 
 from datetime import date, datetime
-from typing import Literal, TypeVar
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
-from pydantic import ConfigDict, StrictInt
+from pydantic import StrictInt
 
+from payback.core.api_common import NO_NUL, InputSchema, PageQuery, paginate
 from payback.core.selectors import PolicyBook, policy_book
 from payback.staff.models import User
-from payback.staff.roles import CORRECT_LEDGER, RECORD_ADJUSTMENTS, VIEW_CASES
+from payback.staff.roles import ASSESS, CORRECT_LEDGER, COUNTERSIGN, RECORD_ADJUSTMENTS, VIEW_CASES
 
 from . import selectors, services
 from .models import CaseStatus, LedgerEntry, LedgerKind, OrderType, Person, Requirement, Sex
@@ -26,10 +27,7 @@ from .models import CaseStatus, LedgerEntry, LedgerKind, OrderType, Person, Requ
 router = Router(tags=["cases"])
 
 CRN_PATTERN = r"^[A-Za-z][0-9]{6}$"
-# PostgreSQL cannot store NUL in text, and no person types one.
-NO_NUL = r"^[^\x00]*$"
-MAX_PAGE = 10_000
-M = TypeVar("M", bound=Model)
+CRN = Path(..., pattern=CRN_PATTERN, description="Case reference number, like X123456")
 REQUIREMENT_ID = Path(..., description="Id of the requirement")
 ENTRY_ID = Path(..., description="Id of the ledger entry")
 
@@ -37,6 +35,8 @@ PERMISSION_MESSAGES = {
     VIEW_CASES: "You do not have permission to view cases",
     RECORD_ADJUSTMENTS: "You do not have permission to record adjustments",
     CORRECT_LEDGER: "You do not have permission to correct the hours ledger",
+    ASSESS: "You do not have permission to record inductions and assessments",
+    COUNTERSIGN: "You do not have permission to countersign assessments",
 }
 
 
@@ -49,15 +49,6 @@ def _staff(request: HttpRequest, permission: str) -> User:
 
 # ---------------------------------------------------------------------------------------------
 # Schemas
-
-
-class InputSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class PageQuery(Schema):
-    page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1")
-    page_size: int = Field(25, ge=1, le=100, description="Items per page, at most 100")
 
 
 class PduOut(Schema):
@@ -292,11 +283,6 @@ def _reversed_by(entry: LedgerEntry) -> int | None:
         return None
 
 
-def _page(qs: QuerySet[M], query: PageQuery) -> tuple[int, list[M]]:
-    start = (query.page - 1) * query.page_size
-    return qs.count(), list(qs[start : start + query.page_size])
-
-
 def _requirement_detail(requirement: Requirement, *, book: PolicyBook, today: date) -> RequirementOut:
     balance = services.requirement_balance(requirement)
     flags = selectors.case_flags(requirement, book=book, today=today)
@@ -359,7 +345,7 @@ def list_people(request: HttpRequest, query: Query[PeopleQuery]) -> PersonPage:
     if query.name:
         for word in query.name.split()[:3]:
             qs = qs.filter(Q(first_name__istartswith=word) | Q(last_name__istartswith=word))
-    count, people = _page(qs, query)
+    count, people = paginate(qs, query)
     return PersonPage(count=count, page=query.page, page_size=query.page_size, items=[_person(p) for p in people])
 
 
@@ -370,9 +356,7 @@ def list_people(request: HttpRequest, query: Query[PeopleQuery]) -> PersonPage:
     summary="One person on probation",
     tags=["people"],
 )
-def get_person(
-    request: HttpRequest, crn: str = Path(..., pattern=CRN_PATTERN, description="Case reference number, like X123456")
-) -> PersonDetailOut:
+def get_person(request: HttpRequest, crn: str = CRN) -> PersonDetailOut:
     """The person with their contact details and Unpaid Work requirements. 404 if outside your area."""
     user = _staff(request, VIEW_CASES)
     person = selectors.person_get(user, crn)
@@ -415,7 +399,7 @@ def list_requirements(request: HttpRequest, query: Query[RequirementsQuery]) -> 
     filters = selectors.CaseloadFilters(
         status=query.status.value if query.status else "", pdu=query.pdu, flag=query.flag or ""
     )
-    count, requirements = _page(selectors.caseload(user, filters, today=today), query)
+    count, requirements = paginate(selectors.caseload(user, filters, today=today), query)
     book = policy_book()
     items = []
     for r in requirements:

@@ -185,9 +185,11 @@ def non_association_add(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=_user(request), person=context["person"], other=other, reason=form.cleaned_data["reason"]
                 )
             except ValidationError as error:
-                apply_service_errors(form, error)
-                if "other" in error.message_dict:
-                    form.add_error("crn", error.message_dict["other"][0])
+                errors = error.message_dict
+                if "other" in errors:
+                    form.add_error("crn", errors.pop("other")[0])
+                if errors:
+                    apply_service_errors(form, ValidationError(errors))
             else:
                 messages.success(request, f"Non-association with {other.full_name} recorded")
                 return redirect("cases:assessment", pk=pk)
@@ -211,9 +213,11 @@ def induction_book(request: HttpRequest, pk: int) -> HttpResponse:
                 late_reason=form.cleaned_data["late_reason"],
             )
         except ValidationError as error:
-            if "starts_at" in error.message_dict:
-                form.add_error("day", error.message_dict.pop("starts_at")[0])
-            apply_service_errors(form, ValidationError(error.message_dict) if error.message_dict else error)
+            errors = error.message_dict
+            if "starts_at" in errors:
+                form.add_error("day", errors.pop("starts_at")[0])
+            if errors:
+                apply_service_errors(form, ValidationError(errors))
         else:
             messages.success(request, f"Induction booked for {starts_at:%-d %B %Y at %H:%M}")
             return redirect("cases:assessment", pk=pk)

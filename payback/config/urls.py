@@ -1,9 +1,13 @@
 from django.urls import include, path
 
+from payback.projects.urls import public_urlpatterns as nominate_urlpatterns
+
 urlpatterns = [
     path("", include("payback.core.urls")),
     path("", include("payback.staff.urls")),
     path("cases/", include("payback.cases.urls")),
+    path("projects/", include("payback.projects.urls")),
+    path("nominate/", include(nominate_urlpatterns)),
     path("api/v1/", include("payback.api.urls")),
 ]
 

@@ -10,6 +10,10 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Caseload", "cases:caseload", "cases.view_requirement"),
     ("New case", "cases:create", "cases.add_person"),
     ("To countersign", "cases:countersign-list", "cases.countersign_assessment"),
+    ("Nominations", "projects:nominations", "projects.change_nomination"),
+    ("Projects", "projects:list", "projects.view_project"),
+    ("Beneficiaries", "projects:beneficiaries", "projects.view_project"),
+    ("Approvals", "projects:approvals", "projects.approve_projectassessment"),
     ("Policy", "core:policy", "core.view_policyversion"),
 ]
 

@@ -244,7 +244,9 @@ def test_record_a_new_case_after_correcting_the_errors(page: Page, practitioner:
 
     expect(page).to_have_title(re.compile(r"^Error: Record a new case"))
     summary = error_summary(page)
-    expect(summary.get_by_role("link")).to_have_text(["Enter the first name", "Enter the last name", YRO_REFUSAL])
+    expect(summary.get_by_role("link")).to_have_text(
+        ["Enter the first name", "Enter the last name", YRO_REFUSAL, "Hours ordered must be between 40 and 300"]
+    )
     expect(summary.get_by_role("link", name="Enter the first name")).to_have_attribute("href", "#id_first_name")
     expect(summary.get_by_role("link", name="Enter the last name")).to_have_attribute("href", "#id_last_name")
     expect(summary.get_by_role("link", name=YRO_REFUSAL)).to_have_attribute("href", "#id_order_type-0")
@@ -265,7 +267,7 @@ def test_record_a_new_case_after_correcting_the_errors(page: Page, practitioner:
     summary.get_by_role("link", name=YRO_REFUSAL).click()
     expect(page.get_by_label("Community Order")).to_be_focused()
 
-    # The hours are checked once the rest of the form is sound
+    # Fix everything but the hours: only the hours error is left
     page.get_by_label("First name").fill("Nia")
     page.get_by_label("Last name").fill("Okafor")
     page.get_by_label("Community Order").check()

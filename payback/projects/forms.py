@@ -59,7 +59,7 @@ def _text(
     )
 
 
-def _int(label: str, *, required: bool = False, help_text: str = "") -> forms.IntegerField:
+def _int(label: str, *, required: bool = False, required_message: str = "", help_text: str = "") -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         required=required,
@@ -68,7 +68,7 @@ def _int(label: str, *, required: bool = False, help_text: str = "") -> forms.In
         max_value=32767,
         error_messages={
             "invalid": f"{label.removesuffix(' (optional)')} must be a whole number",
-            "required": f"Enter the {label.lower()}",
+            "required": required_message or f"Enter the {label.lower()}",
             "min_value": f"{label.removesuffix(' (optional)')} must be 0 or more",
             "max_value": f"{label.removesuffix(' (optional)')} must be a smaller number",
         },
@@ -213,9 +213,10 @@ class WherePage(NominationPage):
 
     def __init__(self, *args: Any, answers: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, answers=answers, **kwargs)
+        self.pdu_groups = pdu_choices(Pdu.objects.select_related("region"))
         pdu_field = self.fields["pdu"]
         assert isinstance(pdu_field, forms.TypedChoiceField)
-        pdu_field.choices = [("", "Select an area"), *pdu_choices(Pdu.objects.select_related("region"))]
+        pdu_field.choices = [("", "Select an area"), *self.pdu_groups]
 
     def clean_postcode(self) -> str:
         return normalise_postcode(self.cleaned_data["postcode"])
@@ -666,11 +667,7 @@ class ProjectAssessmentForm(forms.Form):
         initial["welfare"] = [name for name, _ in WELFARE if getattr(assessment, name)]
         initial["excluded_flags"] = list(assessment.excluded_flags.all()) if assessment.pk else []
         for name in cls.YES_NO_FIELDS:
-            value = getattr(assessment, name)
-            if name in {"all_weather", "women_only"} and assessment.status == "draft" and not assessment.recommended_at:
-                initial[name] = yes_no(value) if value else ""
-            else:
-                initial[name] = yes_no(value)
+            initial[name] = yes_no(getattr(assessment, name))
         return initial
 
     def values(self) -> dict[str, Any]:
@@ -716,7 +713,12 @@ class AuditSampleForm(forms.Form):
         empty_label="Select a region",
         error_messages={"required": "Select the region"},
     )
-    size = _int("How many projects to sample", required=True, help_text="Between 1 and 200")
+    size = _int(
+        "How many projects to sample",
+        required=True,
+        required_message="Enter how many projects to sample",
+        help_text="Between 1 and 200",
+    )
     seed = forms.IntegerField(
         label="Seed (optional)",
         required=False,

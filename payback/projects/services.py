@@ -311,6 +311,8 @@ def beneficiary_update(*, actor: User, beneficiary: Beneficiary, **values: Any) 
     unknown = set(values) - set(BENEFICIARY_FIELDS)
     if unknown:
         raise ValidationError({sorted(unknown)[0]: "Not a beneficiary detail"})
+    # Work on the row as it is now: the caller's copy may predate the feedback link being used.
+    beneficiary = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
     current = {name: getattr(beneficiary, name) for name in BENEFICIARY_FIELDS}
     merged = {**current, **values}
     errors = _beneficiary_errors(merged)
@@ -400,6 +402,8 @@ def project_update(*, actor: User, project: Project, **values: Any) -> Project:
     unknown = set(values) - set(PROJECT_FIELDS)
     if unknown:
         raise ValidationError({sorted(unknown)[0]: "Not a project detail"})
+    # Work on the row as it is now: the caller's copy may predate an approval or a review flag.
+    project = Project.objects.select_for_update().get(pk=project.pk)
     merged = {name: getattr(project, name) for name in PROJECT_FIELDS} | values
     errors = _project_errors(merged)
     if errors:
@@ -504,7 +508,8 @@ def project_assessment_update(
         raise ValidationError({"max_people": "Enter how many people can be placed, between 1 and 30"})
     for name, value in values.items():
         setattr(assessment, name, value)
-    assessment.full_clean()
+    # A principle may stay unanswered while the assessment is a draft; recommending checks it.
+    assessment.full_clean(exclude=[field for field in rules.PRINCIPLES if getattr(assessment, field) is None])
     assessment.save()
     if excluded_flags is not None:
         assessment.excluded_flags.set(excluded_flags)
@@ -528,8 +533,10 @@ def _completeness(assessment: ProjectAssessment) -> dict[str, str]:
         errors["wet_weather_contingency"] = "The site is not all-weather: describe the wet-weather contingency"
     if not assessment.max_people:
         errors["max_people"] = "Enter how many people can be placed"
-    if not (assessment.welfare_toilets and assessment.welfare_drinking_water):
-        errors["welfare_toilets"] = "A site needs toilets and drinking water, on site or arranged nearby"
+    if not assessment.welfare_toilets:
+        errors["welfare_toilets"] = "A site needs toilets, on site or arranged nearby"
+    if not assessment.welfare_drinking_water:
+        errors["welfare_drinking_water"] = "A site needs drinking water, on site or arranged nearby"
     return errors
 
 
@@ -586,8 +593,11 @@ def project_assessment_decide(
     if approve:
         if project.status == ProjectStatus.DRAFT:
             project.status = ProjectStatus.ASSESSED
-        project.review_needed = False
-        project.review_reason = ""
+        # A review raised after the assessment was recommended is not answered by it.
+        raised, recommended = project.review_raised_at, assessment.recommended_at
+        if raised is None or recommended is None or raised <= recommended:
+            project.review_needed = False
+            project.review_reason = ""
         if assessment.max_people and project.capacity > assessment.max_people:
             project.capacity = assessment.max_people
         project.save()

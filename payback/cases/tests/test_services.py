@@ -949,3 +949,22 @@ def test_reducing_the_order_cannot_leave_ete_over_its_cap(make_case: MakeCase, p
         ledger_correct(actor=practitioner, entry=added, reason="Recorded in error")
     assert "correct the ETE credit first" in errors_of(caught)["entry"][0]
     assert counts() == before
+
+
+@pytest.mark.django_db
+def test_a_closed_case_cannot_have_hours_added(make_case: MakeCase, practitioner: User) -> None:
+    requirement = make_case(hours=40)
+    work(requirement, practitioner, 2400, date(2026, 6, 1))
+    assert refresh(requirement).status == S.COMPLETED
+    before = counts()
+    with pytest.raises(ValidationError) as caught:
+        ledger_record_court_variation(
+            actor=practitioner, requirement=requirement, minutes=60, occurred_on=TODAY, reason="More"
+        )
+    assert "completed" in errors_of(caught)["requirement"][0]
+    with pytest.raises(ValidationError) as caught:
+        ledger_record_court_variation(
+            actor=practitioner, requirement=requirement, minutes="60", occurred_on=TODAY, reason="More"
+        )
+    assert set(errors_of(caught)) == {"minutes"}
+    assert counts() == before

@@ -48,7 +48,7 @@ def cases(make_case: Callable[..., Requirement], pdu_a: Pdu, pdu_a2: Pdu, pdu_b:
 
 
 def visible(user: User | AnonymousUser) -> set[int]:
-    return set(Person.objects.filter(scope_q(user, pdu_field="pdu")).values_list("pk", flat=True))  # type: ignore[arg-type]
+    return set(Person.objects.filter(scope_q(user, pdu_field="pdu")).values_list("pk", flat=True))
 
 
 def pks(cases: dict[str, Case], *names: str) -> set[int]:

@@ -1,0 +1,129 @@
+"""Timing requests and reporting them: shared by every benchmark.
+
+A benchmark is a function that takes the `BenchContext` and returns `Measurement`s; add new
+ones to the list in `benchmarks/run.py`."""
+
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.test import Client
+
+YARDSTICK = "ping"
+
+
+@dataclass
+class Measurement:
+    name: str
+    user: str
+    path: str  # the URL pattern measured, e.g. /cases/<id>/
+    requests: int
+    errors: int  # responses other than 200
+    statuses: dict[int, int]
+    median_ms: float
+    p95_ms: float
+    mean_ms: float
+    min_ms: float
+    max_ms: float
+    median_x_ping: float | None = None
+    p95_x_ping: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class BenchContext:
+    """What every benchmark may use: signed-in clients and ids to visit, by user label."""
+
+    clients: dict[str, Client]
+    case_ids: dict[str, list[int]]
+    requests: int = 200
+    warmup: int = 5
+    log: Callable[[str], None] = print
+    notes: list[str] = field(default_factory=list)
+
+    def measure(self, name: str, user: str, pattern: str, paths: Sequence[str]) -> Measurement:
+        """GET `paths` round-robin, `warmup` times untimed and then `requests` times timed."""
+        client = self.clients[user]
+        for n in range(self.warmup):
+            client.get(paths[n % len(paths)])
+        samples: list[float] = []
+        statuses: Counter[int] = Counter()
+        for n in range(self.requests):
+            path = paths[n % len(paths)]
+            started = time.perf_counter()
+            response = client.get(path)
+            if not response.streaming:
+                _ = response.content
+            samples.append((time.perf_counter() - started) * 1000)
+            statuses[response.status_code] += 1
+        measurement = summarise(name, user, pattern, samples, statuses)
+        self.log(
+            f"  {name:<22} {user:<14} median {measurement.median_ms:8.2f} ms  p95 {measurement.p95_ms:8.2f} ms"
+            + (f"  ({measurement.errors} not 200: {dict(statuses)})" if measurement.errors else "")
+        )
+        return measurement
+
+
+def percentile(samples: Sequence[float], share: float) -> float:
+    """The nearest-rank percentile (share between 0 and 1)."""
+    ordered = sorted(samples)
+    rank = max(1, min(len(ordered), round(share * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def summarise(name: str, user: str, pattern: str, samples: Sequence[float], statuses: Counter[int]) -> Measurement:
+    return Measurement(
+        name=name,
+        user=user,
+        path=pattern,
+        requests=len(samples),
+        errors=sum(n for status, n in statuses.items() if status != 200),
+        statuses=dict(statuses),
+        median_ms=round(statistics.median(samples), 3),
+        p95_ms=round(percentile(samples, 0.95), 3),
+        mean_ms=round(statistics.fmean(samples), 3),
+        min_ms=round(min(samples), 3),
+        max_ms=round(max(samples), 3),
+    )
+
+
+def add_ratios(measurements: list[Measurement]) -> None:
+    """Each measurement as a multiple of the yardstick (ping) for the same user, same run."""
+    pings = {m.user: m for m in measurements if m.name == YARDSTICK}
+    for m in measurements:
+        ping = pings.get(m.user)
+        if ping is not None and ping.median_ms > 0 and ping.p95_ms > 0:
+            m.median_x_ping = round(m.median_ms / ping.median_ms, 2)
+            m.p95_x_ping = round(m.p95_ms / ping.p95_ms, 2)
+
+
+def table(measurements: list[Measurement]) -> str:
+    headers = ("Benchmark", "User", "Path", "Requests", "Not 200", "Median ms", "p95 ms", "× ping median", "× ping p95")
+    rows = [
+        (
+            m.name,
+            m.user,
+            m.path,
+            str(m.requests),
+            str(m.errors),
+            f"{m.median_ms:.2f}",
+            f"{m.p95_ms:.2f}",
+            "" if m.median_x_ping is None else f"{m.median_x_ping:.1f}",
+            "" if m.p95_x_ping is None else f"{m.p95_x_ping:.1f}",
+        )
+        for m in measurements
+    ]
+    widths = [max(len(r[i]) for r in (headers, *rows)) for i in range(len(headers))]
+    numeric = {3, 4, 5, 6, 7, 8}
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    return "\n".join([line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)])

@@ -1,0 +1,714 @@
+"""Coordinator and manager pages for nominations, beneficiaries, projects, their assessments and
+the yearly audit sample. Thin: check the shape of input, call one service, show GOV.UK errors.
+Every object is read through a scoped selector, so anything outside the user's area is a 404."""
+
+import csv
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from payback.cases.assessment_rules import DAY_NAMES
+from payback.core.forms import apply_service_errors
+from payback.staff.models import User
+from payback.staff.roles import APPROVE_PROJECTS, MANAGE_NOMINATIONS, MANAGE_PROJECTS, VIEW_PROJECTS
+from payback.staff.selectors import pdus_for, regions_for
+
+from . import selectors, services
+from .forms import (
+    PRINCIPLE_QUESTIONS,
+    WELFARE,
+    AuditSampleForm,
+    BeneficiaryFilterForm,
+    BeneficiaryForm,
+    DecisionForm,
+    NominationAcceptForm,
+    NominationFilterForm,
+    NominationRejectForm,
+    ProjectAssessmentForm,
+    ProjectFilterForm,
+    ProjectForm,
+    ProjectStatusForm,
+    ReferralMeansForm,
+    ReviewNeededForm,
+    TasksForm,
+)
+from .models import (
+    AssessmentDecision,
+    Nomination,
+    NominationStatus,
+    Project,
+    ProjectAssessment,
+    ProjectStatus,
+)
+
+PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _apply_errors(form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
+    """Put each of the service's messages on the field of this form that shows it."""
+    if hasattr(error, "error_dict") and aliases:
+        renamed: dict[str, list[str]] = {}
+        for field, messages_ in error.message_dict.items():
+            for message in messages_:
+                target = renamed.setdefault(aliases.get(field, field), [])
+                if message not in target:
+                    target.append(message)
+        error = ValidationError(renamed)
+    apply_service_errors(form, error)
+
+
+def _page_query(request: HttpRequest, *, drop: Iterable[str] = ("page",)) -> dict[str, Any]:
+    return {k: v for k, v in request.GET.items() if k not in set(drop) and v}
+
+
+def _paginate(request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Nominations
+
+
+def _nomination_filters(request: HttpRequest) -> tuple[NominationFilterForm, selectors.NominationFilters]:
+    form = NominationFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.NominationFilters(
+        status=data.get("status") or "", overdue=bool(data.get("overdue")), q=data.get("q") or ""
+    )
+    return form, filters
+
+
+@login_required
+@permission_required(MANAGE_NOMINATIONS, raise_exception=True)
+def nomination_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _nomination_filters(request)
+    today = timezone.localdate()
+    page = _paginate(request, selectors.nomination_register(_user(request), filters, today=today))
+    rows = [{"nomination": n, "tag": selectors.acknowledgement_tag(n, today=today)} for n in page.object_list]
+    query = _page_query(request)
+    return render(
+        request,
+        "projects/nomination_list.html",
+        {"form": form, "page": page, "rows": rows, "page_query": urlencode(query, doseq=True), "today": today},
+    )
+
+
+CSV_COLUMNS = [
+    "Reference",
+    "Received",
+    "Area",
+    "Nominator",
+    "Email",
+    "What",
+    "Where",
+    "Postcode",
+    "Who benefits",
+    "Heard about",
+    "Means of referral",
+    "Status",
+    "Acknowledge by",
+    "Acknowledged at",
+    "Decision",
+    "Rejection reason",
+    "Rejection detail",
+    "Beneficiary",
+    "Project",
+]
+
+
+def _csv_cell(value: Any) -> str:
+    """Text as it was typed, except that nothing from the public can start a spreadsheet formula."""
+    text = "" if value is None else str(value)
+    if text[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + text
+    return text
+
+
+@login_required
+@permission_required(MANAGE_NOMINATIONS, raise_exception=True)
+def nomination_csv(request: HttpRequest) -> HttpResponse:
+    _form, filters = _nomination_filters(request)
+    today = timezone.localdate()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="nominations-{today:%Y-%m-%d}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for n in selectors.nomination_register(_user(request), filters, today=today):
+        decided = n.status in (NominationStatus.ACCEPTED, NominationStatus.REJECTED)
+        row = [
+            n.reference,
+            f"{timezone.localtime(n.submitted_at):%Y-%m-%d %H:%M}",
+            n.pdu.name,
+            n.nominator_name,
+            n.nominator_email,
+            n.work_description,
+            n.location,
+            n.postcode,
+            n.who_benefits,
+            n.get_heard_about_display(),
+            n.get_referral_means_display(),
+            n.get_status_display(),
+            f"{n.acknowledge_by:%Y-%m-%d}",
+            f"{timezone.localtime(n.acknowledged_at):%Y-%m-%d %H:%M}" if n.acknowledged_at else "",
+            f"{n.get_status_display()} {timezone.localtime(n.decided_at):%Y-%m-%d}" if decided and n.decided_at else "",
+            n.get_rejection_reason_display() if n.rejection_reason else "",
+            n.rejection_detail,
+            n.beneficiary.name if n.beneficiary else "",
+            n.project.name if n.project else "",
+        ]
+        writer.writerow([_csv_cell(cell) for cell in row])
+    return response
+
+
+def _nomination_context(request: HttpRequest, pk: int) -> dict[str, Any]:
+    nomination = selectors.nomination_get(_user(request), pk)
+    today = timezone.localdate()
+    return {
+        "nomination": nomination,
+        "tag": selectors.acknowledgement_tag(nomination, today=today),
+        "undecided": nomination.status in (NominationStatus.NEW, NominationStatus.ACKNOWLEDGED),
+        "today": today,
+    }
+
+
+@login_required
+@permission_required(MANAGE_NOMINATIONS, raise_exception=True)
+def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "projects/nomination_detail.html", _nomination_context(request, pk))
+
+
+@login_required
+@permission_required(MANAGE_NOMINATIONS, raise_exception=True)
+@require_POST
+def nomination_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    context = _nomination_context(request, pk)
+    nomination: Nomination = context["nomination"]
+    try:
+        services.nomination_acknowledge(actor=_user(request), nomination=nomination)
+    except ValidationError as error:
+        context["errors"] = error.messages
+        return render(request, "projects/nomination_detail.html", context, status=400)
+    messages.success(request, f"Acknowledgement sent to {nomination.nominator_email}")
+    return redirect("projects:nomination", pk=pk)
+
+
+@login_required
+@permission_required(MANAGE_NOMINATIONS, raise_exception=True)
+def nomination_referral(request: HttpRequest, pk: int) -> HttpResponse:
+    context = _nomination_context(request, pk)
+    nomination: Nomination = context["nomination"]
+    form = ReferralMeansForm(
+        request.POST if request.method == "POST" else None, initial={"referral_means": nomination.referral_means}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.nomination_set_referral_means(
+                actor=_user(request), nomination=nomination, referral_means=form.cleaned_data["referral_means"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Means of referral recorded")
+            return redirect("projects:nomination", pk=pk)
+    context["form"] = form
+    return render(request, "projects/nomination_referral.html", context)
+
+
+@login_required
+@permission_required(MANAGE_NOMINATIONS, raise_exception=True)
+def nomination_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    context = _nomination_context(request, pk)
+    nomination: Nomination = context["nomination"]
+    if not context["undecided"]:
+        return redirect("projects:nomination", pk=pk)
+    form = NominationAcceptForm(
+        request.POST if request.method == "POST" else None, beneficiaries=selectors.beneficiaries_for(user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.nomination_accept(
+                actor=user,
+                nomination=nomination,
+                project_name=form.cleaned_data["project_name"],
+                beneficiary=form.cleaned_data["beneficiary"],
+                new_beneficiary=form.new_beneficiary(),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error, {"nomination": "beneficiary"})
+        else:
+            messages.success(request, f"Nomination {nomination.reference} accepted: draft project {project.name}")
+            return redirect("projects:project", pk=project.pk)
+    context["form"] = form
+    return render(request, "projects/nomination_accept.html", context)
+
+
+@login_required
+@permission_required(MANAGE_NOMINATIONS, raise_exception=True)
+def nomination_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    context = _nomination_context(request, pk)
+    nomination: Nomination = context["nomination"]
+    if not context["undecided"]:
+        return redirect("projects:nomination", pk=pk)
+    form = NominationRejectForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.nomination_reject(
+                actor=_user(request),
+                nomination=nomination,
+                reason=form.cleaned_data["reason"],
+                detail=form.cleaned_data["detail"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Nomination {nomination.reference} rejected")
+            return redirect("projects:nomination", pk=pk)
+    context["form"] = form
+    return render(request, "projects/nomination_reject.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Beneficiaries
+
+
+@login_required
+@permission_required(VIEW_PROJECTS, raise_exception=True)
+def beneficiary_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = BeneficiaryFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    beneficiaries = selectors.beneficiaries_for(user).order_by("name")
+    if data.get("kind"):
+        beneficiaries = beneficiaries.filter(kind=data["kind"])
+    if data.get("q"):
+        term = data["q"].strip()
+        beneficiaries = beneficiaries.filter(Q(name__icontains=term) | Q(contact_name__icontains=term))
+    return render(
+        request,
+        "projects/beneficiary_list.html",
+        {
+            "form": form,
+            "page": _paginate(request, beneficiaries),
+            "page_query": urlencode(_page_query(request)),
+            "can_manage": user.has_perm(MANAGE_PROJECTS),
+        },
+    )
+
+
+@login_required
+@permission_required(MANAGE_PROJECTS, raise_exception=True)
+def beneficiary_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = BeneficiaryForm(
+        request.POST if request.method == "POST" else None,
+        pdus=pdus_for(user),
+        initial={"pdu": user.pdu_id} if user.pdu_id else {},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            beneficiary = services.beneficiary_create(actor=user, pdu=form.cleaned_data["pdu"], **form.values())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Beneficiary {beneficiary.name} recorded")
+            return redirect("projects:beneficiary", pk=beneficiary.pk)
+    return render(request, "projects/beneficiary_form.html", {"form": form, "beneficiary": None})
+
+
+@login_required
+@permission_required(VIEW_PROJECTS, raise_exception=True)
+def beneficiary_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    beneficiary = selectors.beneficiary_get(user, pk)
+    return render(
+        request,
+        "projects/beneficiary_detail.html",
+        {
+            "beneficiary": beneficiary,
+            "projects": beneficiary.projects.order_by("-created_at"),
+            "nominations": beneficiary.nominations.order_by("-submitted_at"),
+            "feedback_url": request.build_absolute_uri(f"/feedback/{beneficiary.feedback_token}/"),
+            "can_manage": user.has_perm(MANAGE_PROJECTS),
+        },
+    )
+
+
+@login_required
+@permission_required(MANAGE_PROJECTS, raise_exception=True)
+def beneficiary_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    beneficiary = selectors.beneficiary_get(user, pk)
+    initial = {name: getattr(beneficiary, name) for name in services.BENEFICIARY_FIELDS}
+    form = BeneficiaryForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.beneficiary_update(actor=user, beneficiary=beneficiary, **form.values())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Beneficiary {beneficiary.name} updated")
+            return redirect("projects:beneficiary", pk=beneficiary.pk)
+    return render(request, "projects/beneficiary_form.html", {"form": form, "beneficiary": beneficiary})
+
+
+# ---------------------------------------------------------------------------------------------
+# Projects
+
+
+@login_required
+@permission_required(VIEW_PROJECTS, raise_exception=True)
+def project_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ProjectFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.ProjectFilters(
+        status=data.get("status") or "",
+        project_type=data.get("project_type") or "",
+        review_needed=bool(data.get("review_needed")),
+        q=data.get("q") or "",
+    )
+    descending = request.GET.get("order") == "desc"
+    projects = selectors.project_list(user, filters)
+    if descending:
+        projects = projects.order_by("-name")
+    base_query = _page_query(request, drop=("page", "order"))
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            "form": form,
+            "page": _paginate(request, projects),
+            "sort": {
+                "aria_sort": "descending" if descending else "ascending",
+                "href": "?" + urlencode({**base_query, "order": "asc" if descending else "desc"}, doseq=True),
+            },
+            "page_query": urlencode({**base_query, "order": "desc" if descending else "asc"}, doseq=True),
+            "can_manage": user.has_perm(MANAGE_PROJECTS),
+            "can_approve": user.has_perm(APPROVE_PROJECTS),
+        },
+    )
+
+
+@login_required
+@permission_required(MANAGE_PROJECTS, raise_exception=True)
+def project_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    initial: dict[str, Any] = {"project_type": "group", "capacity": 6}
+    if user.pdu_id:
+        initial["pdu"] = user.pdu_id
+    if request.GET.get("beneficiary", "").isdigit():
+        initial["beneficiary"] = int(request.GET["beneficiary"])
+    form = ProjectForm(
+        request.POST if request.method == "POST" else None,
+        beneficiaries=selectors.beneficiaries_for(user).order_by("name"),
+        pdus=pdus_for(user),
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(
+                actor=user, beneficiary=form.cleaned_data["beneficiary"], pdu=form.cleaned_data["pdu"], **form.values()
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Draft project {project.name} recorded")
+            return redirect("projects:project", pk=project.pk)
+    return render(request, "projects/project_form.html", {"form": form, "project": None})
+
+
+def _project_context(request: HttpRequest, pk: int) -> dict[str, Any]:
+    user = _user(request)
+    project = selectors.project_get(user, pk)
+    assessments = list(
+        project.assessments.select_related("assessed_by", "decided_by")
+        .prefetch_related("excluded_flags")
+        .order_by("-created_at")
+    )
+    latest = assessments[0] if assessments else None
+    return {
+        "project": project,
+        "days": [DAY_NAMES[day] for day in project.days if day in DAY_NAMES],
+        "tasks": list(project.tasks.all()),
+        "latest": latest,
+        "assessments": assessments,
+        "current": selectors.current_project_assessment(project),
+        "waiting": latest is not None and latest.status == AssessmentDecision.RECOMMENDED,
+        "open": latest if latest is not None and latest.status in _EDITABLE else None,
+        "can_manage": user.has_perm(MANAGE_PROJECTS),
+        "can_approve": user.has_perm(APPROVE_PROJECTS),
+        "nominations": project.nominations.all(),
+    }
+
+
+_EDITABLE = (AssessmentDecision.DRAFT, AssessmentDecision.RETURNED)
+
+
+@login_required
+@permission_required(VIEW_PROJECTS, raise_exception=True)
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "projects/project_detail.html", _project_context(request, pk))
+
+
+@login_required
+@permission_required(MANAGE_PROJECTS, raise_exception=True)
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    project = selectors.project_get(user, pk)
+    initial = {name: getattr(project, name) for name in services.PROJECT_FIELDS}
+    form = ProjectForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(actor=user, project=project, **form.values())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Project {project.name} updated")
+            return redirect("projects:project", pk=project.pk)
+    return render(request, "projects/project_form.html", {"form": form, "project": project})
+
+
+@login_required
+@permission_required(MANAGE_PROJECTS, raise_exception=True)
+def project_tasks(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    project = selectors.project_get(user, pk)
+    initial = {"tasks": "\n".join(task.description for task in project.tasks.all())}
+    form = TasksForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_set_tasks(actor=user, project=project, tasks=form.task_list())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Work schedule saved")
+            return redirect("projects:project", pk=project.pk)
+    return render(request, "projects/project_tasks.html", {"form": form, "project": project})
+
+
+@login_required
+@permission_required(MANAGE_PROJECTS, raise_exception=True)
+def project_status(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    project = selectors.project_get(user, pk)
+    form = ProjectStatusForm(request.POST if request.method == "POST" else None, current=project.status)
+    if request.method == "POST" and form.is_valid():
+        to_status = form.cleaned_data["to_status"]
+        try:
+            services.project_change_status(
+                actor=user, project=project, to_status=to_status, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Project {project.name} is now {ProjectStatus(to_status).label.lower()}")
+            return redirect("projects:project", pk=project.pk)
+    return render(request, "projects/project_status.html", {"form": form, "project": project})
+
+
+@login_required
+@permission_required(VIEW_PROJECTS, raise_exception=True)
+def project_review(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    project = selectors.project_get(user, pk)
+    form = ReviewNeededForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_flag_review(actor=user, project=project, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Review needed: the placement coordinator will review the risk assessment")
+            return redirect("projects:project", pk=project.pk)
+    return render(request, "projects/project_review.html", {"form": form, "project": project})
+
+
+@login_required
+@permission_required(MANAGE_PROJECTS, raise_exception=True)
+@require_POST
+def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
+    context = _project_context(request, pk)
+    try:
+        draft = services.project_assessment_start(actor=_user(request), project=context["project"])
+    except ValidationError as error:
+        context["errors"] = error.messages
+        return render(request, "projects/project_detail.html", context, status=400)
+    return redirect("projects:assessment", aid=draft.pk)
+
+
+def _assessment_sections(assessment: ProjectAssessment) -> list[dict[str, Any]]:
+    """The assessment's answers, grouped as on the form, for reading."""
+
+    def yes_no(value: bool | None) -> str:
+        return "Not answered" if value is None else ("Yes" if value else "No")
+
+    welfare = [label for name, label in WELFARE if getattr(assessment, name)]
+    flags = [flag.label for flag in assessment.excluded_flags.all()]
+    return [
+        {
+            "title": "Hazards and risk controls",
+            "rows": [("Hazards", assessment.hazards), ("Risk controls", assessment.controls)],
+        },
+        {
+            "title": "Welfare and weather",
+            "rows": [
+                ("Welfare facilities", ", ".join(welfare) or "None"),
+                ("All-weather", yes_no(assessment.all_weather)),
+                ("Wet-weather contingency", assessment.wet_weather_contingency),
+            ],
+        },
+        {
+            "title": "Size, length and who may be placed",
+            "rows": [
+                ("Duration", f"{assessment.duration_weeks} weeks" if assessment.duration_weeks else "Ongoing"),
+                ("People at once", str(assessment.max_people or "")),
+                ("May not be placed", ", ".join(flags) or "No restrictions from risk flags"),
+                ("Women only", yes_no(assessment.women_only)),
+            ],
+        },
+        {
+            "title": "Tools and value",
+            "rows": [
+                ("Tools the beneficiary provides", assessment.tools_provided),
+                ("Environmental value", assessment.environmental_value),
+            ],
+        },
+        {
+            "title": "Principles of Community Payback",
+            "rows": [(label, yes_no(getattr(assessment, name))) for name, label in PRINCIPLE_QUESTIONS.items()],
+        },
+        {"title": "Recommendation", "rows": [("Recommendation", assessment.recommendation)]},
+    ]
+
+
+@login_required
+@permission_required(VIEW_PROJECTS, raise_exception=True)
+def assessment(request: HttpRequest, aid: int) -> HttpResponse:
+    """The project assessment: a form while it is a draft (or returned), read-only after that."""
+    user = _user(request)
+    record = selectors.project_assessment_get(user, aid)
+    editable = record.status in _EDITABLE and user.has_perm(MANAGE_PROJECTS)
+    if request.method == "POST" and not editable:
+        return redirect("projects:assessment", aid=aid)
+    form = ProjectAssessmentForm(
+        request.POST if request.method == "POST" else None, initial=ProjectAssessmentForm.initial_from(record)
+    )
+    if request.method == "POST" and form.is_valid():
+        recommend = request.POST.get("action") == "recommend"
+        try:
+            with transaction.atomic():
+                services.project_assessment_update(
+                    actor=user, assessment=record, values=form.values(), excluded_flags=form.flags()
+                )
+                if recommend:
+                    services.project_assessment_recommend(
+                        actor=user, assessment=record, recommendation=form.cleaned_data["recommendation"]
+                    )
+        except ValidationError as error:
+            _apply_errors(form, error, ProjectAssessmentForm.ALIASES)
+        else:
+            if recommend:
+                messages.success(request, "Project assessment sent to an operations manager for approval")
+            else:
+                messages.success(request, "Project assessment saved")
+            return redirect("projects:project", pk=record.project_id)
+    return render(
+        request,
+        "projects/assessment_form.html",
+        {
+            "form": form,
+            "assessment": record,
+            "project": record.project,
+            "editable": editable,
+            "sections": _assessment_sections(record),
+        },
+    )
+
+
+@login_required
+@permission_required(APPROVE_PROJECTS, raise_exception=True)
+def approval_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "projects/approval_list.html", {"queue": selectors.approvals_waiting(_user(request))})
+
+
+@login_required
+@permission_required(APPROVE_PROJECTS, raise_exception=True)
+def approval_decide(request: HttpRequest, aid: int) -> HttpResponse:
+    user = _user(request)
+    record = selectors.project_assessment_get(user, aid)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.project_assessment_decide(
+                actor=user, assessment=record, approve=approve, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            project = record.project
+            messages.success(
+                request,
+                f"Project assessment for {project.name} " + ("approved" if approve else "returned to the coordinator"),
+            )
+            return redirect("projects:approvals")
+    return render(
+        request,
+        "projects/approval_decide.html",
+        {
+            "form": form,
+            "assessment": record,
+            "project": record.project,
+            "sections": _assessment_sections(record),
+            "waiting": record.status == AssessmentDecision.RECOMMENDED,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit sample
+
+
+@login_required
+@permission_required(APPROVE_PROJECTS, raise_exception=True)
+def audit_samples(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    regions = regions_for(user)
+    initial: dict[str, Any] = {"year": timezone.localdate().year, "size": 5}
+    if user.region_id:
+        initial["region"] = user.region_id
+    form = AuditSampleForm(request.POST if request.method == "POST" else None, regions=regions, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sample = services.audit_sample_draw(
+                actor=user, region=data["region"], year=data["year"], size=data["size"], seed=data["seed"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request, f"{sample.projects.count()} projects drawn for the {sample.year} audit (seed {sample.seed})"
+            )
+            return redirect("projects:audit-samples")
+    samples = selectors.audit_samples_for(user).order_by("-year", "region__name")
+    return render(request, "projects/audit_samples.html", {"form": form, "samples": samples})
+
