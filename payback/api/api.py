@@ -8,6 +8,8 @@ from typing import Any
 from ninja import NinjaAPI, Schema
 
 from payback.cases.api import router as cases_router
+from payback.cases.api_assessment import router as assessment_router
+from payback.projects.api import router as projects_router
 
 from .auth import authenticators
 from .docs import ServerRenderedDocs
@@ -26,7 +28,11 @@ other errors are `{"detail": …}`.
 """
 
 ERROR_RESPONSES: dict[int, tuple[type[Schema], str]] = {
-    400: (ErrorList, "The input breaks a rule of the service (or the body is not JSON); each message names its field"),
+    400: (
+        ErrorList,
+        "The input, or the change asked for, breaks a rule of the service (or the body is not JSON); "
+        "each message names its field",
+    ),
     401: (Detail, "No valid bearer token and no signed-in session"),
     403: (Detail, "Signed in, but your role does not allow this (or the CSRF check failed)"),
     404: (Detail, "No such record, or it is outside your area"),
@@ -43,12 +49,12 @@ class PaybackAPI(NinjaAPI):
             components.update(definition.pop("$defs", {}))
             components[model.__name__] = definition
         for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
-                _declare_errors(operation)
+            for method, operation in operations.items():
+                _declare_errors(operation, changes=method != "get")
         return schema
 
 
-def _declare_errors(operation: dict[str, Any]) -> None:
+def _declare_errors(operation: dict[str, Any], *, changes: bool) -> None:
     parameters = operation.get("parameters", [])
     has_body = "requestBody" in operation
     codes = [401, 403]
@@ -56,7 +62,8 @@ def _declare_errors(operation: dict[str, Any]) -> None:
         codes.append(404)
     if parameters or has_body:
         codes.append(422)
-    if has_body:
+    if has_body or changes:
+        # A service can refuse a change even without a body: acknowledging a nomination twice, say.
         codes.append(400)
     responses = {str(code): response for code, response in operation.get("responses", {}).items()}
     operation["responses"] = responses
@@ -81,3 +88,5 @@ api = PaybackAPI(
 )
 install_error_handlers(api)
 api.add_router("", cases_router)
+api.add_router("", assessment_router)
+api.add_router("", projects_router)

@@ -15,7 +15,7 @@ import random
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -484,7 +484,7 @@ class Progress:
 # Helpers
 
 
-def _weighted(rng: random.Random, table: dict[Any, float]) -> Callable[[], Any]:
+def _weighted(rng: random.Random, table: Mapping[Any, float]) -> Callable[[], Any]:
     """A fast sampler for a weight table."""
     keys = list(table)
     cumulative: list[float] = []

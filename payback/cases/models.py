@@ -141,10 +141,17 @@ class LedgerKind(models.TextChoices):
     TRAVEL = "travel", "Travel time adjustment"
     ETE = "ete", "Education, training and employment"
     EARNED_REDUCTION = "earned_reduction", "Earned reduction"
+    STAND_DOWN = "stand_down", "Stand-down credit"
     COURT_VARIATION = "court_variation", "Court variation"
 
 
-CREDIT_KINDS = (LedgerKind.WORK, LedgerKind.TRAVEL, LedgerKind.ETE, LedgerKind.EARNED_REDUCTION)
+CREDIT_KINDS = (
+    LedgerKind.WORK,
+    LedgerKind.TRAVEL,
+    LedgerKind.ETE,
+    LedgerKind.EARNED_REDUCTION,
+    LedgerKind.STAND_DOWN,
+)
 
 
 class LedgerEntry(models.Model):

@@ -91,6 +91,7 @@ class Balance:
     travel_minutes: int
     ete_minutes: int
     earned_reduction_minutes: int
+    stand_down_minutes: int = 0
 
     @property
     def total_ordered_minutes(self) -> int:
@@ -98,7 +99,13 @@ class Balance:
 
     @property
     def credited_minutes(self) -> int:
-        return self.work_minutes + self.travel_minutes + self.ete_minutes + self.earned_reduction_minutes
+        return (
+            self.work_minutes
+            + self.travel_minutes
+            + self.ete_minutes
+            + self.earned_reduction_minutes
+            + self.stand_down_minutes
+        )
 
     @property
     def remaining_minutes(self) -> int:
@@ -113,7 +120,7 @@ class Balance:
 
 def balance_of(ordered_minutes: int, entries: Iterable[tuple[str, int]]) -> Balance:
     """The balance from (kind, minutes) pairs. Corrections carry their original's kind."""
-    totals = {"work": 0, "travel": 0, "ete": 0, "earned_reduction": 0, "court_variation": 0}
+    totals = {"work": 0, "travel": 0, "ete": 0, "earned_reduction": 0, "stand_down": 0, "court_variation": 0}
     for kind, minutes in entries:
         totals[kind] += minutes
     return Balance(
@@ -123,6 +130,7 @@ def balance_of(ordered_minutes: int, entries: Iterable[tuple[str, int]]) -> Bala
         travel_minutes=totals["travel"],
         ete_minutes=totals["ete"],
         earned_reduction_minutes=totals["earned_reduction"],
+        stand_down_minutes=totals["stand_down"],
     )
 
 

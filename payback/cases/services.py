@@ -481,6 +481,41 @@ def ledger_credit_work(
 
 
 @transaction.atomic
+def ledger_credit_stand_down(
+    *,
+    actor: User | None,
+    requirement: Requirement,
+    minutes: int,
+    occurred_on: date,
+    source_ref: str,
+    reason: str,
+    book: PolicyBook | None = None,
+) -> LedgerEntry | None:
+    """Credit the stand-down allowance when the service cancels a session: capped at what is
+    owed; nothing in backlog or when nothing is owed (returns None). It is not work, so it
+    earns no reduction."""
+    book = book or policy_book()
+    requirement = _locked(requirement)
+    remaining = requirement_balance(requirement).remaining_minutes
+    errors: dict[str, str] = {}
+    _check_can_credit(requirement, occurred_on=occurred_on, book=book, remaining=remaining, errors=errors)
+    if errors or minutes <= 0:
+        return None
+    entry = _post(
+        actor=actor,
+        requirement=requirement,
+        kind=LedgerKind.STAND_DOWN,
+        minutes=min(minutes, remaining),
+        occurred_on=occurred_on,
+        reason=reason,
+        source="stand_down",
+        source_ref=source_ref,
+    )
+    _after_credit(actor=actor, requirement=requirement, book=book, on=occurred_on)
+    return entry
+
+
+@transaction.atomic
 def ledger_record_travel(
     *,
     actor: User | None,

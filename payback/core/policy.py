@@ -112,6 +112,14 @@ RULES: dict[str, PolicyRule] = {
             unit="minutes",
         ),
         PolicyRule(
+            "failure_evidence_working_days",
+            "Evidence for a failure",
+            "Working days the person has to give evidence after a failure to attend or comply.",
+            "int",
+            5,
+            unit="working days",
+        ),
+        PolicyRule(
             "weekly_offer_minimum_minutes",
             "Weekly hours offered",
             "Minutes of work each person should be offered a week (national standard: 6 hours). "

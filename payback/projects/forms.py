@@ -208,7 +208,10 @@ class WherePage(NominationPage):
         label="Which area is the work in?",
         coerce=int,
         help_text="Choose the area nearest to the place if you are not sure",
-        error_messages={"required": "Select which area the work is in", "invalid_choice": "Select an area from the list"},
+        error_messages={
+            "required": "Select which area the work is in",
+            "invalid_choice": "Select an area from the list",
+        },
     )
 
     def __init__(self, *args: Any, answers: dict[str, Any], **kwargs: Any) -> None:
@@ -363,9 +366,12 @@ class BeneficiaryFilterForm(forms.Form):
 
 
 class BeneficiaryForm(forms.Form):
-    name = _text("Organisation name", max_length=200)
+    name = _text("Organisation name", max_length=200, required=True, required_message="Enter the organisation's name")
     kind = forms.ChoiceField(
-        label="Type of organisation", choices=BeneficiaryKind.choices, widget=forms.RadioSelect, required=False
+        label="Type of organisation",
+        choices=BeneficiaryKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of organisation"},
     )
     additionality_justification = _text(
         "How the work is additional (commercial organisations only)",
@@ -389,7 +395,12 @@ class BeneficiaryForm(forms.Form):
         empty_label="Select a PDU",
         error_messages={"required": "Select the PDU the beneficiary is in"},
     )
-    contact_name = _text("Contact name", max_length=200)
+    contact_name = _text(
+        "Contact name",
+        max_length=200,
+        required=True,
+        required_message="Enter the name of the contact at the organisation",
+    )
     contact_email = forms.EmailField(
         label="Contact email address (optional)",
         required=False,
@@ -595,7 +606,11 @@ PRINCIPLE_QUESTIONS = {
 
 def _yes_no_field(label: str, *, help_text: str = "") -> forms.ChoiceField:
     return forms.ChoiceField(
-        label=label, choices=YES_NO, required=False, help_text=help_text, widget=forms.RadioSelect(attrs={"inline": True})
+        label=label,
+        choices=YES_NO,
+        required=False,
+        help_text=help_text,
+        widget=forms.RadioSelect(attrs={"inline": True}),
     )
 
 
@@ -630,9 +645,7 @@ class ProjectAssessmentForm(forms.Form):
     tools_provided = _text(
         "Tools and equipment the beneficiary provides", name="Tools", max_length=MAX_TEXT, textarea=True
     )
-    environmental_value = _text(
-        "Environmental and sustainability value", max_length=MAX_TEXT, textarea=True
-    )
+    environmental_value = _text("Environmental and sustainability value", max_length=MAX_TEXT, textarea=True)
     replaces_paid_work = _yes_no_field(PRINCIPLE_QUESTIONS["replaces_paid_work"])
     makes_profit = _yes_no_field(PRINCIPLE_QUESTIONS["makes_profit"])
     involves_personal_care = _yes_no_field(PRINCIPLE_QUESTIONS["involves_personal_care"])

@@ -157,9 +157,14 @@ def project_placement_conflicts(project: Project, *, person_flag_codes: list[str
 
 def audit_samples_for(user: User) -> QuerySet[RiskAssessmentAuditSample]:
     qs = RiskAssessmentAuditSample.objects.select_related("region", "drawn_by").prefetch_related("projects")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
     if user.scope == "national":
         return qs
-    return qs.filter(region_id=user.region_id)
+    region_id = user.region_id
+    if region_id is None:
+        return qs.none()
+    return qs.filter(region_id=region_id)
 
 
 def open_nomination_count(user: User) -> int:

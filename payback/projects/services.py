@@ -371,7 +371,7 @@ def _project_errors(values: dict[str, Any]) -> dict[str, str]:
     lat, lon = values.get("latitude"), values.get("longitude")
     if (lat is None) != (lon is None):
         errors["longitude" if lat is not None else "latitude"] = "Enter both latitude and longitude, or neither"
-    elif lat is not None and not (49 <= float(lat) <= 56 and -6.5 <= float(lon) <= 2):
+    elif lat is not None and lon is not None and not (49 <= float(lat) <= 56 and -6.5 <= float(lon) <= 2):
         errors["latitude"] = "The location must be in England or Wales"
     return errors
 

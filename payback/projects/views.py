@@ -48,7 +48,6 @@ from .models import (
     AssessmentDecision,
     Nomination,
     NominationStatus,
-    Project,
     ProjectAssessment,
     ProjectStatus,
 )
@@ -711,4 +710,3 @@ def audit_samples(request: HttpRequest) -> HttpResponse:
             return redirect("projects:audit-samples")
     samples = selectors.audit_samples_for(user).order_by("-year", "region__name")
     return render(request, "projects/audit_samples.html", {"form": form, "samples": samples})
-

@@ -26,6 +26,14 @@ VIEW_PROJECTS = "projects.view_project"
 MANAGE_PROJECTS = "projects.change_project"
 APPROVE_PROJECTS = "projects.approve_projectassessment"
 MANAGE_NOMINATIONS = "projects.change_nomination"
+PLAN_SESSIONS = "delivery.add_session"
+RUN_SESSIONS = "delivery.run_session"
+REPORT_INCIDENTS = "delivery.add_incident"
+INVESTIGATE_INCIDENTS = "delivery.change_incident"
+RAISE_CONCERNS = "delivery.add_riskconcern"
+ACKNOWLEDGE_CONCERNS = "delivery.change_riskconcern"
+MANAGE_VEHICLES = "delivery.change_vehicle"
+ENTER_TIMESHEETS = "delivery.add_individualplacementtimesheet"
 VIEW_POLICY = "core.view_policyversion"
 MANAGE_POLICY = "core.manage_policy"
 
@@ -38,11 +46,25 @@ class Role:
 
 
 ROLES: tuple[Role, ...] = (
-    Role(SUPERVISOR, "Runs sessions: register, risk assessment, tools, incidents", (VIEW_SESSION_NEEDS, VIEW_PROJECTS)),
+    Role(
+        SUPERVISOR,
+        "Runs sessions: register, risk assessment, tools, incidents",
+        (VIEW_SESSION_NEEDS, VIEW_PROJECTS, RUN_SESSIONS, REPORT_INCIDENTS, RAISE_CONCERNS),
+    ),
     Role(
         PLACEMENT_COORDINATOR,
         "Projects, nominations and placing people on work",
-        (VIEW_CASES, VIEW_SESSION_NEEDS, VIEW_PROJECTS, MANAGE_PROJECTS, MANAGE_NOMINATIONS, VIEW_POLICY),
+        (
+            VIEW_CASES,
+            VIEW_SESSION_NEEDS,
+            VIEW_PROJECTS,
+            MANAGE_PROJECTS,
+            MANAGE_NOMINATIONS,
+            PLAN_SESSIONS,
+            REPORT_INCIDENTS,
+            ENTER_TIMESHEETS,
+            VIEW_POLICY,
+        ),
     ),
     Role(
         OPERATIONS_MANAGER,
@@ -54,13 +76,29 @@ ROLES: tuple[Role, ...] = (
             MANAGE_PROJECTS,
             APPROVE_PROJECTS,
             MANAGE_NOMINATIONS,
+            PLAN_SESSIONS,
+            RUN_SESSIONS,
+            REPORT_INCIDENTS,
+            INVESTIGATE_INCIDENTS,
+            RAISE_CONCERNS,
+            MANAGE_VEHICLES,
+            ENTER_TIMESHEETS,
             VIEW_POLICY,
         ),
     ),
     Role(
         PROBATION_PRACTITIONER,
         "Owns the case: induction, assessment, absences, enforcement",
-        (VIEW_CASES, CREATE_CASES, RECORD_ADJUSTMENTS, CORRECT_LEDGER, CHANGE_CASE_STATUS, ASSESS, VIEW_POLICY),
+        (
+            VIEW_CASES,
+            CREATE_CASES,
+            RECORD_ADJUSTMENTS,
+            CORRECT_LEDGER,
+            CHANGE_CASE_STATUS,
+            ASSESS,
+            ACKNOWLEDGE_CONCERNS,
+            VIEW_POLICY,
+        ),
     ),
     Role(
         SENIOR_PROBATION_OFFICER,
@@ -73,6 +111,7 @@ ROLES: tuple[Role, ...] = (
             CHANGE_CASE_STATUS,
             ASSESS,
             COUNTERSIGN,
+            ACKNOWLEDGE_CONCERNS,
             VIEW_POLICY,
         ),
     ),

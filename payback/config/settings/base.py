@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "payback.staff",
     "payback.cases",
     "payback.projects",
+    "payback.delivery",
     "payback.api",
 ]
 

@@ -1,17 +1,8 @@
 from django.db import migrations
 
-
-def load(apps, schema_editor):
-    from payback.core.policy import RULES, SERVICE_START
-
-    PolicyVersion = apps.get_model("core", "PolicyVersion")
-    for rule in RULES.values():
-        if not PolicyVersion.objects.filter(key=rule.key).exists():
-            PolicyVersion.objects.create(
-                key=rule.key, effective_from=SERVICE_START, value=rule.initial, reason="Value when the service began"
-            )
+from ._loaders import load_missing_policy_rules
 
 
 class Migration(migrations.Migration):
     dependencies = [("core", "0004_audit_append_only")]
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(load_missing_policy_rules, migrations.RunPython.noop)]

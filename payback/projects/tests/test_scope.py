@@ -153,6 +153,7 @@ def test_audit_samples_are_shown_for_the_users_region(
     assert [s.region for s in selectors.audit_samples_for(users["region"])] == [pdu_a.region]
     assert [s.region for s in selectors.audit_samples_for(users["london"])] == [pdu_b.region]
     assert len(selectors.audit_samples_for(users["national"])) == 2
+    assert list(selectors.audit_samples_for(users["inactive"])) == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,3 +188,21 @@ def test_register_search_by_reference_and_postcode(users: dict[str, User], world
     by_postcode = selectors.NominationFilters(q="ne8")
     found = selectors.nomination_register(user, by_postcode, today=date(2026, 11, 25))
     assert [n.pk for n in found] == [world[GATESHEAD].nomination.pk]
+
+
+def test_register_and_project_list_filters(users: dict[str, User], world: dict[str, SimpleNamespace]) -> None:
+    user = users["national"]
+    today = date(2026, 11, 25)
+    services.nomination_acknowledge(actor=user, nomination=world[LONDON].nomination)
+    acknowledged = selectors.NominationFilters(status="acknowledged")
+    assert [n.pk for n in selectors.nomination_register(user, acknowledged, today=today)] == [
+        world[LONDON].nomination.pk
+    ]
+
+    services.project_flag_review(actor=user, project=world[GATESHEAD].project, reason="Wall collapsed")
+    flagged = selectors.ProjectFilters(review_needed=True)
+    assert [p.pk for p in selectors.project_list(user, flagged)] == [world[GATESHEAD].project.pk]
+    by_beneficiary = selectors.ProjectFilters(q="gateshead and south tyneside parish")
+    assert [p.pk for p in selectors.project_list(user, by_beneficiary)] == [world[GATESHEAD].project.pk]
+    assert len(selectors.project_list(user, selectors.ProjectFilters(status="draft", project_type="group"))) == 3
+    assert list(selectors.project_list(user, selectors.ProjectFilters(status="active"))) == []

@@ -1,0 +1,35 @@
+"""Small reads the API needs: the risk flags by code, and one induction within the user's area."""
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from payback.staff.models import User
+from payback.staff.selectors import scope_q
+
+from .models import Induction, RiskFlag
+
+
+def risk_flags() -> QuerySet[RiskFlag]:
+    return RiskFlag.objects.order_by("label")
+
+
+def risk_flags_by_code(codes: Iterable[str]) -> tuple[list[RiskFlag], list[str]]:
+    """The flags with these codes, and the codes that name no flag (in the order given)."""
+    wanted = list(dict.fromkeys(codes))
+    found = {flag.code: flag for flag in RiskFlag.objects.filter(code__in=wanted)}
+    return [found[code] for code in wanted if code in found], [code for code in wanted if code not in found]
+
+
+def induction_get(user: User, pk: int) -> Induction:
+    """One induction whose case the user may see, or 404."""
+    induction = (
+        Induction.objects.filter(scope_q(user, pdu_field="requirement__person__pdu"))
+        .select_related("requirement__person", "booked_by", "outcome_recorded_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if induction is None:
+        raise Http404("No such induction")
+    return induction
