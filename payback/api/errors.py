@@ -21,8 +21,8 @@ logger = logging.getLogger("django.request")
 
 class FieldError(Schema):
     field: str | None = Field(
-        description="The input field the message is about (the last part of its location for a request that does "
-        "not match the schema), or null when the message is about the request or the record as a whole"
+        description="The input field the message is about (the last named part of its location for a request that "
+        "does not match the schema), or null when the message is about the request or the record as a whole"
     )
     message: str = Field(description="What is wrong and how to put it right, written for a person")
 
@@ -56,8 +56,9 @@ def _service_items(error: DjangoValidationError) -> list[tuple[str | None, str]]
 def _request_items(error: RequestValidationError) -> list[tuple[str | None, str]]:
     items: list[tuple[str | None, str]] = []
     for problem in error.errors:
-        loc = problem.get("loc") or ()
-        items.append((str(loc[-1]) if loc else None, str(problem.get("msg", "Invalid value"))))
+        # The last named part: "days", not the index of the bad item in the list of days.
+        names = [part for part in problem.get("loc") or () if not isinstance(part, int)]
+        items.append((str(names[-1]) if names else None, str(problem.get("msg", "Invalid value"))))
     return items
 
 

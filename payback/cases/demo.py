@@ -827,7 +827,6 @@ class _CaseBuilder:
         self.window_end = lru_cache(maxsize=None)(lambda d: rules.window_end(d, book))
         self.window_applies = lru_cache(maxsize=None)(lambda d: rules.window_in_force(book, d))
         self.policy = lru_cache(maxsize=None)(lambda key, d: book.value(key, d))
-        self.ledger_checks = 0
         self._capacity: dict[int, float] = {}
 
     def capacity(self, pdu_id: int) -> float:
@@ -1378,7 +1377,6 @@ class _CaseBuilder:
             raise DemoDataError(f"Requirement for {case.person.crn} breaks the rules: {balance}")
         if case.status == S.COMPLETED and balance.remaining_minutes != 0:
             raise DemoDataError(f"Requirement for {case.person.crn} is completed with hours owed")
-        self.ledger_checks += 1
 
     def finish(self, case: _Case) -> None:
         self.check(case)

@@ -61,8 +61,9 @@ def outcome_errors(facts: OutcomeFacts) -> dict[str, str]:
         if not errors and facts.penalty_minutes > minutes_of(end) - minutes_of(start):
             errors["penalty_minutes"] = "Penalty minutes cannot be more than the time worked"
     else:
-        if facts.arrived_at or facts.left_at:
-            errors["arrived_at"] = "Times are recorded only for people who attended"
+        for name in ("arrived_at", "left_at"):
+            if getattr(facts, name) is not None:
+                errors[name] = "Times are recorded only for people who attended"
         if facts.penalty_minutes:
             errors["penalty_minutes"] = "Penalty minutes apply only to people who attended"
     if facts.penalty_minutes < 0:

@@ -156,7 +156,9 @@ def create_project(request: HttpRequest, body: ProjectIn) -> Status[ProjectOut]:
     user = _staff(request, MANAGE_PROJECTS)
     errors: dict[str, str] = {}
     beneficiary = _beneficiary(user, body.beneficiary_id, errors)
-    pdu = _pdu(user, body.pdu, errors, default=beneficiary.pdu if beneficiary else None)
+    pdu = None
+    if beneficiary is not None or body.pdu is not None:
+        pdu = _pdu(user, body.pdu, errors, default=beneficiary.pdu if beneficiary else None)
     values = body.model_dump(include=set(services.PROJECT_FIELDS))
     if body.capacity is None:
         values.pop("capacity")  # the model's default

@@ -22,7 +22,7 @@ from .models import (
     ReferralMeans,
     RejectionReason,
 )
-from .services import MAX_TEXT
+from .services import MAX_TEXT, PROJECT_FIELDS
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 POSTCODE_RE = re.compile(r"^(GIR0AA|[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][ABD-HJLNP-UW-Z]{2})$")
@@ -454,7 +454,7 @@ def _time(label: str) -> forms.TimeField:
     return forms.TimeField(
         label=label,
         required=False,
-        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        input_formats=["%H:%M", "%H.%M", "%H%M", "%H:%M:%S"],
         help_text="Use the 24-hour clock, like 09:30",
         error_messages={"invalid": f"Enter the {label.lower()} using the 24-hour clock, like 09:30"},
         widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
@@ -524,6 +524,14 @@ class ProjectForm(forms.Form):
                 field = self.fields[name]
                 assert isinstance(field, forms.ModelChoiceField)
                 field.queryset = queryset
+
+    @staticmethod
+    def initial_from(project: Any) -> dict[str, Any]:
+        initial = {name: getattr(project, name) for name in PROJECT_FIELDS}
+        for name in ("start_time", "end_time"):
+            if initial[name] is not None:
+                initial[name] = initial[name].strftime("%H:%M")
+        return initial
 
     def clean_postcode(self) -> str:
         value = self.cleaned_data["postcode"].strip()

@@ -100,7 +100,7 @@ def question(request: HttpRequest, slug: str) -> HttpResponse:
         "projects/nominate_question.html",
         {
             "form": form,
-            "page": page_class,
+            "title": page_class.title,
             "step": index + 1,
             "steps": len(SLUGS),
             "back": back,

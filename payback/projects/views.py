@@ -472,8 +472,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     project = selectors.project_get(user, pk)
-    initial = {name: getattr(project, name) for name in services.PROJECT_FIELDS}
-    form = ProjectForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ProjectForm(request.POST if request.method == "POST" else None, initial=ProjectForm.initial_from(project))
     if request.method == "POST" and form.is_valid():
         try:
             services.project_update(actor=user, project=project, **form.values())

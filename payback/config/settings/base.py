@@ -138,6 +138,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Rate limits (sign-in throttling is in the database; the public form's limit is in the cache).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "payback"}}
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "payback@probation.example.gov.uk")
 

@@ -124,6 +124,7 @@ def test_a_member_of_the_public_nominates_work_with_one_error_on_the_way(pdu_a: 
     assert "govuk-service-navigation" not in page  # no staff navigation for the public
 
     first = client.get("/nominate/about-you/").content.decode()
+    assert '<h1 class="govuk-heading-l">About you</h1>' in first
     assert 'name="website"' in first and 'tabindex="-1"' in first and 'autocomplete="off"' in first
     assert 'aria-hidden="true"' in first
 
@@ -527,6 +528,7 @@ def beneficiary_data(pdu: Pdu, **overrides: str) -> dict[str, str]:
 
 def test_beneficiary_pages(pdu_a: Pdu, coordinator: User) -> None:
     client = client_for(coordinator)
+    assert client.get("/projects/beneficiaries/new/").status_code == 200
     response = client.post("/projects/beneficiaries/new/", beneficiary_data(pdu_a, kind="commercial"))
     assert response.status_code == 200
     errors = page_errors(response)
@@ -642,6 +644,10 @@ def test_recommending_with_a_principle_answered_yes_is_refused_naming_it(pdu_a: 
     assert assessment.status == AssessmentDecision.DRAFT
     assert assessment.controls.startswith("Toolbox talk") and assessment.makes_profit is None
     assert [flag.code for flag in assessment.excluded_flags.all()] == ["not-near-children"]
+    page = client.get(url).content.decode()
+    flag = RiskFlag.objects.get(code="not-near-children")
+    assert f'value="{flag.pk}" checked' in page and 'value="welfare_shelter" checked' in page
+    assert 'name="makes_profit" type="radio" value="yes">' in page  # still unanswered
 
 
 def test_the_pipeline_from_assessment_to_an_active_project(
@@ -703,6 +709,10 @@ def test_the_pipeline_from_assessment_to_an_active_project(
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.days == ["mon", "sat"] and project.end_time == time(15, 30)
+    form = coordinator_client.get(f"/projects/{project.pk}/edit/").content.decode()
+    assert 'value="09:00"' in form and 'value="15:30"' in form and 'value="sat" checked' in form
+    # The form as shown saves again unchanged.
+    assert coordinator_client.post(f"/projects/{project.pk}/edit/", edit | {"end_time": "15:30"}).status_code == 302
     response = coordinator_client.post(status_url, activate)
     assert page_errors(response) == {"to_status": ["Add the work schedule: at least one task"]}
 
@@ -781,17 +791,27 @@ def test_project_list_create_and_sort(pdu_a: Pdu, coordinator: User) -> None:
 # Audit samples
 
 
+SOUND: dict[str, Any] = {
+    "hazards": "Uneven ground",
+    "controls": "Toolbox talk",
+    "welfare_toilets": True,
+    "welfare_drinking_water": True,
+    "all_weather": True,
+    "max_people": 6,
+    "replaces_paid_work": False,
+    "makes_profit": False,
+    "involves_personal_care": False,
+    "supervises_children_or_vulnerable_adults": False,
+}
+
+
 def test_audit_sample_is_drawn_with_its_seed(pdu_a: Pdu, coordinator: User, manager: User, make_user: MakeUser) -> None:
     other_manager = make_user("mina", role=OPERATIONS_MANAGER, pdu=pdu_a)
     names = []
     for i in range(3):
         project = make_project(coordinator, pdu_a, name=f"Project {i}")
         assessment = services.project_assessment_start(actor=coordinator, project=project)
-        values = {k: v for k, v in assessment_data().items() if k not in {"welfare", "excluded_flags", "action"}}
-        values |= {"welfare_toilets": True, "welfare_drinking_water": True, "duration_weeks": 12, "max_people": 6}
-        values |= {k: values[k] == "yes" for k in ("all_weather", "women_only", "replaces_paid_work", "makes_profit")}
-        values |= {k: False for k in ("involves_personal_care", "supervises_children_or_vulnerable_adults")}
-        services.project_assessment_update(actor=coordinator, assessment=assessment, values=values)
+        services.project_assessment_update(actor=coordinator, assessment=assessment, values=SOUND)
         services.project_assessment_recommend(actor=coordinator, assessment=assessment, recommendation="Yes")
         services.project_assessment_decide(actor=other_manager, assessment=assessment, approve=True)
         names.append(project.name)

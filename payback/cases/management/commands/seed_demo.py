@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from payback.cases.demo import DEFAULT_SEED, SIZES, DemoDataError, seed_demo, status_counts
 from payback.cases.models import Person
-from payback.core.context import Origin, reset_origin, set_origin
 
 
 class _Unended:
@@ -47,7 +46,6 @@ class Command(BaseCommand):
             self.stdout.write("Demo data not seeded: people are already recorded (--if-empty).")
             return
         verbosity = options["verbosity"]
-        token = set_origin(Origin(channel="command"))
         try:
             result = seed_demo(
                 size=options["size"],
@@ -57,9 +55,8 @@ class Command(BaseCommand):
             )
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
-        finally:
-            reset_origin(token)
-        self.stdout.write(self.style.SUCCESS(result.summary()))
+        if verbosity > 0:
+            self.stdout.write(self.style.SUCCESS(result.summary()))
         if verbosity > 1:
             for status, count in sorted(status_counts().items(), key=lambda item: -item[1]):
                 self.stdout.write(f"  {status:<22} {count:>8,}")
