@@ -1,11 +1,11 @@
 """Schemas of the induction, UPW assessment and placeability API, and the shaping of records into them."""
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import StrictBool, StrictInt, field_validator
+from pydantic import StrictBool, StrictInt, StringConstraints, field_validator
 
 from payback.core.api_common import NO_NUL, InputSchema
 from payback.staff.models import User
@@ -168,7 +168,7 @@ class AssessmentIn(AssessmentAnswers, InputSchema):
         max_length=len(PlacementType.values), description="At least one"
     )
     rosh_level: RoshLevel = Field(description="Risk of serious harm. high and very_high need a countersignature")
-    risk_flags: list[str] = Field(
+    risk_flags: list[Annotated[str, StringConstraints(max_length=50, pattern=NO_NUL)]] = Field(
         default_factory=list,
         max_length=50,
         description="Codes of the specific risk flags (GET /risk-flags lists them)",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("payback.staff.urls")),
     path("cases/", include("payback.cases.urls")),
     path("projects/", include("payback.projects.urls")),
+    path("sessions/", include("payback.delivery.urls")),
     path("nominate/", include(nominate_urlpatterns)),
     path("api/v1/", include("payback.api.urls")),
 ]

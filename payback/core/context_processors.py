@@ -14,6 +14,12 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Projects", "projects:list", "projects.view_project"),
     ("Beneficiaries", "projects:beneficiaries", "projects.view_project"),
     ("Approvals", "projects:approvals", "projects.approve_projectassessment"),
+    ("My sessions", "delivery:today", "delivery.run_session"),
+    ("Sessions", "delivery:list", "delivery.add_session"),
+    ("To decide", "delivery:to-decide", "cases.change_requirement"),
+    ("Concerns", "delivery:concerns", "delivery.change_riskconcern"),
+    ("Incidents", "delivery:incidents", "delivery.change_incident"),
+    ("Vehicles", "delivery:vehicles", "delivery.change_vehicle"),
     ("Policy", "core:policy", "core.view_policyversion"),
 ]
 

@@ -18,7 +18,7 @@ class PolicyRule:
     key: str
     title: str
     description: str
-    kind: str  # "int", "flag", "int_list", "earned_reduction"
+    kind: str  # "int", "flag", "int_list", "earned_reduction", "weights"
     initial: Any
     nullable: bool = False
     unit: str = ""
@@ -120,6 +120,33 @@ RULES: dict[str, PolicyRule] = {
             unit="working days",
         ),
         PolicyRule(
+            "allocation_weights",
+            "Allocation goal weights",
+            "How much each goal counts when the weekly plan is made: placed, shortfall_per_hour (hours towards "
+            "the weekly minimum), urgency, female_supervisor, continuity, travel_per_minute, individual_share, "
+            "half_empty_session, change_published.",
+            "weights",
+            {
+                "placed": 1000,
+                "shortfall_per_hour": 3000,
+                "urgency": 20,
+                "female_supervisor": 150,
+                "continuity": 120,
+                "travel_per_minute": 4,
+                "individual_share": 20,
+                "half_empty_session": 80,
+                "change_published": 5000,
+            },
+        ),
+        PolicyRule(
+            "individual_placement_target_percent",
+            "Individual placement target",
+            "The share of hours to be worked through individual placements.",
+            "int",
+            20,
+            unit="%",
+        ),
+        PolicyRule(
             "weekly_offer_minimum_minutes",
             "Weekly hours offered",
             "Minutes of work each person should be offered a week (national standard: 6 hours). "
@@ -148,6 +175,12 @@ def validate_policy_value(key: str, value: Any) -> Any:
     if rule.kind == "int":
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise PolicyValueError(f"{rule.title} must be a whole number, 0 or more")
+        return value
+    if rule.kind == "weights":
+        if not isinstance(value, dict) or set(value) != set(rule.initial):
+            raise PolicyValueError(f"{rule.title} needs a whole number for each of: {', '.join(sorted(rule.initial))}")
+        if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 100000 for v in value.values()):
+            raise PolicyValueError(f"{rule.title}: each weight must be a whole number from 0 to 100,000")
         return value
     if rule.kind == "flag":
         if value not in (0, 1) or isinstance(value, bool):

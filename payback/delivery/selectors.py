@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from payback.cases.assessment_selectors import SessionNeeds, session_needs
@@ -26,6 +26,8 @@ from .models import (
 )
 
 PLAN_SESSIONS = "delivery.add_session"
+# A cancelled appointment no longer takes a place or counts as someone affected.
+BOOKED = Q(appointments__cancelled_at__isnull=True)
 
 
 def sessions_for(user: User) -> QuerySet[Session]:
@@ -48,7 +50,7 @@ def my_sessions(user: User, *, on: date) -> QuerySet[Session]:
     return (
         Session.objects.filter(supervisor=user, date=on)
         .select_related("project", "vehicle")
-        .annotate(booked=Count("appointments"))
+        .annotate(booked=Count("appointments", filter=BOOKED))
         .order_by("start_time")
     )
 
@@ -57,7 +59,7 @@ def sessions_between(user: User, start: date, end: date) -> QuerySet[Session]:
     return (
         sessions_for(user)
         .filter(date__range=(start, end))
-        .annotate(booked=Count("appointments"))
+        .annotate(booked=Count("appointments", filter=BOOKED))
         .order_by("date", "start_time")
     )
 
@@ -177,7 +179,7 @@ def stand_down_report(user: User, *, start: date, end: date) -> StandDownReport:
     stood = list(
         sessions_for(user)
         .filter(status=SessionStatus.STOOD_DOWN, date__range=(start, end))
-        .annotate(people=Count("appointments"))
+        .annotate(people=Count("appointments", filter=BOOKED))
         .values_list("stand_down_reason", "project__name", "date", "people")
     )
     reasons: Counter[str] = Counter()

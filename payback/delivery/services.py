@@ -9,12 +9,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from payback.cases.assessment_selectors import non_associations_of, requirement_placeability
-from payback.cases.models import Person, Requirement
+from payback.cases.models import CLOSED_STATUSES, CaseStatus, Person, Requirement
 from payback.cases.services import (
     ledger_correct,
     ledger_credit_stand_down,
@@ -158,7 +158,8 @@ def session_create(
         pick_up_point=pick_up_point.strip(),
         pick_up_time=pick_up_time,
     )
-    session.full_clean()
+    # No go / no-go decision yet: it is made on the day, with the dynamic risk assessment.
+    session.full_clean(exclude=["go_decision"])
     session.save()
     audit_record(
         actor=actor,
@@ -266,7 +267,7 @@ def supervisor_absence_record(
 
 @transaction.atomic
 def session_assign_supervisor(*, actor: User, session: Session, supervisor: User) -> Session:
-    session = Session.objects.select_for_update().select_related("vehicle").get(pk=session.pk)
+    session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status != SessionStatus.PLANNED:
         raise ValidationError({"session": "Only a planned session can be given another supervisor"})
     errors: dict[str, str] = {}
@@ -509,6 +510,8 @@ def _credit(*, actor: User, appointment: Appointment, session: Session, book: Po
     if minutes <= 0:
         return 0, ""
     requirement = appointment.requirement
+    if requirement.status in CLOSED_STATUSES:
+        return 0, f"no credit: the case is {CaseStatus(requirement.status).label.lower()}"
     remaining = requirement_balance(requirement).remaining_minutes
     if requirement_is_backlog(requirement, book=book, on=session.date, remaining=remaining):
         return 0, "no credit: the case is in backlog"
@@ -531,6 +534,23 @@ def _credit(*, actor: User, appointment: Appointment, session: Session, book: Po
     return entry.minutes, "" if entry.minutes == minutes else "capped at the hours owed"
 
 
+def _replay(idempotency_key: str, *, actor: User, request_hash: str) -> RegisterResult | None:
+    """The first answer to a submit already made with this key, or None."""
+    previous = IdempotentRequest.objects.filter(key=idempotency_key).first()
+    if previous is None:
+        return None
+    if previous.request_hash != request_hash or previous.user_id != actor.pk:
+        raise ValidationError({"idempotency_key": "This key was used for a different submit: use a new key"})
+    stored = previous.response
+    return RegisterResult(
+        session_id=stored["session_id"],
+        version=stored["version"],
+        closed=stored["closed"],
+        lines=stored["lines"],
+        replayed=True,
+    )
+
+
 @transaction.atomic
 def register_submit(
     *,
@@ -551,19 +571,15 @@ def register_submit(
         raise ValidationError({"idempotency_key": "Each submit needs an idempotency key of up to 100 characters"})
     payload = {"session": session.pk, "version": expected_version, "close": close, "lines": [vars(x) for x in lines]}
     request_hash = _request_hash(payload)
-    previous = IdempotentRequest.objects.filter(key=idempotency_key).first()
-    if previous is not None:
-        if previous.request_hash != request_hash or previous.user_id != actor.pk:
-            raise ValidationError({"idempotency_key": "This key was used for a different submit: use a new key"})
-        stored = previous.response
-        return RegisterResult(
-            session_id=stored["session_id"],
-            version=stored["version"],
-            closed=stored["closed"],
-            lines=stored["lines"],
-            replayed=True,
-        )
+    replayed = _replay(idempotency_key, actor=actor, request_hash=request_hash)
+    if replayed is not None:
+        return replayed
     session = Session.objects.select_for_update().select_related("project").get(pk=session.pk)
+    # The same submit may have been committed while this one waited for the lock (a double tap,
+    # or a retry sent before the first answer arrived): it gets the first answer, not a conflict.
+    replayed = _replay(idempotency_key, actor=actor, request_hash=request_hash)
+    if replayed is not None:
+        return replayed
     if session.register_version != expected_version:
         raise RegisterConflict(session.register_version)
     if session.status == SessionStatus.CLOSED:
@@ -642,9 +658,15 @@ def register_submit(
         closed=close,
         lines=sorted(result_lines, key=lambda x: x["person"]),
     )
-    IdempotentRequest.objects.create(
-        key=idempotency_key, user=actor, scope="register", request_hash=request_hash, response=result.as_dict()
-    )
+    try:
+        with transaction.atomic():
+            IdempotentRequest.objects.create(
+                key=idempotency_key, user=actor, scope="register", request_hash=request_hash, response=result.as_dict()
+            )
+    except IntegrityError:
+        # The same key was committed by another submit (for another register) while this one ran:
+        # nothing of this one is kept.
+        raise ValidationError({"idempotency_key": "This key was used for a different submit: use a new key"}) from None
     return result
 
 
@@ -657,7 +679,7 @@ def appointment_correct_outcome(
     book = book or policy_book()
     appointment = (
         Appointment.objects.select_for_update()
-        .select_related("session", "session__project", "requirement", "credited_entry")
+        .select_related("session", "session__project", "requirement")
         .get(pk=appointment.pk)
     )
     session = appointment.session

@@ -1,4 +1,5 @@
-"""Fixtures for the API tests: a client with a user's bearer token, a case and a ledger entry."""
+"""Fixtures for the API tests: a client with a user's bearer token, a case and a ledger entry, and
+the staff, beneficiary and project of the projects API."""
 
 from collections.abc import Callable
 from datetime import date
@@ -7,7 +8,10 @@ import pytest
 
 from payback.cases.models import LedgerEntry, Requirement
 from payback.cases.services import ledger_record_travel
-from payback.staff.models import User
+from payback.projects import services as project_services
+from payback.projects.models import Beneficiary, Project
+from payback.staff.models import Pdu, User
+from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR
 
 from .client import ApiClient, token_for
 
@@ -29,4 +33,33 @@ def case(make_case: Callable[..., Requirement], practitioner: User) -> Requireme
 def travel(case: Requirement, practitioner: User) -> LedgerEntry:
     return ledger_record_travel(
         actor=practitioner, requirement=case, minutes=60, occurred_on=date(2026, 3, 9), reason="Bus to the project"
+    )
+
+
+@pytest.fixture
+def coordinator(make_user: Callable[..., User], pdu_a: Pdu) -> User:
+    return make_user("cora", role=PLACEMENT_COORDINATOR, pdu=pdu_a)
+
+
+@pytest.fixture
+def manager(make_user: Callable[..., User], pdu_a: Pdu) -> User:
+    return make_user("manny", role=OPERATIONS_MANAGER, pdu=pdu_a)
+
+
+@pytest.fixture
+def london_coordinator(make_user: Callable[..., User], pdu_b: Pdu) -> User:
+    return make_user("lola", role=PLACEMENT_COORDINATOR, pdu=pdu_b)
+
+
+@pytest.fixture
+def beneficiary(coordinator: User, pdu_a: Pdu) -> Beneficiary:
+    return project_services.beneficiary_create(
+        actor=coordinator, pdu=pdu_a, name="Durham School", kind="public_body", contact_name="Head teacher"
+    )
+
+
+@pytest.fixture
+def project(coordinator: User, beneficiary: Beneficiary, pdu_a: Pdu) -> Project:
+    return project_services.project_create(
+        actor=coordinator, beneficiary=beneficiary, pdu=pdu_a, name="School grounds", address="Durham School"
     )

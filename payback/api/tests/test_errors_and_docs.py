@@ -62,6 +62,29 @@ def test_the_openapi_document_declares_every_error_response(db: object) -> None:
         ("POST", f"{API}/requirements/{{id}}/adjustments"),
         ("GET", f"{API}/ledger-entries/{{id}}"),
         ("POST", f"{API}/ledger-entries/{{id}}/corrections"),
+        ("GET", f"{API}/requirements/{{id}}/inductions"),
+        ("POST", f"{API}/requirements/{{id}}/inductions"),
+        ("POST", f"{API}/inductions/{{id}}/outcome"),
+        ("GET", f"{API}/risk-flags"),
+        ("GET", f"{API}/people/{{crn}}/assessment"),
+        ("GET", f"{API}/people/{{crn}}/assessments"),
+        ("POST", f"{API}/people/{{crn}}/assessments"),
+        ("GET", f"{API}/assessments/{{id}}"),
+        ("POST", f"{API}/assessments/{{id}}/countersignature"),
+        ("GET", f"{API}/requirements/{{id}}/placeability"),
+        ("GET", f"{API}/projects"),
+        ("POST", f"{API}/projects"),
+        ("GET", f"{API}/projects/{{id}}"),
+        ("POST", f"{API}/projects/{{id}}/status"),
+        ("POST", f"{API}/projects/{{id}}/review-needed"),
+        ("GET", f"{API}/beneficiaries"),
+        ("POST", f"{API}/beneficiaries"),
+        ("GET", f"{API}/beneficiaries/{{id}}"),
+        ("GET", f"{API}/nominations"),
+        ("GET", f"{API}/nominations/{{id}}"),
+        ("POST", f"{API}/nominations/{{id}}/acknowledge"),
+        ("POST", f"{API}/nominations/{{id}}/reject"),
+        ("POST", f"{API}/nominations/{{id}}/accept"),
     }
     post = operations[("POST", f"{API}/requirements/{{id}}/adjustments")]
     assert sorted(post["responses"]) == ["201", "400", "401", "403", "404", "422"]
@@ -69,6 +92,9 @@ def test_the_openapi_document_declares_every_error_response(db: object) -> None:
         "$ref": "#/components/schemas/ErrorList"
     }
     assert sorted(operations[("GET", f"{API}/people")]["responses"]) == ["200", "401", "403", "422"]
+    # A change without a body can still be refused by a rule of the service (acknowledging twice).
+    acknowledge = operations[("POST", f"{API}/nominations/{{id}}/acknowledge")]
+    assert sorted(acknowledge["responses"]) == ["200", "400", "401", "403", "404", "422"]
     for operation in operations.values():
         assert operation["description"], operation["operationId"]
 

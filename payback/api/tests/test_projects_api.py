@@ -1,127 +1,23 @@
-"""Projects, beneficiaries and the nominations register through the API: what is saved, what is
-refused (naming the field, saving nothing), who may do it and what stays out of scope."""
+"""Projects and beneficiaries through the API: what is saved, what is refused (naming the field,
+saving nothing), who may do it and what stays out of scope."""
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import date, time, timedelta
+from collections.abc import Callable
+from datetime import date, time
 from typing import Any
 
 import pytest
-from django.core import mail
-from django.utils import timezone
 
-from payback.cases.models import RiskFlag
-from payback.core.models import AuditEvent
 from payback.projects import services
-from payback.projects.models import Beneficiary, Nomination, Project, ProjectAssessment
+from payback.projects.models import Beneficiary, Project
 from payback.staff.models import Pdu, Scope, User
-from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR
+from payback.staff.roles import PLACEMENT_COORDINATOR
 
-from .client import ApiClient, Response
+from .client import ApiClient
+from .projects_data import BENEFICIARY, approve_assessment, fields, nothing_saved
 
 pytestmark = pytest.mark.django_db
 
 Api = Callable[[User | None], ApiClient]
-
-BENEFICIARY: dict[str, Any] = {
-    "name": "St Mary's Church",
-    "kind": "charity",
-    "address": "Church Lane, Durham",
-    "postcode": "dh1 3aa",
-    "contact_name": "Rev. Ann Smith",
-    "contact_email": "ann@example.org",
-    "contact_phone": "01632 960 001",
-    "mou_signed_on": "2026-01-05",
-}
-
-
-@pytest.fixture
-def coordinator(make_user: Callable[..., User], pdu_a: Pdu) -> User:
-    return make_user("cora", role=PLACEMENT_COORDINATOR, pdu=pdu_a)
-
-
-@pytest.fixture
-def manager(make_user: Callable[..., User], pdu_a: Pdu) -> User:
-    return make_user("manny", role=OPERATIONS_MANAGER, pdu=pdu_a)
-
-
-@pytest.fixture
-def london_coordinator(make_user: Callable[..., User], pdu_b: Pdu) -> User:
-    return make_user("lola", role=PLACEMENT_COORDINATOR, pdu=pdu_b)
-
-
-@pytest.fixture
-def beneficiary(coordinator: User, pdu_a: Pdu) -> Beneficiary:
-    return services.beneficiary_create(
-        actor=coordinator, pdu=pdu_a, name="Durham School", kind="public_body", contact_name="Head teacher"
-    )
-
-
-@pytest.fixture
-def project(coordinator: User, beneficiary: Beneficiary, pdu_a: Pdu) -> Project:
-    return services.project_create(
-        actor=coordinator, beneficiary=beneficiary, pdu=pdu_a, name="School grounds", address="Durham School"
-    )
-
-
-def nominate(pdu: Pdu, **overrides: Any) -> Nomination:
-    fields: dict[str, Any] = {
-        "nominator_name": "Jo Bloggs",
-        "nominator_email": "jo@example.org",
-        "nominator_phone": "",
-        "organisation": "",
-        "on_behalf_of_group": False,
-        "work_description": "Clear the churchyard paths",
-        "location": "St Mary's churchyard",
-        "postcode": "DH1 3AA",
-        "who_benefits": "The parish",
-        "heard_about": "word_of_mouth",
-        "pdu": pdu,
-    }
-    fields.update(overrides)
-    nomination, _ = services.nomination_submit(**fields)
-    return nomination
-
-
-def approve_assessment(project: Project, coordinator: User, manager: User) -> ProjectAssessment:
-    assessment = services.project_assessment_start(actor=coordinator, project=project)
-    services.project_assessment_update(
-        actor=coordinator,
-        assessment=assessment,
-        values={
-            "hazards": "Uneven ground",
-            "controls": "Toolbox talk",
-            "welfare_toilets": True,
-            "welfare_drinking_water": True,
-            "all_weather": True,
-            "max_people": 4,
-            "women_only": True,
-            "replaces_paid_work": False,
-            "makes_profit": False,
-            "involves_personal_care": False,
-            "supervises_children_or_vulnerable_adults": False,
-        },
-        excluded_flags=list(RiskFlag.objects.filter(code__in=["not-near-children", "arson"])),
-    )
-    services.project_assessment_recommend(actor=coordinator, assessment=assessment, recommendation="Good value")
-    return services.project_assessment_decide(actor=manager, assessment=assessment, approve=True)
-
-
-def counts() -> list[int]:
-    # Making a client's token is audited too: only the projects' records count here.
-    events = AuditEvent.objects.exclude(action__startswith="staff.")
-    return [Beneficiary.objects.count(), Project.objects.count(), events.count(), len(mail.outbox)]
-
-
-@contextmanager
-def nothing_saved() -> Iterator[None]:
-    before = counts()
-    yield
-    assert counts() == before
-
-
-def fields(response: Response) -> list[str | None]:
-    return [error["field"] for error in response.json()["errors"]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -354,138 +250,12 @@ def test_projects_list_filters_and_pages(
 
 
 # ---------------------------------------------------------------------------------------------
-# Nominations
-
-
-def test_the_register_lists_nominations_with_due_dates_and_filters(
-    api_as: Api, coordinator: User, pdu_a: Pdu, pdu_b: Pdu
-) -> None:
-    fresh = nominate(pdu_a)
-    late = nominate(pdu_a, work_description="Paint the bus shelter")
-    Nomination.objects.filter(pk=late.pk).update(acknowledge_by=timezone.localdate() - timedelta(days=1))
-    nominate(pdu_b, work_description="Clear the canal towpath")
-    client = api_as(coordinator)
-
-    listed = client.get("/nominations").json()
-    assert listed["count"] == 2
-    tags = {n["id"]: n["acknowledgement"] for n in listed["items"]}
-    assert tags == {fresh.pk: "due", late.pk: "overdue"}
-    assert [n["id"] for n in client.get("/nominations", overdue=True).json()["items"]] == [late.pk]
-    assert client.get("/nominations", status="rejected").json()["count"] == 0
-
-    detail = client.get(f"/nominations/{fresh.pk}").json()
-    assert detail["reference"] == fresh.reference
-    assert (detail["nominator_email"], detail["heard_about"], detail["status"]) == (
-        "jo@example.org",
-        "word_of_mouth",
-        "new",
-    )
-    assert detail["project"] is None and detail["beneficiary"] is None
-
-
-def test_acknowledging_sends_one_email(api_as: Api, coordinator: User, pdu_a: Pdu) -> None:
-    nomination = nominate(pdu_a)
-    client = api_as(coordinator)
-
-    response = client.post(f"/nominations/{nomination.pk}/acknowledge")
-
-    assert response.status_code == 200, response.content
-    body = response.json()
-    assert (body["status"], body["acknowledgement"], body["acknowledged_by"]) == ("acknowledged", None, "Cora Tester")
-    assert [m.to for m in mail.outbox] == [["jo@example.org"]]
-    with nothing_saved():
-        again = client.post(f"/nominations/{nomination.pk}/acknowledge")
-    assert (again.status_code, fields(again)) == (400, ["nomination"])
-
-
-def test_rejecting_needs_a_reason_and_an_explanation(api_as: Api, coordinator: User, pdu_a: Pdu) -> None:
-    nomination = nominate(pdu_a)
-    client = api_as(coordinator)
-    url = f"/nominations/{nomination.pk}/reject"
-    with nothing_saved():
-        no_detail = client.post(url, {"reason": "private"})
-        bad_reason = client.post(url, {"reason": "dislike", "detail": "No"})
-    assert (no_detail.status_code, fields(no_detail)) == (400, ["detail"])
-    assert (bad_reason.status_code, fields(bad_reason)) == (422, ["reason"])
-
-    response = client.post(url, {"reason": "private", "detail": "The garden is private"})
-
-    assert response.status_code == 200, response.content
-    assert (response.json()["status"], response.json()["rejection_reason"]) == ("rejected", "private")
-    with nothing_saved():
-        twice = client.post(url, {"reason": "private", "detail": "Again"})
-        accept = client.post(f"/nominations/{nomination.pk}/accept", {"project_name": "X", "beneficiary_id": 1})
-    assert (twice.status_code, fields(twice)) == (400, ["nomination"])
-    assert accept.status_code == 400
-
-
-def test_accepting_with_an_existing_beneficiary(
-    api_as: Api, coordinator: User, beneficiary: Beneficiary, pdu_a: Pdu
-) -> None:
-    nomination = nominate(pdu_a)
-
-    response = api_as(coordinator).post(
-        f"/nominations/{nomination.pk}/accept", {"beneficiary_id": beneficiary.pk, "project_name": "Churchyard paths"}
-    )
-
-    assert response.status_code == 201, response.content
-    body = response.json()
-    project = Project.objects.get(nominations=nomination)
-    assert body["status"] == "accepted"
-    assert body["beneficiary"] == {"id": beneficiary.pk, "name": "Durham School"}
-    assert body["project"] == {"id": project.pk, "name": "Churchyard paths"}
-    assert (project.status, project.postcode) == ("draft", "DH1 3AA")
-
-
-def test_accepting_with_a_new_beneficiary(api_as: Api, coordinator: User, pdu_a: Pdu) -> None:
-    nomination = nominate(pdu_a)
-    new = dict(BENEFICIARY)
-
-    response = api_as(coordinator).post(
-        f"/nominations/{nomination.pk}/accept", {"new_beneficiary": new, "project_name": "Churchyard paths"}
-    )
-
-    assert response.status_code == 201, response.content
-    created = Beneficiary.objects.get(pk=response.json()["beneficiary"]["id"])
-    assert (created.name, created.pdu, created.postcode) == ("St Mary's Church", pdu_a, "DH1 3AA")
-
-
-@pytest.mark.parametrize(
-    ("body", "status", "field"),
-    [
-        ({"project_name": "Paths"}, 400, "beneficiary_id"),
-        ({"project_name": "Paths", "beneficiary_id": 10**9}, 400, "beneficiary_id"),
-        ({"project_name": "Paths", "beneficiary_id": 1, "new_beneficiary": BENEFICIARY}, 400, "beneficiary_id"),
-        (
-            {"project_name": "Paths", "new_beneficiary": {**BENEFICIARY, "kind": "commercial"}},
-            400,
-            "additionality_justification",
-        ),
-        ({"project_name": "", "new_beneficiary": BENEFICIARY}, 400, "project_name"),
-        ({"project_name": "Paths", "new_beneficiary": {"name": "Church"}}, 422, "kind"),
-    ],
-)
-def test_a_refused_acceptance_names_the_field_and_saves_nothing(
-    api_as: Api, coordinator: User, pdu_a: Pdu, body: dict[str, Any], status: int, field: str
-) -> None:
-    nomination = nominate(pdu_a)
-    client = api_as(coordinator)
-    with nothing_saved():
-        response = client.post(f"/nominations/{nomination.pk}/accept", body)
-    assert response.status_code == status, response.content
-    assert field in fields(response)
-    nomination.refresh_from_db()
-    assert nomination.status == "new"
-
-
-# ---------------------------------------------------------------------------------------------
 # Scope and permissions
 
 
-def test_another_regions_records_are_404(
-    api_as: Api, london_coordinator: User, coordinator: User, project: Project, beneficiary: Beneficiary, pdu_a: Pdu
+def test_another_regions_projects_and_beneficiaries_are_404(
+    api_as: Api, london_coordinator: User, project: Project, beneficiary: Beneficiary
 ) -> None:
-    nomination = nominate(pdu_a)
     client = api_as(london_coordinator)
     with nothing_saved():
         responses = [
@@ -493,41 +263,29 @@ def test_another_regions_records_are_404(
             client.post(f"/projects/{project.pk}/status", {"to_status": "closed", "reason": "Not mine"}),
             client.post(f"/projects/{project.pk}/review-needed", {"reason": "Not mine"}),
             client.get(f"/beneficiaries/{beneficiary.pk}"),
-            client.get(f"/nominations/{nomination.pk}"),
-            client.post(f"/nominations/{nomination.pk}/acknowledge"),
-            client.post(f"/nominations/{nomination.pk}/reject", {"reason": "other", "detail": "Not mine"}),
-            client.post(
-                f"/nominations/{nomination.pk}/accept", {"project_name": "X", "beneficiary_id": beneficiary.pk}
-            ),
         ]
     for response in responses:
         assert response.status_code == 404, response.request
         assert response.json() == {"detail": "Not found"}
-    for path in ("/projects", "/beneficiaries", "/nominations"):
+    for path in ("/projects", "/beneficiaries"):
         assert client.get(path).json()["count"] == 0, path
 
 
 def test_permissions(
-    api_as: Api, practitioner: User, supervisor: User, project: Project, beneficiary: Beneficiary, pdu_a: Pdu
+    api_as: Api, practitioner: User, supervisor: User, project: Project, beneficiary: Beneficiary
 ) -> None:
-    nomination = nominate(pdu_a)
     as_practitioner, as_supervisor = api_as(practitioner), api_as(supervisor)
     with nothing_saved():
         assert as_practitioner.get("/projects").json() == {"detail": "You do not have permission to view projects"}
         assert as_practitioner.get(f"/beneficiaries/{beneficiary.pk}").status_code == 403
-        # a supervisor may read projects but not change them or handle nominations
+        # a supervisor may read projects but not change them
         assert as_supervisor.get(f"/projects/{project.pk}").status_code == 200
         refused = [
             as_supervisor.post("/projects", {"beneficiary_id": beneficiary.pk, "name": "Path"}),
+            as_supervisor.post(f"/projects/{project.pk}/status", {"to_status": "closed", "reason": "Done"}),
             as_supervisor.post(f"/projects/{project.pk}/review-needed", {"reason": "Near miss"}),
             as_supervisor.post("/beneficiaries", BENEFICIARY),
         ]
-        for response in refused:
-            assert response.json() == {"detail": "You do not have permission to change projects and beneficiaries"}
-        for response in (
-            as_supervisor.get("/nominations"),
-            as_supervisor.get(f"/nominations/{nomination.pk}"),
-            as_supervisor.post(f"/nominations/{nomination.pk}/acknowledge"),
-        ):
-            assert response.status_code == 403
-            assert response.json() == {"detail": "You do not have permission to handle nominations"}
+    for response in refused:
+        assert response.status_code == 403
+        assert response.json() == {"detail": "You do not have permission to change projects and beneficiaries"}

@@ -254,6 +254,7 @@ def test_save_and_come_back_later_keeps_the_answers(make_case: MakeCase, practit
     # submitting too early lists what is missing, each linked to its page
     response = client.post(f"{base}{draft.pk}/check/")
     assert response.status_code == 200
+    assert "<title>Error: Check your answers" in response.content.decode()
     summary = error_summary(response.content.decode())
     assert f'href="{base}{draft.pk}/travel/?return=check">Select how the person will travel' in summary
     assert f'href="{base}{draft.pk}/risk/?return=check">Select the risk of serious harm level' in summary

@@ -10,9 +10,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from unittest import mock
 
+from django.contrib.auth.models import Group
 from django.db.models import Max
 from django.utils import timezone
 
+from conftest import PASSWORD
 from payback.cases import assessment_services
 from payback.cases.models import (
     Assessment,
@@ -44,7 +46,8 @@ from payback.delivery.models import (
 from payback.delivery.services import RegisterLine, RegisterResult
 from payback.projects import services as project_services
 from payback.projects.models import Project, ProjectStatus
-from payback.staff.models import Pdu, User
+from payback.staff.models import Pdu, Region, Scope, User
+from payback.staff.roles import PROBATION_PRACTITIONER, ROLES, sync_roles
 
 SENTENCED = date(2026, 3, 2)
 _crns = itertools.count(1)
@@ -85,6 +88,38 @@ def frozen_today(day: date) -> Iterator[Clock]:
     clock = Clock(day)
     with mock.patch("django.utils.timezone.localdate", side_effect=lambda *args, **kwargs: clock.today):
         yield clock
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff
+
+
+def make_staff(
+    username: str,
+    *,
+    role: str = PROBATION_PRACTITIONER,
+    scope: str = Scope.PDU,
+    pdu: Pdu | None = None,
+    region: Region | None = None,
+    gender: str = "not_stated",
+) -> User:
+    """Like the shared make_user fixture, but syncing the roles only when a permission is missing."""
+    if Group.permissions.through.objects.count() != sum(len(r.permissions) for r in ROLES):
+        sync_roles()
+    if pdu is not None:
+        region = pdu.region
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        first_name=username.title(),
+        last_name="Tester",
+        scope=scope,
+        pdu=pdu if scope == Scope.PDU else None,
+        region=region if scope != Scope.NATIONAL else None,
+        gender=gender,
+    )
+    user.groups.add(Group.objects.get(name=role))
+    return user
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,8 +259,8 @@ def leave_owing(practitioner: User, requirement: Requirement, minutes: int) -> N
         requirement=requirement,
         minutes=remaining - minutes,
         occurred_on=requirement.order.sentence_date + timedelta(days=7),
-        source="session",
-        reason="Earlier sessions",
+        source="earlier_work",
+        reason="Earlier work",
     )
     assert requirement_balance(requirement).remaining_minutes == minutes
 
@@ -240,7 +275,10 @@ def remaining(requirement: Requirement) -> int:
 
 def authorise_driver(manager: User, driver: User, *, today: date) -> DriverAuthorisation:
     return services.driver_authorise(
-        actor=manager, driver=driver, licence_checked_on=today - timedelta(days=30), valid_until=today + timedelta(days=365)
+        actor=manager,
+        driver=driver,
+        licence_checked_on=today - timedelta(days=30),
+        valid_until=today + timedelta(days=365),
     )
 
 

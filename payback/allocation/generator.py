@@ -1,0 +1,87 @@
+"""Realistic generated weeks, for tests and benchmarks (seeded, so reproducible)."""
+
+import random
+from datetime import date, timedelta
+
+from .model import Instance, Person, Session, Weights
+
+FLAGS = ["not-near-children", "violence", "arson", "not-with-women", "domestic-abuse-perpetrator"]
+
+
+def generate(
+    *, people: int, sessions: int, seed: int = 1, centre: tuple[float, float] = (54.97, -1.61), week: date | None = None
+) -> Instance:
+    rng = random.Random(seed)
+    monday = week or date(2026, 11, 30)
+    projects = max(3, sessions // 6)
+    project_sites = {
+        pid: (centre[0] + rng.uniform(-0.12, 0.12), centre[1] + rng.uniform(-0.2, 0.2))
+        for pid in range(1, projects + 1)
+    }
+    individual_projects = set(rng.sample(sorted(project_sites), max(1, projects // 8)))
+    women_only_projects = set(rng.sample(sorted(set(project_sites) - individual_projects), max(1, projects // 10)))
+    school_projects = set(rng.sample(sorted(project_sites), max(1, projects // 6)))
+    session_list = []
+    for sid in range(1, sessions + 1):
+        pid = rng.randint(1, projects)
+        weekday = rng.choices(range(7), weights=[12, 12, 12, 12, 12, 25, 15])[0]
+        start = rng.choice([8 * 60 + 30, 9 * 60, 9 * 60 + 30])
+        length = rng.choice([360, 390, 420]) if pid not in individual_projects else rng.choice([240, 300, 360])
+        session_list.append(
+            Session(
+                id=sid,
+                project_id=pid,
+                project_name=f"Project {pid}",
+                day=(monday + timedelta(days=weekday)).isoformat(),
+                weekday=weekday,
+                start=start,
+                end=start + length,
+                capacity=1 if pid in individual_projects else rng.choice([4, 5, 6, 8]),
+                location=project_sites[pid],
+                individual=pid in individual_projects,
+                women_only=pid in women_only_projects,
+                excluded_flags=frozenset({"not-near-children"}) if pid in school_projects else frozenset(),
+                supervisor_female=rng.random() < 0.3,
+                supervisor_available=rng.random() > 0.03,
+                vehicle_available=rng.random() > 0.02,
+            )
+        )
+    person_list = []
+    for pid in range(1, people + 1):
+        female = rng.random() < 0.15
+        employed = rng.random() < 0.45
+        days = [5, 6] if employed else rng.sample(range(5), rng.randint(2, 4)) + ([5] if rng.random() < 0.4 else [])
+        availability = {d: frozenset({"morning", "afternoon"}) for d in days}
+        remaining = rng.choice([2, 6, 20, 40, 60, 80, 100, 150]) * 60
+        weeks_left = rng.randint(4, 50)
+        urgency = round(min(5.0, remaining / 360 / weeks_left * 2 + 0.5), 2)
+        flags = frozenset(f for f in FLAGS if rng.random() < 0.05)
+        person_list.append(
+            Person(
+                id=pid,
+                name=f"Person {pid}",
+                female=female,
+                remaining_minutes=remaining,
+                availability=availability,
+                home=(centre[0] + rng.uniform(-0.15, 0.15), centre[1] + rng.uniform(-0.25, 0.25)),
+                max_travel_minutes=rng.choice([45, 60, 60, 90]),
+                flags=flags,
+                preference=(rng.choice(["mixed", "mixed", "women_only", "individual"]) if female else ""),
+                group_unsuitable=rng.random() < 0.03,
+                assessed=rng.random() > 0.05,
+                backlog=rng.random() < 0.02,
+                urgency=urgency,
+                at_risk=urgency > 2.5,
+                last_project=rng.randint(1, projects) if rng.random() < 0.6 else None,
+            )
+        )
+    ids = [p.id for p in person_list]
+    pairs = set()
+    for _ in range(max(1, people // 40)):
+        a, b = rng.sample(ids, 2)
+        pairs.add((min(a, b), max(a, b)))
+    final = []
+    for p in person_list:
+        enemies = frozenset(b if a == p.id else a for a, b in pairs if p.id in (a, b))
+        final.append(Person(**{**p.__dict__, "non_associations": enemies}))
+    return Instance(people=final, sessions=session_list, weights=Weights())

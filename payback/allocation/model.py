@@ -1,0 +1,121 @@
+"""The plain data the engine works on. Times are minutes; days are ISO dates as strings."""
+
+from dataclasses import dataclass, field
+from math import asin, cos, radians, sin, sqrt
+
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+PARTS = {"morning": (0, 12 * 60), "afternoon": (12 * 60, 17 * 60), "evening": (17 * 60, 24 * 60)}
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    female: bool
+    remaining_minutes: int
+    # {weekday 0-6: {"morning", "afternoon", "evening"}}
+    availability: dict[int, frozenset[str]]
+    home: tuple[float, float]
+    max_travel_minutes: int
+    flags: frozenset[str] = frozenset()
+    preference: str = ""  # "", "mixed", "women_only", "individual"
+    group_unsuitable: bool = False
+    non_associations: frozenset[int] = frozenset()
+    assessed: bool = True
+    backlog: bool = False
+    urgency: float = 1.0  # minutes remaining ÷ working weeks left, scaled; at risk is higher
+    at_risk: bool = False
+    last_project: int | None = None
+
+
+@dataclass(frozen=True)
+class Session:
+    id: int
+    project_id: int
+    project_name: str
+    day: str  # ISO date
+    weekday: int
+    start: int  # minutes from midnight
+    end: int
+    capacity: int
+    location: tuple[float, float]
+    individual: bool = False  # an individual placement rather than a group
+    women_only: bool = False
+    excluded_flags: frozenset[str] = frozenset()
+    supervisor_female: bool = False
+    supervisor_available: bool = True
+    vehicle_available: bool = True
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+    @property
+    def open(self) -> bool:
+        return self.supervisor_available and self.vehicle_available and self.capacity > 0
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each goal counts (policy data, looked up by the week planned)."""
+
+    weekly_minimum_minutes: int = 360
+    placed: int = 1000
+    shortfall_per_hour: int = 3000
+    urgency: int = 20
+    female_supervisor: int = 150
+    continuity: int = 120
+    travel_per_minute: int = 4
+    individual_share: int = 20
+    half_empty_session: int = 80
+    change_published: int = 5000
+
+
+@dataclass
+class Instance:
+    people: list[Person]
+    sessions: list[Session]
+    weights: Weights = field(default_factory=Weights)
+    pinned: list[tuple[int, int]] = field(default_factory=list)  # (person, session) that must stay
+    forbidden: list[tuple[int, int]] = field(default_factory=list)  # (person, session) removed by hand
+    published: list[tuple[int, int]] = field(default_factory=list)  # changing these costs heavily
+    speed_kmh: float = 25.0
+
+
+@dataclass
+class Plan:
+    assignments: list[tuple[int, int]]
+    reasons: dict[int, str]
+    objective: float
+    bound: float
+    status: str
+    seconds: float
+
+    @property
+    def gap(self) -> float:
+        if self.bound <= 0:
+            return 0.0
+        return max(0.0, (self.bound - self.objective) / self.bound)
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(radians, (*a, *b))
+    h = sin((lat2 - lat1) / 2) ** 2 + cos(lat1) * cos(lat2) * sin((lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * asin(sqrt(h))
+
+
+def travel_minutes(person: Person, session: Session, speed_kmh: float) -> int:
+    """A door-to-site estimate: straight-line distance at an urban average speed, plus 10 minutes."""
+    return round(distance_km(person.home, session.location) / speed_kmh * 60) + 10
+
+
+def available_for(person: Person, session: Session) -> bool:
+    parts = person.availability.get(session.weekday, frozenset())
+    for part, (lo, hi) in PARTS.items():
+        if session.start < hi and session.end > lo and part not in parts:
+            return False
+    return bool(parts)
+
+
+def days_available(person: Person) -> str:
+    return ", ".join(DAY_NAMES[d] for d in sorted(person.availability) if person.availability[d]) or "none"

@@ -1,0 +1,456 @@
+"""The supervisor's day, on a phone: today's sessions, the session page, before-work checks, the
+register, tools counted back in, risk concerns and incident reports."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from payback.cases.assessment_selectors import SessionNeeds
+from payback.core.formatting import format_minutes
+
+from .. import rules, selectors, services
+from ..forms import (
+    ChecksForm,
+    ConcernForm,
+    IncidentForm,
+    RegisterLineForm,
+    RegisterMetaForm,
+    ToolInForm,
+    register_initial,
+    tools_text,
+)
+from ..models import Appointment, IdempotentRequest, Outcome, Session, SessionStatus
+from .common import PLAN, RAISE_CONCERNS, REPORT_INCIDENTS, RUN, apply_errors, permission_any, user_of
+
+CLEAR_DRAFT = "delivery.clear_register_draft"
+CONFLICT = "Someone else has changed this register: your entries are below, check them against the latest"
+
+
+@login_required
+@permission_required(RUN, raise_exception=True)
+def today(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    day = timezone.localdate()
+    return render(
+        request,
+        "delivery/today.html",
+        {
+            "today": day,
+            "sessions": selectors.my_sessions(user, on=day),
+            "coming": selectors.sessions_between(user, day + timedelta(days=1), day + timedelta(days=14)).filter(
+                supervisor=user
+            ),
+        },
+    )
+
+
+def _hours_earned(session: Session, rows: list[selectors.RegisterRow]) -> list[dict[str, Any]]:
+    """What each person earned, from the ledger entries the register posted, with the register's
+    note on why someone got less than they worked."""
+    notes: dict[int, str] = {}
+    stored = IdempotentRequest.objects.filter(
+        scope="register", response__session_id=session.pk, response__closed=True
+    ).first()
+    if stored is not None:
+        notes = {line["appointment_id"]: line.get("note", "") for line in stored.response.get("lines", [])}
+    earned = []
+    for row in rows:
+        appointment = row.appointment
+        entry = appointment.credited_entry
+        earned.append(
+            {
+                "appointment": appointment,
+                "minutes": entry.minutes if entry is not None else 0,
+                "note": notes.get(appointment.pk, ""),
+            }
+        )
+    return earned
+
+
+@login_required
+@permission_any(RUN, PLAN)
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    session = selectors.session_get(user, pk)
+    rows = selectors.register_rows(session)
+    clear_draft = request.session.pop(CLEAR_DRAFT, None) == session.pk
+    return render(
+        request,
+        "delivery/session_detail.html",
+        {
+            "session": session,
+            "rows": rows,
+            "tools": list(session.tool_counts.order_by("tool")),
+            "earned": _hours_earned(session, rows) if session.status != SessionStatus.PLANNED else [],
+            "incidents": session.incidents.order_by("-occurred_at"),
+            "can_run": user.has_perm(RUN),
+            "can_plan": user.has_perm(PLAN),
+            "can_report": user.has_perm(REPORT_INCIDENTS),
+            "can_raise": user.has_perm(RAISE_CONCERNS),
+            "clear_draft": clear_draft,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@permission_required(RUN, raise_exception=True)
+def session_checks(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    session = selectors.session_get(user, pk)
+    if session.status != SessionStatus.PLANNED:
+        messages.error(request, f"The session is {session.get_status_display().lower()}")
+        return redirect("delivery:session", pk=pk)
+    initial: dict[str, Any] = {
+        "toolbox_talk_given": session.toolbox_talk_given,
+        "site_induction_given": session.site_induction_given,
+        "hazards_seen": session.hazards_seen,
+        "controls": session.controls,
+        "tools_out": tools_text(session.tool_counts.order_by("tool")),
+    }
+    if session.go_decision is not None:
+        initial["go"] = "go" if session.go_decision else "no_go"
+    form = ChecksForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.session_record_checks(
+                actor=user,
+                session=session,
+                toolbox_talk_given=data["toolbox_talk_given"],
+                site_induction_given=data["site_induction_given"],
+                hazards_seen=data["hazards_seen"],
+                controls=data["controls"],
+                go=data["go"] == "go",
+                tools_out=data["tools_out"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Before-work checks recorded" if data["go"] == "go" else "No go recorded: tell your operations manager",
+            )
+            return redirect("delivery:session", pk=pk)
+    return render(request, "delivery/session_checks.html", {"session": session, "form": form})
+
+
+# ---------------------------------------------------------------------------------------------
+# The register
+
+
+@dataclass
+class RegisterRowView:
+    """One person's part of the register: their form, what the session needs to know, and what
+    is saved for them now (to compare after a conflict)."""
+
+    form: RegisterLineForm
+    appointment: Appointment | None
+    needs: SessionNeeds | None
+    saved: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.form.person
+
+    @property
+    def key(self) -> str:
+        return f"a{self.form.appointment_id}"
+
+    @property
+    def saved_summary(self) -> str:
+        if self.appointment is None or not self.appointment.outcome:
+            return "Nothing saved yet"
+        a = self.appointment
+        parts = [Outcome(a.outcome).label]
+        if a.arrived_at:
+            parts.append(f"started {a.arrived_at:%H:%M}")
+        if a.left_at:
+            parts.append(f"finished {a.left_at:%H:%M}")
+        if a.penalty_minutes:
+            parts.append(f"{a.penalty_minutes} penalty minutes")
+        return ", ".join(parts)
+
+
+def _posted_ids(data: Any) -> list[int]:
+    ids: list[int] = []
+    for value in data.getlist("appointment"):
+        if str(value).isdigit() and int(value) not in ids:
+            ids.append(int(value))
+    return ids
+
+
+def _register_rows(session: Session, data: Any | None) -> list[RegisterRowView]:
+    """Everyone booked now, with what was typed for them; and anyone typed for who is no longer
+    booked, so that the refusal can be shown beside their name."""
+    booked = selectors.register_rows(session)
+    by_id = {row.appointment.pk: row for row in booked}
+    posted = _posted_ids(data) if data is not None else []
+    views: list[RegisterRowView] = []
+    for appointment_id in [*posted, *[pk for pk in by_id if pk not in posted]]:
+        row = by_id.get(appointment_id)
+        if row is not None:
+            appointment: Appointment | None = row.appointment
+            needs: SessionNeeds | None = row.needs
+        else:
+            appointment = (
+                Appointment.objects.filter(session=session, pk=appointment_id).select_related("person").first()
+            )
+            needs = None
+        person = appointment.person.full_name if appointment is not None else "Someone not booked on this session"
+        bound = data if appointment_id in posted else None
+        form = RegisterLineForm(
+            bound,
+            appointment_id=appointment_id,
+            person=person,
+            initial=register_initial(appointment) if appointment is not None and bound is None else None,
+        )
+        views.append(RegisterRowView(form=form, appointment=appointment, needs=needs))
+    return views
+
+
+def _meta(version: int) -> RegisterMetaForm:
+    return RegisterMetaForm(initial={"idempotency_key": uuid.uuid4().hex, "version": version})
+
+
+def _result_message(result: services.RegisterResult) -> str:
+    if not result.closed:
+        return "Register saved"
+    credited = sum(line["credited_minutes"] for line in result.lines)
+    return f"Register closed: {format_minutes(credited)} credited in all"
+
+
+@login_required
+@permission_required(RUN, raise_exception=True)
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    session = selectors.session_get(user, pk)
+    errors: list[str] = []
+    conflict = False
+    if request.method != "POST":
+        if session.status != SessionStatus.PLANNED:
+            messages.error(
+                request, f"The register cannot be changed: the session is {session.get_status_display().lower()}"
+            )
+            return redirect("delivery:session", pk=pk)
+        rows = _register_rows(session, None)
+        meta = _meta(session.register_version)
+    else:
+        rows = _register_rows(session, request.POST)
+        submitted = RegisterMetaForm(request.POST)
+        checked = [row.form.is_valid() for row in rows if row.form.is_bound]  # every row, to show every error
+        rows_ok = all(checked)
+        if submitted.is_valid():
+            version = submitted.cleaned_data["version"]
+        else:
+            version = session.register_version
+            errors.append("The page was incomplete: your entries are below, check them and submit again")
+        if rows_ok and submitted.is_valid():
+            posted = [row for row in rows if row.form.has_entries()]
+            try:
+                result = services.register_submit(
+                    actor=user,
+                    session=session,
+                    expected_version=submitted.cleaned_data["version"],
+                    idempotency_key=submitted.cleaned_data["idempotency_key"],
+                    lines=[row.form.line() for row in posted],
+                    close=submitted.cleaned_data["action"] == "close",
+                )
+            except services.RegisterConflict as stale:
+                conflict = True
+                errors.append(CONFLICT)
+                version = stale.current_version
+                rows = _register_rows(session, request.POST)
+            except ValidationError as error:
+                _apply_register_errors(error, posted, errors)
+            else:
+                request.session[CLEAR_DRAFT] = session.pk
+                messages.success(request, _result_message(result))
+                return redirect("delivery:session", pk=pk)
+        for row in rows:
+            row.form.name_errors()
+        meta = _meta(version)
+    field_errors = [
+        (f"id_{row.form.prefix}-{name}" + ("-0" if name == "outcome" else ""), message)
+        for row in rows
+        for name, messages_ in row.form.errors.items()
+        for message in messages_
+    ]
+    return render(
+        request,
+        "delivery/register.html",
+        {
+            "session": session,
+            "rows": rows,
+            "meta": meta,
+            "errors": errors,
+            "field_errors": field_errors,
+            "has_errors": bool(errors or field_errors),
+            "conflict": conflict,
+            "attended": sorted(rules.ATTENDED),
+        },
+    )
+
+
+def _apply_register_errors(error: ValidationError, posted: list[RegisterRowView], errors: list[str]) -> None:
+    """Each message of the register service beside the person and field it is about."""
+    if not hasattr(error, "error_dict"):
+        errors.extend(error.messages)
+        return
+    for key, messages_ in error.message_dict.items():
+        parts = key.split(".")
+        if len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit() and int(parts[1]) < len(posted):
+            form = posted[int(parts[1])].form
+            name = "outcome" if parts[2] == "appointment_id" else parts[2]
+            for message in messages_:
+                form.add_error(name if name in form.fields else "outcome", message)
+        else:
+            errors.extend(messages_)
+
+
+# ---------------------------------------------------------------------------------------------
+# After work
+
+
+@login_required
+@permission_required(RUN, raise_exception=True)
+def tools_in(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    session = selectors.session_get(user, pk)
+    tools = list(session.tool_counts.order_by("tool"))
+    if not tools:
+        messages.error(request, "No tools were counted out for this session")
+        return redirect("delivery:session", pk=pk)
+    data = request.POST if request.method == "POST" else None
+    forms_ = [
+        (
+            tool,
+            ToolInForm(
+                data,
+                prefix=f"t{tool.pk}",
+                initial={"counted_in": tool.counted_in, "damaged": tool.damaged or "", "note": tool.note},
+            ),
+        )
+        for tool in tools
+    ]
+    errors: list[str] = []
+    checked = [form.is_valid() for _, form in forms_] if request.method == "POST" else [False]
+    if all(checked):
+        counts = {
+            tool.tool: (
+                form.cleaned_data["counted_in"],
+                form.cleaned_data["damaged"] or 0,
+                form.cleaned_data["note"],
+            )
+            for tool, form in forms_
+        }
+        try:
+            services.session_count_tools_in(actor=user, session=session, counts=counts)
+        except ValidationError as error:
+            for message in error.messages:
+                form = next((f for t, f in forms_ if t.tool in message), None)
+                if form is not None:
+                    form.add_error("counted_in", message)
+                else:
+                    errors.append(message)
+        else:
+            messages.success(request, "Tools counted back in")
+            return redirect("delivery:session", pk=pk)
+    field_errors = [
+        (f"id_{form.prefix}-{name}", message)
+        for _, form in forms_
+        for name, messages_ in form.errors.items()
+        for message in messages_
+    ]
+    return render(
+        request,
+        "delivery/tools_in.html",
+        {"session": session, "forms": forms_, "errors": errors, "field_errors": field_errors},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Risk concerns and incidents from the session
+
+
+@login_required
+@permission_required(RAISE_CONCERNS, raise_exception=True)
+def concern_raise(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
+    user = user_of(request)
+    session = selectors.session_get(user, pk)
+    appointment = session.appointments.filter(pk=aid).select_related("person").first()
+    if appointment is None:
+        raise Http404("No such person on this session")
+    form = ConcernForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_concern_raise(
+                actor=user,
+                person=appointment.person,
+                category=form.cleaned_data["category"],
+                details=form.cleaned_data["details"],
+                session=session,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            practitioner = appointment.person.practitioner
+            messages.success(
+                request,
+                f"Concern about {appointment.person.full_name} sent to "
+                + (str(practitioner) if practitioner else "their probation practitioner"),
+            )
+            return redirect("delivery:session", pk=pk)
+    return render(request, "delivery/concern_form.html", {"session": session, "appointment": appointment, "form": form})
+
+
+@login_required
+@permission_required(REPORT_INCIDENTS, raise_exception=True)
+def incident_report(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    session = selectors.session_get(user, pk)
+    now = timezone.localtime()
+    project = session.project
+    initial = {
+        "occurred_on": now.date(),
+        "occurred_time": f"{now:%H:%M}",
+        "location": ", ".join(x for x in (project.address, project.postcode) if x),
+    }
+    form = IncidentForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        occurred_at = timezone.make_aware(datetime.combine(data["occurred_on"], data["occurred_time"]))
+        try:
+            incident = services.incident_report(
+                actor=user,
+                project=project,
+                session=session,
+                occurred_at=occurred_at,
+                location=data["location"],
+                what_happened=data["what_happened"],
+                people_involved=data["people_involved"],
+                witnesses=data["witnesses"],
+                injuries=data["injuries"],
+                damage=data["damage"],
+                emergency_services_called=data["emergency_services_called"] == "yes",
+                immediate_action=data["immediate_action"],
+                near_miss=data["near_miss"] == "yes",
+            )
+        except ValidationError as error:
+            apply_errors(form, error, rename={"occurred_at": "occurred_on"})
+        else:
+            messages.success(
+                request,
+                f"{'Near miss' if incident.near_miss else 'Incident'} reported: the operations manager has been told. "
+                f"The full paperwork is due by {timezone.localtime(incident.paperwork_due_at):%-d %B %Y %H:%M}",
+            )
+            return redirect("delivery:session", pk=pk)
+    return render(request, "delivery/incident_form.html", {"session": session, "form": form})

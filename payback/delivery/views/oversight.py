@@ -1,0 +1,271 @@
+"""Pages for practitioners (possible failures to decide, risk concerns) and for operations
+managers (incidents and the fleet)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from .. import selectors, services
+from ..forms import (
+    AcknowledgeForm,
+    ClearDefectForm,
+    DriverForm,
+    IncidentUpdateForm,
+    MileageInForm,
+    VehicleCheckForm,
+)
+from ..models import IncidentStatus, SessionStatus
+from .common import (
+    ACKNOWLEDGE,
+    DECIDE,
+    INVESTIGATE,
+    MANAGE_VEHICLES,
+    RUN,
+    apply_errors,
+    drivers_in_scope,
+    permission_any,
+    staff_who_can,
+    user_of,
+    vehicles_in_scope,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Practitioners
+
+
+@login_required
+@permission_required(DECIDE, raise_exception=True)
+def to_decide(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    everyone = request.GET.get("whose") == "all"
+    return render(
+        request,
+        "delivery/to_decide.html",
+        {
+            "appointments": selectors.failures_to_decide(user, mine_only=not everyone),
+            "everyone": everyone,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@permission_required(ACKNOWLEDGE, raise_exception=True)
+def concern_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    show_all = request.GET.get("show") == "all"
+    return render(
+        request,
+        "delivery/concern_list.html",
+        {"concerns": selectors.concerns_for_practitioner(user, open_only=not show_all), "show_all": show_all},
+    )
+
+
+@login_required
+@permission_required(ACKNOWLEDGE, raise_exception=True)
+def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    concern = selectors.concern_get(user, pk)
+    form = AcknowledgeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and concern.acknowledged_at is None and form.is_valid():
+        try:
+            services.risk_concern_acknowledge(
+                actor=user, concern=concern, action_taken=form.cleaned_data["action_taken"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error, rename={"concern": "action_taken"})
+        else:
+            messages.success(request, f"Concern about {concern.person.full_name} acknowledged")
+            return redirect("delivery:concerns")
+    return render(request, "delivery/concern_detail.html", {"concern": concern, "form": form})
+
+
+# ---------------------------------------------------------------------------------------------
+# Incidents
+
+
+@login_required
+@permission_required(INVESTIGATE, raise_exception=True)
+def incident_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    show_all = request.GET.get("show") == "all"
+    incidents = selectors.incidents_for(user) if show_all else selectors.open_incidents(user)
+    return render(
+        request,
+        "delivery/incident_list.html",
+        {"incidents": incidents, "show_all": show_all, "now": timezone.now()},
+    )
+
+
+@login_required
+@permission_required(INVESTIGATE, raise_exception=True)
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    incident = selectors.incident_get(user, pk)
+    initial = {
+        "paperwork_complete": incident.paperwork_completed_at is not None,
+        "investigation": incident.investigation,
+        "outcome": incident.outcome,
+        "learning": incident.learning,
+    }
+    form = IncidentUpdateForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and incident.status != IncidentStatus.CLOSED and form.is_valid():
+        data = form.cleaned_data
+        close = request.POST.get("action") == "close"
+        try:
+            services.incident_update(
+                actor=user,
+                incident=incident,
+                paperwork_complete=data["paperwork_complete"],
+                investigation=data["investigation"],
+                outcome=data["outcome"],
+                learning=data["learning"],
+                close=close,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Incident closed" if close else "Incident updated")
+            return redirect("delivery:incident", pk=pk)
+    return render(request, "delivery/incident_detail.html", {"incident": incident, "form": form, "now": timezone.now()})
+
+
+# ---------------------------------------------------------------------------------------------
+# Vehicles
+
+
+@login_required
+@permission_any(MANAGE_VEHICLES, RUN)
+def vehicle_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    return render(
+        request,
+        "delivery/vehicle_list.html",
+        {
+            "vehicles": vehicles_in_scope(user),
+            "drivers": drivers_in_scope(user),
+            "today": timezone.localdate(),
+            "can_manage": user.has_perm(MANAGE_VEHICLES),
+        },
+    )
+
+
+@login_required
+@permission_any(MANAGE_VEHICLES, RUN)
+def vehicle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    vehicle = selectors.vehicle_get(user, pk)
+    return render(
+        request,
+        "delivery/vehicle_detail.html",
+        {
+            "vehicle": vehicle,
+            "checks": vehicle.checks.select_related("checked_by", "cleared_by", "session__project").order_by(
+                "-checked_at"
+            )[:30],
+            "can_manage": user.has_perm(MANAGE_VEHICLES),
+            "upcoming": vehicle.sessions.filter(date__gte=timezone.localdate(), status=SessionStatus.PLANNED)
+            .select_related("project")
+            .order_by("date", "start_time")[:10],
+        },
+    )
+
+
+@login_required
+@permission_any(MANAGE_VEHICLES, RUN)
+def vehicle_check(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    vehicle = selectors.vehicle_get(user, pk)
+    session = None
+    session_id = request.GET.get("session", "")
+    if session_id.isdigit():
+        session = selectors.session_get(user, int(session_id))
+        if session.vehicle_id != vehicle.pk:
+            raise Http404("The session does not use this vehicle")
+    form = VehicleCheckForm(
+        request.POST if request.method == "POST" else None, initial={"mileage_out": vehicle.mileage or ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            check = services.vehicle_check_out(
+                actor=user,
+                vehicle=vehicle,
+                roadworthy=data["roadworthy"] == "yes",
+                defects=data["defects"],
+                mileage_out=data["mileage_out"],
+                session=session,
+            )
+        except ValidationError as error:
+            apply_errors(form, error, rename={"vehicle": "roadworthy"})
+        else:
+            if check.roadworthy:
+                messages.success(request, f"{vehicle.registration} checked: roadworthy")
+            else:
+                messages.success(request, f"{vehicle.registration} is off the road until the defect is cleared")
+            if session is not None:
+                return redirect("delivery:session", pk=session.pk)
+            return redirect("delivery:vehicle", pk=pk)
+    return render(request, "delivery/vehicle_check.html", {"vehicle": vehicle, "session": session, "form": form})
+
+
+@login_required
+@permission_any(MANAGE_VEHICLES, RUN)
+def mileage_in(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
+    user = user_of(request)
+    vehicle = selectors.vehicle_get(user, pk)
+    check = vehicle.checks.filter(pk=cid).first()
+    if check is None:
+        raise Http404("No such check of this vehicle")
+    form = MileageInForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.vehicle_check_in(actor=user, check=check, mileage_in=form.cleaned_data["mileage_in"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Mileage in recorded for {vehicle.registration}")
+            return redirect("delivery:vehicle", pk=pk)
+    return render(request, "delivery/mileage_in.html", {"vehicle": vehicle, "check": check, "form": form})
+
+
+@login_required
+@permission_required(MANAGE_VEHICLES, raise_exception=True)
+def clear_defect(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    vehicle = selectors.vehicle_get(user, pk)
+    form = ClearDefectForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.vehicle_clear_defect(actor=user, vehicle=vehicle, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            apply_errors(form, error, rename={"vehicle": "note"})
+        else:
+            messages.success(request, f"{vehicle.registration} is back on the road")
+            return redirect("delivery:vehicle", pk=pk)
+    return render(request, "delivery/clear_defect.html", {"vehicle": vehicle, "form": form})
+
+
+@login_required
+@permission_required(MANAGE_VEHICLES, raise_exception=True)
+def driver_authorise(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    form = DriverForm(request.POST if request.method == "POST" else None, staff=staff_who_can(user, RUN))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.driver_authorise(
+                actor=user,
+                driver=data["driver"],
+                licence_checked_on=data["licence_checked_on"],
+                valid_until=data["valid_until"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"{data['driver']} is authorised to drive until {data['valid_until']:%-d %B %Y}")
+            return redirect("delivery:vehicles")
+    return render(request, "delivery/driver_form.html", {"form": form})

@@ -1,0 +1,455 @@
+"""Planning pages for operations managers and placement coordinators: sessions by week, planning
+one session or a weekly series, supervisor absence and cover, booking and cancelling, stand-downs
+and the list of people to rebook, the stand-down report, and individual placement timesheets."""
+
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from payback.core.formatting import format_minutes
+from payback.core.selectors import policy_book
+from payback.projects.selectors import projects_for
+
+from .. import selectors, services
+from ..forms import (
+    AbsenceForm,
+    BookForm,
+    CancelForm,
+    SeriesForm,
+    SessionFilterForm,
+    SessionForm,
+    StandDownForm,
+    StandDownReportForm,
+    SupervisorForm,
+    TimesheetForm,
+)
+from ..models import SessionStatus, SupervisorAbsence
+from .common import (
+    PLAN,
+    RUN,
+    TIMESHEETS,
+    active_projects,
+    apply_errors,
+    open_requirement,
+    staff_who_can,
+    user_of,
+    vehicles_in_scope,
+)
+
+SERIES_SKIPPED = "delivery.series_skipped"
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _week_of(value: str | None, default: date) -> date:
+    try:
+        return _monday(date.fromisoformat(value)) if value else _monday(default)
+    except ValueError:
+        return _monday(default)
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+def session_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    today = timezone.localdate()
+    week = _week_of(request.GET.get("week"), today)
+    form = SessionFilterForm(request.GET or None, projects=projects_for(user).order_by("name"))
+    data = form.cleaned_data if form.is_valid() else {}
+    sessions = selectors.sessions_between(user, week, week + timedelta(days=6))
+    if data.get("project"):
+        sessions = sessions.filter(project_id=data["project"])
+    if data.get("cover") == "1":
+        sessions = sessions.filter(needs_cover=True, status=SessionStatus.PLANNED)
+    keep = {k: v for k, v in request.GET.items() if k != "week" and v}
+    days = []
+    listed = list(sessions)
+    for offset in range(7):
+        day = week + timedelta(days=offset)
+        days.append({"date": day, "sessions": [s for s in listed if s.date == day]})
+    return render(
+        request,
+        "delivery/session_list.html",
+        {
+            "form": form,
+            "week": week,
+            "week_end": week + timedelta(days=6),
+            "days": days,
+            "count": len(listed),
+            "previous": "?" + urlencode({**keep, "week": (week - timedelta(days=7)).isoformat()}),
+            "next": "?" + urlencode({**keep, "week": (week + timedelta(days=7)).isoformat()}),
+            "this_week": "?" + urlencode(keep) if keep else "?",
+            "needing_cover": selectors.sessions_needing_cover(user, today=today).count(),
+            "today": today,
+            "can_timesheet": user.has_perm(TIMESHEETS),
+        },
+    )
+
+
+def _session_form_kwargs(request: HttpRequest) -> dict[str, Any]:
+    user = user_of(request)
+    return {
+        "projects": active_projects(user),
+        "supervisors": staff_who_can(user, RUN),
+        "vehicles": vehicles_in_scope(user),
+    }
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+def session_create(request: HttpRequest) -> HttpResponse:
+    form = SessionForm(request.POST if request.method == "POST" else None, **_session_form_kwargs(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.session_create(
+                actor=user_of(request),
+                project=data["project"],
+                session_date=data["session_date"],
+                start_time=data["start_time"],
+                end_time=data["end_time"],
+                capacity=data["capacity"],
+                supervisor=data["supervisor"],
+                vehicle=data["vehicle"],
+                pick_up_point=data["pick_up_point"],
+                pick_up_time=data["pick_up_time"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Session planned: {session}")
+            return redirect("delivery:session", pk=session.pk)
+    return render(request, "delivery/session_form.html", {"form": form})
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+def series_create(request: HttpRequest) -> HttpResponse:
+    form = SeriesForm(
+        request.POST if request.method == "POST" else None,
+        initial={"weeks_ahead": 8},
+        **_session_form_kwargs(request),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            series, created, skipped = services.session_series_create(
+                actor=user_of(request),
+                project=data["project"],
+                weekday=data["weekday"],
+                start_time=data["start_time"],
+                end_time=data["end_time"],
+                capacity=data["capacity"],
+                starts_on=data["starts_on"],
+                weeks_ahead=data["weeks_ahead"],
+                supervisor=data["supervisor"],
+                vehicle=data["vehicle"],
+                pick_up_point=data["pick_up_point"],
+                pick_up_time=data["pick_up_time"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            request.session[SERIES_SKIPPED] = {"series": series.pk, "skipped": skipped}
+            messages.success(request, f"{len(created)} weekly session{'s' if len(created) != 1 else ''} planned")
+            return redirect("delivery:series", pk=series.pk)
+    return render(request, "delivery/series_form.html", {"form": form})
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    sessions = list(selectors.sessions_for(user).filter(series_id=pk).order_by("date"))
+    if not sessions:
+        raise Http404("No such series")
+    flash = request.session.pop(SERIES_SKIPPED, None)
+    skipped = flash["skipped"] if isinstance(flash, dict) and flash.get("series") == pk else []
+    return render(
+        request,
+        "delivery/series_detail.html",
+        {"series": sessions[0].series, "sessions": sessions, "skipped": skipped},
+    )
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+def absence_create(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    form = AbsenceForm(request.POST if request.method == "POST" else None, supervisors=staff_who_can(user, RUN))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            absence, affected = services.supervisor_absence_record(
+                actor=user,
+                supervisor=data["supervisor"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            count = len(affected)
+            messages.success(
+                request,
+                f"Absence recorded: {count} session{'s' if count != 1 else ''} flagged for cover"
+                if count
+                else "Absence recorded: no planned sessions are affected",
+            )
+            return redirect("delivery:absence", pk=absence.pk)
+    return render(request, "delivery/absence_form.html", {"form": form})
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+def absence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    absence = (
+        SupervisorAbsence.objects.filter(supervisor__in=staff_who_can(user, RUN), pk=pk)
+        .select_related("supervisor", "recorded_by")
+        .first()
+    )
+    if absence is None:
+        raise Http404("No such absence")
+    sessions = selectors.sessions_for(user).filter(
+        supervisor=absence.supervisor, date__range=(absence.starts_on, absence.ends_on)
+    )
+    return render(request, "delivery/absence_detail.html", {"absence": absence, "sessions": sessions})
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+def supervisor_change(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    session = selectors.session_get(user, pk)
+    form = SupervisorForm(
+        request.POST if request.method == "POST" else None,
+        supervisors=staff_who_can(user, RUN),
+        initial={"supervisor": session.supervisor_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_assign_supervisor(actor=user, session=session, supervisor=form.cleaned_data["supervisor"])
+        except ValidationError as error:
+            apply_errors(form, error, rename={"session": "supervisor"})
+        else:
+            messages.success(request, f"{form.cleaned_data['supervisor']} will supervise the session")
+            return redirect("delivery:session", pk=pk)
+    return render(request, "delivery/supervisor_form.html", {"session": session, "form": form})
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+def appointment_book(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    session = selectors.session_get(user, pk)
+    form = BookForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        requirement = open_requirement(user, form.cleaned_data["crn"])
+        if requirement is None:
+            form.add_error("crn", "No open case with this CRN in your area")
+        else:
+            try:
+                appointment = services.appointment_book(actor=user, session=session, requirement=requirement)
+            except ValidationError as error:
+                # Every reason, one to a line: the service checks them all, not only the first.
+                reasons = services.appointment_check(session, requirement, book=policy_book())
+                for message in reasons or error.messages:
+                    form.add_error("crn", f"{requirement.person.full_name}: {message[:1].lower()}{message[1:]}")
+            else:
+                messages.success(request, f"{appointment.person.full_name} booked on the session")
+                return redirect("delivery:session", pk=pk)
+    return render(request, "delivery/book_form.html", {"session": session, "form": form})
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+def appointment_cancel(request: HttpRequest, aid: int) -> HttpResponse:
+    user = user_of(request)
+    appointment = selectors.appointment_get(user, aid)
+    session = selectors.session_get(user, appointment.session_id)
+    if appointment.cancelled_at is not None:
+        messages.error(request, "The appointment is already cancelled")
+        return redirect("delivery:session", pk=session.pk)
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_cancel(actor=user, appointment=appointment, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_errors(form, error, rename={"appointment": "reason"})
+        else:
+            messages.success(request, f"Appointment for {appointment.person.full_name} cancelled")
+            return redirect("delivery:session", pk=session.pk)
+    return render(
+        request, "delivery/appointment_cancel.html", {"session": session, "appointment": appointment, "form": form}
+    )
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+def stand_down(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    session = selectors.session_get(user, pk)
+    form = StandDownForm(request.POST if request.method == "POST" else None)
+    book = policy_book()
+    allowance = book.value("stand_down_credit_minutes", session.date)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_stand_down(
+                actor=user,
+                session=session,
+                reason=form.cleaned_data["reason"],
+                detail=form.cleaned_data["detail"],
+                book=book,
+            )
+        except ValidationError as error:
+            apply_errors(form, error, rename={"session": "reason"})
+        else:
+            messages.success(
+                request,
+                f"Session stood down: everyone booked is credited {format_minutes(allowance)} "
+                "and is on the list to rebook",
+            )
+            return redirect("delivery:session", pk=pk)
+    return render(
+        request,
+        "delivery/stand_down_form.html",
+        {"session": session, "form": form, "allowance": allowance, "rows": selectors.register_rows(session)},
+    )
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+def to_rebook(request: HttpRequest) -> HttpResponse:
+    return render(request, "delivery/to_rebook.html", {"appointments": selectors.to_rebook(user_of(request))})
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+@require_POST
+def mark_rebooked(request: HttpRequest, aid: int) -> HttpResponse:
+    user = user_of(request)
+    appointment = selectors.to_rebook(user).filter(pk=aid).first()
+    if appointment is None:
+        raise Http404("No such appointment to rebook")
+    services.appointment_mark_rebooked(actor=user, appointment=appointment)
+    messages.success(request, f"{appointment.person.full_name} marked as rebooked")
+    return redirect("delivery:to-rebook")
+
+
+# ---------------------------------------------------------------------------------------------
+# The stand-down report
+
+
+CHART_HEIGHT = 160
+CHART_SLOT = 44
+CHART_TOP = 24
+CHART_BOTTOM = 40
+
+
+def _chart(weeks: list[tuple[date, int]]) -> dict[str, Any]:
+    """Bars for the SVG chart, worked out here so the template only draws them."""
+    highest = max([count for _, count in weeks] + [1])
+    bars = []
+    for index, (week, count) in enumerate(weeks):
+        height = round(CHART_HEIGHT * count / highest)
+        x = 8 + index * CHART_SLOT
+        bars.append(
+            {
+                "x": x,
+                "y": CHART_TOP + CHART_HEIGHT - height,
+                "width": CHART_SLOT - 12,
+                "height": height,
+                "count": count,
+                "label_x": x + (CHART_SLOT - 12) / 2,
+                "count_y": CHART_TOP + CHART_HEIGHT - height - 6,
+                "week": week,
+                "show_label": len(weeks) <= 14 or index % 2 == 0,
+            }
+        )
+    summary = "; ".join(f"week of {week:%-d %B}: {count}" for week, count in weeks)
+    return {
+        "bars": bars,
+        "width": 16 + len(weeks) * CHART_SLOT,
+        "height": CHART_TOP + CHART_HEIGHT + CHART_BOTTOM,
+        "axis_y": CHART_TOP + CHART_HEIGHT,
+        "label_y": CHART_TOP + CHART_HEIGHT + 18,
+        "summary": f"Bar chart of stand-downs by week. {summary}." if weeks else "No stand-downs",
+    }
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+def stand_down_report(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    today = timezone.localdate()
+    default_start = _monday(today) - timedelta(weeks=11)
+    form = StandDownReportForm(request.GET or None)
+    start, end = default_start, today
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    elif not form.is_bound:
+        form = StandDownReportForm(initial={"start": default_start, "end": today})
+    report = selectors.stand_down_report(user, start=start, end=end)
+    counted = dict(report.by_week)
+    weeks = []
+    week = _monday(start)
+    while week <= end:
+        weeks.append((week, counted.get(week, 0)))
+        week += timedelta(days=7)
+    return render(
+        request,
+        "delivery/stand_down_report.html",
+        {"form": form, "report": report, "weeks": weeks, "chart": _chart(weeks), "start": start, "end": end},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Individual placements
+
+
+@login_required
+@permission_required(TIMESHEETS, raise_exception=True)
+def timesheet_create(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    form = TimesheetForm(
+        request.POST if request.method == "POST" else None, projects=active_projects(user, individual=True)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        requirement = open_requirement(user, data["crn"])
+        if requirement is None:
+            form.add_error("crn", "No open case with this CRN in your area")
+        else:
+            try:
+                line = services.timesheet_record(
+                    actor=user,
+                    project=data["project"],
+                    requirement=requirement,
+                    worked_on=data["worked_on"],
+                    minutes=data["minutes"],
+                    beneficiary_supervisor=data["beneficiary_supervisor"],
+                )
+            except ValidationError as error:
+                apply_errors(form, error, rename={"requirement": "crn"})
+            else:
+                credited = line.credited_entry.minutes if line.credited_entry else 0
+                messages.success(
+                    request,
+                    f"{format_minutes(credited)} credited to {requirement.person.full_name} "
+                    f"for {data['worked_on']:%-d %B %Y}",
+                )
+                return redirect(reverse("delivery:timesheet"))
+    return render(request, "delivery/timesheet_form.html", {"form": form})
