@@ -56,6 +56,7 @@ test: bootstrap postgres chromium lint typecheck
 ## bench: performance figures (not part of make test)
 bench: bootstrap postgres
 	DATABASE_URL=$(DATABASE_URL_TEST) $(PY) -m benchmarks.run
+	$(PY) -m benchmarks.allocation
 
 ## seed: demo data on the development database (SIZE=small|pdu|region|national)
 seed: bootstrap

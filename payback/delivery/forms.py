@@ -438,8 +438,9 @@ class RegisterLineForm(forms.Form):
         required=False,
     )
     absence_reason = forms.ChoiceField(
-        label="Reason the absence is acceptable",
-        choices=[("", "Select a reason"), *AbsenceReason.choices],
+        label="Reason, for an acceptable absence",
+        help_text="Evidence is expected for medical, court and other reasons",
+        choices=[("", "Not an acceptable absence"), *AbsenceReason.choices],
         required=False,
     )
     arrived_at = TimeOfDayField(

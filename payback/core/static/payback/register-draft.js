@@ -43,13 +43,6 @@ function apply (form, values) {
       field.value = values[field.name]
     }
   }
-  // Show or hide the questions revealed by a chosen radio button, as GOV.UK Frontend does.
-  for (const input of form.querySelectorAll('input[data-aria-controls]')) {
-    const target = document.getElementById(input.getAttribute('data-aria-controls'))
-    if (!target) continue
-    target.classList.toggle('govuk-radios__conditional--hidden', !input.checked)
-    input.setAttribute('aria-expanded', input.checked ? 'true' : 'false')
-  }
 }
 
 function timeOf (stamp) {
