@@ -39,7 +39,8 @@ def pdu_b(db: Any) -> Pdu:
 
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., User]:
-    sync_roles()
+    if not Group.objects.filter(name=PROBATION_PRACTITIONER, permissions__isnull=False).exists():
+        sync_roles()
 
     def make(
         username: str,

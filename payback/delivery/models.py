@@ -117,7 +117,7 @@ class Session(models.Model):
     site_induction_given = models.BooleanField(default=False)
     hazards_seen = models.TextField(blank=True)
     controls = models.TextField(blank=True)
-    go_decision = models.BooleanField(null=True)
+    go_decision = models.BooleanField(null=True, blank=True)
     checks_recorded_at = models.DateTimeField(null=True, blank=True)
     # Stand-down by the service
     stand_down_reason = models.CharField(max_length=20, choices=StandDownReason.choices, blank=True)

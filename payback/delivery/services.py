@@ -159,7 +159,7 @@ def session_create(
         pick_up_time=pick_up_time,
     )
     # No go / no-go decision yet: it is made on the day, with the dynamic risk assessment.
-    session.full_clean(exclude=["go_decision"])
+    session.full_clean()
     session.save()
     audit_record(
         actor=actor,
@@ -324,7 +324,8 @@ def appointment_check(session: Session, requirement: Requirement, *, book: Polic
         reasons.append(f"Already booked on another session on {session.date:%-d %B %Y}: one session a day")
     booked = Appointment.objects.filter(session=session, cancelled_at__isnull=True)
     if booked.count() >= session.capacity:
-        reasons.append(f"The session is full ({session.capacity} places)")
+        places = "place" if session.capacity == 1 else "places"
+        reasons.append(f"The session is full ({session.capacity} {places})")
     remaining = requirement_balance(requirement).remaining_minutes
     if remaining > 0 and _booked_minutes_ahead(requirement, from_date=today) >= remaining:
         reasons.append("Already booked for all the hours the person still owes")
@@ -698,7 +699,7 @@ def appointment_correct_outcome(
     appointment.arrived_at = line.arrived_at
     appointment.left_at = line.left_at
     appointment.penalty_minutes = line.penalty_minutes
-    appointment.absence_reason = line.absence_reason
+    appointment.absence_reason = line.absence_reason if line.outcome == Outcome.ACCEPTABLE_ABSENCE else ""
     appointment.work_quality = line.work_quality
     appointment.behaviour = line.behaviour
     appointment.evidence_due = (
@@ -783,6 +784,11 @@ def session_stand_down(
 
 @transaction.atomic
 def appointment_mark_rebooked(*, actor: User, appointment: Appointment) -> Appointment:
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.outcome != Outcome.STOOD_DOWN:
+        raise ValidationError({"appointment": "Only people stood down by the service are on the list to rebook"})
+    if appointment.rebooked:
+        raise ValidationError({"appointment": "Already marked as rebooked"})
     appointment.rebooked = True
     appointment.save(update_fields=["rebooked"])
     audit_record(

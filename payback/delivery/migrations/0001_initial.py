@@ -6,262 +6,630 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0006_alter_ledgerentry_kind'),
-        ('projects', '0001_initial'),
-        ('staff', '0002_regions_and_pdus'),
+        ("cases", "0006_alter_ledgerentry_kind"),
+        ("projects", "0001_initial"),
+        ("staff", "0002_regions_and_pdus"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DriverAuthorisation',
+            name="DriverAuthorisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('licence_checked_on', models.DateField()),
-                ('valid_until', models.DateField()),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('authorised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('driver', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='driver_authorisation', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("licence_checked_on", models.DateField()),
+                ("valid_until", models.DateField()),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "authorised_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "driver",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="driver_authorisation",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='IdempotentRequest',
+            name="IdempotentRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=100, unique=True)),
-                ('scope', models.CharField(max_length=100)),
-                ('request_hash', models.CharField(max_length=64)),
-                ('response', models.JSONField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=100, unique=True)),
+                ("scope", models.CharField(max_length=100)),
+                ("request_hash", models.CharField(max_length=64)),
+                ("response", models.JSONField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(db_index=True)),
-                ('start_time', models.TimeField()),
-                ('end_time', models.TimeField()),
-                ('needs_cover', models.BooleanField(default=False)),
-                ('capacity', models.PositiveSmallIntegerField()),
-                ('pick_up_point', models.CharField(blank=True, max_length=200)),
-                ('pick_up_time', models.TimeField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('stood_down', 'Stood down'), ('closed', 'Closed')], default='planned', max_length=20)),
-                ('toolbox_talk_given', models.BooleanField(default=False)),
-                ('site_induction_given', models.BooleanField(default=False)),
-                ('hazards_seen', models.TextField(blank=True)),
-                ('controls', models.TextField(blank=True)),
-                ('go_decision', models.BooleanField(null=True)),
-                ('checks_recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('stand_down_reason', models.CharField(blank=True, choices=[('weather', 'Weather'), ('no_supervisor', 'No supervisor'), ('no_vehicle', 'No vehicle'), ('site_unavailable', 'Site unavailable'), ('other', 'Other')], max_length=20)),
-                ('stand_down_detail', models.CharField(blank=True, max_length=500)),
-                ('stood_down_at', models.DateTimeField(blank=True, null=True)),
-                ('register_version', models.PositiveIntegerField(default=0)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='projects.project')),
-                ('stood_down_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('supervisor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='supervised_sessions', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(db_index=True)),
+                ("start_time", models.TimeField()),
+                ("end_time", models.TimeField()),
+                ("needs_cover", models.BooleanField(default=False)),
+                ("capacity", models.PositiveSmallIntegerField()),
+                ("pick_up_point", models.CharField(blank=True, max_length=200)),
+                ("pick_up_time", models.TimeField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planned", "Planned"), ("stood_down", "Stood down"), ("closed", "Closed")],
+                        default="planned",
+                        max_length=20,
+                    ),
+                ),
+                ("toolbox_talk_given", models.BooleanField(default=False)),
+                ("site_induction_given", models.BooleanField(default=False)),
+                ("hazards_seen", models.TextField(blank=True)),
+                ("controls", models.TextField(blank=True)),
+                ("go_decision", models.BooleanField(null=True)),
+                ("checks_recorded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "stand_down_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("weather", "Weather"),
+                            ("no_supervisor", "No supervisor"),
+                            ("no_vehicle", "No vehicle"),
+                            ("site_unavailable", "Site unavailable"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("stand_down_detail", models.CharField(blank=True, max_length=500)),
+                ("stood_down_at", models.DateTimeField(blank=True, null=True)),
+                ("register_version", models.PositiveIntegerField(default=0)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="sessions", to="projects.project"
+                    ),
+                ),
+                (
+                    "stood_down_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "supervisor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supervised_sessions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date', 'start_time', 'id'],
-                'permissions': [('run_session', 'Can run a session: checks, register, tools')],
+                "ordering": ["date", "start_time", "id"],
+                "permissions": [("run_session", "Can run a session: checks, register, tools")],
             },
         ),
         migrations.CreateModel(
-            name='RiskConcern',
+            name="RiskConcern",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('drugs_alcohol', 'Drugs or alcohol'), ('wellbeing', 'Emotional wellbeing'), ('domestic_abuse', 'Domestic abuse'), ('county_lines', 'County lines'), ('modern_slavery', 'Modern slavery'), ('other', 'Other')], max_length=20)),
-                ('details', models.TextField()),
-                ('raised_at', models.DateTimeField(auto_now_add=True)),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('action_taken', models.TextField(blank=True)),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='risk_concerns', to='cases.person')),
-                ('raised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='risk_concerns', to='delivery.session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("drugs_alcohol", "Drugs or alcohol"),
+                            ("wellbeing", "Emotional wellbeing"),
+                            ("domestic_abuse", "Domestic abuse"),
+                            ("county_lines", "County lines"),
+                            ("modern_slavery", "Modern slavery"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("details", models.TextField()),
+                ("raised_at", models.DateTimeField(auto_now_add=True)),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                ("action_taken", models.TextField(blank=True)),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="risk_concerns", to="cases.person"
+                    ),
+                ),
+                (
+                    "raised_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="risk_concerns",
+                        to="delivery.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at'],
+                "ordering": ["-raised_at"],
             },
         ),
         migrations.CreateModel(
-            name='Incident',
+            name="Incident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField()),
-                ('location', models.CharField(max_length=300)),
-                ('what_happened', models.TextField()),
-                ('people_involved', models.TextField(blank=True)),
-                ('witnesses', models.TextField(blank=True)),
-                ('injuries', models.TextField(blank=True)),
-                ('damage', models.TextField(blank=True)),
-                ('emergency_services_called', models.BooleanField(default=False)),
-                ('immediate_action', models.TextField(blank=True)),
-                ('near_miss', models.BooleanField(default=False)),
-                ('reported_at', models.DateTimeField(auto_now_add=True)),
-                ('paperwork_due_at', models.DateTimeField()),
-                ('paperwork_completed_at', models.DateTimeField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('reported', 'Reported'), ('paperwork_complete', 'Paperwork complete'), ('under_investigation', 'Under investigation'), ('closed', 'Closed')], default='reported', max_length=30)),
-                ('investigation', models.TextField(blank=True)),
-                ('outcome', models.TextField(blank=True)),
-                ('learning', models.TextField(blank=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incidents', to='projects.project')),
-                ('reported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='incidents', to='delivery.session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("occurred_at", models.DateTimeField()),
+                ("location", models.CharField(max_length=300)),
+                ("what_happened", models.TextField()),
+                ("people_involved", models.TextField(blank=True)),
+                ("witnesses", models.TextField(blank=True)),
+                ("injuries", models.TextField(blank=True)),
+                ("damage", models.TextField(blank=True)),
+                ("emergency_services_called", models.BooleanField(default=False)),
+                ("immediate_action", models.TextField(blank=True)),
+                ("near_miss", models.BooleanField(default=False)),
+                ("reported_at", models.DateTimeField(auto_now_add=True)),
+                ("paperwork_due_at", models.DateTimeField()),
+                ("paperwork_completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("reported", "Reported"),
+                            ("paperwork_complete", "Paperwork complete"),
+                            ("under_investigation", "Under investigation"),
+                            ("closed", "Closed"),
+                        ],
+                        default="reported",
+                        max_length=30,
+                    ),
+                ),
+                ("investigation", models.TextField(blank=True)),
+                ("outcome", models.TextField(blank=True)),
+                ("learning", models.TextField(blank=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="incidents", to="projects.project"
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incidents",
+                        to="delivery.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at'],
+                "ordering": ["-occurred_at"],
             },
         ),
         migrations.CreateModel(
-            name='SessionSeries',
+            name="SessionSeries",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField()),
-                ('start_time', models.TimeField()),
-                ('end_time', models.TimeField()),
-                ('capacity', models.PositiveSmallIntegerField()),
-                ('pick_up_point', models.CharField(blank=True, max_length=200)),
-                ('pick_up_time', models.TimeField(blank=True, null=True)),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='session_series', to='projects.project')),
-                ('supervisor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("weekday", models.PositiveSmallIntegerField()),
+                ("start_time", models.TimeField()),
+                ("end_time", models.TimeField()),
+                ("capacity", models.PositiveSmallIntegerField()),
+                ("pick_up_point", models.CharField(blank=True, max_length=200)),
+                ("pick_up_time", models.TimeField(blank=True, null=True)),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="session_series",
+                        to="projects.project",
+                    ),
+                ),
+                (
+                    "supervisor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='session',
-            name='series',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='sessions', to='delivery.sessionseries'),
+            model_name="session",
+            name="series",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="sessions",
+                to="delivery.sessionseries",
+            ),
         ),
         migrations.CreateModel(
-            name='SupervisorAbsence',
+            name="SupervisorAbsence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField()),
-                ('reason', models.CharField(max_length=200)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('supervisor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='absences', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField()),
+                ("reason", models.CharField(max_length=200)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "supervisor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="absences",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Vehicle',
+            name="Vehicle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('registration', models.CharField(max_length=10, unique=True)),
-                ('description', models.CharField(max_length=100)),
-                ('seats', models.PositiveSmallIntegerField()),
-                ('off_road', models.BooleanField(default=False)),
-                ('off_road_reason', models.CharField(blank=True, max_length=300)),
-                ('mileage', models.PositiveIntegerField(default=0)),
-                ('pdu', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='vehicles', to='staff.pdu')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("registration", models.CharField(max_length=10, unique=True)),
+                ("description", models.CharField(max_length=100)),
+                ("seats", models.PositiveSmallIntegerField()),
+                ("off_road", models.BooleanField(default=False)),
+                ("off_road_reason", models.CharField(blank=True, max_length=300)),
+                ("mileage", models.PositiveIntegerField(default=0)),
+                (
+                    "pdu",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="vehicles", to="staff.pdu"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['registration'],
+                "ordering": ["registration"],
             },
         ),
         migrations.AddField(
-            model_name='sessionseries',
-            name='vehicle',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='delivery.vehicle'),
+            model_name="sessionseries",
+            name="vehicle",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="delivery.vehicle",
+            ),
         ),
         migrations.AddField(
-            model_name='session',
-            name='vehicle',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='delivery.vehicle'),
+            model_name="session",
+            name="vehicle",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="sessions",
+                to="delivery.vehicle",
+            ),
         ),
         migrations.CreateModel(
-            name='VehicleCheck',
+            name="VehicleCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('checked_at', models.DateTimeField(auto_now_add=True)),
-                ('defects', models.TextField(blank=True)),
-                ('roadworthy', models.BooleanField()),
-                ('mileage_out', models.PositiveIntegerField()),
-                ('mileage_in', models.PositiveIntegerField(blank=True, null=True)),
-                ('cleared_at', models.DateTimeField(blank=True, null=True)),
-                ('checked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('cleared_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='vehicle_checks', to='delivery.session')),
-                ('vehicle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='checks', to='delivery.vehicle')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("checked_at", models.DateTimeField(auto_now_add=True)),
+                ("defects", models.TextField(blank=True)),
+                ("roadworthy", models.BooleanField()),
+                ("mileage_out", models.PositiveIntegerField()),
+                ("mileage_in", models.PositiveIntegerField(blank=True, null=True)),
+                ("cleared_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "checked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "cleared_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="vehicle_checks",
+                        to="delivery.session",
+                    ),
+                ),
+                (
+                    "vehicle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="checks", to="delivery.vehicle"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='IndividualPlacementTimesheet',
+            name="IndividualPlacementTimesheet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('worked_on', models.DateField()),
-                ('minutes', models.PositiveIntegerField()),
-                ('beneficiary_supervisor', models.CharField(max_length=200)),
-                ('entered_at', models.DateTimeField(auto_now_add=True)),
-                ('credited_entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.ledgerentry')),
-                ('entered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='timesheets', to='projects.project')),
-                ('requirement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='timesheets', to='cases.requirement')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("worked_on", models.DateField()),
+                ("minutes", models.PositiveIntegerField()),
+                ("beneficiary_supervisor", models.CharField(max_length=200)),
+                ("entered_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "credited_entry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.ledgerentry",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="timesheets", to="projects.project"
+                    ),
+                ),
+                (
+                    "requirement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="timesheets", to="cases.requirement"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('requirement', 'worked_on', 'project'), name='one_timesheet_line_a_day')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("requirement", "worked_on", "project"), name="one_timesheet_line_a_day"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Appointment',
+            name="Appointment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('booked_at', models.DateTimeField(auto_now_add=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('attended_complied', 'Attended – complied'), ('attended_failed_to_comply', 'Attended – failed to comply'), ('sent_home_behaviour', 'Sent home – behaviour'), ('sent_home_refused_ppe', 'Sent home – refused PPE or instruction'), ('sent_home_unfit', 'Sent home – unfit through drink or drugs'), ('sent_home_service', 'Sent home – service reasons'), ('late_sent_away', 'Arrived late – sent away'), ('unacceptable_absence', 'Unacceptable absence'), ('acceptable_absence', 'Acceptable absence'), ('stood_down', 'Stood down by the service'), ('rescheduled', 'Rescheduled')], max_length=40)),
-                ('absence_reason', models.CharField(blank=True, choices=[('medical', 'Medical'), ('employment', 'Employment'), ('family', 'Family or childcare'), ('court', 'Court'), ('other', 'Other')], max_length=20)),
-                ('arrived_at', models.TimeField(blank=True, null=True)),
-                ('left_at', models.TimeField(blank=True, null=True)),
-                ('penalty_minutes', models.PositiveSmallIntegerField(default=0)),
-                ('work_quality', models.CharField(blank=True, choices=[('excellent', 'Excellent'), ('good', 'Good'), ('satisfactory', 'Satisfactory'), ('unsatisfactory', 'Unsatisfactory'), ('poor', 'Poor')], max_length=20)),
-                ('behaviour', models.CharField(blank=True, choices=[('excellent', 'Excellent'), ('good', 'Good'), ('satisfactory', 'Satisfactory'), ('unsatisfactory', 'Unsatisfactory'), ('poor', 'Poor')], max_length=20)),
-                ('note', models.CharField(blank=True, max_length=1000)),
-                ('evidence_due', models.DateField(blank=True, null=True)),
-                ('rebooked', models.BooleanField(default=False)),
-                ('outcome_recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('booked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('credited_entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.ledgerentry')),
-                ('outcome_recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='cases.person')),
-                ('requirement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='cases.requirement')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='delivery.session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField()),
+                ("booked_at", models.DateTimeField(auto_now_add=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("attended_complied", "Attended – complied"),
+                            ("attended_failed_to_comply", "Attended – failed to comply"),
+                            ("sent_home_behaviour", "Sent home – behaviour"),
+                            ("sent_home_refused_ppe", "Sent home – refused PPE or instruction"),
+                            ("sent_home_unfit", "Sent home – unfit through drink or drugs"),
+                            ("sent_home_service", "Sent home – service reasons"),
+                            ("late_sent_away", "Arrived late – sent away"),
+                            ("unacceptable_absence", "Unacceptable absence"),
+                            ("acceptable_absence", "Acceptable absence"),
+                            ("stood_down", "Stood down by the service"),
+                            ("rescheduled", "Rescheduled"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "absence_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("medical", "Medical"),
+                            ("employment", "Employment"),
+                            ("family", "Family or childcare"),
+                            ("court", "Court"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("arrived_at", models.TimeField(blank=True, null=True)),
+                ("left_at", models.TimeField(blank=True, null=True)),
+                ("penalty_minutes", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "work_quality",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("excellent", "Excellent"),
+                            ("good", "Good"),
+                            ("satisfactory", "Satisfactory"),
+                            ("unsatisfactory", "Unsatisfactory"),
+                            ("poor", "Poor"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "behaviour",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("excellent", "Excellent"),
+                            ("good", "Good"),
+                            ("satisfactory", "Satisfactory"),
+                            ("unsatisfactory", "Unsatisfactory"),
+                            ("poor", "Poor"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=1000)),
+                ("evidence_due", models.DateField(blank=True, null=True)),
+                ("rebooked", models.BooleanField(default=False)),
+                ("outcome_recorded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "booked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "credited_entry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.ledgerentry",
+                    ),
+                ),
+                (
+                    "outcome_recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="appointments", to="cases.person"
+                    ),
+                ),
+                (
+                    "requirement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="appointments", to="cases.requirement"
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="appointments", to="delivery.session"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['session', 'person__last_name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('cancelled_at__isnull', True)), fields=('person', 'date'), name='one_session_a_day')],
+                "ordering": ["session", "person__last_name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("cancelled_at__isnull", True)),
+                        fields=("person", "date"),
+                        name="one_session_a_day",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ToolCount',
+            name="ToolCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tool', models.CharField(max_length=100)),
-                ('counted_out', models.PositiveSmallIntegerField()),
-                ('counted_in', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('damaged', models.PositiveSmallIntegerField(default=0)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tool_counts', to='delivery.session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("tool", models.CharField(max_length=100)),
+                ("counted_out", models.PositiveSmallIntegerField()),
+                ("counted_in", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("damaged", models.PositiveSmallIntegerField(default=0)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tool_counts", to="delivery.session"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('session', 'tool'), name='tool_once_per_session')],
+                "constraints": [models.UniqueConstraint(fields=("session", "tool"), name="tool_once_per_session")],
             },
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['supervisor', 'date'], name='delivery_se_supervi_6985f8_idx'),
+            model_name="session",
+            index=models.Index(fields=["supervisor", "date"], name="delivery_se_supervi_6985f8_idx"),
         ),
     ]

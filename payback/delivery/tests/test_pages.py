@@ -646,7 +646,7 @@ def test_stand_down_credits_the_policy_allowance_and_lists_people_to_rebook(mana
     report = client.get("/sessions/stand-downs/")
     page = text_of(report)
     assert "1 session stood down, affecting 3 people" in page
-    assert 'role="img"' in page and "Bar chart of stand-downs by week" in page
+    assert 'role="img"' in page and "Bar chart of sessions stood down by week" in page
     assert '<th scope="row" class="govuk-table__header">Weather</th>' in page
     monday = session.date - timedelta(days=session.date.weekday())
     assert f"week of {monday:%-d %B}: 1" in page

@@ -333,6 +333,8 @@ def test_one_key_used_on_two_registers_at_once_saves_only_one(
     other.refresh_from_db()
     assert other.outcome == ""
     assert version_of(other_session) == 1
+    assert session_credits(other.requirement) == []
+    assert not AuditEvent.objects.filter(action="register.closed", object_id=str(other_session.pk)).exists()
     assert IdempotentRequest.objects.count() == 1
 
 

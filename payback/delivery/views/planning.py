@@ -353,40 +353,39 @@ def mark_rebooked(request: HttpRequest, aid: int) -> HttpResponse:
 # The stand-down report
 
 
-CHART_HEIGHT = 160
-CHART_SLOT = 44
-CHART_TOP = 24
-CHART_BOTTOM = 40
+CHART_WIDTH = 320
+CHART_LABEL = 64
+CHART_BAR = 210
+CHART_ROW = 26
 
 
 def _chart(weeks: list[tuple[date, int]]) -> dict[str, Any]:
-    """Bars for the SVG chart, worked out here so the template only draws them."""
+    """Horizontal bars, one a week, worked out here so the template only draws them. Horizontal
+    bars keep their labels readable on a phone however many weeks are shown."""
     highest = max([count for _, count in weeks] + [1])
     bars = []
     for index, (week, count) in enumerate(weeks):
-        height = round(CHART_HEIGHT * count / highest)
-        x = 8 + index * CHART_SLOT
+        top = 4 + index * CHART_ROW
+        width = round(CHART_BAR * count / highest)
         bars.append(
             {
-                "x": x,
-                "y": CHART_TOP + CHART_HEIGHT - height,
-                "width": CHART_SLOT - 12,
-                "height": height,
-                "count": count,
-                "label_x": x + (CHART_SLOT - 12) / 2,
-                "count_y": CHART_TOP + CHART_HEIGHT - height - 6,
                 "week": week,
-                "show_label": len(weeks) <= 14 or index % 2 == 0,
+                "count": count,
+                "y": top + 4,
+                "height": CHART_ROW - 8,
+                "width": width,
+                "text_y": top + CHART_ROW / 2 + 5,
+                "count_x": CHART_LABEL + width + 6,
             }
         )
     summary = "; ".join(f"week of {week:%-d %B}: {count}" for week, count in weeks)
     return {
         "bars": bars,
-        "width": 16 + len(weeks) * CHART_SLOT,
-        "height": CHART_TOP + CHART_HEIGHT + CHART_BOTTOM,
-        "axis_y": CHART_TOP + CHART_HEIGHT,
-        "label_y": CHART_TOP + CHART_HEIGHT + 18,
-        "summary": f"Bar chart of stand-downs by week. {summary}." if weeks else "No stand-downs",
+        "width": CHART_WIDTH,
+        "height": 8 + len(weeks) * CHART_ROW,
+        "label_x": CHART_LABEL - 6,
+        "bar_x": CHART_LABEL,
+        "summary": f"Bar chart of sessions stood down by week. {summary}." if weeks else "No weeks in the period",
     }
 
 
@@ -395,13 +394,14 @@ def _chart(weeks: list[tuple[date, int]]) -> dict[str, Any]:
 def stand_down_report(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     today = timezone.localdate()
-    default_start = _monday(today) - timedelta(weeks=11)
+    # By default the last twelve weeks and the next four: sessions are often stood down ahead.
+    default_start, default_end = _monday(today) - timedelta(weeks=11), _monday(today) + timedelta(weeks=5, days=-1)
     form = StandDownReportForm(request.GET or None)
-    start, end = default_start, today
+    start, end = default_start, default_end
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     elif not form.is_bound:
-        form = StandDownReportForm(initial={"start": default_start, "end": today})
+        form = StandDownReportForm(initial={"start": default_start, "end": default_end})
     report = selectors.stand_down_report(user, start=start, end=end)
     counted = dict(report.by_week)
     weeks = []
