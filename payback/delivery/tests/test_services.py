@@ -412,7 +412,7 @@ def test_a_full_session_is_refused(coordinator: User, practitioner: User, projec
     first, second = placeable_person(practitioner), placeable_person(practitioner)
     book(coordinator, small, first)
     errors = refused(services.appointment_book, actor=coordinator, session=small, requirement=second)
-    assert errors == {"requirement": ["The session is full (1 places)"]}
+    assert errors == {"requirement": ["The session is full (1 place)"]}
 
 
 def test_a_cancelled_booking_frees_the_place_and_the_day(
