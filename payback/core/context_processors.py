@@ -26,7 +26,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
 
 def service(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    items = []
+    items: list[dict[str, Any]] = []
     if user is not None and user.is_authenticated:
         for label, name, permission in NAVIGATION:
             if permission is None or user.has_perm(permission):

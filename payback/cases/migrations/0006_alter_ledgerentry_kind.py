@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_risk_flags'),
+        ("cases", "0005_risk_flags"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='ledgerentry',
-            name='kind',
-            field=models.CharField(choices=[('work', 'Work'), ('travel', 'Travel time adjustment'), ('ete', 'Education, training and employment'), ('earned_reduction', 'Earned reduction'), ('stand_down', 'Stand-down credit'), ('court_variation', 'Court variation')], max_length=20),
+            model_name="ledgerentry",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("work", "Work"),
+                    ("travel", "Travel time adjustment"),
+                    ("ete", "Education, training and employment"),
+                    ("earned_reduction", "Earned reduction"),
+                    ("stand_down", "Stand-down credit"),
+                    ("court_variation", "Court variation"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('delivery', '0001_initial'),
+        ("delivery", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='session',
-            name='go_decision',
+            model_name="session",
+            name="go_decision",
             field=models.BooleanField(blank=True, null=True),
         ),
     ]
