@@ -1,25 +1,27 @@
-"""A simple baseline: most urgent first, each person into the first session that fits."""
+"""A simple baseline: most urgent first, each person into the first session that fits, until
+they reach the weekly minimum. Also the solver's starting point."""
 
 import time
 from collections import defaultdict
 
-from .model import Instance, Plan, travel_minutes
-from .rules import candidates, explain
+from .model import Instance, Plan, Session, travel_minutes
+from .rules import candidates, explain, needs_reason
 from .solver import score
 
 
-def greedy(instance: Instance) -> Plan:
-    started = time.perf_counter()
-    fits = candidates(instance)
+def place(instance: Instance, fits: dict[int, list[Session]] | None = None) -> list[tuple[int, int]]:
+    """The greedy placements, (person, session) pairs, keeping every hard rule."""
+    fits = candidates(instance) if fits is None else fits
     people = sorted(instance.people, key=lambda p: (-p.at_risk, -p.urgency, p.id))
     by_id = {p.id: p for p in instance.people}
+    sessions = {s.id: s for s in instance.sessions}
     members: dict[int, list[int]] = defaultdict(list)
     assigned: dict[int, list[int]] = defaultdict(list)
-    sessions = {s.id: s for s in instance.sessions}
     target = instance.weights.weekly_minimum_minutes
-    for pair in instance.pinned:
-        members[pair[1]].append(pair[0])
-        assigned[pair[0]].append(pair[1])
+    for pid, sid in instance.pinned:
+        if any(s.id == sid for s in fits.get(pid, [])) and sid not in assigned[pid]:
+            members[sid].append(pid)
+            assigned[pid].append(sid)
     for person in people:
         offered = sum(sessions[s].minutes for s in assigned[person.id])
         options = sorted(fits[person.id], key=lambda s: (s.day, travel_minutes(person, s, instance.speed_kmh)))
@@ -42,11 +44,20 @@ def greedy(instance: Instance) -> Plan:
             members[s.id].append(person.id)
             assigned[person.id].append(s.id)
             offered += s.minutes
-    assignments = sorted((pid, sid) for pid, sids in assigned.items() for sid in sids)
+    return sorted((pid, sid) for pid, sids in assigned.items() for sid in sids)
+
+
+def greedy(instance: Instance) -> Plan:
+    started = time.perf_counter()
+    assignments = place(instance)
+    sessions = {s.id: s for s in instance.sessions}
+    assigned: dict[int, list[int]] = defaultdict(list)
+    for pid, sid in assignments:
+        assigned[pid].append(sid)
     reasons = {}
     for person in instance.people:
         minutes = sum(sessions[s].minutes for s in assigned.get(person.id, []))
-        if not assigned.get(person.id) or minutes < min(target, max(person.remaining_minutes, 0)):
+        if needs_reason(person, minutes, instance.weights):
             reasons[person.id] = explain(person, instance, assigned, minutes)
     return Plan(
         assignments=assignments,

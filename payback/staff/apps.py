@@ -10,4 +10,5 @@ class StaffConfig(AppConfig):
     def ready(self) -> None:
         from .roles import sync_roles_after_migrate
 
-        post_migrate.connect(sync_roles_after_migrate, sender=self)
+        # After every app migrates, so permissions of apps later in INSTALLED_APPS exist too.
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="payback.staff.sync_roles")

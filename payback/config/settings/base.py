@@ -28,11 +28,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "payback.core",
     "payback.staff",
     "payback.cases",
     "payback.projects",
     "payback.delivery",
+    "payback.allocation",
     "payback.api",
 ]
 
@@ -140,6 +143,10 @@ CONTENT_SECURITY_POLICY = {
 
 # Rate limits (sign-in throttling is in the database; the public form's limit is in the cache).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "payback"}}
+
+# Background work (the weekly allocation plan) is queued in the database and run by
+# `manage.py db_worker`, never inside a request.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "payback@probation.example.gov.uk")

@@ -27,7 +27,7 @@ from payback.delivery.models import (
 from payback.projects import services as project_services
 from payback.projects.models import Project
 from payback.staff.models import Pdu, User
-from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPERVISOR
+from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPERVISOR, sync_roles
 
 pytestmark = pytest.mark.django_db
 
@@ -181,6 +181,12 @@ def session_credits(session: Session) -> list[tuple[str, int]]:
 
 # ---------------------------------------------------------------------------------------------
 # Fixtures
+
+
+@pytest.fixture(autouse=True)
+def roles(db: Any) -> None:
+    """Every role with exactly its permissions, whatever the migrations left in the groups."""
+    sync_roles()
 
 
 @pytest.fixture

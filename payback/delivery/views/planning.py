@@ -344,8 +344,12 @@ def mark_rebooked(request: HttpRequest, aid: int) -> HttpResponse:
     appointment = selectors.to_rebook(user).filter(pk=aid).first()
     if appointment is None:
         raise Http404("No such appointment to rebook")
-    services.appointment_mark_rebooked(actor=user, appointment=appointment)
-    messages.success(request, f"{appointment.person.full_name} marked as rebooked")
+    try:
+        services.appointment_mark_rebooked(actor=user, appointment=appointment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{appointment.person.full_name} marked as rebooked")
     return redirect("delivery:to-rebook")
 
 

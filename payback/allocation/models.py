@@ -1,0 +1,103 @@
+"""A run of the weekly allocation engine for one PDU and week: its progress while the background
+task works, the plan it made, the coordinator's pins and hand edits, and when it was published.
+A published run is a record: who ran it, when, the score, every hand edit."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from payback.staff.models import Pdu
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Ready to review"
+    FAILED = "failed", "Failed"
+    PUBLISHED = "published", "Published"
+    SUPERSEDED = "superseded", "Replaced by a later run"
+
+
+class RunKind(models.TextChoices):
+    PLAN = "plan", "Weekly plan"
+    REPLAN = "replan", "Re-plan after publishing"
+
+
+FINISHED = (RunStatus.DONE, RunStatus.FAILED, RunStatus.PUBLISHED, RunStatus.SUPERSEDED)
+
+
+class AllocationRun(models.Model):
+    """One run of the engine. `plan` holds what the coordinator reviews:
+
+    - ``assignments``: ``[[person_id, session_id], ...]``
+    - ``reasons``: ``{person_id: reason}`` for everyone placed for less than the weekly minimum
+    - ``people``: ``{person_id: {name, crn, requirement, owed_minutes, urgency, at_risk, completion, ...}}``
+    - ``sessions``: ``{session_id: {project, date, start, end, capacity, supervisor, ...}}``
+
+    and ``instance`` the week exactly as the engine saw it (instance JSON), so that hand edits are
+    checked against the same data the plan was made from."""
+
+    pdu = models.ForeignKey(Pdu, on_delete=models.PROTECT, related_name="allocation_runs")
+    week_start = models.DateField(help_text="The Monday of the week planned")
+    kind = models.CharField(max_length=10, choices=RunKind.choices, default=RunKind.PLAN)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", help_text="The run re-run"
+    )
+    status = models.CharField(max_length=12, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    stage = models.CharField(max_length=100, blank=True)
+    message = models.TextField(blank=True)
+    time_limit = models.FloatField(default=10.0)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    solver_status = models.CharField(max_length=20, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    bound = models.FloatField(null=True, blank=True)
+    solve_seconds = models.FloatField(null=True, blank=True)
+    instance = models.JSONField(default=dict, blank=True)
+    plan = models.JSONField(default=dict, blank=True)
+    pins = models.JSONField(default=list, blank=True)  # [[person_id, session_id], ...]
+    removals = models.JSONField(default=list, blank=True)  # [[person_id, session_id], ...] taken out by hand
+    edits = models.JSONField(default=list, blank=True)  # the hand edits, oldest first
+    conflicts = models.JSONField(default=list, blank=True)  # why the last publish was refused
+    appointments = models.JSONField(default=dict, blank=True)  # {"person:session": appointment_id} once published
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["pdu", "week_start"])]
+
+    def __str__(self) -> str:
+        return f"Allocation for {self.pdu} in the week of {self.week_start:%-d %B %Y} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def assignments(self) -> list[tuple[int, int]]:
+        return [(int(p), int(s)) for p, s in self.plan.get("assignments", [])]
+
+    @property
+    def gap(self) -> float | None:
+        if self.score is None or not self.bound:
+            return None
+        return max(0.0, (self.bound - self.score) / abs(self.bound))
+
+    def status_payload(self) -> dict[str, Any]:
+        return {
+            "id": self.pk,
+            "status": self.status,
+            "status_label": self.get_status_display(),
+            "progress": self.progress,
+            "stage": self.stage,
+            "message": self.message,
+            "finished": self.finished,
+        }
