@@ -91,6 +91,13 @@ class AllocationRun(models.Model):
             return None
         return max(0.0, (self.bound - self.score) / abs(self.bound))
 
+    @property
+    def share_of_bound(self) -> float | None:
+        """The score as a percentage of the best the solver proved possible."""
+        if self.score is None or not self.bound or self.bound <= 0:
+            return None
+        return round(100 * self.score / self.bound, 2)
+
     def status_payload(self) -> dict[str, Any]:
         return {
             "id": self.pk,

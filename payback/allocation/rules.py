@@ -1,37 +1,60 @@
 """The hard rules between one person and one session, and the reasons a person got nothing.
 Shared by the solver and the greedy baseline; the verifier checks plans independently."""
 
-from collections.abc import Iterable
+from collections.abc import Callable
 
-from .model import Instance, Person, Session, available_for, days_available, distance_km, travel_minutes
+from .model import DAY_NAMES, PARTS, Instance, Person, Session, Weights, available_for, days_available, travel_minutes
+
+# The rules between one person and one session, in the order they are checked and explained.
+PAIR_RULES: tuple[str, ...] = (
+    "closed",
+    "availability",
+    "risk",
+    "women_only_session",
+    "preference_women_only",
+    "preference_individual",
+    "travel",
+    "owes_less",
+)
+
+
+def _breaks(rule: str, person: Person, session: Session, speed_kmh: float) -> bool:
+    if rule == "closed":
+        return not session.open
+    if rule == "availability":
+        return not available_for(person, session)
+    if rule == "risk":
+        return bool(person.flags & session.excluded_flags)
+    if rule == "women_only_session":
+        return session.women_only and not person.female
+    if rule == "preference_women_only":
+        return person.preference == "women_only" and not (session.women_only or session.individual)
+    if rule == "preference_individual":
+        return (person.preference == "individual" or person.group_unsuitable) and not session.individual
+    if rule == "travel":
+        return travel_minutes(person, session, speed_kmh) > person.max_travel_minutes
+    if rule == "owes_less":
+        return session.minutes > person.remaining_minutes
+    raise ValueError(f"unknown rule {rule!r}")
 
 
 def pair_problem(person: Person, session: Session, speed_kmh: float) -> str | None:
     """The first hard rule that keeps this person out of this session, or None if it fits."""
-    if not session.open:
-        return "closed"
-    if not available_for(person, session):
-        return "availability"
-    if person.flags & session.excluded_flags:
-        return "risk"
-    if session.women_only and not person.female:
-        return "women_only_session"
-    if person.preference == "women_only" and not (session.women_only or session.individual):
-        return "preference_women_only"
-    if (person.preference == "individual" or person.group_unsuitable) and not session.individual:
-        return "preference_individual"
-    if travel_minutes(person, session, speed_kmh) > person.max_travel_minutes:
-        return "travel"
-    if session.minutes > person.remaining_minutes:
-        return "owes_less"
+    for rule in PAIR_RULES:
+        if _breaks(rule, person, session, speed_kmh):
+            return rule
     return None
 
 
 def eligible(person: Person) -> str | None:
+    """Why this person cannot be placed at all this week, or None."""
     if not person.assessed:
         return "No completed assessment and risk picture"
     if person.backlog:
-        return "Backlog: the completion date has passed, so the court must vary the order first"
+        return (
+            "Backlog: the completion window has passed with hours outstanding, "
+            "so no hours can be worked until the court extends or revokes the order"
+        )
     if person.remaining_minutes <= 0:
         return "No hours remaining"
     return None
@@ -53,6 +76,11 @@ def candidates(instance: Instance) -> dict[int, list[Session]]:
     return found
 
 
+def needs_reason(person: Person, offered_minutes: int, weights: Weights) -> bool:
+    """Whether a plan must say why this person got nothing, or less than the weekly minimum."""
+    return offered_minutes <= 0 or offered_minutes < min(weights.weekly_minimum_minutes, person.remaining_minutes)
+
+
 def explain(
     person: Person,
     instance: Instance,
@@ -60,99 +88,162 @@ def explain(
     offered_minutes: int,
 ) -> str:
     """Why a person was not placed, or offered less than the weekly minimum, in words a
-    coordinator can act on."""
+    coordinator can act on. `assigned` is the plan: person id to session ids."""
     reason = eligible(person)
     if reason:
         return reason
-    sessions = [s for s in instance.sessions if s.open]
-    if not sessions:
+    if not instance.sessions:
+        return "No sessions are planned this week"
+    if not any(s.open for s in instance.sessions):
         return "No sessions can run this week (no supervisor or vehicle)"
-    steps: list[tuple[str, list[Session]]] = []
-    remaining = sessions
-    for rule in (
-        "availability",
-        "risk",
-        "women_only_session",
-        "preference_women_only",
-        "preference_individual",
-        "travel",
-        "owes_less",
-    ):
-        kept = [s for s in remaining if pair_problem(person, s, instance.speed_kmh) not in (rule,)]
-        kept = [s for s in kept if _passes_up_to(person, s, rule, instance.speed_kmh)]
-        steps.append((rule, kept))
+    speed = instance.speed_kmh
+    remaining = list(instance.sessions)
+    for rule in ("availability", "closed", *PAIR_RULES[2:]):
+        kept = [s for s in remaining if not _breaks(rule, person, s, speed)]
         if not kept:
-            return _reason_for(rule, person, remaining, instance)
+            return _pair_reason(rule, person, remaining, instance)
         remaining = kept
-    fitting = remaining
+    forbidden = {sid for pid, sid in instance.forbidden if pid == person.id}
+    fitting = [s for s in remaining if s.id not in forbidden]
+    if not fitting:
+        return "Removed by hand from every session that fits"
+
     by_id = {p.id: p for p in instance.people}
     members: dict[int, list[int]] = {}
     for pid, sids in assigned.items():
         for sid in sids:
             members.setdefault(sid, []).append(pid)
-    blocked_by_enemy = [s for s in fitting if set(members.get(s.id, [])) & person.non_associations]
-    full = [s for s in fitting if len(members.get(s.id, [])) >= s.capacity]
-    alone = [
-        s
-        for s in fitting
-        if person.female
-        and not s.individual
-        and not s.women_only
-        and members.get(s.id)
-        and not any(by_id[m].female for m in members.get(s.id, []))
-    ]
-    taken_days = {s.day for s in fitting if s.id in assigned.get(person.id, [])}
-    if blocked_by_enemy and len(blocked_by_enemy) == len(fitting):
-        return "Non-association with a person already in every fitting session"
-    if full and len(full) + len(blocked_by_enemy) >= len(fitting):
-        return "Every fitting session is full, with people whose deadlines are closer"
-    if alone and len(alone) + len(full) + len(blocked_by_enemy) >= len(fitting):
-        return "Every fitting session with a place is an all-male group: she would be the only woman"
+    mine = set(assigned.get(person.id, []))
+    taken_days = {s.day for s in instance.sessions if s.id in mine}
+    more = [s for s in fitting if s.day not in taken_days and s.id not in mine]
+    prefix = ""
     if offered_minutes:
-        hours = offered_minutes / 60
-        more = [s for s in fitting if s.day not in taken_days]
+        prefix = f"Offered {offered_minutes / 60:g} hours: "
         if not more:
-            return f"Offered {hours:g} hours: no other fitting session on another day"
-        if person.remaining_minutes - offered_minutes < min(s.minutes for s in more):
-            return f"Offered {hours:g} hours: owes too little for another whole session"
-        return f"Offered {hours:g} hours: other fitting sessions are full"
-    return "Fitting sessions were given to people whose deadlines are closer"
+            return prefix + "no other session that fits on another day"
+        left = person.remaining_minutes - offered_minutes
+        if all(s.minutes > left for s in more):
+            return prefix + f"owes {left / 60:g} hours more, less than any other session that fits"
+        more = [s for s in more if s.minutes <= left]
+    blockers = {s.id: _blocker(person, s, members.get(s.id, []), by_id) for s in more}
+    return _sentence(prefix, _blocked_reason(more, blockers))
 
 
-def _passes_up_to(person: Person, session: Session, rule: str, speed_kmh: float) -> bool:
-    problem = pair_problem(person, session, speed_kmh)
-    order = [
-        "closed",
-        "availability",
-        "risk",
-        "women_only_session",
-        "preference_women_only",
-        "preference_individual",
-        "travel",
-        "owes_less",
-    ]
-    return problem is None or order.index(problem) > order.index(rule)
-
-
-def _reason_for(rule: str, person: Person, sessions: Iterable[Session], instance: Instance) -> str:
-    sessions = list(sessions)
-    if rule == "availability":
-        return f"No session on the days available ({days_available(person)})"
-    if rule == "risk":
-        flags = ", ".join(sorted(f.replace("-", " ") for f in person.flags))
-        return f"Risk flag ({flags}) excludes all projects with free places on their days"
-    if rule in ("women_only_session",):
-        return "Only women-only sessions fit, and he is not a woman"
-    if rule == "preference_women_only":
-        nearest = min((distance_km(person.home, s.location) for s in sessions), default=0)
+def _blocked_reason(sessions: list[Session], blockers: dict[int, str | None]) -> str:
+    """The reason when every session in `sessions` fits the person but who is in it keeps them out."""
+    counts = {kind: sum(1 for b in blockers.values() if b == kind) for kind in set(blockers.values())}
+    if None in counts:
+        free = next(s for s in sessions if blockers[s.id] is None)
         return (
-            "Women-only preference and no women-only session or individual placement on her days "
-            f"(nearest group {nearest:.0f} km)"
+            f"a session that fits still has a place ({free.project_name}, {_day(free)}): "
+            "run the plan again or place them by hand"
         )
-    if rule == "preference_individual":
-        return "Needs an individual placement and none is available on their days"
-    if rule == "travel":
-        return f"No fitting session within their travel limit of {person.max_travel_minutes} minutes"
-    if rule == "owes_less":
-        return f"Owes {person.remaining_minutes / 60:g} hours: every fitting session is longer than that"
-    return "No fitting session"
+    if counts.get("non_association") == len(sessions):
+        return "non-association with a person already in every session that fits"
+    if counts.get("full") == len(sessions):
+        days = ", ".join(dict.fromkeys(_day(s) for s in sorted(sessions, key=lambda s: (s.day, s.id))))
+        return f"every session that fits is full ({days})"
+    if counts.get("alone") == len(sessions):
+        return "every session that fits is an all-male group: she would be the only woman"
+    if counts.get("lone_woman") == len(sessions):
+        return "every session that fits has one woman in it, who would be left the only woman"
+    found = [text for kind, text in _BLOCKER_TEXT.items() if counts.get(kind)]
+    return "every session that fits is " + ", or ".join(found)
+
+
+def _sentence(prefix: str, text: str) -> str:
+    return prefix + text if prefix else text[:1].upper() + text[1:]
+
+
+_BLOCKER_TEXT = {
+    "full": "full",
+    "non_association": "taken by a non-association",
+    "alone": "an all-male group (she would be the only woman)",
+    "lone_woman": "a group with one woman in it (she would be left the only woman)",
+}
+
+
+def _blocker(person: Person, session: Session, members: list[int], by_id: dict[int, Person]) -> str | None:
+    """What stops this person joining a session that fits them, given who is in it."""
+    others = [by_id[m] for m in members if m != person.id]
+    if len(others) >= session.capacity:
+        return "full"
+    if any(o.id in person.non_associations or person.id in o.non_associations for o in others):
+        return "non_association"
+    if not session.individual and others:
+        women = sum(1 for o in others if o.female)
+        if person.female and women == 0:
+            return "alone"
+        if not person.female and women == 1:
+            return "lone_woman"
+    return None
+
+
+def _day(session: Session) -> str:
+    return DAY_NAMES[session.weekday]
+
+
+def _pair_reason(rule: str, person: Person, sessions: list[Session], instance: Instance) -> str:
+    """The reason when no session passes `rule` (every session in `sessions` passed the rules before it)."""
+    text: dict[str, Callable[[], str]] = {
+        "availability": lambda: _availability_reason(person, sessions),
+        "closed": lambda: (
+            "Every session on the days available has no supervisor or vehicle "
+            f"({', '.join(dict.fromkeys(_day(s) for s in sessions))})"
+        ),
+        "risk": lambda: _risk_reason(person, sessions),
+        "women_only_session": lambda: "The only sessions on the days available are women-only",
+        "preference_women_only": lambda: _women_only_reason(person, instance),
+        "preference_individual": lambda: (
+            ("Assessed as unsuitable for group work" if person.group_unsuitable else "Prefers an individual placement")
+            + f", and no individual placement on the days available ({days_available(person)})"
+        ),
+        "travel": lambda: _travel_reason(person, sessions, instance),
+        "owes_less": lambda: (
+            f"Owes {person.remaining_minutes / 60:g} hours: every session that fits is longer than that"
+        ),
+    }
+    return text[rule]()
+
+
+def _availability_reason(person: Person, sessions: list[Session]) -> str:
+    if not any(person.availability.get(s.weekday) for s in sessions):
+        return f"No session on the days available ({days_available(person)})"
+    times = "; ".join(
+        f"{DAY_NAMES[day]} {', '.join(part for part in PARTS if part in parts)}"
+        for day, parts in sorted(person.availability.items())
+        if parts
+    )
+    return f"No session within the times available ({times})"
+
+
+def _risk_reason(person: Person, sessions: list[Session]) -> str:
+    flags = ", ".join(sorted(f.replace("-", " ") for f in person.flags))
+    projects = ", ".join(sorted({s.project_name for s in sessions}))
+    return f"Risk flag ({flags}) excludes every project with a session on the days available ({projects})"
+
+
+def _women_only_reason(person: Person, instance: Instance) -> str:
+    options = [
+        s
+        for s in instance.sessions
+        if s.open and (s.women_only or s.individual) and not _breaks("risk", person, s, instance.speed_kmh)
+    ]
+    if not options:
+        return "Women-only preference, and no women-only session or individual placement this week"
+    nearest = min(options, key=lambda s: travel_minutes(person, s, instance.speed_kmh))
+    return (
+        "Women-only preference, and no women-only session or individual placement on the days available "
+        f"({days_available(person)}); the nearest is on {_day(nearest)}, "
+        f"about {travel_minutes(person, nearest, instance.speed_kmh)} minutes away"
+    )
+
+
+def _travel_reason(person: Person, sessions: list[Session], instance: Instance) -> str:
+    nearest = min(travel_minutes(person, s, instance.speed_kmh) for s in sessions)
+    limit = f"travel limit of {person.max_travel_minutes} minutes (the nearest is about {nearest} minutes away)"
+    if person.preference == "women_only":
+        return f"Women-only preference, and no women-only session or individual placement within her {limit}"
+    if person.preference == "individual" or person.group_unsuitable:
+        return f"No individual placement within their {limit}"
+    return f"No session that fits within their {limit}"

@@ -68,7 +68,7 @@ from .models import (
     Requirement,
     Sex,
 )
-from .services import STATUS_TRANSITIONS
+from .services import STATUS_TRANSITIONS, ledger_totals_rebuild, requirement_due_dates_rebuild
 
 S = CaseStatus
 K = LedgerKind
@@ -1663,6 +1663,13 @@ def seed_demo(
         for code, count in plan.items():
             _cases_for_pdu(builder, pdus[code], count, staff[code], flush)
         flush()
+        progress.finish()
+
+        progress = Progress("Ledger totals and completion dates", 2, "steps", out)
+        ledger_totals_rebuild()
+        progress.advance(1)
+        requirement_due_dates_rebuild()
+        progress.advance(1)
         progress.finish()
 
     return SeedResult(size=size, seconds=time.perf_counter() - started, counts=dict(totals))

@@ -116,6 +116,10 @@ class Requirement(models.Model):
     window_end = models.DateField(null=True, blank=True)
     # Set by the court when it extends the time to complete (a court variation).
     extended_until = models.DateField(null=True, blank=True)
+    # The completion date with and without a completion window in force, kept in step with the
+    # dates above (and an SSO's operational period) so the caseload can sort and filter on them.
+    due_date = models.DateField(null=True, blank=True)
+    due_date_without_window = models.DateField(null=True, blank=True)
     # Set when an unacceptable failure stops further earned reduction (what was earned is kept).
     earning_stopped_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -126,6 +130,8 @@ class Requirement(models.Model):
             models.Index(fields=["status"]),
             models.Index(fields=["induction_due"]),
             models.Index(fields=["window_end"]),
+            models.Index(fields=["due_date"]),
+            models.Index(fields=["due_date_without_window"]),
         ]
 
     def __str__(self) -> str:
@@ -186,6 +192,23 @@ class LedgerEntry(models.Model):
     @property
     def is_correction(self) -> bool:
         return self.reverses_id is not None
+
+
+class LedgerTotals(models.Model):
+    """Running sums of a requirement's ledger, written in the same transaction as each entry so the
+    caseload need not add up every ledger on every page. The ledger remains the record: remaining
+    hours are still derived (ordered + variations − credits), and `manage.py rebuild_ledger_totals`
+    rebuilds these sums from the ledger."""
+
+    requirement = models.OneToOneField(Requirement, primary_key=True, on_delete=models.CASCADE, related_name="totals")
+    credited_minutes = models.IntegerField(default=0)
+    variation_minutes = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "ledger totals"
+
+    def __str__(self) -> str:
+        return f"Totals for requirement {self.requirement_id}"
 
 
 class CaseStatusChange(models.Model):

@@ -11,14 +11,11 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,7 +25,7 @@ from payback.staff.models import User
 from payback.staff.selectors import scope_q
 
 from . import rules
-from .models import CLOSED_STATUSES, CaseStatus, LedgerEntry, LedgerKind, Person, Requirement
+from .models import CLOSED_STATUSES, CaseStatus, LedgerEntry, Person, Requirement
 from .services import requirement_balance
 
 
@@ -51,23 +48,9 @@ class DaysBetween(Func):
         )
 
 
-def _ledger_sum(*, variation: bool) -> Coalesce:
-    entries = LedgerEntry.objects.filter(requirement=OuterRef("pk"))
-    entries = (
-        entries.filter(kind=LedgerKind.COURT_VARIATION)
-        if variation
-        else entries.exclude(kind=LedgerKind.COURT_VARIATION)
-    )
-    total = entries.order_by().values("requirement").annotate(total=Sum("minutes")).values("total")
-    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
-
-
 def _completion_expression(book: PolicyBook, today: date) -> Expression:
-    base: Any = (
-        Coalesce(F("extended_until"), F("window_end")) if rules.window_in_force(book, today) else F("extended_until")
-    )
-    op_end = F("order__operational_period_end")
-    return Least(Coalesce(base, op_end), Coalesce(op_end, base), output_field=DateField())
+    """The stored completion date for the regime in force today (see Requirement.due_date)."""
+    return F("due_date") if rules.window_in_force(book, today) else F("due_date_without_window")
 
 
 def requirements_for(user: User) -> QuerySet[Requirement]:
@@ -80,8 +63,8 @@ def requirements_for(user: User) -> QuerySet[Requirement]:
 def with_balance(qs: QuerySet[Requirement], *, book: PolicyBook, today: date) -> QuerySet[Requirement]:
     """Annotate remaining minutes and the completion date, in the database."""
     return qs.annotate(
-        credited_minutes=_ledger_sum(variation=False),
-        variation_minutes=_ledger_sum(variation=True),
+        credited_minutes=Coalesce(F("totals__credited_minutes"), Value(0)),
+        variation_minutes=Coalesce(F("totals__variation_minutes"), Value(0)),
         completion=_completion_expression(book, today),
     ).annotate(remaining=F("ordered_minutes") + F("variation_minutes") - F("credited_minutes"))
 

@@ -8,7 +8,9 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, When
+from django.db.models.functions import Coalesce, Least
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from payback.core.selectors import PolicyBook, policy_book
@@ -23,6 +25,7 @@ from .models import (
     DiversityInformation,
     LedgerEntry,
     LedgerKind,
+    LedgerTotals,
     Order,
     OrderType,
     Person,
@@ -145,8 +148,10 @@ def requirement_create(
         assessment_due=dates.assessment_due,
         window_end=rules.window_end(order.sentence_date, book),
     )
+    requirement.due_date, requirement.due_date_without_window = requirement_due_dates(requirement)
     requirement.full_clean()
     requirement.save()
+    LedgerTotals.objects.create(requirement=requirement)
     CaseStatusChange.objects.create(
         requirement=requirement, from_status="", to_status=S.AWAITING_INDUCTION, reason="Order made", changed_by=actor
     )
@@ -365,6 +370,7 @@ def _post(
     )
     entry.full_clean()
     entry.save()
+    _add_to_totals(requirement, kind=kind, minutes=minutes)
     verb = "Correction of" if reverses else "Recorded"
     audit_record(
         actor=actor,
@@ -375,6 +381,68 @@ def _post(
         after={"kind": kind, "minutes": minutes, "occurred_on": occurred_on.isoformat(), "source": source},
     )
     return entry
+
+
+def _add_to_totals(requirement: Requirement, *, kind: str, minutes: int) -> None:
+    field = "variation_minutes" if kind == LedgerKind.COURT_VARIATION else "credited_minutes"
+    updated = LedgerTotals.objects.filter(requirement=requirement).update(**{field: F(field) + minutes})
+    if not updated:
+        ledger_totals_rebuild(requirement_ids=[requirement.pk])
+
+
+def ledger_totals_rebuild(*, requirement_ids: list[int] | None = None) -> int:
+    """Rebuild the running sums from the ledger (all requirements, or those given)."""
+    requirements = Requirement.objects.all()
+    if requirement_ids is not None:
+        requirements = requirements.filter(pk__in=requirement_ids)
+    LedgerTotals.objects.filter(requirement__in=requirements).delete()
+    credited = Sum("ledger__minutes", filter=~Q(ledger__kind=LedgerKind.COURT_VARIATION), default=0)
+    variation = Sum("ledger__minutes", filter=Q(ledger__kind=LedgerKind.COURT_VARIATION), default=0)
+    rows = requirements.annotate(c=credited, v=variation).values_list("pk", "c", "v")
+    created = LedgerTotals.objects.bulk_create(
+        (LedgerTotals(requirement_id=pk, credited_minutes=c, variation_minutes=v) for pk, c, v in rows.iterator()),
+        batch_size=5000,
+    )
+    return len(created)
+
+
+def requirement_due_dates(requirement: Requirement) -> tuple[date | None, date | None]:
+    """The completion date with a window in force, and without one."""
+    op_end = requirement.order.operational_period_end
+    return (
+        rules.completion_date(
+            window_end=requirement.window_end,
+            extended_until=requirement.extended_until,
+            operational_period_end=op_end,
+            window_applies=True,
+        ),
+        rules.completion_date(
+            window_end=requirement.window_end,
+            extended_until=requirement.extended_until,
+            operational_period_end=op_end,
+            window_applies=False,
+        ),
+    )
+
+
+def requirement_due_dates_rebuild() -> int:
+    """Set every requirement's stored completion dates from its window, extension and operational
+    period, in the database (used after bulk loads)."""
+    op_end = Subquery(Order.objects.filter(pk=OuterRef("order_id")).values("operational_period_end")[:1])
+    with_window = Coalesce(F("extended_until"), F("window_end"))
+    count = Requirement.objects.update(
+        due_date=Case(
+            When(IsNull(op_end, True), then=with_window),
+            When(Q(extended_until__isnull=True, window_end__isnull=True), then=op_end),
+            default=Least(with_window, op_end),
+        ),
+        due_date_without_window=Case(
+            When(IsNull(op_end, True), then=F("extended_until")),
+            When(Q(extended_until__isnull=True), then=op_end),
+            default=Least(F("extended_until"), op_end),
+        ),
+    )
+    return count
 
 
 def _check_can_credit(
@@ -656,7 +724,8 @@ def ledger_record_court_variation(
     if extended_until is not None:
         before = requirement.extended_until
         requirement.extended_until = extended_until
-        requirement.save(update_fields=["extended_until"])
+        requirement.due_date, requirement.due_date_without_window = requirement_due_dates(requirement)
+        requirement.save(update_fields=["extended_until", "due_date", "due_date_without_window"])
         audit_record(
             actor=actor,
             action="requirement.extended",

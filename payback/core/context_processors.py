@@ -16,6 +16,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Approvals", "projects:approvals", "projects.approve_projectassessment"),
     ("My sessions", "delivery:today", "delivery.run_session"),
     ("Sessions", "delivery:list", "delivery.add_session"),
+    ("Allocation", "allocation:index", "delivery.add_session"),
     ("To decide", "delivery:to-decide", "cases.change_requirement"),
     ("Concerns", "delivery:concerns", "delivery.change_riskconcern"),
     ("Incidents", "delivery:incidents", "delivery.change_incident"),

@@ -151,7 +151,7 @@ def _pick(value: Any, choices: tuple[Any, ...]) -> Any:
 
 @schema.parametrize()
 @settings(
-    max_examples=10,  # every operation of the API in about 30 s
+    max_examples=8,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],

@@ -1,0 +1,207 @@
+"""Reads of allocation runs, always scoped to the user's PDU, region or the country, and the
+review of a plan shaped for its pages: sessions as columns, people as rows."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from payback.staff.models import User
+from payback.staff.selectors import scope_q
+
+from .models import AllocationRun
+
+
+def runs_for(user: User) -> QuerySet[AllocationRun]:
+    return AllocationRun.objects.filter(scope_q(user, pdu_field="pdu")).select_related(
+        "pdu", "created_by", "published_by"
+    )
+
+
+def run_get(user: User, pk: int) -> AllocationRun:
+    run = runs_for(user).filter(pk=pk).first()
+    if run is None:
+        raise Http404("No such allocation run")
+    return run
+
+
+@dataclass(frozen=True)
+class SessionColumn:
+    id: int
+    project: str
+    day: date
+    start: str
+    end: str
+    minutes: int
+    capacity: int
+    free: int
+    placed: int
+    supervisor: str
+    supervisor_female: bool
+    women: int
+    individual: bool
+    women_only: bool
+    closed: str
+
+    @property
+    def short_day(self) -> str:
+        return f"{self.day:%a %-d %b}"
+
+
+@dataclass(frozen=True)
+class Cell:
+    session: int
+    placed: bool
+    pinned: bool
+
+
+@dataclass
+class PersonRow:
+    id: int
+    name: str
+    crn: str
+    owed_minutes: int
+    urgency: float
+    at_risk: bool
+    completion: date | None
+    offered_minutes: int
+    reason: str
+    placeable: bool
+    cells: list[Cell] = field(default_factory=list)
+    sessions: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Change:
+    name: str
+    before: list[str]
+    after: list[str]
+
+    @property
+    def summary(self) -> str:
+        if not self.before:
+            return f"Added to {', '.join(self.after)}"
+        if not self.after:
+            return f"Taken off {', '.join(self.before)}"
+        return f"Moved from {', '.join(self.before)} to {', '.join(self.after)}"
+
+
+@dataclass
+class Review:
+    sessions: list[SessionColumn]
+    people: list[PersonRow]
+    placed: int
+    with_reason: int
+    minimum_met: int
+    offered_minutes: int
+    notes: list[str]
+    changes: list[Change]
+    edits: list[dict[str, Any]]
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def review(run: AllocationRun) -> Review:
+    """The plan as the coordinator reviews it."""
+    plan = run.plan or {}
+    meta_sessions: dict[str, dict[str, Any]] = plan.get("sessions", {})
+    meta_people: dict[str, dict[str, Any]] = plan.get("people", {})
+    reasons: dict[str, str] = plan.get("reasons", {})
+    assignments = run.assignments
+    pins = {(int(p), int(s)) for p, s in run.pins}
+    by_person: dict[int, list[int]] = defaultdict(list)
+    by_session: dict[int, list[int]] = defaultdict(list)
+    for person_id, session_id in assignments:
+        by_person[person_id].append(session_id)
+        by_session[session_id].append(person_id)
+    columns = []
+    for key, meta in sorted(meta_sessions.items(), key=lambda item: (item[1]["date"], item[1]["start"], int(item[0]))):
+        sid = int(key)
+        members = by_session.get(sid, [])
+        columns.append(
+            SessionColumn(
+                id=sid,
+                project=meta["project"],
+                day=date.fromisoformat(meta["date"]),
+                start=meta["start"],
+                end=meta["end"],
+                minutes=int(meta.get("minutes", 0)),
+                capacity=int(meta.get("capacity", 0)),
+                free=int(meta.get("free", 0)),
+                placed=len(members),
+                supervisor=meta.get("supervisor", ""),
+                supervisor_female=bool(meta.get("supervisor_female")),
+                women=sum(1 for m in members if meta_people.get(str(m), {}).get("female")),
+                individual=bool(meta.get("individual")),
+                women_only=bool(meta.get("women_only")),
+                closed=meta.get("closed", ""),
+            )
+        )
+    minutes = {c.id: c.minutes for c in columns}
+    order = {c.id: index for index, c in enumerate(columns)}
+    rows = []
+    for key, meta in meta_people.items():
+        pid = int(key)
+        mine = by_person.get(pid, [])
+        rows.append(
+            PersonRow(
+                id=pid,
+                name=meta["name"],
+                crn=meta["crn"],
+                owed_minutes=int(meta.get("owed_minutes", 0)),
+                urgency=float(meta.get("urgency", 0)),
+                at_risk=bool(meta.get("at_risk")),
+                completion=_day(meta.get("completion")),
+                offered_minutes=sum(minutes.get(s, 0) for s in mine),
+                reason=reasons.get(key, ""),
+                placeable=bool(meta.get("placeable", True)),
+                cells=[Cell(session=c.id, placed=c.id in mine, pinned=(pid, c.id) in pins) for c in columns],
+                sessions=sorted(mine, key=lambda s: order.get(s, 0)),
+            )
+        )
+    rows.sort(key=lambda r: (not r.placeable, not r.at_risk, -r.urgency, r.name, r.id))
+    weekly = int((run.instance or {}).get("weights", {}).get("weekly_minimum_minutes", 360))
+    labels = {c.id: f"{c.project} ({c.short_day})" for c in columns}
+    changes = []
+    published = [(int(p), int(s)) for p, s in plan.get("published_from", [])]
+    if published:
+        before: dict[int, set[int]] = defaultdict(set)
+        for person_id, session_id in published:
+            before[person_id].add(session_id)
+        for person_id in sorted(set(before) | set(by_person)):
+            old, new = before.get(person_id, set()), set(by_person.get(person_id, []))
+            if old != new:
+                name = meta_people.get(str(person_id), {}).get("name", f"Person {person_id}")
+                changes.append(
+                    Change(
+                        name=name,
+                        before=[labels.get(s, f"session {s}") for s in sorted(old - new)],
+                        after=[labels.get(s, f"session {s}") for s in sorted(new - old)],
+                    )
+                )
+    edits = []
+    for edit in run.edits:
+        edits.append({**edit, "at": datetime.fromisoformat(edit["at"])})
+    return Review(
+        sessions=columns,
+        people=rows,
+        placed=sum(1 for r in rows if r.sessions),
+        with_reason=sum(1 for r in rows if r.reason),
+        minimum_met=sum(1 for r in rows if r.offered_minutes >= min(weekly, max(1, r.owed_minutes))),
+        offered_minutes=sum(r.offered_minutes for r in rows),
+        notes=list(plan.get("notes", [])),
+        changes=changes,
+        edits=edits,
+    )
+
+
+def person_row(review_: Review, person_id: int) -> PersonRow:
+    for row in review_.people:
+        if row.id == person_id:
+            return row
+    raise Http404("No such person in this plan")

@@ -1,0 +1,138 @@
+"""The background task that makes a plan: read the week, solve, explain, save. It runs in the
+worker (`manage.py db_worker`), never in a request, and records its progress on the run so the
+coordinator's page can show it."""
+
+import logging
+from typing import Any
+
+from django.utils import timezone
+from django_tasks import task
+
+from . import adapter
+from .instance import to_dict
+from .models import AllocationRun, RunKind, RunStatus
+from .rules import candidates
+from .solver import solve
+from .verifier import violations
+
+logger = logging.getLogger(__name__)
+
+SOLVED = ("OPTIMAL", "FEASIBLE")
+
+
+def _update(run_id: int, progress: int, stage: str, **fields: Any) -> None:
+    AllocationRun.objects.filter(pk=run_id).update(progress=progress, stage=stage, **fields)
+
+
+def _fail(run_id: int, message: str) -> str:
+    _update(
+        run_id,
+        100,
+        "Failed",
+        status=RunStatus.FAILED,
+        message=message,
+        finished_at=timezone.now(),
+    )
+    return RunStatus.FAILED
+
+
+def published_pairs(run: AllocationRun) -> dict[tuple[int, int], int]:
+    """For a re-plan: the pairs of the published plan it starts from, with their appointments."""
+    source = run.parent
+    while source is not None and source.status != RunStatus.PUBLISHED:
+        source = source.parent
+    if source is None:
+        return {}
+    pairs = {}
+    for key, appointment_id in source.appointments.items():
+        person_id, session_id = (int(part) for part in key.split(":"))
+        pairs[(person_id, session_id)] = int(appointment_id)
+    return pairs
+
+
+def make_plan(run_id: int) -> str:
+    """Make the plan for one run; the status it ends in."""
+    run = AllocationRun.objects.select_related("pdu", "parent").get(pk=run_id)
+    if run.status != RunStatus.QUEUED:
+        return str(run.status)
+    _update(run_id, 5, "Reading the week", status=RunStatus.RUNNING, started_at=timezone.now())
+    try:
+        published = published_pairs(run) if run.kind == RunKind.REPLAN else {}
+        week = adapter.read_week(
+            run.pdu,
+            run.week_start,
+            pinned=[(int(p), int(s)) for p, s in run.pins],
+            forbidden=[(int(p), int(s)) for p, s in run.removals],
+            published=published,
+        )
+    except adapter.NoSessions as error:
+        return _fail(run_id, str(error))
+    instance = week.instance
+    notes = list(week.notes)
+    # A pinned choice the week no longer allows cannot be kept: say so rather than fail.
+    fits = candidates(instance)
+    kept_pins = []
+    for person_id, session_id in instance.pinned:
+        if any(s.id == session_id for s in fits.get(person_id, [])):
+            kept_pins.append((person_id, session_id))
+        else:
+            name = week.people.get(person_id, {}).get("name", f"Person {person_id}")
+            project = week.sessions.get(session_id, {}).get("project", "a session")
+            notes.append(f"The pin of {name} on {project} was dropped: it no longer fits the rules")
+    instance.pinned = kept_pins
+
+    _update(run_id, 25, f"Solving: {len(instance.people)} people, {len(instance.sessions)} sessions")
+    plan = solve(instance, time_limit=run.time_limit)
+    if plan.status not in SOLVED:
+        limit = f"{run.time_limit:g} seconds"
+        if plan.status == "INFEASIBLE":
+            return _fail(
+                run_id,
+                "No plan keeps every pinned choice within the rules: unpin some choices and run the plan again",
+            )
+        return _fail(
+            run_id,
+            f"No plan was found within the time limit of {limit}: run it again with a longer time limit",
+        )
+
+    _update(run_id, 80, "Explaining who was not placed")
+    problems = violations(instance, plan.assignments)
+    if problems:
+        logger.error("Allocation run %s broke hard rules: %s", run_id, problems)
+        return _fail(run_id, "The plan broke a hard rule and was not kept: " + "; ".join(problems[:5]))
+    reasons = adapter.final_reasons(week.not_placeable, plan.reasons)
+
+    _update(run_id, 95, "Saving the plan")
+    AllocationRun.objects.filter(pk=run_id).update(
+        status=RunStatus.DONE,
+        progress=100,
+        stage="Done",
+        message="",
+        finished_at=timezone.now(),
+        solver_status=plan.status,
+        score=plan.objective,
+        bound=plan.bound,
+        solve_seconds=round(plan.seconds, 3),
+        instance=to_dict(instance),
+        pins=[list(pair) for pair in kept_pins],
+        plan={
+            "assignments": [list(pair) for pair in plan.assignments],
+            "reasons": {str(k): v for k, v in sorted(reasons.items())},
+            "not_placeable": {str(k): v for k, v in sorted(week.not_placeable.items())},
+            "people": {str(k): v for k, v in week.people.items()},
+            "sessions": {str(k): v for k, v in week.sessions.items()},
+            "notes": notes,
+            "published_from": [[p, s] for p, s in sorted(published)],
+        },
+    )
+    return RunStatus.DONE
+
+
+@task()
+def run_allocation(run_id: int) -> str:
+    try:
+        return make_plan(run_id)
+    except Exception:
+        logger.exception("Allocation run %s failed", run_id)
+        _fail(run_id, "The plan could not be made because of an error in the service: try again later")
+        raise

@@ -1,0 +1,259 @@
+"""Allocation pages for placement coordinators and operations managers: run the plan for a PDU
+and week (made in the background, with its progress), review it as a grid, change it by hand,
+pin, re-run, publish, re-plan, and the capacity planner. Thin: one service per change."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from payback.core.forms import apply_service_errors
+from payback.projects.models import ProjectStatus
+from payback.projects.selectors import projects_for
+from payback.staff.models import User
+from payback.staff.selectors import pdus_for
+
+from . import capacity, selectors, services
+from .forms import CapacityForm, PinForm, PlaceForm, RunForm, SessionChoiceForm
+from .models import RunKind, RunStatus
+
+PLAN = "delivery.add_session"
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _first_message(error: ValidationError) -> str:
+    return error.messages[0] if error.messages else "The change could not be made"
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+def index(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    today = timezone.localdate()
+    pdus = pdus_for(user)
+    form = RunForm(
+        request.POST if request.method == "POST" else None,
+        pdus=pdus,
+        today=today,
+        initial={"pdu": user.pdu_id} if user.pdu_id else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            run = services.allocation_run_start(
+                actor=user, pdu=data["pdu"], week_start=data["week_start"], time_limit=float(data["time_limit"])
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return redirect("allocation:run", pk=run.pk)
+    runs = selectors.runs_for(user).order_by("-created_at", "-id")[:20]
+    return render(request, "allocation/index.html", {"form": form, "runs": runs})
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.run_get(_user(request), pk)
+    context: dict[str, Any] = {"run": run}
+    if run.status in (RunStatus.DONE, RunStatus.PUBLISHED, RunStatus.SUPERSEDED) and run.plan:
+        context["review"] = selectors.review(run)
+    context["replans"] = run.children.order_by("-created_at")
+    return render(request, "allocation/run.html", context)
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+@require_GET
+def run_status(request: HttpRequest, pk: int) -> JsonResponse:
+    run = selectors.run_get(_user(request), pk)
+    response = JsonResponse(run.status_payload())
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _session_label(column: selectors.SessionColumn) -> str:
+    return f"{column.project}, {column.short_day}, {column.start} to {column.end}"
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+def person(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
+    user = _user(request)
+    run = selectors.run_get(user, pk)
+    if run.status != RunStatus.DONE:
+        messages.error(request, "Only a plan ready to review can be changed")
+        return redirect("allocation:run", pk=pk)
+    review = selectors.review(run)
+    row = selectors.person_row(review, person_id)
+    columns = {c.id: c for c in review.sessions}
+    current = [(sid, _session_label(columns[sid])) for sid in row.sessions if sid in columns]
+    choices = [(c.id, _session_label(c)) for c in review.sessions if c.id not in row.sessions and not c.closed]
+    form = PlaceForm(request.POST if request.method == "POST" else None, sessions=choices, current=current)
+    if request.method == "POST" and form.is_valid():
+        source = form.cleaned_data.get("from_session")
+        target = form.cleaned_data["to_session"]
+        try:
+            if source:
+                services.allocation_hand_edit(
+                    actor=user, run=run, action="move", person_id=person_id, session_id=source, to_session_id=target
+                )
+            else:
+                services.allocation_hand_edit(actor=user, run=run, action="add", person_id=person_id, session_id=target)
+        except ValidationError as error:
+            form.add_error("to_session", _first_message(error))
+        else:
+            done = "moved" if source else "added"
+            messages.success(request, f"{row.name} {done} to {columns[target].project} on {columns[target].short_day}")
+            return redirect("allocation:run", pk=pk)
+    pins = {(c.session, c.pinned) for c in row.cells}
+    return render(
+        request,
+        "allocation/person.html",
+        {
+            "run": run,
+            "row": row,
+            "form": form,
+            "current": [(columns[sid], (sid, True) in pins) for sid in row.sessions if sid in columns],
+        },
+    )
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+@require_POST
+def person_remove(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
+    user = _user(request)
+    run = selectors.run_get(user, pk)
+    form = SessionChoiceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.allocation_hand_edit(
+                actor=user, run=run, action="remove", person_id=person_id, session_id=form.cleaned_data["session"]
+            )
+        except ValidationError as error:
+            messages.error(request, _first_message(error))
+            return redirect("allocation:person", pk=pk, person_id=person_id)
+        messages.success(request, "Taken off the session: a re-run will not put them back on it")
+    return redirect("allocation:run", pk=pk)
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+@require_POST
+def pin(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
+    user = _user(request)
+    run = selectors.run_get(user, pk)
+    form = PinForm(request.POST)
+    if form.is_valid():
+        try:
+            services.allocation_pin(
+                actor=user,
+                run=run,
+                person_id=person_id,
+                session_id=form.cleaned_data["session"],
+                pin=form.cleaned_data["pin"],
+            )
+        except ValidationError as error:
+            messages.error(request, _first_message(error))
+        else:
+            messages.success(request, "Pinned: a re-run keeps this choice" if form.cleaned_data["pin"] else "Unpinned")
+    return redirect("allocation:person", pk=pk, person_id=person_id)
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+@require_POST
+def rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    run = selectors.run_get(user, pk)
+    try:
+        new = services.allocation_rerun(actor=user, run=run)
+    except ValidationError as error:
+        messages.error(request, _first_message(error))
+        return redirect("allocation:run", pk=pk)
+    return redirect("allocation:run", pk=new.pk)
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    run = selectors.run_get(user, pk)
+    if run.status != RunStatus.DONE:
+        messages.error(request, "Only a plan ready to review can be published")
+        return redirect("allocation:run", pk=pk)
+    conflicts: list[str] = []
+    if request.method == "POST":
+        try:
+            services.allocation_publish(actor=user, run=run)
+        except ValidationError as error:
+            conflicts = error.messages
+        else:
+            run.refresh_from_db()
+            count = len(run.assignments) if run.kind == RunKind.PLAN else len(run.appointments)
+            told = run.plan.get("supervisors_told", 0)
+            messages.success(
+                request,
+                f"Plan published: {count} appointment{'s' if count != 1 else ''} booked; "
+                f"{told} supervisor{'s' if told != 1 else ''} told by email",
+            )
+            return redirect("allocation:run", pk=pk)
+    return render(
+        request, "allocation/publish.html", {"run": run, "review": selectors.review(run), "conflicts": conflicts}
+    )
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+@require_POST
+def replan(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    run = selectors.run_get(user, pk)
+    try:
+        new = services.allocation_replan(actor=user, run=run)
+    except ValidationError as error:
+        messages.error(request, _first_message(error))
+        return redirect("allocation:run", pk=pk)
+    return redirect("allocation:run", pk=new.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# The capacity planner
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+def capacity_planner(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    today = timezone.localdate()
+    pdus = pdus_for(user)
+    projects = projects_for(user).filter(status=ProjectStatus.ACTIVE).order_by("name")
+    initial = {"pdu": user.pdu_id or (pdus.first().pk if pdus.exists() else None), "scenario": ""}  # type: ignore[union-attr]
+    form = CapacityForm(request.GET or None, pdus=pdus, projects=projects, initial=initial)
+    outlook = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        pdu, scenario, project = data["pdu"], data.get("scenario") or "", data.get("project")
+    elif not form.is_bound and initial["pdu"]:
+        pdu, scenario, project = pdus.get(pk=initial["pdu"]), "", None
+    else:
+        pdu = None
+    if pdu is not None:
+        outlook = capacity.outlook(
+            pdu, start=capacity.first_week(today), today=today, scenario=scenario, project=project
+        )
+    return render(
+        request,
+        "allocation/capacity.html",
+        {"form": form, "outlook": outlook, "chart": capacity.chart(outlook) if outlook else None},
+    )
