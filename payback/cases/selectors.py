@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db.models import (
     DateField,
-    Expression,
     F,
     Func,
     IntegerField,
@@ -48,7 +47,7 @@ class DaysBetween(Func):
         )
 
 
-def _completion_expression(book: PolicyBook, today: date) -> Expression:
+def _completion_expression(book: PolicyBook, today: date) -> F:
     """The stored completion date for the regime in force today (see Requirement.due_date)."""
     return F("due_date") if rules.window_in_force(book, today) else F("due_date_without_window")
 
