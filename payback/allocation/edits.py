@@ -39,10 +39,12 @@ def _pair_broken(code: str, person: Person, session: Session, instance: Instance
     if code == "availability":
         parts = sorted(person.availability.get(session.weekday, frozenset()))
         needed = [p for p, (lo, hi) in PARTS.items() if session.start < hi and session.end > lo]
-        free = f"only {' and '.join(parts)}" if parts else "not at all"
+        day = f"{date.fromisoformat(session.day):%A}s"
+        if not parts:
+            return Broken("Availability", f"{name} is not free on {day}")
         return Broken(
             "Availability",
-            f"{name} is free {free} on {date.fromisoformat(session.day):%A}s, "
+            f"{name} is free only in the {' and '.join(parts)} on {day}, "
             f"and the session runs in the {' and '.join(needed)}",
         )
     if code == "risk":
@@ -161,7 +163,8 @@ def apply_edit(
         if problem:
             return assignments, problem
         after.add((person_id, target))
-    else:
+    if action in ("move", "remove"):
+        # Whoever is left behind: a woman must not be left the only one among men.
         members = [p for p, s in after if s == session_id]
         problem = _woman_alone(instance, members, sessions[session_id])
         if problem:

@@ -37,7 +37,7 @@ def _subject(run: AllocationRun) -> str:
 
 
 def _locked(run: AllocationRun) -> AllocationRun:
-    return AllocationRun.objects.select_for_update().select_related("pdu", "parent").get(pk=run.pk)
+    return AllocationRun.objects.select_for_update(of=("self",)).select_related("pdu", "parent").get(pk=run.pk)
 
 
 def _name(actor: User) -> str:

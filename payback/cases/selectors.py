@@ -95,9 +95,11 @@ FLAGS = {
 }
 
 
-def caseload(user: User, filters: CaseloadFilters, *, today: date | None = None) -> QuerySet[Requirement]:
+def caseload(
+    user: User, filters: CaseloadFilters, *, today: date | None = None, book: PolicyBook | None = None
+) -> QuerySet[Requirement]:
     today = today or timezone.localdate()
-    book = policy_book()
+    book = book or policy_book()
     weekly = book.value("weekly_offer_minimum_minutes", today)
     qs = with_balance(requirements_for(user), book=book, today=today)
     if filters.status:

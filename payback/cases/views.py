@@ -51,7 +51,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
     today = timezone.localdate()
     book = policy_book()
-    page = Paginator(selectors.caseload(user, filters, today=today), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.caseload(user, filters, today=today, book=book), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     rows = [{"case": r, "flags": selectors.case_flags(r, book=book, today=today)} for r in page.object_list]
     base_query = {k: v for k, v in request.GET.items() if k not in {"page", "sort", "order"} and v}
     columns = []

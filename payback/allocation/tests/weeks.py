@@ -3,7 +3,7 @@ coordinator, a manager, a practitioner, two supervisors, one group project and o
 placement, sessions next week, and people ready to be placed."""
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -81,7 +81,3 @@ def small_week(pdu: Pdu, *, men: int = 3) -> SmallWeek:
         practitioner, sentence_date=sentenced, first_name="Grace", last_name="Hill", sex="female"
     )
     return week
-
-
-def session_time() -> tuple[time, time]:
-    return time(9), time(16)
