@@ -22,12 +22,15 @@ node_modules/.installed: package.json package-lock.json
 
 bootstrap: $(VENV)/.installed node_modules/.installed
 
-## run: migrate, seed demo data once on SQLite, serve on http://127.0.0.1:8000
+## run: migrate, seed demo data once on SQLite, serve on http://127.0.0.1:8000 with the task worker
+##      (the allocation plan is made by `manage.py db_worker` in the background; it stops with the server)
 run: bootstrap
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py migrate --no-input
 	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py seed_demo --size small --if-empty
 	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py demo_signins
+	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py runserver 127.0.0.1:8000
 
 ## postgres: start the local cluster when it is not answering

@@ -88,6 +88,8 @@ class Week:
     sessions: dict[int, dict[str, Any]] = field(default_factory=dict)
     not_placeable: dict[int, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # Pairs kept apart because of someone already booked by hand, with the rule, in words.
+    blocked: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def monday_of(day: date) -> date:
@@ -113,16 +115,18 @@ def point_near(key: str, centre: tuple[float, float], *, radius_km: float = HOME
 
 def pdu_centre(pdu: Pdu) -> tuple[float, float]:
     """The middle of the PDU's projects that have a location."""
-    located = list(
-        Project.objects.filter(pdu=pdu, latitude__isnull=False, longitude__isnull=False).values_list(
+    located: list[tuple[float, float]] = [
+        (float(lat), float(lon))
+        for lat, lon in Project.objects.filter(pdu=pdu, latitude__isnull=False, longitude__isnull=False).values_list(
             "latitude", "longitude"
         )
-    )
+        if lat is not None and lon is not None
+    ]
     if not located:
         return DEFAULT_CENTRE
     return (
-        round(sum(float(lat) for lat, _ in located) / len(located), 5),
-        round(sum(float(lon) for _, lon in located) / len(located), 5),
+        round(sum(lat for lat, _ in located) / len(located), 5),
+        round(sum(lon for _, lon in located) / len(located), 5),
     )
 
 
@@ -247,7 +251,7 @@ def read_week(
         .annotate(inducted=Exists(attended), last_project=Subquery(last_project))
         .order_by("person_id", "id")
     )
-    chosen: dict[int, tuple[Requirement, Any]] = {}
+    chosen: dict[int, tuple[Any, Any]] = {}
     for requirement in requirements:
         flags = case_flags(requirement, book=book, today=today)
         if flags.remaining <= 0:
@@ -363,10 +367,11 @@ def read_week(
         assessment = restrictions[project.pk]
         members = booked_in_session.get(session.pk, [])
         supervisor: User | None = session.supervisor
+        away = supervisor is not None and (supervisor.pk, session.date) in absent
         closed = ""
         if supervisor is None or session.needs_cover:
             closed = "No supervisor: the session needs cover"
-        elif (supervisor.pk, session.date) in absent:
+        elif away:
             closed = f"{supervisor} is absent that day"
         elif session.vehicle is not None and session.vehicle.off_road:
             closed = f"The vehicle {session.vehicle.registration} is off the road"
@@ -388,17 +393,25 @@ def read_week(
             women_only=bool(assessment and assessment.women_only),
             excluded_flags=frozenset(f.code for f in assessment.excluded_flags.all()) if assessment else frozenset(),
             supervisor_female=bool(supervisor and supervisor.gender == Gender.FEMALE),
-            supervisor_available=supervisor is not None and not session.needs_cover and not closed.endswith("that day"),
+            supervisor_available=supervisor is not None and not session.needs_cover and not away,
             vehicle_available=not (session.vehicle is not None and session.vehicle.off_road),
         )
         week.instance.sessions.append(engine_session)
         # Someone already booked by hand stays: nobody they must not meet joins them, and a woman
         # is not added to a group already all male (she might end up the only woman).
         for pid in person_ids:
+            name = chosen[pid][0].person.full_name
             if enemies.get(pid, set()) & set(members):
                 forbidden_pairs.add((pid, session.pk))
-            if pid in women and members and not individual and not set(members) & booked_female:
+                week.blocked[(pid, session.pk)] = (
+                    f"Non-association: {name} must not be placed with someone already booked on {project.name}"
+                )
+            elif pid in women and members and not individual and not set(members) & booked_female:
                 forbidden_pairs.add((pid, session.pk))
+                week.blocked[(pid, session.pk)] = (
+                    f"No woman alone in a group of men: {name} would join a group on {project.name} "
+                    "already booked with only men"
+                )
         week.sessions[session.pk] = {
             "project": project.name,
             "project_id": project.pk,
@@ -495,7 +508,9 @@ def book_plan(
             conflicts.append(f"{name}: the session no longer exists")
             continue
         where = f"{session.project.name} on {session.date:%a %-d %b}"
-        requirement = Requirement.objects.select_related("person", "order").filter(pk=meta.get("requirement")).first()
+        requirement = (
+            Requirement.objects.select_related("person", "order").filter(pk=int(meta.get("requirement") or 0)).first()
+        )
         if requirement is None:
             conflicts.append(f"{name} ({where}): the case no longer exists")
             continue

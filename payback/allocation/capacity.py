@@ -137,7 +137,8 @@ def _slots(pdu: Pdu, start: date, end: date) -> tuple[list[Slot], list[Slot]]:
         )
     )
     existing = {(series_id, day) for series_id, day, *_ in sessions if series_id}
-    running, uncovered = [], []
+    running: list[Slot] = []
+    uncovered: list[Slot] = []
     for _, day, project_id, places, starts, ends, status, supervisor_id, needs_cover in sessions:
         if status != SessionStatus.PLANNED:
             continue

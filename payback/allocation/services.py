@@ -221,6 +221,10 @@ def allocation_hand_edit(
     instance = run_instance(run)
     if action not in ("add", "move", "remove"):
         raise ValidationError({"action": "Choose whether to add, move or remove the person"})
+    destination = session_id if action == "add" else to_session_id
+    blocked = run.plan.get("blocked", {}).get(f"{person_id}:{destination}")
+    if blocked and action in ("add", "move"):
+        raise ValidationError({"to_session" if action == "move" else "session": f"Refused: {blocked}"})
     if action == "add":
         # Adding by hand overrides an earlier removal from the same session.
         instance = replace(instance, forbidden=[pair for pair in instance.forbidden if pair != (person_id, session_id)])
@@ -241,7 +245,8 @@ def allocation_hand_edit(
         summary = f"Added {name} to {_where(run, session_id)}"
         pins.add((person_id, session_id))
         removals.discard((person_id, session_id))
-        source, target = None, session_id
+        source: int | None = None
+        target: int | None = session_id
     elif action == "move":
         summary = f"Moved {name} from {_where(run, session_id)} to {_where(run, to_session_id)}"
         pins.discard((person_id, session_id))

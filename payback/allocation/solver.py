@@ -2,18 +2,41 @@
 weighted terms of one objective (weights are policy data).
 
 Every helper variable is tied to the placements by an equality, so the objective of any
-solution the solver reports (not only an optimal one) equals `score` of its placements."""
+solution the solver reports (not only an optimal one) equals `score` of its placements.
 
+How it is solved, within the time limit:
+
+1. The *core*: the model without the session-level terms (a female supervisor, half-empty
+   sessions) and without the rule that a woman is never the only woman in a group with men.
+   Its relaxation is nearly integral, so CP-SAT solves it to optimality in about a second for
+   a PDU's week. Every plan of the full model is a plan of the core worth at least as much,
+   so the core's bound is a bound for the full model too.
+2. The core's plan is made to keep every rule: a woman left the only one in a group with men
+   is taken out of it.
+3. Large neighbourhood search on the full model: all placements are fixed except those on one
+   day (then two days, then three), and CP-SAT re-plans that part optimally; a better plan is
+   kept. This stops when the plan is within 0.01 % of the bound or the time is up.
+4. With time left and the gap still open, the whole full model, started from the plan.
+"""
+
+import random
 import time
 from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
 
 from ortools.sat.python import cp_model
 
 from .model import Instance, Person, Plan, Session, Weights, travel_minutes
 from .rules import candidates, explain, needs_reason
 
+CORE_WOMEN = False
+GAP = 0.0001  # stop when the plan is this close to the bound (relative)
 
-def placement_value(person: Person, session: Session, instance: Instance, published: set[tuple[int, int]]) -> int:
+Pair = tuple[int, int]
+
+
+def placement_value(person: Person, session: Session, instance: Instance, published: set[Pair]) -> int:
     """What placing this person in this session is worth, apart from the weekly minimum and the
     session-level terms."""
     w = instance.weights
@@ -37,145 +60,309 @@ def minimum_weight(person: Person, weights: Weights) -> int:
     return max(1, weights.shortfall_per_hour * urgency_points(person) // 600)
 
 
+@dataclass
+class _Model:
+    model: cp_model.CpModel
+    x: dict[Pair, cp_model.IntVar]
+    # Helper variables, to complete a hint: (variable, kind, session, people) with kind
+    # "any" (one of the people is in the session) or "short" (places short of half full).
+    aux: list[tuple[cp_model.IntVar, str, int, list[int]]] = field(default_factory=list)
+    # (variable, person, target minutes, or None for a yes/no "reaches the minimum").
+    coverage: list[tuple[cp_model.IntVar, int, int | None]] = field(default_factory=list)
+    anys: dict[str, cp_model.IntVar] = field(default_factory=dict)
+
+
+@dataclass
+class _Result:
+    status: int
+    assignments: list[Pair]
+    objective: float
+    bound: float
+
+
+class _Problem:
+    def __init__(self, instance: Instance) -> None:
+        self.instance = instance
+        self.people = {p.id: p for p in instance.people}
+        self.sessions = {s.id: s for s in instance.sessions}
+        self.fits = candidates(instance)
+        self.published = set(instance.published)
+        self.pinned = set(instance.pinned)
+
+    def build(self, *, women: bool = True, terms: bool = True) -> _Model:
+        """The model; without `women` (the rule for a woman in a group) and `terms` (the
+        session-level goals), the core (see the module's docstring)."""
+        w = self.instance.weights
+        with_women = women
+        people, sessions, fits = self.people, self.sessions, self.fits
+        model = cp_model.CpModel()
+        m = _Model(model=model, x={})
+        x = m.x
+        for pid, options in fits.items():
+            for s in options:
+                x[pid, s.id] = model.new_bool_var(f"x_{pid}_{s.id}")
+        for pair in self.pinned:
+            if pair in x:
+                model.add(x[pair] == 1)
+
+        by_session: dict[int, list[int]] = defaultdict(list)
+        by_person_day: dict[tuple[int, str], list[int]] = defaultdict(list)
+        for pid, sid in x:
+            by_session[sid].append(pid)
+            by_person_day[pid, sessions[sid].day].append(sid)
+
+        # Capacity, and one session per person per day.
+        for sid, pids in by_session.items():
+            if len(pids) > sessions[sid].capacity:
+                model.add(sum(x[p, sid] for p in pids) <= sessions[sid].capacity)
+        for (pid, _day), sids in by_person_day.items():
+            if len(sids) > 1:
+                model.add_at_most_one(x[pid, s] for s in sids)
+        # Never more minutes offered than the person still owes.
+        for pid, options in fits.items():
+            if sum(s.minutes for s in options) > people[pid].remaining_minutes:
+                model.add(sum(s.minutes * x[pid, s.id] for s in options) <= people[pid].remaining_minutes)
+        # Non-associations never in the same session.
+        for sid, pids in by_session.items():
+            members = set(pids)
+            for pid in pids:
+                for other in people[pid].non_associations & members:
+                    if pid < other:
+                        model.add_at_most_one(x[pid, sid], x[other, sid])
+
+        session_terms = []
+        for sid, pids in by_session.items():
+            session = sessions[sid]
+            if session.individual:
+                continue
+            women = [p for p in pids if people[p].female]
+            men = [p for p in pids if not people[p].female]
+            # No woman in an otherwise all-male group: with a woman and a man, a second woman.
+            if with_women and women and men and session.capacity > 1:
+                any_man = self._any(m, [x[p, sid] for p in men], f"man_{sid}", sid, men)
+                any_woman = self._any(m, [x[p, sid] for p in women], f"woman_{sid}", sid, women)
+                model.add(sum(x[p, sid] for p in women) >= 2 * any_woman + any_man - 1)
+            # A female supervisor for groups that include women.
+            if terms and women and not session.supervisor_female and w.female_supervisor:
+                any_woman = self._any(m, [x[p, sid] for p in women], f"woman_{sid}", sid, women)
+                session_terms.append(-w.female_supervisor * any_woman)
+            # Fill sessions rather than run half-empty ones: each empty place below half costs.
+            half = (session.capacity + 1) // 2
+            if terms and w.half_empty_session and half > 1:
+                used = self._any(m, [x[p, sid] for p in pids], f"used_{sid}", sid, pids)
+                short = model.new_int_var(0, half - 1, f"short_{sid}")
+                model.add_max_equality(short, [0, half * used - sum(x[p, sid] for p in pids)])
+                m.aux.append((short, "short", sid, pids))
+                session_terms.append(-w.half_empty_session * short)
+
+        objective = []
+        for pid, options in fits.items():
+            person = people[pid]
+            if not options:
+                continue
+            for s in options:
+                objective.append(placement_value(person, s, self.instance, self.published) * x[pid, s.id])
+            # Minutes towards the weekly minimum (capped at what the person owes).
+            target = min(w.weekly_minimum_minutes, person.remaining_minutes)
+            weight = minimum_weight(person, w)
+            if all(s.minutes >= target for s in options):
+                # Any one session reaches the minimum: a yes/no, which keeps the relaxation tight.
+                reached = model.new_bool_var(f"reached_{pid}")
+                model.add_bool_or([x[pid, s.id] for s in options]).only_enforce_if(reached)
+                for s in options:
+                    model.add_implication(x[pid, s.id], reached)
+                m.coverage.append((reached, pid, None))
+                objective.append(weight * target * reached)
+            else:
+                covered = model.new_int_var(0, target, f"covered_{pid}")
+                model.add_min_equality(covered, [target, sum(min(s.minutes, target) * x[pid, s.id] for s in options)])
+                m.coverage.append((covered, pid, target))
+                objective.append(weight * covered)
+        model.maximize(sum(objective) + sum(session_terms))
+        return m
+
+    def _any(self, m: _Model, literals: list[cp_model.IntVar], name: str, sid: int, pids: list[int]) -> cp_model.IntVar:
+        """A yes/no that is true exactly when one of the literals is (made once per name)."""
+        if name in m.anys:
+            return m.anys[name]
+        result = m.anys[name] = m.model.new_bool_var(name)
+        for literal in literals:
+            m.model.add_implication(literal, result)
+        m.model.add_bool_or(literals).only_enforce_if(result)
+        m.aux.append((result, "any", sid, pids))
+        return result
+
+    def hint(self, m: _Model, model: cp_model.CpModel, assignments: list[Pair]) -> None:
+        """A complete starting solution: the placements, and every helper variable's value that
+        follows from them."""
+        chosen = {pair for pair in assignments if pair in m.x}
+        for pair, var in m.x.items():
+            model.add_hint(var, pair in chosen)
+        members: dict[int, set[int]] = defaultdict(set)
+        minutes: dict[int, int] = defaultdict(int)
+        for pid, sid in chosen:
+            members[sid].add(pid)
+            minutes[pid] += self.sessions[sid].minutes
+        for var, kind, sid, pids in m.aux:
+            count = len(members[sid] & set(pids))
+            if kind == "any":
+                model.add_hint(var, count > 0)
+            else:
+                half = (self.sessions[sid].capacity + 1) // 2
+                model.add_hint(var, max(0, half - count) if count else 0)
+        for var, pid, target in m.coverage:
+            model.add_hint(var, minutes[pid] > 0 if target is None else min(target, minutes[pid]))
+
+    def run(
+        self,
+        m: _Model,
+        seconds: float,
+        workers: int,
+        *,
+        start: list[Pair] | None = None,
+        free: set[Pair] | None = None,
+    ) -> _Result:
+        """Solve the model; with `free`, only those placements may change from `start`."""
+        model = m.model
+        if start is not None:
+            model = m.model.clone()
+            self.hint(m, model, start)
+            if free is not None:
+                chosen = set(start)
+                for pair, var in m.x.items():
+                    if pair not in free:
+                        domain = model.proto.variables[var.index].domain
+                        domain.clear()
+                        value = int(pair in chosen)
+                        domain.extend([value, value])
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.05, seconds)
+        solver.parameters.num_workers = workers
+        solver.parameters.random_seed = 7
+        solver.parameters.relative_gap_limit = GAP / 2
+        if workers == 1:
+            # One worker on the LP relaxation with cuts: the relaxation is nearly integral, so
+            # this proves optimality fastest.
+            solver.parameters.linearization_level = 2
+        status = solver.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return _Result(status, [], float("-inf"), float(solver.best_objective_bound))
+        return _Result(
+            status,
+            sorted(pair for pair, var in m.x.items() if solver.value(var)),
+            float(solver.objective_value),
+            float(solver.best_objective_bound),
+        )
+
+    def repair(self, assignments: list[Pair]) -> list[Pair]:
+        """Take a woman out of a group where she is the only woman with men (or, if she is pinned
+        there, the men who are not)."""
+        members: dict[int, list[int]] = defaultdict(list)
+        for pid, sid in assignments:
+            members[sid].append(pid)
+        drop = set()
+        for sid, pids in members.items():
+            if self.sessions[sid].individual:
+                continue
+            women = [p for p in pids if self.people[p].female]
+            if len(women) == 1 and len(pids) > 1:
+                if (women[0], sid) not in self.pinned:
+                    drop.add((women[0], sid))
+                else:
+                    drop.update((p, sid) for p in pids if p != women[0] and (p, sid) not in self.pinned)
+        return [pair for pair in assignments if pair not in drop]
+
+    def neighbourhoods(self, first: list[str]) -> list[set[Pair]]:
+        """Sets of placements to re-plan together: each day, then pairs and triples of days."""
+        days = sorted({s.day for s in self.instance.sessions})
+        size = defaultdict(int)
+        for _pid, sid in self.pairs:
+            size[self.sessions[sid].day] += 1
+        days.sort(key=lambda d: (d not in first, -size[d]))
+        rng = random.Random(7)
+        groups: list[tuple[str, ...]] = [(d,) for d in days]
+        for k in (2, 3):
+            more = list(combinations(days, k))
+            rng.shuffle(more)
+            groups.extend(more)
+        by_day: dict[str, set[Pair]] = defaultdict(set)
+        for pair in self.pairs:
+            by_day[self.sessions[pair[1]].day].add(pair)
+        return [set().union(*(by_day[d] for d in group)) for group in groups if len(group) < len(days)]
+
+    @property
+    def pairs(self) -> list[Pair]:
+        return [(pid, s.id) for pid, options in self.fits.items() for s in options]
+
+
 def solve(
     instance: Instance,
     *,
     time_limit: float = 10.0,
     workers: int = 1,
-    hint: list[tuple[int, int]] | None = None,
+    hint: list[Pair] | None = None,
 ) -> Plan:
-    """The best plan found within the time limit. Without a hint the solver starts from the
-    greedy baseline's plan, so it never returns a worse one."""
+    """The best plan found within the time limit (never worse than the greedy baseline's, or
+    than `hint`'s if it keeps every rule)."""
     started = time.perf_counter()
-    w = instance.weights
-    people = {p.id: p for p in instance.people}
-    sessions = {s.id: s for s in instance.sessions}
-    fits = candidates(instance)
-    published = set(instance.published)
-    model = cp_model.CpModel()
-    x: dict[tuple[int, int], cp_model.IntVar] = {}
-    for pid, options in fits.items():
-        for s in options:
-            x[pid, s.id] = model.new_bool_var(f"x_{pid}_{s.id}")
-    for pair in instance.pinned:
-        if pair in x:
-            model.add(x[pair] == 1)
 
-    by_session: dict[int, list[int]] = defaultdict(list)
-    by_person_day: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for pid, sid in x:
-        by_session[sid].append(pid)
-        by_person_day[pid, sessions[sid].day].append(sid)
+    def left() -> float:
+        return time_limit - (time.perf_counter() - started)
 
-    # Capacity, and one session per person per day.
-    for sid, pids in by_session.items():
-        if len(pids) > sessions[sid].capacity:
-            model.add(sum(x[p, sid] for p in pids) <= sessions[sid].capacity)
-    for (pid, _day), sids in by_person_day.items():
-        if len(sids) > 1:
-            model.add_at_most_one(x[pid, s] for s in sids)
-    # Never more minutes offered than the person still owes.
-    for pid, options in fits.items():
-        if sum(s.minutes for s in options) > people[pid].remaining_minutes:
-            model.add(sum(s.minutes * x[pid, s.id] for s in options) <= people[pid].remaining_minutes)
-    # Non-associations never in the same session.
-    for sid, pids in by_session.items():
-        members = set(pids)
-        for pid in pids:
-            for other in people[pid].non_associations & members:
-                if pid < other:
-                    model.add_at_most_one(x[pid, sid], x[other, sid])
+    problem = _Problem(instance)
+    core = problem.build(women=CORE_WOMEN, terms=False)
+    full = problem.build()
 
-    aux: list[tuple[cp_model.IntVar, str, int, list[int]]] = []  # for the hint: variable, kind, session, people
-    session_terms = []
-    for sid, pids in by_session.items():
-        session = sessions[sid]
-        if session.individual:
-            continue
-        women = [p for p in pids if people[p].female]
-        men = [p for p in pids if not people[p].female]
-        # No woman in an otherwise all-male group: if she is there and so is a man, so is another woman.
-        if women and men and session.capacity > 1:
-            any_man = _any(model, [x[p, sid] for p in men], f"man_{sid}")
-            aux.append((any_man, "any", sid, men))
-            for p in women:
-                others = [x[q, sid] for q in women if q != p]
-                if others:
-                    model.add_bool_or(others).only_enforce_if([x[p, sid], any_man])
-                else:
-                    model.add_bool_or([x[p, sid].Not(), any_man.Not()])
-        # A female supervisor for groups that include women.
-        if women and not session.supervisor_female and w.female_supervisor:
-            any_woman = _any(model, [x[p, sid] for p in women], f"woman_{sid}")
-            aux.append((any_woman, "any", sid, women))
-            session_terms.append(-w.female_supervisor * any_woman)
-        # Fill sessions rather than run half-empty ones: each empty place below half costs.
-        half = (session.capacity + 1) // 2
-        if w.half_empty_session and half > 1:
-            used = _any(model, [x[p, sid] for p in pids], f"used_{sid}")
-            aux.append((used, "any", sid, pids))
-            short = model.new_int_var(0, half - 1, f"short_{sid}")
-            model.add_max_equality(short, [0, half * used - sum(x[p, sid] for p in pids)])
-            aux.append((short, "short", sid, pids))
-            session_terms.append(-w.half_empty_session * short)
+    # 1. The core, for a bound and a first plan.
+    relaxed = problem.run(core, left() * 0.5, workers)
+    if relaxed.status == cp_model.INFEASIBLE:
+        return _no_plan(instance, started, "INFEASIBLE", "The pinned choices cannot all be kept together")
+    bound = relaxed.bound
 
-    objective = []
-    coverage: list[tuple[cp_model.IntVar, int, int | None]] = []  # variable, person, target (None: yes/no)
-    for pid, options in fits.items():
-        person = people[pid]
-        if not options:
-            continue
-        for s in options:
-            objective.append(placement_value(person, s, instance, published) * x[pid, s.id])
-        # Minutes towards the weekly minimum (capped at what the person owes).
-        target = min(w.weekly_minimum_minutes, person.remaining_minutes)
-        weight = minimum_weight(person, w)
-        if target <= 0:
-            continue
-        if all(s.minutes >= target for s in options):
-            # Any one session reaches the minimum: a yes/no, which keeps the relaxation tight.
-            reached = _any(model, [x[pid, s.id] for s in options], f"reached_{pid}")
-            coverage.append((reached, pid, None))
-            objective.append(weight * target * reached)
-        else:
-            covered = model.new_int_var(0, target, f"covered_{pid}")
-            model.add_min_equality(covered, [target, sum(min(s.minutes, target) * x[pid, s.id] for s in options)])
-            coverage.append((covered, pid, target))
-            objective.append(weight * covered)
-    model.maximize(sum(objective) + sum(session_terms))
+    # 2. Starting plans that keep every rule: the repaired core, the greedy plan, the hint.
+    from .greedy import place
 
-    if hint is None:
-        from .greedy import place
+    best: _Result | None = None
+    first: list[str] = []
+    starts = []
+    if relaxed.assignments:
+        repaired = problem.repair(relaxed.assignments)
+        first = sorted({problem.sessions[sid].day for pid, sid in set(relaxed.assignments) - set(repaired)})
+        starts.append(repaired)
+    starts.append(place(instance, problem.fits))
+    if hint is not None:
+        starts.append([pair for pair in hint if pair in full.x])
+    for start in sorted(starts, key=lambda a: -score(instance, a)):
+        checked = problem.run(full, max(0.2, left() * 0.2), workers, start=start, free=set())
+        if checked.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            best = checked
+            break
 
-        hint = place(instance, fits)
-    _add_hint(model, x, aux, coverage, hint, sessions)
+    # 3. Re-plan a day, two days, three days at a time.
+    if best is not None:
+        for free in problem.neighbourhoods(first):
+            if _close(best.objective, bound) or left() < 0.3:
+                break
+            found = problem.run(full, min(left() - 0.1, 3.0), workers, start=best.assignments, free=free)
+            if found.objective > best.objective:
+                best = found
 
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.perf_counter() - started))
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = 7
-    solver.parameters.relative_gap_limit = 0.0001
-    if workers == 1:
-        # One worker on the LP relaxation with cuts: the relaxation of this model is nearly
-        # integral, so this proves optimality fastest.
-        solver.parameters.linearization_level = 2
-    status = solver.solve(model)
-    status_name = solver.status_name(status)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        message = (
-            "The pinned choices cannot all be kept together: remove a pin and run again"
-            if status == cp_model.INFEASIBLE
-            else f"No plan could be found within the time limit of {time_limit:g} seconds: allow more time"
+    # 4. The whole model, with the time left.
+    if best is None or (not _close(best.objective, bound) and left() > 0.5):
+        found = problem.run(full, left() - 0.1, workers, start=best.assignments if best else None, free=None)
+        bound = min(bound, found.bound)
+        if best is None or found.objective > best.objective:
+            best = found
+    if best is None:
+        status = "INFEASIBLE" if relaxed.status == cp_model.INFEASIBLE else "UNKNOWN"
+        return _no_plan(
+            instance,
+            started,
+            status,
+            f"No plan could be found within the time limit of {time_limit:g} seconds: allow more time",
         )
-        return Plan(
-            assignments=[],
-            reasons={p.id: message for p in instance.people},
-            objective=0.0,
-            bound=0.0,
-            status=status_name,
-            seconds=time.perf_counter() - started,
-        )
-    assignments = sorted(pair for pair, var in x.items() if solver.value(var))
+    assignments = best.assignments
+    sessions = problem.sessions
     assigned: dict[int, list[int]] = defaultdict(list)
     for pid, sid in assignments:
         assigned[pid].append(sid)
@@ -184,55 +371,33 @@ def solve(
         minutes = sum(sessions[s].minutes for s in assigned.get(person.id, []))
         if needs_reason(person, minutes, instance.weights):
             reasons[person.id] = explain(person, instance, assigned, minutes)
+    bound = max(bound, best.objective)
     return Plan(
         assignments=assignments,
         reasons=reasons,
-        objective=float(solver.objective_value),
-        bound=float(solver.best_objective_bound),
-        status=status_name,
+        objective=best.objective,
+        bound=bound,
+        status="OPTIMAL" if best.objective >= bound - 0.5 else "FEASIBLE",
         seconds=time.perf_counter() - started,
     )
 
 
-def _any(model: cp_model.CpModel, literals: list[cp_model.IntVar], name: str) -> cp_model.IntVar:
-    """A new yes/no that is true exactly when one of the literals is."""
-    result = model.new_bool_var(name)
-    for literal in literals:
-        model.add_implication(literal, result)
-    model.add_bool_or(literals).only_enforce_if(result)
-    return result
+def _close(objective: float, bound: float) -> bool:
+    return bound - objective <= GAP * max(abs(bound), 1.0)
 
 
-def _add_hint(
-    model: cp_model.CpModel,
-    x: dict[tuple[int, int], cp_model.IntVar],
-    aux: list[tuple[cp_model.IntVar, str, int, list[int]]],
-    coverage: list[tuple[cp_model.IntVar, int, int | None]],
-    hint: list[tuple[int, int]],
-    sessions: dict[int, Session],
-) -> None:
-    """A complete starting solution: the hinted placements, and every helper variable's value
-    that follows from them."""
-    chosen = {pair for pair in hint if pair in x}
-    for pair, var in x.items():
-        model.add_hint(var, pair in chosen)
-    members: dict[int, set[int]] = defaultdict(set)
-    minutes: dict[int, int] = defaultdict(int)
-    for pid, sid in chosen:
-        members[sid].add(pid)
-        minutes[pid] += sessions[sid].minutes
-    for var, kind, sid, pids in aux:
-        count = len(members[sid] & set(pids))
-        if kind == "any":
-            model.add_hint(var, count > 0)
-        else:
-            half = (sessions[sid].capacity + 1) // 2
-            model.add_hint(var, max(0, half - count) if count else 0)
-    for var, pid, target in coverage:
-        model.add_hint(var, minutes[pid] > 0 if target is None else min(target, minutes[pid]))
+def _no_plan(instance: Instance, started: float, status: str, message: str) -> Plan:
+    return Plan(
+        assignments=[],
+        reasons={p.id: message for p in instance.people},
+        objective=0.0,
+        bound=0.0,
+        status=status,
+        seconds=time.perf_counter() - started,
+    )
 
 
-def score(instance: Instance, assignments: list[tuple[int, int]]) -> float:
+def score(instance: Instance, assignments: list[Pair]) -> float:
     """The objective value of any plan (used to compare the greedy baseline on the same scale,
     and to check the model: written from the goals, not from the model's variables)."""
     w = instance.weights

@@ -119,6 +119,7 @@ def make_plan(run_id: int) -> str:
             "assignments": [list(pair) for pair in plan.assignments],
             "reasons": {str(k): v for k, v in sorted(reasons.items())},
             "not_placeable": {str(k): v for k, v in sorted(week.not_placeable.items())},
+            "blocked": {f"{p}:{s}": reason for (p, s), reason in sorted(week.blocked.items())},
             "people": {str(k): v for k, v in week.people.items()},
             "sessions": {str(k): v for k, v in week.sessions.items()},
             "notes": notes,

@@ -7,8 +7,10 @@ from typing import Any
 
 from ninja import NinjaAPI, Schema
 
+from payback.allocation.api import router as allocation_router
 from payback.cases.api import router as cases_router
 from payback.cases.api_assessment import router as assessment_router
+from payback.delivery.api import router as delivery_router
 from payback.projects.api import router as projects_router
 
 from .auth import authenticators
@@ -20,7 +22,7 @@ The API of Payback, the Community Payback service of the Probation Service.
 
 Authenticate with a bearer token (`Authorization: Bearer pb_…`, made with `manage.py create_api_token`),
 or from the browser with your signed-in session (unsafe methods then need the `X-CSRFToken` header).
-You see only the cases, projects, beneficiaries and nominations of your PDU, region or the country, as your
+You see only the cases, projects, beneficiaries, nominations and allocation runs of your PDU, region or the country, as your
 account allows: anything else is 404.
 
 Times are whole minutes; dates are ISO 8601 (`2026-03-10`). Bad input is 400 (a rule of the service) or
@@ -91,3 +93,5 @@ install_error_handlers(api)
 api.add_router("", cases_router)
 api.add_router("", assessment_router)
 api.add_router("", projects_router)
+api.add_router("", delivery_router)
+api.add_router("", allocation_router)

@@ -30,7 +30,7 @@ from .models import (
     Sex,
     Transport,
 )
-from .services import _set_status, ledger_credit_work
+from .services import _set_status, ledger_credit_work, requirement_balance, requirement_is_backlog
 
 A = AssessmentStatus
 
@@ -130,7 +130,11 @@ def induction_record_outcome(
     )
     if outcome == InductionOutcome.ATTENDED:
         assert minutes_attended is not None
-        if book.value("induction_counts_towards_hours", started):
+        remaining = requirement_balance(requirement).remaining_minutes
+        creditable = remaining > 0 and not requirement_is_backlog(
+            requirement, book=book, on=started, remaining=remaining
+        )
+        if creditable and book.value("induction_counts_towards_hours", started):
             ledger_credit_work(
                 actor=actor,
                 requirement=requirement,
@@ -208,7 +212,7 @@ def _field_errors(person: Person, values: dict[str, Any]) -> dict[str, str]:
     if values.get("transport") and values["transport"] not in Transport.values:
         errors["transport"] = "Select how the person will travel"
     travel = values.get("max_travel_minutes")
-    if travel is not None and (not isinstance(travel, int) or not 0 < travel <= 180):
+    if travel is not None and (not isinstance(travel, int) or isinstance(travel, bool) or not 0 < travel <= 180):
         errors["max_travel_minutes"] = "Enter the longest journey the person can make, between 1 and 180 minutes"
     types = values.get("suitable_placement_types")
     if types is not None and any(t not in PlacementType.values for t in types):
@@ -314,6 +318,8 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
     errors = _completeness_errors(assessment)
     if errors:
         raise ValidationError(errors)
+    # Whoever submits answers for the version: they can never also countersign it.
+    assessment.author = actor
     assessment.submitted_at = timezone.now()
     if arules.needs_countersignature(assessment.rosh_level):
         assessment.status = A.AWAITING_COUNTERSIGNATURE

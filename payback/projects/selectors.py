@@ -37,7 +37,7 @@ def nomination_register(user: User, filters: NominationFilters, *, today: date) 
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.overdue:
-        qs = qs.filter(acknowledged_at__isnull=True, acknowledge_by__lt=today)
+        qs = qs.filter(acknowledged_at__isnull=True, status=NominationStatus.NEW, acknowledge_by__lt=today)
     if filters.q:
         term = filters.q.strip()
         qs = qs.filter(
@@ -58,7 +58,7 @@ def nomination_get(user: User, pk: int) -> Nomination:
 
 def acknowledgement_tag(nomination: Nomination, *, today: date) -> str:
     """'overdue', 'due' or '' (acknowledged)."""
-    if nomination.acknowledged_at is not None:
+    if nomination.acknowledged_at is not None or nomination.status != NominationStatus.NEW:
         return ""
     return "overdue" if nomination.acknowledge_by < today else "due"
 

@@ -270,8 +270,8 @@ def test_edits_name_capacity_non_association_and_a_woman_left_alone() -> None:
     _, broken = apply_edit(instance, plan, action="move", person_id=4, session_id=11, to_session_id=12)
     assert broken is not None and broken.rule == "No woman alone in a group of men"
     assert broken.detail.startswith("P5 would be the only woman on Project 11 on Monday 30 November")
-    after, broken = apply_edit(instance, plan, action="move", person_id=3, session_id=11, to_session_id=10)
-    assert broken is None and (3, 10) in after and (3, 11) not in after
+    after, broken = apply_edit(instance, plan, action="move", person_id=3, session_id=11, to_session_id=12)
+    assert broken is None and (3, 12) in after and (3, 11) not in after
 
 
 # ---------------------------------------------------------------------------------------------

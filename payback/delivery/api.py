@@ -1,0 +1,369 @@
+"""The sessions API (staff only): sessions and their appointments, the register, stand-downs,
+incidents and risk concerns.
+
+Thin by design, like the cases and projects APIs: reads go through `selectors` (a supervisor sees the
+sessions they run, planners every session in their area; anything else is simply not found) and
+writes through `services`, each in one transaction. The register submit is idempotent: a repeat
+with the same key gets the first answer and changes nothing."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpRequest
+from ninja import Header, Path, Query, Router
+from ninja.responses import Status
+
+from payback.cases.models import CLOSED_STATUSES, Person, Requirement
+from payback.cases.selectors import people_for, requirements_for
+from payback.core.api_common import NO_NUL, paginate
+from payback.core.selectors import policy_book
+from payback.projects.models import Project
+from payback.projects.selectors import projects_for
+from payback.staff.models import User
+from payback.staff.roles import (
+    ACKNOWLEDGE_CONCERNS,
+    INVESTIGATE_INCIDENTS,
+    PLAN_SESSIONS,
+    RAISE_CONCERNS,
+    REPORT_INCIDENTS,
+    RUN_SESSIONS,
+    VIEW_CASES,
+)
+
+from . import selectors, services
+from .api_schemas import (
+    AcknowledgeIn,
+    AppointmentOut,
+    BookIn,
+    ConflictOut,
+    IncidentIn,
+    IncidentOut,
+    RegisterIn,
+    RegisterLineIn,
+    RegisterResultOut,
+    RiskConcernIn,
+    RiskConcernOut,
+    SessionOut,
+    SessionPage,
+    SessionsQuery,
+    StandDownIn,
+    appointment_out,
+    concern_out,
+    incident_out,
+    parse_hh_mm,
+    register_result_out,
+    session_out,
+    session_summary,
+)
+from .models import Appointment, Session, SessionStatus
+
+router = Router(tags=["sessions"])
+
+SESSION_ID = Path(..., description="Id of the session")
+INCIDENT_ID = Path(..., description="Id of the incident")
+CONCERN_ID = Path(..., description="Id of the risk concern")
+
+PERMISSION_MESSAGES = {
+    RUN_SESSIONS: "You do not have permission to run sessions",
+    PLAN_SESSIONS: "You do not have permission to plan sessions",
+    REPORT_INCIDENTS: "You do not have permission to report incidents",
+    RAISE_CONCERNS: "You do not have permission to raise risk concerns",
+    ACKNOWLEDGE_CONCERNS: "You do not have permission to acknowledge risk concerns",
+}
+SEE_SESSIONS = "You do not have permission to see sessions"
+SEE_INCIDENTS = "You do not have permission to see incidents"
+
+
+def _staff(request: HttpRequest, permission: str) -> User:
+    user: User = request.auth  # type: ignore[attr-defined]
+    if not user.has_perm(permission):
+        raise PermissionDenied(PERMISSION_MESSAGES[permission])
+    return user
+
+
+def _staff_any(request: HttpRequest, *permissions: str, message: str) -> User:
+    user: User = request.auth  # type: ignore[attr-defined]
+    if not any(user.has_perm(p) for p in permissions):
+        raise PermissionDenied(message)
+    return user
+
+
+# ---------------------------------------------------------------------------------------------
+# Sessions
+
+
+def _booked(session: Session) -> list[Appointment]:
+    return [row.appointment for row in selectors.register_rows(session)]
+
+
+def _session_detail(user: User, pk: int) -> SessionOut:
+    session = selectors.session_get(user, pk)
+    return session_out(session, appointments=_booked(session))
+
+
+@router.get("/sessions", response=SessionPage, operation_id="listSessions", summary="List sessions")
+def list_sessions(request: HttpRequest, query: Query[SessionsQuery]) -> SessionPage:
+    """Sessions by date and start time. A supervisor sees the sessions they run; planners every session
+    in their area. Filters: `date_from`, `date_to`, `project` (id), `status`, `needs_cover=true`."""
+    user = _staff_any(request, RUN_SESSIONS, PLAN_SESSIONS, message=SEE_SESSIONS)
+    qs: QuerySet[Session] = selectors.sessions_for(user)
+    if query.date_from is not None:
+        qs = qs.filter(date__gte=query.date_from)
+    if query.date_to is not None:
+        qs = qs.filter(date__lte=query.date_to)
+    if query.project is not None:
+        qs = qs.filter(project_id=query.project)
+    if query.status is not None:
+        qs = qs.filter(status=query.status.value)
+    if query.needs_cover:
+        qs = qs.filter(needs_cover=True, status=SessionStatus.PLANNED)
+    qs = qs.annotate(booked=Count("appointments", filter=selectors.BOOKED)).order_by("date", "start_time", "id")
+    count, sessions = paginate(qs, query)
+    items = [session_summary(s, booked=s.booked) for s in sessions]  # type: ignore[attr-defined]
+    return SessionPage(count=count, page=query.page, page_size=query.page_size, items=items)
+
+
+@router.get("/sessions/{id}", response=SessionOut, operation_id="getSession", summary="One session and its register")
+def get_session(request: HttpRequest, id: int = SESSION_ID) -> SessionOut:
+    """The session with everyone booked: each person's CRN and name, outcome, times, ratings and the
+    minutes credited; and `register_version`, to send back as `expected_version` with the register."""
+    user = _staff_any(request, RUN_SESSIONS, PLAN_SESSIONS, message=SEE_SESSIONS)
+    return _session_detail(user, id)
+
+
+def _requirement(user: User, pk: int) -> Requirement:
+    requirement = requirements_for(user).filter(pk=pk).exclude(status__in=CLOSED_STATUSES).first()
+    if requirement is None:
+        raise ValidationError({"requirement_id": "No open requirement with this id in your area"})
+    return requirement
+
+
+@router.post(
+    "/sessions/{id}/appointments",
+    response={201: AppointmentOut},
+    operation_id="bookAppointment",
+    summary="Book a person into a session",
+)
+def book_appointment(request: HttpRequest, body: BookIn, id: int = SESSION_ID) -> Status[AppointmentOut]:
+    """Only someone who can be placed: inducted and assessed, with hours owed, one session a day, within
+    the session's capacity, not with anyone they must not be placed with, and allowed on the project.
+    A refusal is 400 with every reason, each under the field `requirement`."""
+    user = _staff(request, PLAN_SESSIONS)
+    session = selectors.session_get(user, id)
+    requirement = _requirement(user, body.requirement_id)
+    book = policy_book()
+    try:
+        with transaction.atomic():
+            appointment = services.appointment_book(actor=user, session=session, requirement=requirement, book=book)
+    except ValidationError as error:
+        # Every reason on its own line: the service checks them all, not only the first.
+        reasons = services.appointment_check(session, requirement, book=book)
+        raise ValidationError({"requirement": reasons or error.messages}) from None
+    appointment = Appointment.objects.select_related("person", "credited_entry").get(pk=appointment.pk)
+    return Status(201, appointment_out(appointment))
+
+
+def _line(line: RegisterLineIn) -> services.RegisterLine:
+    return services.RegisterLine(
+        appointment_id=line.appointment_id,
+        outcome=line.outcome.value,
+        arrived_at=parse_hh_mm(line.arrived_at),
+        left_at=parse_hh_mm(line.left_at),
+        penalty_minutes=line.penalty_minutes,
+        absence_reason=line.absence_reason.value if line.absence_reason else "",
+        work_quality=line.work_quality.value if line.work_quality else "",
+        behaviour=line.behaviour.value if line.behaviour else "",
+        note=line.note,
+    )
+
+
+def _idempotency_key(body: RegisterIn, header: str | None) -> str:
+    if body.idempotency_key and header and body.idempotency_key != header:
+        raise ValidationError(
+            {"idempotency_key": "The Idempotency-Key header and the idempotency_key field differ: send one"}
+        )
+    return body.idempotency_key or header or ""
+
+
+@router.post(
+    "/sessions/{id}/register",
+    response={200: RegisterResultOut, 409: ConflictOut},
+    operation_id="submitRegister",
+    summary="Save or close the register",
+)
+def submit_register(
+    request: HttpRequest,
+    body: RegisterIn,
+    id: int = SESSION_ID,
+    idempotency_header: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=100,
+        pattern=NO_NUL,
+        description="The submit's idempotency key, instead of the idempotency_key field",
+    ),
+) -> RegisterResultOut | Status[ConflictOut]:
+    """Record outcomes (`close: false` saves them; `close: true` also closes the register and posts every
+    credit to the ledger, in the same transaction). Each submit carries a new idempotency key: a repeat
+    with the same key and body gets the first answer again (`replayed: true`) and changes nothing; the
+    same key with a different body is 400 naming `idempotency_key`. A submit made from an out-of-date
+    copy (`expected_version` is not the session's `register_version`) is **409** with the current
+    version. A line that breaks a rule is 400 naming it, like `lines.0.left_at`; nothing is saved."""
+    user = _staff(request, RUN_SESSIONS)
+    session = selectors.session_get(user, id)
+    key = _idempotency_key(body, idempotency_header)
+    try:
+        with transaction.atomic():
+            result = services.register_submit(
+                actor=user,
+                session=session,
+                expected_version=body.expected_version,
+                idempotency_key=key,
+                lines=[_line(line) for line in body.lines],
+                close=body.close,
+            )
+    except services.RegisterConflict as conflict:
+        return Status(409, ConflictOut(detail=str(conflict), current_version=conflict.current_version))
+    return register_result_out(result)
+
+
+@router.post(
+    "/sessions/{id}/stand-down", response=SessionOut, operation_id="standDownSession", summary="Stand a session down"
+)
+def stand_down_session(request: HttpRequest, body: StandDownIn, id: int = SESSION_ID) -> SessionOut:
+    """The service cancels a planned session: everyone booked is stood down, credited the stand-down
+    allowance in force that day and put on the list to rebook. `detail` is needed when the reason is
+    `other`; a session not planned is 400 naming `session`."""
+    user = _staff(request, PLAN_SESSIONS)
+    session = selectors.session_get(user, id)
+    with transaction.atomic():
+        services.session_stand_down(actor=user, session=session, reason=body.reason.value, detail=body.detail)
+        return _session_detail(user, id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Incidents
+
+
+def _project(user: User, pk: int) -> Project:
+    project = projects_for(user).filter(pk=pk).first()
+    if project is None:
+        raise ValidationError({"project_id": "No project with this id in your area"})
+    return project
+
+
+def _session_for(user: User, pk: int) -> Session:
+    try:
+        return selectors.session_get(user, pk)
+    except Http404:
+        raise ValidationError({"session_id": "No session with this id among those you can see"}) from None
+
+
+@router.post(
+    "/incidents",
+    response={201: IncidentOut},
+    operation_id="reportIncident",
+    summary="Report an incident, accident or near miss",
+    tags=["incidents"],
+)
+def report_incident(request: HttpRequest, body: IncidentIn) -> Status[IncidentOut]:
+    """The operations manager is told at once by email, the full paperwork is due within 24 hours, and
+    the project's risk assessment is flagged for review."""
+    user = _staff(request, REPORT_INCIDENTS)
+    project = _project(user, body.project_id)
+    session = None
+    if body.session_id is not None:
+        session = _session_for(user, body.session_id)
+        if session.project_id != project.pk:
+            raise ValidationError({"session_id": "The session is on another project"})
+    values = body.model_dump(exclude={"project_id", "session_id"})
+    with transaction.atomic():
+        incident = services.incident_report(actor=user, project=project, session=session, **values)
+        return Status(201, incident_out(selectors.incident_get(user, incident.pk)))
+
+
+@router.get(
+    "/incidents/{id}", response=IncidentOut, operation_id="getIncident", summary="One incident", tags=["incidents"]
+)
+def get_incident(request: HttpRequest, id: int = INCIDENT_ID) -> IncidentOut:
+    """What happened and how far the paperwork and investigation have gone. 404 if outside your area."""
+    user = _staff_any(request, REPORT_INCIDENTS, INVESTIGATE_INCIDENTS, message=SEE_INCIDENTS)
+    return incident_out(selectors.incident_get(user, id))
+
+
+# ---------------------------------------------------------------------------------------------
+# Risk concerns
+
+
+def _person(user: User, crn: str, session: Session | None) -> Person:
+    """The person the concern is about: booked on the session when one is given; otherwise someone in
+    your area (for someone who cannot see cases, someone booked on one of your sessions)."""
+    if session is not None:
+        booked = Appointment.objects.filter(session=session, cancelled_at__isnull=True, person__crn=crn.upper())
+        person = Person.objects.filter(pk__in=booked.values("person_id")).first()
+        if person is None:
+            raise ValidationError({"crn": "This person is not booked on the session"})
+        return person
+    people = people_for(user).filter(crn=crn.upper())
+    if not user.has_perm(VIEW_CASES):
+        people = people.filter(
+            appointments__session__in=selectors.sessions_for(user), appointments__cancelled_at__isnull=True
+        )
+    person = people.first()
+    if person is None:
+        raise ValidationError({"crn": "No person with this CRN in your area"})
+    return person
+
+
+def _concern_detail(user: User, pk: int) -> RiskConcernOut:
+    return concern_out(selectors.concern_get(user, pk))
+
+
+@router.post(
+    "/risk-concerns",
+    response={201: RiskConcernOut},
+    operation_id="raiseRiskConcern",
+    summary="Raise a risk concern about a person",
+    tags=["risk concerns"],
+)
+def raise_risk_concern(request: HttpRequest, body: RiskConcernIn) -> Status[RiskConcernOut]:
+    """Something noticed about a person, for their probation practitioner: drugs or alcohol, wellbeing,
+    domestic abuse, county lines, modern slavery or other."""
+    user = _staff(request, RAISE_CONCERNS)
+    session = _session_for(user, body.session_id) if body.session_id is not None else None
+    person = _person(user, body.crn, session)
+    with transaction.atomic():
+        concern = services.risk_concern_raise(
+            actor=user, person=person, category=body.category.value, details=body.details, session=session
+        )
+        return Status(201, concern_out(concern))
+
+
+@router.get(
+    "/risk-concerns/{id}",
+    response=RiskConcernOut,
+    operation_id="getRiskConcern",
+    summary="One risk concern",
+    tags=["risk concerns"],
+)
+def get_risk_concern(request: HttpRequest, id: int = CONCERN_ID) -> RiskConcernOut:
+    """The concern and, once acknowledged, who acknowledged it and what they did. 404 if outside your area."""
+    user = _staff(request, ACKNOWLEDGE_CONCERNS)
+    return _concern_detail(user, id)
+
+
+@router.post(
+    "/risk-concerns/{id}/acknowledge",
+    response=RiskConcernOut,
+    operation_id="acknowledgeRiskConcern",
+    summary="Acknowledge a risk concern",
+    tags=["risk concerns"],
+)
+def acknowledge_risk_concern(request: HttpRequest, body: AcknowledgeIn, id: int = CONCERN_ID) -> RiskConcernOut:
+    """Record what you have done about it. A concern is acknowledged once (then 400 naming `concern`)."""
+    user = _staff(request, ACKNOWLEDGE_CONCERNS)
+    concern = selectors.concern_get(user, id)
+    with transaction.atomic():
+        services.risk_concern_acknowledge(actor=user, concern=concern, action_taken=body.action_taken)
+        return _concern_detail(user, id)
