@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.http.response import HttpResponseBase
 from django.test import Client
 
 YARDSTICK = "ping"
@@ -48,17 +49,23 @@ class BenchContext:
 
     def measure(self, name: str, user: str, pattern: str, paths: Sequence[str]) -> Measurement:
         """GET `paths` round-robin, `warmup` times untimed and then `requests` times timed."""
+        return self.measure_requests(name, user, pattern, lambda client, n: client.get(paths[n % len(paths)]))
+
+    def measure_requests(
+        self, name: str, user: str, pattern: str, send: Callable[[Client, int], HttpResponseBase]
+    ) -> Measurement:
+        """Any request (a POST, say): `send(client, n)` makes the n-th one. `warmup` untimed, then
+        `requests` timed, each until its whole response is read."""
         client = self.clients[user]
         for n in range(self.warmup):
-            client.get(paths[n % len(paths)])
+            send(client, n)
         samples: list[float] = []
         statuses: Counter[int] = Counter()
         for n in range(self.requests):
-            path = paths[n % len(paths)]
             started = time.perf_counter()
-            response = client.get(path)
+            response = send(client, n)
             if not response.streaming:
-                _ = response.content
+                _ = response.content  # type: ignore[attr-defined]
             samples.append((time.perf_counter() - started) * 1000)
             statuses[response.status_code] += 1
         measurement = summarise(name, user, pattern, samples, statuses)

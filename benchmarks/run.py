@@ -60,14 +60,15 @@ def setup_django(bench_url: str) -> None:
 
 def benchmarks() -> list[tuple[str, Callable[["BenchContext"], list["Measurement"]]]]:
     """Every benchmark, in the order run. The first, ping, is the yardstick for the others:
-    add new measurements (for example a register submit) to the end of this list."""
-    from . import web
+    add new measurements to the end of this list."""
+    from . import register, web
 
     return [
         ("ping", web.bench_ping),
         ("caseload", web.bench_caseload),
         ("caseload_at_risk", web.bench_caseload_at_risk),
         ("case_page", web.bench_case_page),
+        ("register_submit", register.bench_register_submit),
     ]
 
 
@@ -198,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     errors = sum(m.errors for m in measurements)
     if errors:
         print(f"\n{errors} responses were not 200: see 'statuses' in the results.")
+    for note in ctx.notes:
+        print(f"\n{note}")
 
     result = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -210,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         "warmup_requests": args.warmup,
         "environment": environment(),
         "results": [m.as_dict() for m in measurements],
+        "notes": ctx.notes,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n")

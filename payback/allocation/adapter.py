@@ -41,7 +41,7 @@ from payback.cases.selectors import case_flags, with_balance
 from payback.core.selectors import PolicyBook, policy_book
 from payback.delivery import rules as delivery_rules
 from payback.delivery.models import Appointment, Session, SessionStatus, SupervisorAbsence
-from payback.delivery.services import appointment_book, appointment_cancel, appointment_check
+from payback.delivery.services import appointment_book, appointment_cancel
 from payback.projects.models import Project, ProjectStatus, ProjectType
 from payback.projects.selectors import current_project_assessment
 from payback.staff.models import Gender, Pdu, User
@@ -58,6 +58,9 @@ CONSIDERED = (
     CaseStatus.BACKLOG,
     CaseStatus.BREACH_IN_PROGRESS,
 )
+# Sessions people are placed on: group work and individual placements (not inductions, nor
+# placements the person found themselves, nor education and training).
+PLACED_ON = (ProjectType.GROUP, ProjectType.INDIVIDUAL)
 DEFAULT_MAX_TRAVEL_MINUTES = 90
 # The middle of England, used only when none of the PDU's projects has a location.
 DEFAULT_CENTRE = (52.56, -1.46)
@@ -203,6 +206,7 @@ def read_week(
         Session.objects.filter(
             project__pdu=pdu,
             project__status=ProjectStatus.ACTIVE,
+            project__project_type__in=PLACED_ON,
             status=SessionStatus.PLANNED,
             date__range=(max(week_start, today), week_end),
         )
@@ -515,8 +519,6 @@ def book_plan(
             conflicts.append(f"{name} ({where}): the case no longer exists")
             continue
         problems = _live_problems(session, requirement)
-        if not problems:
-            problems = appointment_check(session, requirement, book=book)
         if not problems:
             try:
                 with transaction.atomic():

@@ -24,6 +24,8 @@ from payback.delivery.models import Session, SessionSeries, SessionStatus
 from payback.projects.models import Project, ProjectStatus
 from payback.staff.models import Pdu
 
+from .adapter import PLACED_ON
+
 HORIZON_WEEKS = 12
 MOST_A_WEEK = 3  # times the weekly minimum one person can be offered
 SUPERVISOR_SESSIONS_A_WEEK = 4
@@ -123,7 +125,10 @@ def _slots(pdu: Pdu, start: date, end: date) -> tuple[list[Slot], list[Slot]]:
     """The sessions that will run in each week, and those that will not for want of a supervisor."""
     sessions = list(
         Session.objects.filter(
-            project__pdu=pdu, project__status=ProjectStatus.ACTIVE, date__range=(start, end)
+            project__pdu=pdu,
+            project__status=ProjectStatus.ACTIVE,
+            project__project_type__in=PLACED_ON,
+            date__range=(start, end),
         ).values_list(
             "series_id",
             "date",
@@ -150,7 +155,9 @@ def _slots(pdu: Pdu, start: date, end: date) -> tuple[list[Slot], list[Slot]]:
             supervised=supervisor_id is not None and not needs_cover,
         )
         (running if slot.supervised else uncovered).append(slot)
-    for series in SessionSeries.objects.filter(project__pdu=pdu, project__status=ProjectStatus.ACTIVE):
+    for series in SessionSeries.objects.filter(
+        project__pdu=pdu, project__status=ProjectStatus.ACTIVE, project__project_type__in=PLACED_ON
+    ):
         week = start
         while week <= end:
             day = week + timedelta(days=series.weekday)

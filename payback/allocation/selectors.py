@@ -47,6 +47,11 @@ class SessionColumn:
     closed: str
 
     @property
+    def left(self) -> int:
+        """Places still free once the plan is booked."""
+        return max(0, self.free - self.placed)
+
+    @property
     def short_day(self) -> str:
         return f"{self.day:%a %-d %b}"
 

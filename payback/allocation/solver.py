@@ -22,15 +22,19 @@ How it is solved, within the time limit:
 import random
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 
 from ortools.sat.python import cp_model
 
-from .model import Instance, Person, Plan, Session, Weights, travel_minutes
+from .model import Instance, Person, Plan, Session, Weights, distance_km, travel_minutes
 from .rules import candidates, explain, needs_reason
 
 CORE_WOMEN = False
+MIX = 'both'
+NEIGHBOURHOOD = 2500
+REPAIR = 'lns'
 GAP = 0.0001  # stop when the plan is this close to the bound (relative)
 
 Pair = tuple[int, int]
@@ -254,6 +258,18 @@ class _Problem:
             float(solver.best_objective_bound),
         )
 
+    def lone_women(self, assignments: list[Pair]) -> list[Pair]:
+        """Women who are the only woman in a group with men."""
+        members: dict[int, list[int]] = defaultdict(list)
+        for pid, sid in assignments:
+            members[sid].append(pid)
+        found = []
+        for sid, pids in members.items():
+            women = [p for p in pids if self.people[p].female]
+            if not self.sessions[sid].individual and len(women) == 1 and len(pids) > 1:
+                found.append((women[0], sid))
+        return found
+
     def repair(self, assignments: list[Pair]) -> list[Pair]:
         """Take a woman out of a group where she is the only woman with men (or, if she is pinned
         there, the men who are not)."""
@@ -261,34 +277,65 @@ class _Problem:
         for pid, sid in assignments:
             members[sid].append(pid)
         drop = set()
-        for sid, pids in members.items():
-            if self.sessions[sid].individual:
-                continue
-            women = [p for p in pids if self.people[p].female]
-            if len(women) == 1 and len(pids) > 1:
-                if (women[0], sid) not in self.pinned:
-                    drop.add((women[0], sid))
-                else:
-                    drop.update((p, sid) for p in pids if p != women[0] and (p, sid) not in self.pinned)
+        for woman, sid in self.lone_women(assignments):
+            if (woman, sid) not in self.pinned:
+                drop.add((woman, sid))
+            else:
+                drop.update((p, sid) for p in members[sid] if p != woman and (p, sid) not in self.pinned)
         return [pair for pair in assignments if pair not in drop]
 
-    def neighbourhoods(self, first: list[str]) -> list[set[Pair]]:
-        """Sets of placements to re-plan together: each day, then pairs and triples of days."""
-        days = sorted({s.day for s in self.instance.sessions})
-        size = defaultdict(int)
-        for _pid, sid in self.pairs:
-            size[self.sessions[sid].day] += 1
-        days.sort(key=lambda d: (d not in first, -size[d]))
+    def women_neighbourhood(self, lone: list[Pair]) -> set[Pair]:
+        """What may change to settle each woman who is the only woman in a group with men: who is
+        in that session, and where she and every other woman who could join it go."""
+        by_session: dict[int, list[Pair]] = defaultdict(list)
+        by_person: dict[int, list[Pair]] = defaultdict(list)
+        for pair in self.pairs:
+            by_session[pair[1]].append(pair)
+            by_person[pair[0]].append(pair)
+        free: set[Pair] = set()
+        for woman, sid in lone:
+            free.update(by_session[sid])
+            free.update(by_person[woman])
+            for pid, _sid in by_session[sid]:
+                if self.people[pid].female:
+                    free.update(by_person[pid])
+        return free
+
+    def neighbourhoods(self, first: list[str]) -> Iterator[set[Pair]]:
+        """Sets of placements to re-plan together: each day; then, in turn, pairs and triples of
+        days and the sessions nearest a place (all days), so people can move between days."""
+        pairs = self.pairs
+        by_day: dict[str, set[Pair]] = defaultdict(set)
+        by_session: dict[int, set[Pair]] = defaultdict(set)
+        for pair in pairs:
+            by_day[self.sessions[pair[1]].day].add(pair)
+            by_session[pair[1]].add(pair)
+        days = sorted(by_day, key=lambda d: (d not in first, -len(by_day[d])))
         rng = random.Random(7)
-        groups: list[tuple[str, ...]] = [(d,) for d in days]
+        if len(days) > 1:
+            for day in days:
+                yield by_day[day]
+        groups: list[tuple[str, ...]] = []
         for k in (2, 3):
-            more = list(combinations(days, k))
+            more = [g for g in combinations(days, k) if len(g) < len(days)]
             rng.shuffle(more)
             groups.extend(more)
-        by_day: dict[str, set[Pair]] = defaultdict(set)
-        for pair in self.pairs:
-            by_day[self.sessions[pair[1]].day].add(pair)
-        return [set().union(*(by_day[d] for d in group)) for group in groups if len(group) < len(days)]
+        budget = max(200, min(len(pairs) // 2, NEIGHBOURHOOD))
+        centres = sorted(by_session)
+        rng.shuffle(centres)
+        for i in range(max(len(groups), len(centres))):
+            if MIX in ("geo", "both") and i < len(centres):
+                here = self.sessions[centres[i]].location
+                near = sorted(by_session, key=lambda sid: distance_km(here, self.sessions[sid].location))
+                chosen: set[Pair] = set()
+                for sid in near:
+                    if len(chosen) + len(by_session[sid]) > budget and chosen:
+                        break
+                    chosen |= by_session[sid]
+                if len(chosen) < len(pairs):
+                    yield chosen
+            if MIX in ("days", "both") and i < len(groups):
+                yield set().union(*(by_day[d] for d in groups[i]))
 
     @property
     def pairs(self) -> list[Pair]:
@@ -319,20 +366,27 @@ def solve(
         return _no_plan(instance, started, "INFEASIBLE", "The pinned choices cannot all be kept together")
     bound = relaxed.bound
 
-    # 2. Starting plans that keep every rule: the repaired core, the greedy plan, the hint.
+    # 2. A plan that keeps every rule: the core's, with the groups where a woman is the only
+    # woman with men re-planned; or the greedy plan, or the hint, if better.
     from .greedy import place
 
     best: _Result | None = None
     first: list[str] = []
-    starts = []
     if relaxed.assignments:
-        repaired = problem.repair(relaxed.assignments)
-        first = sorted({problem.sessions[sid].day for pid, sid in set(relaxed.assignments) - set(repaired)})
-        starts.append(repaired)
-    starts.append(place(instance, problem.fits))
+        lone = problem.lone_women(relaxed.assignments)
+        first = sorted({problem.sessions[sid].day for _pid, sid in lone})
+        free = problem.women_neighbourhood(lone) if REPAIR == "lns" else set()
+        found = problem.run(full, max(0.2, left() * 0.2), workers, start=relaxed.assignments, free=free)
+        if found.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            best = found
+    starts = [place(instance, problem.fits)]
+    if relaxed.assignments:
+        starts.append(problem.repair(relaxed.assignments))
     if hint is not None:
         starts.append([pair for pair in hint if pair in full.x])
     for start in sorted(starts, key=lambda a: -score(instance, a)):
+        if best is not None and score(instance, start) <= best.objective:
+            break
         checked = problem.run(full, max(0.2, left() * 0.2), workers, start=start, free=set())
         if checked.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             best = checked

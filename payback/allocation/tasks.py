@@ -52,7 +52,9 @@ def published_pairs(run: AllocationRun) -> dict[tuple[int, int], int]:
 
 def make_plan(run_id: int) -> str:
     """Make the plan for one run; the status it ends in."""
-    run = AllocationRun.objects.select_related("pdu", "parent").get(pk=run_id)
+    run = AllocationRun.objects.select_related("pdu", "parent").filter(pk=run_id).first()
+    if run is None:
+        return "missing"
     if run.status != RunStatus.QUEUED:
         return str(run.status)
     _update(run_id, 5, "Reading the week", status=RunStatus.RUNNING, started_at=timezone.now())

@@ -22,8 +22,8 @@ The API of Payback, the Community Payback service of the Probation Service.
 
 Authenticate with a bearer token (`Authorization: Bearer pb_…`, made with `manage.py create_api_token`),
 or from the browser with your signed-in session (unsafe methods then need the `X-CSRFToken` header).
-You see only the cases, projects, beneficiaries, nominations and allocation runs of your PDU, region or the country, as your
-account allows: anything else is 404.
+You see only the cases, projects, beneficiaries, nominations and allocation runs of your PDU, region or the
+country, as your account allows: anything else is 404.
 
 Times are whole minutes; dates are ISO 8601 (`2026-03-10`). Bad input is 400 (a rule of the service) or
 422 (the request does not match this document), both as `{"errors": [{"field": …, "message": …}]}`;

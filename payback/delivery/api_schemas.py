@@ -298,7 +298,9 @@ class IncidentIn(InputSchema):
     damage: str = _text()
     emergency_services_called: StrictBool = False
     immediate_action: str = _text(TEXT, "What was done at once")
-    near_miss: StrictBool = Field(False, description="true: nobody was hurt and nothing was damaged, but could have been")
+    near_miss: StrictBool = Field(
+        False, description="true: nobody was hurt and nothing was damaged, but could have been"
+    )
 
     @field_validator("occurred_at")
     @classmethod
@@ -368,7 +370,9 @@ class RiskConcernIn(InputSchema):
     crn: str = Field(pattern=CRN_PATTERN, description="The person's case reference number, like X123456")
     category: ConcernCategory = Field(examples=["wellbeing"])
     details: str = _text(TEXT, "What you saw or heard", required=True)
-    session_id: int | None = Field(None, description="The session where it was noticed: the person must be booked on it")
+    session_id: int | None = Field(
+        None, description="The session where it was noticed: the person must be booked on it"
+    )
 
 
 class AcknowledgeIn(InputSchema):

@@ -9,9 +9,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from payback.allocation import adapter, services
+from payback.allocation import adapter, services, tasks
 from payback.allocation.edits import apply_edit
-from payback.allocation.model import Instance, Person, Session, distance_km
+from payback.allocation.model import Instance, Person, Plan, Session, distance_km
 from payback.allocation.models import AllocationRun, RunKind, RunStatus
 from payback.cases.models import NonAssociation
 from payback.cases.services import requirement_change_status
@@ -336,3 +336,48 @@ def test_a_replan_after_losing_a_supervisor_moves_only_those_affected(week: Smal
     assert live == after
     assert Appointment.objects.filter(session=week.wednesday_session, cancelled_at__isnull=False).count() == 3
     assert week.wednesday_session.status == SessionStatus.PLANNED
+
+
+def test_someone_booked_by_hand_before_the_run_is_respected_by_hand_edits(week: SmallWeek) -> None:
+    first, second, _ = week.men
+    NonAssociation.objects.create(
+        person_id=min(first.person_id, second.person_id),
+        other_id=max(first.person_id, second.person_id),
+        reason="Co-defendants",
+        recorded_by=week.practitioner,
+    )
+    book(week.coordinator, week.monday_session, first)
+    run = start(week)
+    assert (second.person_id, week.monday_session.pk) not in run.assignments
+    with pytest.raises(ValidationError, match="Refused: Non-association: Alex Brown must not be placed with someone"):
+        services.allocation_hand_edit(
+            actor=week.coordinator, run=run, action="add", person_id=second.person_id, session_id=week.monday_session.pk
+        )
+    with pytest.raises(ValidationError, match="Refused: No woman alone in a group of men: Grace Hill would join"):
+        services.allocation_hand_edit(
+            actor=week.coordinator,
+            run=run,
+            action="add",
+            person_id=week.woman.person_id,  # type: ignore[union-attr]
+            session_id=week.monday_session.pk,
+        )
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        ("UNKNOWN", "No plan was found within the time limit of 5 seconds: run it again with a longer time limit"),
+        ("INFEASIBLE", "No plan keeps every pinned choice within the rules: unpin some choices"),
+    ],
+)
+def test_a_week_the_solver_cannot_plan_fails_with_a_clear_message(
+    week: SmallWeek, monkeypatch: pytest.MonkeyPatch, status: str, message: str
+) -> None:
+    def unsolved(instance: Instance, **kwargs: object) -> Plan:
+        return Plan(assignments=[], reasons={}, objective=0.0, bound=0.0, status=status, seconds=5.0)
+
+    monkeypatch.setattr(tasks, "solve", unsolved)
+    run = start(week)
+    assert run.status == RunStatus.FAILED
+    assert run.message.startswith(message)
+    assert Appointment.objects.count() == 0

@@ -5,7 +5,7 @@ matches what the document declares."""
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -26,6 +26,8 @@ from schemathesis.specs.openapi.checks import (
 from payback.cases import assessment_services as aservices
 from payback.cases.models import Person, Requirement
 from payback.cases.services import ledger_record_ete, ledger_record_travel
+from payback.delivery import services as dservices
+from payback.delivery.tests import factories as dfactories
 from payback.projects import services as pservices
 from payback.staff.models import Pdu, User
 from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SENIOR_PROBATION_OFFICER
@@ -76,6 +78,21 @@ def _assess(actor: User, person: Person, *, rosh: str) -> int:
     }
     aservices.assessment_update(actor=actor, assessment=draft, values=values)
     return aservices.assessment_submit(actor=actor, assessment=draft).pk
+
+
+def _delivery(caller: User, manager: User, practitioner: User, pdu: Pdu) -> dict[str, tuple[int, ...]]:
+    """An active project with a session tomorrow, one person booked on it, an incident and a risk concern."""
+    project = dfactories.active_project(caller, manager, pdu, name="Riverside")
+    session = dfactories.plan_session(caller, project, timezone.localdate() + timedelta(days=1), supervisor=caller)
+    person = dfactories.placeable_person(practitioner, sentence_date=timezone.localdate() - timedelta(days=14))
+    dfactories.book(caller, session, person)
+    incident = dservices.incident_report(
+        actor=caller, project=project, occurred_at=timezone.now(), location="Riverside", what_happened="A slip"
+    )
+    concern = dservices.risk_concern_raise(
+        actor=caller, person=person.person, category="wellbeing", details="Low", session=session
+    )
+    return {"sessions": (session.pk,), "incidents": (incident.pk,), "risk-concerns": (concern.pk,)}
 
 
 @pytest.fixture
@@ -137,6 +154,7 @@ def known(
             "projects": (project.pk,),
             "beneficiaries": (beneficiary.pk, far.pk),
             "nominations": tuple(nominations),
+            **_delivery(caller, make_user("fuzzmgr", role=OPERATIONS_MANAGER, pdu=pdu_a), practitioner, pdu_a),
         },
     )
 
