@@ -35,6 +35,8 @@ CORE_WOMEN = False
 MIX = 'both'
 NEIGHBOURHOOD = 2500
 REPAIR = 'lns'
+RESERVE = 0.3
+STALE = 12
 GAP = 0.0001  # stop when the plan is this close to the bound (relative)
 
 Pair = tuple[int, int]
@@ -392,16 +394,21 @@ def solve(
             best = checked
             break
 
-    # 3. Re-plan a day, two days, three days at a time.
+    # 3. Re-plan a day, two days, three days, or the sessions round a place at a time, until
+    # close to the bound, or nothing better is found for a while, or only the reserve is left.
+    reserve = time_limit * RESERVE
     if best is not None:
+        stale = 0
         for free in problem.neighbourhoods(first):
-            if _close(best.objective, bound) or left() < 0.3:
+            if _close(best.objective, bound) or left() < reserve or stale >= STALE:
                 break
-            found = problem.run(full, min(left() - 0.1, 3.0), workers, start=best.assignments, free=free)
+            found = problem.run(full, min(left() - reserve, 3.0), workers, start=best.assignments, free=free)
+            stale += 1
             if found.objective > best.objective:
+                stale = 0 if found.objective > best.objective + GAP * abs(bound) / 10 else stale
                 best = found
 
-    # 4. The whole model, with the time left.
+    # 4. The whole model with the time left: a tighter bound, and perhaps a better plan.
     if best is None or (not _close(best.objective, bound) and left() > 0.5):
         found = problem.run(full, left() - 0.1, workers, start=best.assignments if best else None, free=None)
         bound = min(bound, found.bound)

@@ -567,7 +567,6 @@ def register_submit(
 
     A repeat of the same submit (same idempotency key) returns the first answer and changes
     nothing. A submit made from an out-of-date copy raises RegisterConflict."""
-    book = book or policy_book()
     if not idempotency_key or len(idempotency_key) > 100:
         raise ValidationError({"idempotency_key": "Each submit needs an idempotency key of up to 100 characters"})
     payload = {"session": session.pk, "version": expected_version, "close": close, "lines": [vars(x) for x in lines]}
@@ -615,12 +614,28 @@ def register_submit(
         appointment.note = line.note.strip()
         appointment.outcome_recorded_by = actor
         appointment.outcome_recorded_at = now
-        appointment.save()
+    Appointment.objects.bulk_update(
+        [booked[line.appointment_id] for line in lines],
+        [
+            "outcome",
+            "arrived_at",
+            "left_at",
+            "penalty_minutes",
+            "absence_reason",
+            "work_quality",
+            "behaviour",
+            "note",
+            "outcome_recorded_by",
+            "outcome_recorded_at",
+        ],
+    )
     if close:
         missing = [a for a in booked.values() if not a.outcome]
         if missing:
             names = ", ".join(a.person.full_name for a in missing)
             raise ValidationError({"close": f"Record an outcome for everyone before closing: {names}"})
+    if close:
+        book = book or policy_book()
     result_lines = []
     for appointment in booked.values():
         credited, note = 0, ""

@@ -695,3 +695,12 @@ def test_permissions(
     assert api_as(None).get("/sessions").status_code == 401
     assert as_coordinator.get(path).status_code == 200
     assert as_coordinator.get(f"/incidents/{reported}").status_code == 200
+
+
+def test_the_document_declares_the_conflict_and_the_idempotency_key_header(api_as: Api) -> None:
+    schema = api_as(None).client.get(f"{API}/openapi.json").json()
+    operation = schema["paths"][f"{API}/sessions/{{id}}/register"]["post"]
+    assert sorted(operation["responses"]) == ["200", "400", "401", "403", "404", "409", "422"]
+    conflict = operation["responses"]["409"]["content"]["application/json"]["schema"]
+    assert conflict == {"$ref": "#/components/schemas/ConflictOut"}
+    assert ("header", "Idempotency-Key") in {(p["in"], p["name"]) for p in operation["parameters"]}

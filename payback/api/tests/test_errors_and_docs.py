@@ -54,6 +54,11 @@ def test_the_openapi_document_declares_every_error_response(db: object) -> None:
         for method, operation in methods.items()
     }
     assert set(operations) == {
+        ("POST", f"{API}/allocation/runs"),
+        ("GET", f"{API}/allocation/runs/{{run_id}}"),
+        ("GET", f"{API}/allocation/runs/{{run_id}}/plan"),
+        ("POST", f"{API}/allocation/runs/{{run_id}}/hand-edits"),
+        ("POST", f"{API}/allocation/runs/{{run_id}}/publish"),
         ("GET", f"{API}/people"),
         ("GET", f"{API}/people/{{crn}}"),
         ("GET", f"{API}/requirements"),
@@ -85,6 +90,16 @@ def test_the_openapi_document_declares_every_error_response(db: object) -> None:
         ("POST", f"{API}/nominations/{{id}}/acknowledge"),
         ("POST", f"{API}/nominations/{{id}}/reject"),
         ("POST", f"{API}/nominations/{{id}}/accept"),
+        ("GET", f"{API}/sessions"),
+        ("GET", f"{API}/sessions/{{id}}"),
+        ("POST", f"{API}/sessions/{{id}}/appointments"),
+        ("POST", f"{API}/sessions/{{id}}/register"),
+        ("POST", f"{API}/sessions/{{id}}/stand-down"),
+        ("POST", f"{API}/incidents"),
+        ("GET", f"{API}/incidents/{{id}}"),
+        ("POST", f"{API}/risk-concerns"),
+        ("GET", f"{API}/risk-concerns/{{id}}"),
+        ("POST", f"{API}/risk-concerns/{{id}}/acknowledge"),
     }
     post = operations[("POST", f"{API}/requirements/{{id}}/adjustments")]
     assert sorted(post["responses"]) == ["201", "400", "401", "403", "404", "422"]

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from payback.cases.demo import DEFAULT_SEED, SIZES, DemoDataError, seed_demo, status_counts
@@ -57,6 +58,12 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if verbosity > 0:
             self.stdout.write(self.style.SUCCESS(result.summary()))
+        # Inductions, assessments, projects and sessions belong to apps above this one: their
+        # command, where installed, adds them to the cases just seeded.
+        if "seed_demo_work" in get_commands():
+            call_command(
+                "seed_demo_work", size=options["size"], seed=options["seed"], verbosity=verbosity, stdout=self.stdout
+            )
         if verbosity > 1:
             for status, count in sorted(status_counts().items(), key=lambda item: -item[1]):
                 self.stdout.write(f"  {status:<22} {count:>8,}")
