@@ -421,6 +421,7 @@ class _Builder:
         assessments: list[Assessment] = []
         flags_for: list[list[int]] = []
         for case in self.cases:
+            progress.advance(1)
             author = self.author(case)
             booked = datetime.combine(case.sentence_date, clock(11, 0), tzinfo=LONDON)
             location = f"{self.pdus[case.pdu_id].name} probation office"
@@ -531,7 +532,6 @@ class _Builder:
                     row.submitted_at = None
                 assessments.append(row)
                 flags_for.append(flags if latest else flags[:1])
-            progress.advance(1)
         Induction.objects.bulk_create(inductions, batch_size=BATCH_SIZE)
         Assessment.objects.bulk_create(assessments, batch_size=BATCH_SIZE)
         through = Assessment.risk_flags.through

@@ -634,15 +634,16 @@ def register_submit(
         if missing:
             names = ", ".join(a.person.full_name for a in missing)
             raise ValidationError({"close": f"Record an outcome for everyone before closing: {names}"})
-    if close:
-        book = book or policy_book()
+    book_in_force = (book or policy_book()) if close else None
     result_lines = []
     for appointment in booked.values():
         credited, note = 0, ""
         if close:
-            credited, note = _credit(actor=actor, appointment=appointment, session=session, book=book)
+            assert book_in_force is not None
+            credited, note = _credit(actor=actor, appointment=appointment, session=session, book=book_in_force)
             if appointment.outcome in rules.FAILURES:
-                due = add_working_days(session.date, book.value("failure_evidence_working_days", session.date))
+                days = book_in_force.value("failure_evidence_working_days", session.date)
+                due = add_working_days(session.date, days)
                 appointment.evidence_due = due
                 appointment.save(update_fields=["evidence_due"])
         result_lines.append(

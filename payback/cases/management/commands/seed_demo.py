@@ -62,7 +62,11 @@ class Command(BaseCommand):
         # command, where installed, adds them to the cases just seeded.
         if "seed_demo_work" in get_commands():
             call_command(
-                "seed_demo_work", size=options["size"], seed=options["seed"], verbosity=verbosity, stdout=self.stdout
+                "seed_demo_work",
+                size=options["size"],
+                seed=options["seed"],
+                verbosity=verbosity,
+                stdout=self.stdout._out,
             )
         if verbosity > 1:
             for status, count in sorted(status_counts().items(), key=lambda item: -item[1]):
