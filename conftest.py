@@ -1,5 +1,6 @@
 """Fixtures shared by every test: staff in each role and scope, and a way to make a case."""
 
+import importlib
 import itertools
 from collections.abc import Callable
 from datetime import date
@@ -20,26 +21,46 @@ from payback.staff.roles import (
 )
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+def ensure_reference_data() -> None:
+    """Regions, PDUs, policy versions, risk flags and role permissions come from data migrations.
+    A transactional test flushes them; put them back if they are gone, with the same loaders."""
+    if Region.objects.exists():
+        return
+    from django.apps import apps
+
+    for module, loader in (
+        ("payback.staff.migrations.0002_regions_and_pdus", "load"),
+        ("payback.core.migrations._loaders", "load_missing_policy_rules"),
+        ("payback.cases.migrations.0005_risk_flags", "load"),
+    ):
+        getattr(importlib.import_module(module), loader)(apps, None)
+    sync_roles()
 _crns = itertools.count(100000)
 
 
 @pytest.fixture
 def pdu_a(db: Any) -> Pdu:
+    ensure_reference_data()
     return Pdu.objects.select_related("region").get(code="NE01")
 
 
 @pytest.fixture
 def pdu_a2(db: Any) -> Pdu:
+    ensure_reference_data()
     return Pdu.objects.select_related("region").get(code="NE02")
 
 
 @pytest.fixture
 def pdu_b(db: Any) -> Pdu:
+    ensure_reference_data()
     return Pdu.objects.select_related("region").get(code="LON01")
 
 
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., User]:
+    ensure_reference_data()
     # The roles are synced after the staff app migrates, before the later apps have their
     # permissions: sync again unless every role already holds every permission it should.
     if Group.permissions.through.objects.count() != sum(len(role.permissions) for role in ROLES):

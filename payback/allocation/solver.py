@@ -37,6 +37,7 @@ NEIGHBOURHOOD = 2500
 REPAIR = 'lns'
 RESERVE = 0.3
 STALE = 12
+AGG = False
 GAP = 0.0001  # stop when the plan is this close to the bound (relative)
 
 Pair = tuple[int, int]
@@ -146,8 +147,16 @@ class _Problem:
             # No woman in an otherwise all-male group: with a woman and a man, a second woman.
             if with_women and women and men and session.capacity > 1:
                 any_man = self._any(m, [x[p, sid] for p in men], f"man_{sid}", sid, men)
-                any_woman = self._any(m, [x[p, sid] for p in women], f"woman_{sid}", sid, women)
-                model.add(sum(x[p, sid] for p in women) >= 2 * any_woman + any_man - 1)
+                if AGG:
+                    any_woman = self._any(m, [x[p, sid] for p in women], f"woman_{sid}", sid, women)
+                    model.add(sum(x[p, sid] for p in women) >= 2 * any_woman + any_man - 1)
+                else:
+                    for p in women:
+                        others = [x[q, sid] for q in women if q != p]
+                        if others:
+                            model.add_bool_or(others).only_enforce_if([x[p, sid], any_man])
+                        else:
+                            model.add_bool_or([x[p, sid].Not(), any_man.Not()])
             # A female supervisor for groups that include women.
             if terms and women and not session.supervisor_female and w.female_supervisor:
                 any_woman = self._any(m, [x[p, sid] for p in women], f"woman_{sid}", sid, women)

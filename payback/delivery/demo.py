@@ -526,7 +526,7 @@ class _Builder:
                         row.status = AssessmentStatus.AWAITING_COUNTERSIGNATURE
                     else:
                         row.countersigned_by_id = self.staff(case.pdu_id, "spos")
-                        row.countersigned_at = row.submitted_at + timedelta(hours=rng.randint(2, 48))
+                        row.countersigned_at = cast(datetime, row.submitted_at) + timedelta(hours=rng.randint(2, 48))
                 elif awaiting:
                     row.status = AssessmentStatus.DRAFT
                     row.submitted_at = None
@@ -586,7 +586,7 @@ class _Builder:
             by_pdu[case.pdu_id].append(case)
         rows: list[NonAssociation] = []
         for cases in by_pdu.values():
-            pairs = round(len(cases) * 0.005) or (1 if len(cases) >= 30 else 0)
+            pairs = round(len(cases) * 0.005) or (1 if len(cases) >= 60 else 0)
             seen: set[tuple[int, int]] = set()
             for _ in range(pairs):
                 a, b = rng.sample(cases, 2)
@@ -867,13 +867,13 @@ class _Builder:
             coordinator = self.staff(project.pdu_id, "coordinators")
             for day in project.days:
                 weekday = DAYS.index(day)
-                supervisor = rng.choice(team.supervisors) if team.supervisors else None
+                lead: int | None = rng.choice(team.supervisors) if team.supervisors else None
                 row = SessionSeries(
                     project=project,
                     weekday=weekday,
-                    start_time=project.start_time,
-                    end_time=project.end_time,
-                    supervisor_id=supervisor,
+                    start_time=cast(clock, project.start_time),
+                    end_time=cast(clock, project.end_time),
+                    supervisor_id=lead,
                     capacity=project.capacity,
                     starts_on=first,
                     created_by_id=coordinator,

@@ -4,6 +4,7 @@ the rules (nothing owed below zero, ETE within its cap, corrections that cancel 
 import itertools
 import statistics
 from collections import defaultdict
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -177,3 +178,53 @@ def test_if_empty_seeds_only_once() -> None:
     output = seed(if_empty=True)
     assert "not seeded" in output
     assert (Person.objects.count(), LedgerEntry.objects.count(), User.objects.count()) == counts
+
+
+def test_work_data_is_seeded_with_the_cases() -> None:
+    """Inductions, assessments, projects, nominations and sessions added by seed_demo_work."""
+    from payback.cases.models import Assessment, AssessmentStatus, Induction, NonAssociation, RoshLevel, Sex
+    from payback.delivery.models import Appointment, Session, SessionStatus
+    from payback.projects.models import Beneficiary, Nomination, NominationStatus, Project, ProjectType
+
+    seed()
+    today = timezone.localdate()
+    people = Person.objects.count()
+    assert Induction.objects.filter(outcome="attended").exists()
+    assert Induction.objects.filter(outcome="", starts_at__date__gt=today).exists()
+
+    current = Assessment.objects.filter(status=AssessmentStatus.CURRENT)
+    beyond = (
+        Requirement.objects.exclude(status__in=[CaseStatus.AWAITING_INDUCTION, CaseStatus.AWAITING_ASSESSMENT])
+        .values("person_id")
+        .distinct()
+        .count()
+    )
+    assert 0.85 * beyond <= current.count() <= beyond
+    assert Assessment.objects.filter(status=AssessmentStatus.SUPERSEDED).exists()
+    for assessment in current.filter(rosh_level__in=[RoshLevel.HIGH, RoshLevel.VERY_HIGH]):
+        assert assessment.countersigned_by_id and assessment.countersigned_by_id != assessment.author_id
+    assert not current.filter(placement_preference="women_only").exclude(person__sex=Sex.FEMALE).exists()
+    assert all(a.availability for a in current)
+    assert Assessment.risk_flags.through.objects.exists()
+    pairs = list(NonAssociation.objects.values_list("person_id", "other_id", "person__pdu_id", "other__pdu_id"))
+    assert pairs and len(pairs) <= people * 0.02
+    assert all(a < b and pdu_a == pdu_b for a, b, pdu_a, pdu_b in pairs)
+
+    assert Beneficiary.objects.exists()
+    groups = Project.objects.filter(project_type=ProjectType.GROUP).count()
+    assert people / 15 <= groups <= people / 5
+    assert not Project.objects.filter(project_type=ProjectType.INDIVIDUAL).exclude(capacity=1).exists()
+    for status in NominationStatus:
+        assert Nomination.objects.filter(status=status).exists()
+    assert not Nomination.objects.filter(status=NominationStatus.ACCEPTED, project__isnull=True).exists()
+    assert not Nomination.objects.filter(status=NominationStatus.REJECTED, rejection_reason="").exists()
+
+    assert not Session.objects.filter(date__lt=today).exclude(status=SessionStatus.CLOSED).exists()
+    assert Session.objects.filter(date__gte=today + timedelta(days=7)).exists()
+    assert Session.objects.filter(supervisor__username="supervisor", date=today).exists()
+    assert Appointment.objects.filter(session__supervisor__username="supervisor", date=today).count() >= 1
+    past = Appointment.objects.filter(date__lt=today)
+    assert past.filter(outcome="attended_complied").count() > past.count() * 0.7
+    assert past.filter(evidence_due__isnull=False).exists()
+    assert not Appointment.objects.filter(credited_entry__isnull=False).exists()
+    assert not Appointment.objects.filter(date__gte=today).exclude(outcome="").exists()
