@@ -37,6 +37,8 @@ def ensure_reference_data() -> None:
     ):
         getattr(importlib.import_module(module), loader)(apps, None)
     sync_roles()
+
+
 _crns = itertools.count(100000)
 
 
