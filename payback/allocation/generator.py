@@ -1,9 +1,13 @@
 """Realistic generated weeks, for tests and benchmarks (seeded, so reproducible)."""
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 
-from .model import Instance, Person, Session, Weights
+from .model import Instance, Person, Session, Weights, travel_minutes
+from .rules import pair_problem
+
+SPEED_KMH = 25.0  # as Instance's default
 
 FLAGS = ["not-near-children", "violence", "arson", "not-with-women", "domestic-abuse-perpetrator"]
 
@@ -13,7 +17,7 @@ def generate(
 ) -> Instance:
     rng = random.Random(seed)
     monday = week or date(2026, 11, 30)
-    projects = max(3, sessions // 6)
+    projects = max(5, sessions // 6)
     project_sites = {
         pid: (centre[0] + rng.uniform(-0.12, 0.12), centre[1] + rng.uniform(-0.2, 0.2))
         for pid in range(1, projects + 1)
@@ -75,6 +79,26 @@ def generate(
                 last_project=rng.randint(1, projects) if rng.random() < 0.6 else None,
             )
         )
+    # Most people who worked last week did so on a project they can still reach and work on,
+    # more often a near one (last week's plan kept travel short too).
+    nearest: dict[int, dict[int, int]] = {}
+    for person in person_list:
+        nearest[person.id] = {}
+        for s in session_list:
+            if pair_problem(person, s, SPEED_KMH) is None:
+                minutes = travel_minutes(person, s, SPEED_KMH)
+                nearest[person.id][s.project_id] = min(minutes, nearest[person.id].get(s.project_id, minutes))
+    person_list = [
+        replace(
+            p,
+            last_project=rng.choices(
+                sorted(nearest[p.id]), weights=[1 / nearest[p.id][project] ** 2 for project in sorted(nearest[p.id])]
+            )[0],
+        )
+        if p.last_project is not None and nearest[p.id] and rng.random() < 0.8
+        else p
+        for p in person_list
+    ]
     ids = [p.id for p in person_list]
     pairs = set()
     for _ in range(max(1, people // 40)):
@@ -83,5 +107,5 @@ def generate(
     final = []
     for p in person_list:
         enemies = frozenset(b if a == p.id else a for a, b in pairs if p.id in (a, b))
-        final.append(Person(**{**p.__dict__, "non_associations": enemies}))
+        final.append(replace(p, non_associations=enemies))
     return Instance(people=final, sessions=session_list, weights=Weights())

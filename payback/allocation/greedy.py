@@ -35,6 +35,7 @@ def place(instance: Instance, fits: dict[int, list[Session]] | None = None) -> l
                 or len(group) >= s.capacity
                 or offered + s.minutes > person.remaining_minutes
                 or set(group) & person.non_associations
+                or any(person.id in by_id[m].non_associations for m in group)
             ):
                 continue
             if not s.individual and group:

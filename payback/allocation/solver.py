@@ -4,41 +4,47 @@ weighted terms of one objective (weights are policy data).
 Every helper variable is tied to the placements by an equality, so the objective of any
 solution the solver reports (not only an optimal one) equals `score` of its placements.
 
-How it is solved, within the time limit:
+How it is solved, within the time limit (a decomposition: the whole model at once is slow to
+find good plans on two cores, because of the rule for women in groups and the session-level
+goals, which make its relaxation far from integral):
 
-1. The *core*: the model without the session-level terms (a female supervisor, half-empty
+1. The *core*: the model without the session-level goals (a female supervisor, half-empty
    sessions) and without the rule that a woman is never the only woman in a group with men.
    Its relaxation is nearly integral, so CP-SAT solves it to optimality in about a second for
    a PDU's week. Every plan of the full model is a plan of the core worth at least as much,
    so the core's bound is a bound for the full model too.
-2. The core's plan is made to keep every rule: a woman left the only one in a group with men
-   is taken out of it.
+2. The core's plan, with every group where a woman would be the only woman with men re-planned
+   (the full model, with everything fixed but who is in those sessions and where the women
+   who could join them go). If the greedy baseline's plan, or a hint, scores better, that.
 3. Large neighbourhood search on the full model: all placements are fixed except those on one
-   day (then two days, then three), and CP-SAT re-plans that part optimally; a better plan is
-   kept. This stops when the plan is within 0.01 % of the bound or the time is up.
-4. With time left and the gap still open, the whole full model, started from the plan.
+   day, on linked sessions (sessions sharing the most candidates, any day) or on two or three
+   days, and CP-SAT re-plans that part optimally; a better plan is kept. This stops within
+   0.01 % of the bound, after 12 neighbourhoods without a real improvement, or when only 30 %
+   of the time is left.
+4. With time left and the gap still open, the whole full model started from the plan: a
+   tighter bound (the lower of the two is reported), and perhaps a better plan.
 """
 
 import random
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
 from ortools.sat.python import cp_model
 
-from .model import Instance, Person, Plan, Session, Weights, distance_km, travel_minutes
+from .model import Instance, Person, Plan, Session, Weights, travel_minutes
 from .rules import candidates, explain, needs_reason
 
-CORE_WOMEN = False
-MIX = 'both'
-NEIGHBOURHOOD = 2500
-REPAIR = 'lns'
-RESERVE = 0.3
-STALE = 12
-AGG = False
 GAP = 0.0001  # stop when the plan is this close to the bound (relative)
+NEIGHBOURHOOD = 2500  # placements re-planned at once, at most
+STALE = 12  # neighbourhoods tried without a real improvement before giving up
+RESERVE = 0.3  # share of the time limit kept for the whole model at the end
+
+SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+PINS_CONFLICT = "The pinned choices cannot all be kept together within the rules: unpin one and run again"
 
 Pair = tuple[int, int]
 
@@ -96,11 +102,10 @@ class _Problem:
         self.published = set(instance.published)
         self.pinned = set(instance.pinned)
 
-    def build(self, *, women: bool = True, terms: bool = True) -> _Model:
-        """The model; without `women` (the rule for a woman in a group) and `terms` (the
-        session-level goals), the core (see the module's docstring)."""
+    def build(self, *, women_rule: bool = True, session_goals: bool = True) -> _Model:
+        """The model; without `women_rule` (a woman is never the only woman in a group with
+        men) and `session_goals` (female supervisor, half-empty sessions), the core."""
         w = self.instance.weights
-        with_women = women
         people, sessions, fits = self.people, self.sessions, self.fits
         model = cp_model.CpModel()
         m = _Model(model=model, x={})
@@ -129,13 +134,12 @@ class _Problem:
         for pid, options in fits.items():
             if sum(s.minutes for s in options) > people[pid].remaining_minutes:
                 model.add(sum(s.minutes * x[pid, s.id] for s in options) <= people[pid].remaining_minutes)
-        # Non-associations never in the same session.
+        # Non-associations never in the same session (named by either of the two).
         for sid, pids in by_session.items():
             members = set(pids)
-            for pid in pids:
-                for other in people[pid].non_associations & members:
-                    if pid < other:
-                        model.add_at_most_one(x[pid, sid], x[other, sid])
+            apart = {(min(p, o), max(p, o)) for p in pids for o in people[p].non_associations & members if o != p}
+            for a, b in sorted(apart):
+                model.add_at_most_one(x[a, sid], x[b, sid])
 
         session_terms = []
         for sid, pids in by_session.items():
@@ -145,25 +149,21 @@ class _Problem:
             women = [p for p in pids if people[p].female]
             men = [p for p in pids if not people[p].female]
             # No woman in an otherwise all-male group: with a woman and a man, a second woman.
-            if with_women and women and men and session.capacity > 1:
+            if women_rule and women and men and session.capacity > 1:
                 any_man = self._any(m, [x[p, sid] for p in men], f"man_{sid}", sid, men)
-                if AGG:
-                    any_woman = self._any(m, [x[p, sid] for p in women], f"woman_{sid}", sid, women)
-                    model.add(sum(x[p, sid] for p in women) >= 2 * any_woman + any_man - 1)
-                else:
-                    for p in women:
-                        others = [x[q, sid] for q in women if q != p]
-                        if others:
-                            model.add_bool_or(others).only_enforce_if([x[p, sid], any_man])
-                        else:
-                            model.add_bool_or([x[p, sid].Not(), any_man.Not()])
+                for p in women:
+                    others = [x[q, sid] for q in women if q != p]
+                    if others:
+                        model.add_bool_or(others).only_enforce_if([x[p, sid], any_man])
+                    else:
+                        model.add_bool_or([x[p, sid].Not(), any_man.Not()])
             # A female supervisor for groups that include women.
-            if terms and women and not session.supervisor_female and w.female_supervisor:
+            if session_goals and women and not session.supervisor_female and w.female_supervisor:
                 any_woman = self._any(m, [x[p, sid] for p in women], f"woman_{sid}", sid, women)
                 session_terms.append(-w.female_supervisor * any_woman)
             # Fill sessions rather than run half-empty ones: each empty place below half costs.
             half = (session.capacity + 1) // 2
-            if terms and w.half_empty_session and half > 1:
+            if session_goals and w.half_empty_session and half > 1:
                 used = self._any(m, [x[p, sid] for p in pids], f"used_{sid}", sid, pids)
                 short = model.new_int_var(0, half - 1, f"short_{sid}")
                 model.add_max_equality(short, [0, half * used - sum(x[p, sid] for p in pids)])
@@ -250,24 +250,8 @@ class _Problem:
                         domain.clear()
                         value = int(pair in chosen)
                         domain.extend([value, value])
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.05, seconds)
-        solver.parameters.num_workers = workers
-        solver.parameters.random_seed = 7
-        solver.parameters.relative_gap_limit = GAP / 2
-        if workers == 1:
-            # One worker on the LP relaxation with cuts: the relaxation is nearly integral, so
-            # this proves optimality fastest.
-            solver.parameters.linearization_level = 2
-        status = solver.solve(model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return _Result(status, [], float("-inf"), float(solver.best_objective_bound))
-        return _Result(
-            status,
-            sorted(pair for pair, var in m.x.items() if solver.value(var)),
-            float(solver.objective_value),
-            float(solver.best_objective_bound),
-        )
+        solver = _solver(seconds, workers)
+        return _result(solver, solver.solve(model), m)
 
     def lone_women(self, assignments: list[Pair]) -> list[Pair]:
         """Women who are the only woman in a group with men."""
@@ -313,8 +297,10 @@ class _Problem:
         return free
 
     def neighbourhoods(self, first: list[str]) -> Iterator[set[Pair]]:
-        """Sets of placements to re-plan together: each day; then, in turn, pairs and triples of
-        days and the sessions nearest a place (all days), so people can move between days."""
+        """Sets of placements to re-plan together: each day (those in `first` first); then, in
+        turn, linked sessions (a session, then again and again the session sharing the most
+        candidates with those chosen, on any day) and pairs and triples of days, so that people
+        can move between days."""
         pairs = self.pairs
         by_day: dict[str, set[Pair]] = defaultdict(set)
         by_session: dict[int, set[Pair]] = defaultdict(set)
@@ -322,30 +308,34 @@ class _Problem:
             by_day[self.sessions[pair[1]].day].add(pair)
             by_session[pair[1]].add(pair)
         days = sorted(by_day, key=lambda d: (d not in first, -len(by_day[d])))
-        rng = random.Random(7)
         if len(days) > 1:
             for day in days:
                 yield by_day[day]
-        groups: list[tuple[str, ...]] = []
-        for k in (2, 3):
-            more = [g for g in combinations(days, k) if len(g) < len(days)]
-            rng.shuffle(more)
-            groups.extend(more)
-        budget = max(200, min(len(pairs) // 2, NEIGHBOURHOOD))
+        rng = random.Random(7)
+        groups = [g for k in (2, 3) for g in combinations(days, k) if len(g) < len(days)]
+        rng.shuffle(groups)
+        groups.sort(key=len)
         centres = sorted(by_session)
         rng.shuffle(centres)
+        budget = max(200, min(len(pairs) // 2, NEIGHBOURHOOD))
+        people_in = {sid: {pid for pid, _sid in found} for sid, found in by_session.items()}
         for i in range(max(len(groups), len(centres))):
-            if MIX in ("geo", "both") and i < len(centres):
-                here = self.sessions[centres[i]].location
-                near = sorted(by_session, key=lambda sid: distance_km(here, self.sessions[sid].location))
-                chosen: set[Pair] = set()
-                for sid in near:
-                    if len(chosen) + len(by_session[sid]) > budget and chosen:
+            if i < len(centres):
+                chosen = {centres[i]}
+                reach = set(people_in[centres[i]])
+                size = len(by_session[centres[i]])
+                while len(chosen) < len(by_session):
+                    _shared, _tie, sid = max(
+                        (len(people_in[sid] & reach), rng.random(), sid) for sid in by_session if sid not in chosen
+                    )
+                    if size + len(by_session[sid]) > budget:
                         break
-                    chosen |= by_session[sid]
-                if len(chosen) < len(pairs):
-                    yield chosen
-            if MIX in ("days", "both") and i < len(groups):
+                    chosen.add(sid)
+                    reach |= people_in[sid]
+                    size += len(by_session[sid])
+                if size < len(pairs):
+                    yield set().union(*(by_session[sid] for sid in chosen))
+            if i < len(groups):
                 yield set().union(*(by_day[d] for d in groups[i]))
 
     @property
@@ -361,74 +351,24 @@ def solve(
     hint: list[Pair] | None = None,
 ) -> Plan:
     """The best plan found within the time limit (never worse than the greedy baseline's, or
-    than `hint`'s if it keeps every rule)."""
+    than `hint`'s if it keeps every rule). `workers`: CP-SAT workers for each model solved
+    (one measured best on two cores: see docs/allocation.md)."""
     started = time.perf_counter()
 
     def left() -> float:
         return time_limit - (time.perf_counter() - started)
 
     problem = _Problem(instance)
-    core = problem.build(women=CORE_WOMEN, terms=False)
+    core = problem.build(women_rule=False, session_goals=False)
     full = problem.build()
-
-    # 1. The core, for a bound and a first plan.
-    relaxed = problem.run(core, left() * 0.5, workers)
-    if relaxed.status == cp_model.INFEASIBLE:
-        return _no_plan(instance, started, "INFEASIBLE", "The pinned choices cannot all be kept together")
-    bound = relaxed.bound
-
-    # 2. A plan that keeps every rule: the core's, with the groups where a woman is the only
-    # woman with men re-planned; or the greedy plan, or the hint, if better.
-    from .greedy import place
-
-    best: _Result | None = None
-    first: list[str] = []
-    if relaxed.assignments:
-        lone = problem.lone_women(relaxed.assignments)
-        first = sorted({problem.sessions[sid].day for _pid, sid in lone})
-        free = problem.women_neighbourhood(lone) if REPAIR == "lns" else set()
-        found = problem.run(full, max(0.2, left() * 0.2), workers, start=relaxed.assignments, free=free)
-        if found.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            best = found
-    starts = [place(instance, problem.fits)]
-    if relaxed.assignments:
-        starts.append(problem.repair(relaxed.assignments))
-    if hint is not None:
-        starts.append([pair for pair in hint if pair in full.x])
-    for start in sorted(starts, key=lambda a: -score(instance, a)):
-        if best is not None and score(instance, start) <= best.objective:
-            break
-        checked = problem.run(full, max(0.2, left() * 0.2), workers, start=start, free=set())
-        if checked.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            best = checked
-            break
-
-    # 3. Re-plan a day, two days, three days, or the sessions round a place at a time, until
-    # close to the bound, or nothing better is found for a while, or only the reserve is left.
-    reserve = time_limit * RESERVE
-    if best is not None:
-        stale = 0
-        for free in problem.neighbourhoods(first):
-            if _close(best.objective, bound) or left() < reserve or stale >= STALE:
-                break
-            found = problem.run(full, min(left() - reserve, 3.0), workers, start=best.assignments, free=free)
-            stale += 1
-            if found.objective > best.objective:
-                stale = 0 if found.objective > best.objective + GAP * abs(bound) / 10 else stale
-                best = found
-
-    # 4. The whole model with the time left: a tighter bound, and perhaps a better plan.
-    if best is None or (not _close(best.objective, bound) and left() > 0.5):
-        found = problem.run(full, left() - 0.1, workers, start=best.assignments if best else None, free=None)
-        bound = min(bound, found.bound)
-        if best is None or found.objective > best.objective:
-            best = found
+    best, bound, failed = _search(problem, core, full, workers, instance, hint, time_limit, left)
     if best is None:
-        status = "INFEASIBLE" if relaxed.status == cp_model.INFEASIBLE else "UNKNOWN"
+        if failed == cp_model.INFEASIBLE:
+            return _no_plan(instance, started, "INFEASIBLE", PINS_CONFLICT)
         return _no_plan(
             instance,
             started,
-            status,
+            "UNKNOWN",
             f"No plan could be found within the time limit of {time_limit:g} seconds: allow more time",
         )
     assignments = best.assignments
@@ -449,6 +389,102 @@ def solve(
         bound=bound,
         status="OPTIMAL" if best.objective >= bound - 0.5 else "FEASIBLE",
         seconds=time.perf_counter() - started,
+    )
+
+
+def _search(
+    problem: _Problem,
+    core: _Model,
+    full: _Model,
+    workers: int,
+    instance: Instance,
+    hint: list[Pair] | None,
+    time_limit: float,
+    left: Callable[[], float],
+) -> tuple[_Result | None, float, Any]:
+    """Steps 1 to 4 of the module's docstring: the best plan found, the bound, and the status
+    of a failed whole-model run (or None)."""
+
+    # 1. The core, for a bound and a first plan.
+    relaxed = problem.run(core, left() * 0.5, workers)
+    if relaxed.status == cp_model.INFEASIBLE:
+        return None, 0.0, cp_model.INFEASIBLE
+    bound = relaxed.bound
+
+    # 2. A plan that keeps every rule: the core's, with the groups where a woman is the only
+    # woman with men re-planned; or the greedy plan, or the hint, if better.
+    from .greedy import place
+
+    best: _Result | None = None
+    first: list[str] = []
+    if relaxed.assignments:
+        lone = problem.lone_women(relaxed.assignments)
+        first = sorted({problem.sessions[sid].day for _pid, sid in lone})
+        free = problem.women_neighbourhood(lone)
+        found = problem.run(full, max(0.2, left() * 0.2), workers, start=relaxed.assignments, free=free)
+        if found.status in SOLVED:
+            best = found
+    starts = [place(instance, problem.fits)]
+    if relaxed.assignments:
+        starts.append(problem.repair(relaxed.assignments))
+    if hint is not None:
+        starts.append([pair for pair in hint if pair in full.x])
+    for start in sorted(starts, key=lambda a: -score(instance, a)):
+        if best is not None and score(instance, start) <= best.objective:
+            break
+        checked = problem.run(full, max(0.2, left() * 0.2), workers, start=start, free=set())
+        if checked.status in SOLVED:
+            best = checked
+            break
+
+    # 3. Re-plan a day, two days, three days, or linked sessions at a time, until close to the
+    # bound, or nothing better is found for a while, or only the reserve is left.
+    reserve = time_limit * RESERVE
+    if best is not None:
+        stale = 0
+        for free in problem.neighbourhoods(first):
+            if _close(best.objective, bound) or left() < reserve or stale >= STALE:
+                break
+            found = problem.run(full, min(left() - reserve, 3.0), workers, start=best.assignments, free=free)
+            stale += 1
+            if found.objective > best.objective:
+                stale = 0 if found.objective > best.objective + GAP * abs(bound) / 10 else stale
+                best = found
+
+    # 4. The whole model with the time left: a tighter bound, and perhaps a better plan.
+    failed = None
+    if best is None or (not _close(best.objective, bound) and left() > 0.5):
+        found = problem.run(full, left() - 0.1, workers, start=best.assignments if best else None, free=None)
+        if found.status in SOLVED:
+            bound = min(bound, found.bound)
+            if best is None or found.objective > best.objective:
+                best = found
+        else:
+            failed = found.status
+    return best, bound, failed
+
+
+def _solver(seconds: float, workers: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = 7
+    solver.parameters.relative_gap_limit = GAP / 2
+    if workers == 1:
+        # One worker on the LP relaxation with cuts: the relaxation is nearly integral, so this
+        # proves optimality fastest.
+        solver.parameters.linearization_level = 2
+    return solver
+
+
+def _result(solver: cp_model.CpSolver, status: Any, m: _Model) -> _Result:
+    if status not in SOLVED:
+        return _Result(status, [], float("-inf"), float(solver.best_objective_bound))
+    return _Result(
+        status,
+        sorted(pair for pair, var in m.x.items() if solver.value(var)),
+        float(solver.objective_value),
+        float(solver.best_objective_bound),
     )
 
 
