@@ -7,13 +7,15 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
 
 from payback.cases.models import Requirement
 from payback.cases.services import case_create
 from payback.staff.models import Pdu, Region, Scope, User
 from payback.staff.roles import (
     HEAD_OF_UNPAID_WORK,
+    OPERATIONS_MANAGER,
     PROBATION_PRACTITIONER,
     ROLES,
     SUPERVISOR,
@@ -21,25 +23,26 @@ from payback.staff.roles import (
 )
 
 PASSWORD = "correct-horse-battery-staple"
+_crns = itertools.count(100000)
 
 
 def ensure_reference_data() -> None:
-    """Regions, PDUs, policy versions, risk flags and role permissions come from data migrations.
+    """Regions, PDUs, policy versions, risk flags, permissions and roles come from migrations.
     A transactional test flushes them; put them back if they are gone, with the same loaders."""
-    if Region.objects.exists():
-        return
     from django.apps import apps
 
-    for module, loader in (
-        ("payback.staff.migrations.0002_regions_and_pdus", "load"),
-        ("payback.core.migrations._loaders", "load_missing_policy_rules"),
-        ("payback.cases.migrations.0005_risk_flags", "load"),
-    ):
-        getattr(importlib.import_module(module), loader)(apps, None)
-    sync_roles()
-
-
-_crns = itertools.count(100000)
+    if not Region.objects.exists():
+        for module, loader in (
+            ("payback.staff.migrations.0002_regions_and_pdus", "load"),
+            ("payback.core.migrations._loaders", "load_missing_policy_rules"),
+            ("payback.cases.migrations.0005_risk_flags", "load"),
+        ):
+            getattr(importlib.import_module(module), loader)(apps, None)
+    if not Permission.objects.filter(codename="approve_projectassessment").exists():
+        for app_config in apps.get_app_configs():
+            create_permissions(app_config, verbosity=0)
+    if not Group.objects.filter(name=OPERATIONS_MANAGER, permissions__codename="approve_projectassessment").exists():
+        sync_roles()
 
 
 @pytest.fixture

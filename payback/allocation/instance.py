@@ -2,10 +2,13 @@
 
 import json
 from dataclasses import asdict, fields
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .model import Instance, Person, Plan, Session, Weights
+from .model import PARTS, Instance, Person, Plan, Session, Weights
+
+PREFERENCES = ("", "mixed", "women_only", "individual")
 
 
 class InstanceError(ValueError):
@@ -14,7 +17,7 @@ class InstanceError(ValueError):
 
 def _person(raw: dict[str, Any]) -> Person:
     try:
-        return Person(
+        person = Person(
             id=int(raw["id"]),
             name=str(raw.get("name", f"Person {raw['id']}")),
             female=bool(raw.get("female", False)),
@@ -34,6 +37,20 @@ def _person(raw: dict[str, Any]) -> Person:
         )
     except (KeyError, TypeError, ValueError, IndexError) as error:
         raise InstanceError(f"person {raw.get('id', '?')}: {error}") from None
+    if person.preference not in PREFERENCES:
+        raise InstanceError(
+            f"person {person.id}: preference {person.preference!r} is not one of "
+            + ", ".join(repr(p) for p in PREFERENCES)
+        )
+    for day, parts in person.availability.items():
+        if not 0 <= day <= 6:
+            raise InstanceError(f"person {person.id}: availability day {day} is not 0 (Monday) to 6 (Sunday)")
+        if parts - set(PARTS):
+            raise InstanceError(
+                f"person {person.id}: availability {', '.join(sorted(parts - set(PARTS)))} is not one of "
+                + ", ".join(PARTS)
+            )
+    return person
 
 
 def _session(raw: dict[str, Any]) -> Session:
@@ -59,22 +76,53 @@ def _session(raw: dict[str, Any]) -> Session:
         raise InstanceError(f"session {raw.get('id', '?')}: {error}") from None
     if session.end <= session.start:
         raise InstanceError(f"session {session.id}: end must be after start")
+    try:
+        weekday = date.fromisoformat(session.day).weekday()
+    except ValueError:
+        raise InstanceError(f"session {session.id}: day {session.day!r} is not a date (YYYY-MM-DD)") from None
+    if weekday != session.weekday:
+        raise InstanceError(f"session {session.id}: {session.day} is weekday {weekday}, not {session.weekday}")
+    if session.capacity < 0:
+        raise InstanceError(f"session {session.id}: capacity cannot be negative")
     return session
 
 
 def from_dict(data: dict[str, Any]) -> Instance:
-    weights = Weights(**{f.name: data.get("weights", {}).get(f.name, f.default) for f in fields(Weights)})
+    if not isinstance(data, dict):
+        raise InstanceError("the week must be a JSON object")
+    raw_weights = data.get("weights", {})
+    known = {f.name: f for f in fields(Weights)}
+    unknown = sorted(set(raw_weights) - set(known))
+    if unknown:
+        raise InstanceError(f"unknown weight {', '.join(unknown)}: the weights are {', '.join(known)}")
+    try:
+        weights = Weights(**{name: int(raw_weights.get(name, f.default)) for name, f in known.items()})
+        pairs = {key: [(int(a), int(b)) for a, b in data.get(key, [])] for key in ("pinned", "forbidden", "published")}
+        speed_kmh = float(data.get("speed_kmh", 25.0))
+    except (TypeError, ValueError) as error:
+        raise InstanceError(str(error)) from None
     instance = Instance(
         people=[_person(p) for p in data.get("people", [])],
         sessions=[_session(s) for s in data.get("sessions", [])],
         weights=weights,
-        pinned=[(int(a), int(b)) for a, b in data.get("pinned", [])],
-        forbidden=[(int(a), int(b)) for a, b in data.get("forbidden", [])],
-        published=[(int(a), int(b)) for a, b in data.get("published", [])],
-        speed_kmh=float(data.get("speed_kmh", 25.0)),
+        pinned=pairs["pinned"],
+        forbidden=pairs["forbidden"],
+        published=pairs["published"],
+        speed_kmh=speed_kmh,
     )
     if not instance.sessions:
         raise InstanceError("The week has no sessions: plan sessions before running allocation")
+    for kind, items in (("person", instance.people), ("session", instance.sessions)):
+        ids = [item.id for item in items]
+        if len(set(ids)) != len(ids):
+            raise InstanceError(f"two {kind}s have the same id")
+    people, sessions = {p.id for p in instance.people}, {s.id for s in instance.sessions}
+    for key, found in pairs.items():
+        for pid, sid in found:
+            if pid not in people or sid not in sessions:
+                raise InstanceError(f"{key} pair ({pid}, {sid}): no such person or session")
+    if speed_kmh <= 0:
+        raise InstanceError("speed_kmh must be more than 0")
     return instance
 
 

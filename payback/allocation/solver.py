@@ -25,6 +25,7 @@ goals, which make its relaxation far from integral):
    tighter bound (the lower of the two is reported), and perhaps a better plan.
 """
 
+import math
 import random
 import time
 from collections import defaultdict
@@ -478,13 +479,15 @@ def _solver(seconds: float, workers: int) -> cp_model.CpSolver:
 
 
 def _result(solver: cp_model.CpSolver, status: Any, m: _Model) -> _Result:
+    # Every coefficient is a whole number: so are the objective and (rounded down) the bound.
+    bound = float(math.floor(solver.best_objective_bound + 1e-6))
     if status not in SOLVED:
-        return _Result(status, [], float("-inf"), float(solver.best_objective_bound))
+        return _Result(status, [], float("-inf"), bound)
     return _Result(
         status,
         sorted(pair for pair, var in m.x.items() if solver.value(var)),
-        float(solver.objective_value),
-        float(solver.best_objective_bound),
+        float(round(solver.objective_value)),
+        bound,
     )
 
 

@@ -4,6 +4,7 @@ than is owed, never place anyone without an assessment or in backlog, and explai
 not placed or offered less than the weekly minimum; the solver's objective is the score of
 its plan, no better than its bound and no worse than the greedy plan's."""
 
+import random
 from collections import defaultdict
 
 from hypothesis import HealthCheck, given, settings
@@ -12,14 +13,14 @@ from hypothesis import strategies as st
 from payback.allocation.generator import generate
 from payback.allocation.greedy import greedy
 from payback.allocation.model import Instance, Plan
-from payback.allocation.rules import needs_reason
+from payback.allocation.rules import candidates, needs_reason
 from payback.allocation.solver import score, solve
 from payback.allocation.verifier import violations
 
 weeks = st.builds(
     generate,
-    people=st.integers(min_value=5, max_value=60),
-    sessions=st.integers(min_value=1, max_value=12),
+    people=st.integers(min_value=5, max_value=100),
+    sessions=st.integers(min_value=1, max_value=16),
     seed=st.integers(min_value=0, max_value=10_000),
 )
 
@@ -63,3 +64,20 @@ def test_the_solver_objective_is_its_score_within_the_bound_and_no_worse_than_gr
     assert solved.objective <= solved.bound
     assert solved.objective >= greedy(instance).objective
     assert greedy(instance).objective == score(instance, greedy(instance).assignments)
+
+
+@SETTINGS
+@given(weeks, st.randoms(use_true_random=False))
+def test_pins_are_kept_and_hand_removals_avoided(instance: Instance, rng: random.Random) -> None:
+    """Pins from a plan that keeps the rules (so they can be kept together), and hand removals
+    among the other places people could have gone."""
+    baseline = greedy(instance).assignments
+    instance.pinned = rng.sample(baseline, len(baseline) // 3)
+    others = [(pid, s.id) for pid, options in candidates(instance).items() for s in options]
+    others = [pair for pair in others if pair not in instance.pinned]
+    instance.forbidden = rng.sample(others, len(others) // 3)
+    solved = solve(instance, time_limit=2)
+    assert set(instance.pinned) <= set(solved.assignments)
+    assert not set(instance.forbidden) & set(solved.assignments)
+    check_plan(instance, solved)
+    check_plan(instance, greedy(instance))
