@@ -228,6 +228,7 @@ def environment(workers: int) -> dict[str, Any]:
         "machine": platform.machine(),
         "system": platform.system(),
         "workers": workers,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -261,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown size {', '.join(unknown)}: choose from {', '.join(SIZES)}")
     limits = {"small": args.time_limit_small, "pdu": args.time_limit_pdu, "region": args.time_limit_region}
 
+    load_before = round(os.getloadavg()[0], 2)
     results: list[Result] = []
     for name in sizes:
         for method in ("greedy", "solver"):
@@ -274,11 +276,13 @@ def main(argv: list[str] | None = None) -> int:
     text = table(results)
     when = datetime.now(UTC)
     env = environment(args.workers)
+    env["load_average_before"] = load_before
     caption = (
         f"Measured {when:%Y-%m-%d} on {env['cpu']} ({env['cpus']} cores), Python {env['python']}, "
         f"OR-Tools {env['ortools']}, {args.workers} CP-SAT worker{'s' if args.workers != 1 else ''}; "
         f"generator seed {args.seed}; time limits {limits['small']:g} s (small), {limits['pdu']:g} s (PDU), "
-        f"{limits['region']:g} s for the whole region."
+        f"{limits['region']:g} s for the whole region; load average {load_before:g} before the run "
+        f"(other work on the machine slows the solver)."
     )
     print()
     print(text)

@@ -65,7 +65,7 @@ class Weights:
     urgency: int = 20
     female_supervisor: int = 150
     continuity: int = 120
-    travel_per_minute: int = 4
+    travel_per_minute: int = 8
     individual_share: int = 20
     half_empty_session: int = 80
     change_published: int = 5000

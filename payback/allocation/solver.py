@@ -13,13 +13,14 @@ goals, which make its relaxation far from integral):
    Its relaxation is nearly integral, so CP-SAT solves it to optimality in about a second for
    a PDU's week. Every plan of the full model is a plan of the core worth at least as much,
    so the core's bound is a bound for the full model too.
-2. The core's plan, with every group where a woman would be the only woman with men re-planned
-   (the full model, with everything fixed but who is in those sessions and where the women
-   who could join them go). If the greedy baseline's plan, or a hint, scores better, that.
+2. The core's plan made to keep every rule: each woman it leaves the only woman in a group with
+   men is taken out, and then, a day at a time, those sessions are re-planned with the full
+   model (who is in them, and where she and every woman who could join them go), everything else
+   fixed. If the greedy baseline's plan, or a hint, scores better, that is the start instead.
 3. Large neighbourhood search on the full model: all placements are fixed except those on one
    day, on linked sessions (sessions sharing the most candidates, any day) or on two or three
    days, and CP-SAT re-plans that part optimally; a better plan is kept. This stops within
-   0.01 % of the bound, after 12 neighbourhoods without a real improvement, or when only 30 %
+   0.01 % of the bound, after 12 neighbourhoods without a real improvement, or when only 20 %
    of the time is left.
 4. With time left and the gap still open, the whole full model started from the plan: a
    tighter bound (the lower of the two is reported), and perhaps a better plan.
@@ -42,7 +43,7 @@ from .rules import candidates, explain, needs_reason
 GAP = 0.0001  # stop when the plan is this close to the bound (relative)
 NEIGHBOURHOOD = 2500  # placements re-planned at once, at most
 STALE = 12  # neighbourhoods tried without a real improvement before giving up
-RESERVE = 0.3  # share of the time limit kept for the whole model at the end
+RESERVE = 0.2  # share of the time limit kept for the whole model at the end
 
 SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 PINS_CONFLICT = "The pinned choices cannot all be kept together within the rules: unpin one and run again"
@@ -355,14 +356,16 @@ def solve(
     than `hint`'s if it keeps every rule). `workers`: CP-SAT workers for each model solved
     (one measured best on two cores: see docs/allocation.md)."""
     started = time.perf_counter()
+    # CP-SAT can run a little over its limit, and the reasons come after: keep a margin.
+    search_limit = time_limit - min(0.5, max(0.1, 0.05 * time_limit))
 
     def left() -> float:
-        return time_limit - (time.perf_counter() - started)
+        return search_limit - (time.perf_counter() - started)
 
     problem = _Problem(instance)
     core = problem.build(women_rule=False, session_goals=False)
     full = problem.build()
-    best, bound, failed = _search(problem, core, full, workers, instance, hint, time_limit, left)
+    best, bound, failed = _search(problem, core, full, workers, instance, hint, search_limit, left)
     if best is None:
         if failed == cp_model.INFEASIBLE:
             return _no_plan(instance, started, "INFEASIBLE", PINS_CONFLICT)
@@ -412,19 +415,31 @@ def _search(
         return None, 0.0, cp_model.INFEASIBLE
     bound = relaxed.bound
 
-    # 2. A plan that keeps every rule: the core's, with the groups where a woman is the only
-    # woman with men re-planned; or the greedy plan, or the hint, if better.
+    # 2. A plan that keeps every rule: the core's, less every woman it leaves the only woman in a
+    # group with men, then those groups re-planned a day at a time; or the greedy plan, or the
+    # hint, if better. Each re-plan starts from a plan that keeps every rule, so it never fails.
     from .greedy import place
 
     best: _Result | None = None
     first: list[str] = []
     if relaxed.assignments:
         lone = problem.lone_women(relaxed.assignments)
-        first = sorted({problem.sessions[sid].day for _pid, sid in lone})
-        free = problem.women_neighbourhood(lone)
-        found = problem.run(full, max(0.2, left() * 0.2), workers, start=relaxed.assignments, free=free)
-        if found.status in SOLVED:
-            best = found
+        checked = problem.run(
+            full, max(0.2, left() * 0.2), workers, start=problem.repair(relaxed.assignments), free=set()
+        )
+        if checked.status in SOLVED:
+            best = checked
+            by_day: dict[str, list[Pair]] = defaultdict(list)
+            for pid, sid in lone:
+                by_day[problem.sessions[sid].day].append((pid, sid))
+            first = sorted(by_day, key=lambda day: -len(by_day[day]))
+            for day in first:
+                if left() < time_limit * RESERVE:
+                    break
+                free = problem.women_neighbourhood(by_day[day])
+                found = problem.run(full, min(left() * 0.3, 3.0), workers, start=best.assignments, free=free)
+                if found.objective > best.objective:
+                    best = found
     starts = [place(instance, problem.fits)]
     if relaxed.assignments:
         starts.append(problem.repair(relaxed.assignments))

@@ -22,7 +22,8 @@ def violations(instance: Instance, assignments: list[tuple[int, int]]) -> list[s
     members: dict[int, list[int]] = defaultdict(list)
     days: dict[tuple[int, str], int] = defaultdict(int)
     minutes: dict[int, int] = defaultdict(int)
-    if len(set(assignments)) != len(assignments):
+    forbidden, chosen_pairs = set(instance.forbidden), set(assignments)
+    if len(chosen_pairs) != len(assignments):
         found.append("the same person is placed twice in one session")
     for pid, sid in assignments:
         if pid not in people or sid not in sessions:
@@ -53,7 +54,7 @@ def violations(instance: Instance, assignments: list[tuple[int, int]]) -> list[s
         travel = round(_km(p.home, s.location) / instance.speed_kmh * 60) + 10
         if travel > p.max_travel_minutes:
             found.append(f"{p.name} would travel {travel} minutes, over their {p.max_travel_minutes}")
-        if (pid, sid) in set(instance.forbidden):
+        if (pid, sid) in forbidden:
             found.append(f"{p.name} was removed from session {sid} by hand")
     for (pid, day), count in days.items():
         if count > 1:
@@ -74,6 +75,6 @@ def violations(instance: Instance, assignments: list[tuple[int, int]]) -> list[s
         if not s.individual and women == 1 and len(pids) > 1:
             found.append(f"session {sid} has one woman in an otherwise all-male group")
     for pair in instance.pinned:
-        if pair not in set(assignments):
+        if pair not in chosen_pairs:
             found.append(f"pinned choice {pair} was not kept")
     return found

@@ -132,7 +132,7 @@ RULES: dict[str, PolicyRule] = {
                 "urgency": 20,
                 "female_supervisor": 150,
                 "continuity": 120,
-                "travel_per_minute": 4,
+                "travel_per_minute": 8,
                 "individual_share": 20,
                 "half_empty_session": 80,
                 "change_published": 5000,

@@ -144,7 +144,7 @@ def test_fields_left_out_take_their_defaults() -> None:
         True,
     )
     assert instance.sessions[0].project_name == "Project 3" and instance.sessions[0].open
-    assert instance.weights.continuity == 200 and instance.weights.travel_per_minute == 4
+    assert instance.weights.continuity == 200 and instance.weights.travel_per_minute == 8
     assert instance.speed_kmh == 25.0
 
 

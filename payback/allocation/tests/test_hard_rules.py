@@ -241,10 +241,10 @@ def test_pins_that_break_a_rule_together_make_no_plan() -> None:
 
 
 def test_the_solver_prefers_last_weeks_project_then_the_nearer_session() -> None:
-    # 2 km is 15 minutes away and 12 km 39: continuity (120) outweighs 24 minutes more (96).
+    # 2 km is 15 minutes away and 8 km 29: continuity (120) outweighs 14 minutes more (112).
     instance = week(
         [person(1, last_project=2), person(2)],
-        [session(1, location=east(2), capacity=1), session(2, location=east(12), capacity=1)],
+        [session(1, location=east(2), capacity=1), session(2, location=east(8), capacity=1)],
     )
     plan = METHODS["solver"](instance)
     assert placed(plan) == {1: [2], 2: [1]}
