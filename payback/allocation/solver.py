@@ -367,6 +367,15 @@ def solve(
     full = problem.build()
     best, bound, failed = _search(problem, core, full, workers, instance, hint, search_limit, left)
     if best is None:
+        # Never worse than the baseline: its plan keeps the pins; use it if it breaks no rule.
+        from .greedy import greedy
+        from .verifier import violations
+
+        fallback = greedy(instance)
+        if fallback.assignments and not violations(instance, fallback.assignments):
+            fallback.status = "FEASIBLE"
+            fallback.seconds = time.perf_counter() - started
+            return fallback
         if failed == cp_model.INFEASIBLE:
             return _no_plan(instance, started, "INFEASIBLE", PINS_CONFLICT)
         return _no_plan(
