@@ -1,12 +1,15 @@
-"""Fixtures shared by every test: staff in each role and scope, and a way to make a case."""
+"""Fixtures shared by every test: a fixed "today", staff in each role and scope, and a way to make a case."""
 
 import importlib
 import itertools
-from collections.abc import Callable
-from datetime import date
+import os
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
@@ -24,6 +27,23 @@ from payback.staff.roles import (
 
 PASSWORD = "correct-horse-battery-staple"
 _crns = itertools.count(100000)
+
+# Every test runs on a fixed "today", never the real clock. A test that depends on the day
+# chooses its own with `@pytest.mark.today("2026-11-18")` (optionally `at="07:30"`); the rest
+# run on PAYBACK_TEST_TODAY, which `make test-dates` sets to a Sunday, Christmas Day and
+# 29 February to prove they do not care.
+DEFAULT_TODAY = "2026-11-18"
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(request: pytest.FixtureRequest) -> Iterator[date]:
+    """Travel to the test's "today" (10:00 London unless it says otherwise); the clock ticks on from there."""
+    marker = request.node.get_closest_marker("today")
+    day = date.fromisoformat(marker.args[0] if marker else os.environ.get("PAYBACK_TEST_TODAY", DEFAULT_TODAY))
+    at = time.fromisoformat(marker.kwargs.get("at", "10:00")) if marker else time(10, 0)
+    with time_machine.travel(datetime.combine(day, at, tzinfo=LONDON), tick=True):
+        yield day
 
 
 def ensure_reference_data() -> None:

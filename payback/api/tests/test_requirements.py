@@ -92,6 +92,7 @@ def test_caseload_lists_open_cases_in_scope_with_balance(
     assert ids(api_as(practitioner).get("/requirements", status="revoked")) == [closed.pk]
 
 
+@pytest.mark.today("2026-11-25")
 def test_caseload_filters_by_pdu_and_flag(
     api_as: Callable[[User | None], ApiClient],
     make_case: Callable[..., Requirement],
