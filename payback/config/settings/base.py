@@ -120,6 +120,8 @@ USE_TZ = True
 STATIC_URL = "/assets/"
 STATICFILES_DIRS = [
     ("", str(NODE_MODULES / "govuk-frontend" / "dist" / "govuk" / "assets")),
+    # MOJ Frontend's stylesheet asks for its icons at /assets/images/…, beside GOV.UK's.
+    ("", str(NODE_MODULES / "@ministryofjustice" / "frontend" / "moj" / "assets")),
     ("govuk", str(NODE_MODULES / "govuk-frontend" / "dist" / "govuk")),
     ("moj", str(NODE_MODULES / "@ministryofjustice" / "frontend" / "moj")),
 ]
