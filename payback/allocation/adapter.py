@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from payback import placement
 from payback.cases import assessment_rules
 from payback.cases.models import (
     Assessment,
@@ -33,10 +34,10 @@ from payback.cases.models import (
     CaseStatus,
     Induction,
     InductionOutcome,
-    NonAssociation,
     Requirement,
 )
 from payback.cases.models import Person as CasePerson
+from payback.cases.placement_facts import availability_of, group_unsuitable, non_associations_among, placement_facts
 from payback.cases.selectors import case_flags, with_balance
 from payback.core.selectors import PolicyBook, policy_book
 from payback.delivery import rules as delivery_rules
@@ -163,18 +164,6 @@ def urgency_of(
     return round(min(MAX_URGENCY, 0.5 + rate + (1.0 if at_risk else 0.0)), 2)
 
 
-def _availability(assessment: Assessment | None) -> dict[int, frozenset[str]]:
-    if assessment is None:
-        return {}
-    cannot = set(assessment.days_cannot_work or [])
-    found: dict[int, frozenset[str]] = {}
-    for index, day in enumerate(assessment_rules.DAYS):
-        parts = (assessment.availability or {}).get(day) or []
-        if parts and day not in cannot:
-            found[index] = frozenset(parts)
-    return found
-
-
 # ---------------------------------------------------------------------------------------------
 # Reading a week
 
@@ -276,12 +265,7 @@ def read_week(
             person_id__in=person_ids, status=AssessmentStatus.AWAITING_COUNTERSIGNATURE
         ).values_list("person_id", flat=True)
     )
-    enemies: dict[int, set[int]] = defaultdict(set)
-    for a, b in NonAssociation.objects.filter(
-        Q(person_id__in=person_ids) | Q(other_id__in=person_ids), ended_at__isnull=True
-    ).values_list("person_id", "other_id"):
-        enemies[a].add(b)
-        enemies[b].add(a)
+    enemies = non_associations_among(person_ids)
 
     for person_id in person_ids:
         requirement, flags = chosen[person_id]
@@ -298,7 +282,7 @@ def read_week(
             remaining_minutes=flags.remaining,
         )
         free_minutes = max(0, flags.remaining - booked_minutes.get(requirement.pk, 0))
-        availability = _availability(assessment)
+        availability = availability_of(assessment)
         for day in booked_days.get(person_id, set()):
             if week_start <= day <= week_end:
                 availability.pop(day.weekday(), None)
@@ -309,7 +293,6 @@ def read_week(
             weekly_minimum=weights.weekly_minimum_minutes,
             at_risk=flags.at_risk,
         )
-        types = list(assessment.suitable_placement_types or []) if assessment else []
         engine_person = Person(
             id=person_id,
             name=person.full_name,
@@ -320,9 +303,7 @@ def read_week(
             max_travel_minutes=(assessment.max_travel_minutes if assessment else None) or DEFAULT_MAX_TRAVEL_MINUTES,
             flags=frozenset(f.code for f in assessment.risk_flags.all()) if assessment else frozenset(),
             preference=(assessment.placement_preference or "") if assessment else "",
-            group_unsuitable=bool(
-                assessment and (assessment.group_work_unsuitable or (types and "group" not in types))
-            ),
+            group_unsuitable=group_unsuitable(assessment),
             non_associations=frozenset(enemies.get(person_id, set())),
             assessed=not _blocked_otherwise(placeability),
             backlog=backlog,
@@ -363,6 +344,8 @@ def read_week(
     women = {p.id for p in week.instance.people if p.female}
     booked_people = {pid for pids in booked_in_session.values() for pid in pids}
     booked_female = set(CasePerson.objects.filter(pk__in=booked_people, sex="female").values_list("pk", flat=True))
+    booked_facts = placement_facts(booked_people)
+    engine_people = {p.id: p for p in week.instance.people}
     forbidden_pairs = set(forbidden or [])
     for session in sessions:
         project = session.project
@@ -405,10 +388,14 @@ def read_week(
         # is not added to a group already all male (she might end up the only woman).
         for pid in person_ids:
             name = chosen[pid][0].person.full_name
-            if enemies.get(pid, set()) & set(members):
+            apart = {placement.must_be_apart(engine_people[pid], booked_facts[m]) for m in members} - {None}
+            if apart:
                 forbidden_pairs.add((pid, session.pk))
                 week.blocked[(pid, session.pk)] = (
                     f"Non-association: {name} must not be placed with someone already booked on {project.name}"
+                    if "non_association" in apart
+                    else f"Not with women: {name} cannot join {project.name}, because of someone flagged "
+                    "not to be placed with women"
                 )
             elif pid in women and members and not individual and not set(members) & booked_female:
                 forbidden_pairs.add((pid, session.pk))

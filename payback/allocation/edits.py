@@ -10,6 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
 
+from payback import placement
+
 from .model import PARTS, Instance, Person, Session, travel_minutes
 from .rules import eligible, pair_problem
 from .verifier import violations
@@ -54,6 +56,10 @@ def _pair_broken(code: str, person: Person, session: Session, instance: Instance
         return Broken("Women-only session", f"{project} is for women only")
     if code == "preference_women_only":
         return Broken("Placement preference", f"{name} asked for women-only work and {project} is a mixed group")
+    if code == "supervised_by_woman":
+        return Broken(
+            "Not with women", f"{name} is flagged not to be placed with women, and a woman supervises {project}"
+        )
     if code == "preference_individual":
         return Broken("Individual placement", f"{name} needs an individual placement and {project} is a group")
     if code == "travel":
@@ -99,11 +105,13 @@ def placement_problem(
             "Hours owed",
             f"{person.name} owes {person.remaining_minutes / 60:g} hours: this would offer {offered / 60:g}",
         )
-    enemies = [
-        people[m].name for m in members if m in person.non_associations or person_id in people[m].non_associations
-    ]
-    if enemies:
-        return Broken("Non-association", f"{person.name} must not be placed with {enemies[0]}")
+    for m in members:
+        apart = placement.must_be_apart(person, people[m])
+        if apart == "non_association":
+            return Broken("Non-association", f"{person.name} must not be placed with {people[m].name}")
+        if apart == "not_with_women":
+            flagged, woman = (person, people[m]) if person.female is False else (people[m], person)
+            return Broken("Not with women", f"{flagged.name} must not be placed in a group with a woman ({woman.name})")
     return _woman_alone(instance, [*members, person_id], session)
 
 

@@ -4,6 +4,8 @@ they reach the weekly minimum. Also the solver's starting point."""
 import time
 from collections import defaultdict
 
+from payback import placement
+
 from .model import Instance, Plan, Session, travel_minutes
 from .rules import candidates, explain, needs_reason
 from .solver import score
@@ -34,8 +36,7 @@ def place(instance: Instance, fits: dict[int, list[Session]] | None = None) -> l
                 s.day in days
                 or len(group) >= s.capacity
                 or offered + s.minutes > person.remaining_minutes
-                or set(group) & person.non_associations
-                or any(person.id in by_id[m].non_associations for m in group)
+                or any(placement.must_be_apart(person, by_id[m]) for m in group)
             ):
                 continue
             if not s.individual and group:

@@ -3,8 +3,10 @@
 from dataclasses import dataclass, field
 from math import asin, cos, radians, sin, sqrt
 
+from payback import placement
+
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-PARTS = {"morning": (0, 12 * 60), "afternoon": (12 * 60, 17 * 60), "evening": (17 * 60, 24 * 60)}
+PARTS = placement.DAY_PARTS
 
 
 @dataclass(frozen=True)
@@ -110,11 +112,7 @@ def travel_minutes(person: Person, session: Session, speed_kmh: float) -> int:
 
 
 def available_for(person: Person, session: Session) -> bool:
-    parts = person.availability.get(session.weekday, frozenset())
-    for part, (lo, hi) in PARTS.items():
-        if session.start < hi and session.end > lo and part not in parts:
-            return False
-    return bool(parts)
+    return placement.is_available(person, session)
 
 
 def days_available(person: Person) -> str:

@@ -3,34 +3,19 @@ Shared by the solver and the greedy baseline; the verifier checks plans independ
 
 from collections.abc import Callable
 
-from .model import DAY_NAMES, PARTS, Instance, Person, Session, Weights, available_for, days_available, travel_minutes
+from payback import placement
+
+from .model import DAY_NAMES, PARTS, Instance, Person, Session, Weights, days_available, travel_minutes
 
 # The rules between one person and one session, in the order they are checked and explained.
-PAIR_RULES: tuple[str, ...] = (
-    "closed",
-    "availability",
-    "risk",
-    "women_only_session",
-    "preference_women_only",
-    "preference_individual",
-    "travel",
-    "owes_less",
-)
+PAIR_RULES: tuple[str, ...] = ("closed", *placement.PAIR_RULES, "travel", "owes_less")
 
 
 def _breaks(rule: str, person: Person, session: Session, speed_kmh: float) -> bool:
     if rule == "closed":
         return not session.open
-    if rule == "availability":
-        return not available_for(person, session)
-    if rule == "risk":
-        return bool(person.flags & session.excluded_flags)
-    if rule == "women_only_session":
-        return session.women_only and not person.female
-    if rule == "preference_women_only":
-        return person.preference == "women_only" and not (session.women_only or session.individual)
-    if rule == "preference_individual":
-        return (person.preference == "individual" or person.group_unsuitable) and not session.individual
+    if rule in placement.PAIR_RULES:
+        return placement.breaks_pair(rule, person, session)
     if rule == "travel":
         return travel_minutes(person, session, speed_kmh) > person.max_travel_minutes
     if rule == "owes_less":
@@ -140,6 +125,8 @@ def _blocked_reason(sessions: list[Session], blockers: dict[int, str | None]) ->
         )
     if counts.get("non_association") == len(sessions):
         return "non-association with a person already in every session that fits"
+    if counts.get("not_with_women") == len(sessions):
+        return "every session that fits has someone in it who must not be placed with women, or a woman in it"
     if counts.get("full") == len(sessions):
         days = ", ".join(dict.fromkeys(_day(s) for s in sorted(sessions, key=lambda s: (s.day, s.id))))
         return f"every session that fits is full ({days})"
@@ -158,6 +145,7 @@ def _sentence(prefix: str, text: str) -> str:
 _BLOCKER_TEXT = {
     "full": "full",
     "non_association": "taken by a non-association",
+    "not_with_women": "a group with someone who must not be placed with women, or a woman for someone flagged so",
     "alone": "an all-male group (she would be the only woman)",
     "lone_woman": "a group with one woman in it (she would be left the only woman)",
 }
@@ -168,8 +156,11 @@ def _blocker(person: Person, session: Session, members: list[int], by_id: dict[i
     others = [by_id[m] for m in members if m != person.id]
     if len(others) >= session.capacity:
         return "full"
-    if any(o.id in person.non_associations or person.id in o.non_associations for o in others):
+    apart = {placement.must_be_apart(person, o) for o in others} - {None}
+    if "non_association" in apart:
         return "non_association"
+    if "not_with_women" in apart:
+        return "not_with_women"
     if not session.individual and others:
         women = sum(1 for o in others if o.female)
         if person.female and women == 0:
@@ -197,6 +188,10 @@ def _pair_reason(rule: str, person: Person, sessions: list[Session], instance: I
         "preference_individual": lambda: (
             ("Assessed as unsuitable for group work" if person.group_unsuitable else "Prefers an individual placement")
             + f", and no individual placement on the days available ({days_available(person)})"
+        ),
+        "supervised_by_woman": lambda: (
+            "Flagged not to be placed with women, and a woman supervises every session that fits "
+            f"({', '.join(sorted({s.project_name for s in sessions}))})"
         ),
         "travel": lambda: _travel_reason(person, sessions, instance),
         "owes_less": lambda: (

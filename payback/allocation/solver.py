@@ -37,6 +37,8 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from payback import placement
+
 from .model import Instance, Person, Plan, Session, Weights, travel_minutes
 from .rules import candidates, explain, needs_reason
 
@@ -140,6 +142,7 @@ class _Problem:
         for sid, pids in by_session.items():
             members = set(pids)
             apart = {(min(p, o), max(p, o)) for p in pids for o in people[p].non_associations & members if o != p}
+            apart |= placement.flagged_apart(people[p] for p in pids)
             for a, b in sorted(apart):
                 model.add_at_most_one(x[a, sid], x[b, sid])
 

@@ -49,6 +49,8 @@ def violations(instance: Instance, assignments: list[tuple[int, int]]) -> list[s
             found.append(f"{p.name} is not a woman but session {sid} is women-only")
         if p.preference == "women_only" and not (s.women_only or s.individual):
             found.append(f"{p.name} asked for women-only work and session {sid} is a mixed group")
+        if "not-with-women" in p.flags and s.supervisor_female:
+            found.append(f"{p.name} is flagged not to be placed with women and a woman supervises session {sid}")
         if (p.preference == "individual" or p.group_unsuitable) and not s.individual:
             found.append(f"{p.name} needs an individual placement, not group session {sid}")
         travel = round(_km(p.home, s.location) / instance.speed_kmh * 60) + 10
@@ -72,6 +74,8 @@ def violations(instance: Instance, assignments: list[tuple[int, int]]) -> list[s
             if clash:
                 found.append(f"{people[pid].name} is with a non-association in session {sid}")
         women = sum(1 for pid in pids if people[pid].female)
+        if women and any("not-with-women" in people[pid].flags for pid in pids):
+            found.append(f"session {sid} has a woman with someone flagged not to be placed with women")
         if not s.individual and women == 1 and len(pids) > 1:
             found.append(f"session {sid} has one woman in an otherwise all-male group")
     for pair in instance.pinned:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from payback.core.formatting import format_minutes
 from payback.core.selectors import PolicyBook, policy_book
 from payback.core.services import audit_record
+from payback.core.signals import placement_facts_changed
 from payback.staff.models import User
 
 from . import assessment_rules as arules
@@ -350,6 +351,7 @@ def _make_current(*, actor: User, assessment: Assessment) -> Assessment:
         old.save(update_fields=["status"])
     assessment.status = A.CURRENT
     assessment.save()
+    placement_facts_changed.send(sender=Assessment, person_ids=[assessment.person_id], project_ids=[])
     for requirement in Requirement.objects.filter(
         person_id=assessment.person_id, status=CaseStatus.AWAITING_ASSESSMENT
     ):
@@ -419,6 +421,7 @@ def non_association_add(*, actor: User, person: Person, other: Person, reason: s
         raise ValidationError(errors)
     first, second = (person, other) if person.pk < other.pk else (other, person)
     record = NonAssociation.objects.create(person=first, other=second, reason=reason.strip(), recorded_by=actor)
+    placement_facts_changed.send(sender=NonAssociation, person_ids=[first.pk, second.pk], project_ids=[])
     for who, whom in ((person, other), (other, person)):
         audit_record(
             actor=actor,

@@ -209,6 +209,10 @@ class Appointment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    # The placement rules this booking now breaks, in words (empty if none): kept current by
+    # `conflicts.bookings_recheck` whenever the facts change. Such a booking cannot be worked.
+    conflict = models.TextField(blank=True)
+    conflict_found_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["session", "person__last_name"]

@@ -29,6 +29,7 @@ urlpatterns = [
     path("<int:pk>/incident/", day.incident_report, name="incident-report"),
     # Practitioners
     path("to-decide/", oversight.to_decide, name="to-decide"),
+    path("bookings-to-fix/", oversight.bookings_to_fix, name="bookings-to-fix"),
     path("concerns/", oversight.concern_list, name="concerns"),
     path("concerns/<int:pk>/", oversight.concern_detail, name="concern"),
     # Incidents and vehicles

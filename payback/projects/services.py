@@ -15,6 +15,7 @@ from payback.cases.assessment_rules import DAYS
 from payback.cases.models import RiskFlag
 from payback.core.selectors import PolicyBook, policy_book
 from payback.core.services import audit_record
+from payback.core.signals import placement_facts_changed
 from payback.staff.models import Pdu, Region, User
 
 from . import rules
@@ -601,6 +602,7 @@ def project_assessment_decide(
         if assessment.max_people and project.capacity > assessment.max_people:
             project.capacity = assessment.max_people
         project.save()
+        placement_facts_changed.send(sender=ProjectAssessment, person_ids=[], project_ids=[project.pk])
     audit_record(
         actor=actor,
         action="project_assessment.approved" if approve else "project_assessment.returned",

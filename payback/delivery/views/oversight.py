@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from .. import selectors, services
+from .. import conflicts, selectors, services
 from ..forms import (
     AcknowledgeForm,
     ClearDefectForm,
@@ -23,6 +23,7 @@ from .common import (
     DECIDE,
     INVESTIGATE,
     MANAGE_VEHICLES,
+    PLAN,
     RUN,
     apply_errors,
     drivers_in_scope,
@@ -48,6 +49,21 @@ def to_decide(request: HttpRequest) -> HttpResponse:
             "appointments": selectors.failures_to_decide(user, mine_only=not everyone),
             "everyone": everyone,
             "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@permission_any(DECIDE, PLAN)
+def bookings_to_fix(request: HttpRequest) -> HttpResponse:
+    """Future bookings that now break a placement rule: a coordinator's area, a practitioner's caseload."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "delivery/bookings_to_fix.html",
+        {
+            "appointments": conflicts.bookings_to_fix(user_of(request), today=today),
+            "can_plan": user_of(request).has_perm(PLAN),
         },
     )
 
