@@ -9,6 +9,8 @@ class PolicyVersion(models.Model):
     effective_from = models.DateField()
     value = models.JSONField(null=True, blank=True)
     reason = models.CharField(max_length=500)
+    # Why a version was made to take effect before the day it was added (blank when it was not).
+    backdating_reason = models.CharField(max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -23,6 +25,10 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} from {self.effective_from}"
+
+    @property
+    def backdated(self) -> bool:
+        return bool(self.backdating_reason)
 
 
 class AuditEvent(models.Model):

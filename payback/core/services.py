@@ -3,8 +3,9 @@
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from .context import current_origin
 from .models import AuditEvent, PolicyVersion
@@ -45,9 +46,12 @@ def audit_record(
     )
 
 
-@transaction.atomic
-def policy_version_add(*, actor: Any, key: str, effective_from: date, value: Any, reason: str) -> PolicyVersion:
-    """Add a version of a rule. Earlier versions are kept: history is never rewritten."""
+NATIONAL_SCOPE = "national"
+
+
+def _policy_errors(
+    *, key: str, effective_from: date, value: Any, reason: str, confirm_backdating: bool, backdating_reason: str
+) -> tuple[dict[str, str], Any]:
     errors: dict[str, str] = {}
     if key not in RULES:
         errors["key"] = "Choose a rule from the list"
@@ -60,17 +64,66 @@ def policy_version_add(*, actor: Any, key: str, effective_from: date, value: Any
             errors["effective_from"] = "A version of this rule already starts on that date: choose another date"
     if not reason.strip():
         errors["reason"] = "Enter why the rule changes"
+    days_back = (timezone.localdate() - effective_from).days
+    if days_back > 0 and "effective_from" not in errors:
+        if not confirm_backdating:
+            errors["effective_from"] = (
+                f"The date is {days_back} days in the past: cases already judged under the old value would change. "
+                "Choose today or a later date, or confirm the backdating and say why"
+            )
+        elif not backdating_reason.strip():
+            errors["backdating_reason"] = "Say why this change must apply to dates already past"
+    return errors, value
+
+
+@transaction.atomic
+def policy_version_add(
+    *,
+    actor: Any,
+    key: str,
+    effective_from: date,
+    value: Any,
+    reason: str,
+    confirm_backdating: bool = False,
+    backdating_reason: str = "",
+) -> PolicyVersion:
+    """Add a version of a rule. Earlier versions are kept: history is never rewritten.
+
+    Rules apply to the whole country, so only national staff change them. A version that takes
+    effect before today needs an explicit confirmation and its own reason, both audited."""
+    if actor is not None and getattr(actor, "scope", None) != NATIONAL_SCOPE:
+        raise PermissionDenied("Policy rules apply to the whole country: only national staff may change them")
+    errors, value = _policy_errors(
+        key=key,
+        effective_from=effective_from,
+        value=value,
+        reason=reason,
+        confirm_backdating=confirm_backdating,
+        backdating_reason=backdating_reason,
+    )
     if errors:
         raise ValidationError(errors)
+    backdated = effective_from < timezone.localdate()
     version = PolicyVersion.objects.create(
-        key=key, effective_from=effective_from, value=value, reason=reason.strip(), created_by=actor
+        key=key,
+        effective_from=effective_from,
+        value=value,
+        reason=reason.strip(),
+        backdating_reason=backdating_reason.strip() if backdated else "",
+        created_by=actor,
     )
+    after: dict[str, Any] = {"key": key, "effective_from": effective_from.isoformat(), "value": value}
+    summary = f"{RULES[key].title} set to {value!r} from {effective_from:%d %B %Y}"
+    if backdated:
+        after["backdated_days"] = (timezone.localdate() - effective_from).days
+        after["backdating_reason"] = version.backdating_reason
+        summary += f", backdated {after['backdated_days']} days: {version.backdating_reason}"
     audit_record(
         actor=actor,
         action="policy.version_added",
         obj=version,
-        summary=f"{RULES[key].title} set to {value!r} from {effective_from:%d %B %Y}",
+        summary=summary,
         subject=f"policy:{key}",
-        after={"key": key, "effective_from": effective_from.isoformat(), "value": value},
+        after=after,
     )
     return version

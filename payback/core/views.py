@@ -1,10 +1,11 @@
 import json
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -13,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .forms import GovukDateField, apply_service_errors
 from .policy import RULES
-from .selectors import policy_book, policy_versions
-from .services import policy_version_add
+from .selectors import audit_events_for, policy_book, policy_versions
+from .services import NATIONAL_SCOPE, policy_version_add
 
 
 @login_required
@@ -64,7 +65,12 @@ def policy_detail(request: HttpRequest, key: str) -> HttpResponse:
     return render(
         request,
         "core/policy_detail.html",
-        {"rule": rule, "versions": policy_versions(key), "can_manage": request.user.has_perm("core.manage_policy")},
+        {
+            "rule": rule,
+            "versions": policy_versions(key),
+            "changes": audit_events_for(f"policy:{key}").select_related("actor")[:50],
+            "can_manage": _can_manage_policy(request.user),
+        },
     )
 
 
@@ -78,6 +84,14 @@ class PolicyVersionForm(forms.Form):
         'Earned reduction takes {"threshold_percent": 25, "minutes_per_hour": 30, "cap_percent": 25}.',
     )
     reason = forms.CharField(label="Why the rule changes", max_length=500, widget=forms.Textarea)
+    confirm_backdating = forms.BooleanField(
+        label="I confirm this version takes effect on a date already past",
+        required=False,
+        help_text="Cases already judged under the old value will be judged again under this one.",
+    )
+    backdating_reason = forms.CharField(
+        label="Why it must apply to dates already past", required=False, max_length=500, widget=forms.Textarea
+    )
 
     def __init__(self, *args: object, kind: str, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -98,12 +112,19 @@ class PolicyVersionForm(forms.Form):
             raise ValidationError("Enter a whole number, like 30") from None
 
 
+def _can_manage_policy(user: Any) -> bool:
+    """Rules apply to the whole country: changing them needs the permission and national scope."""
+    return bool(user.has_perm("core.manage_policy") and getattr(user, "scope", None) == NATIONAL_SCOPE)
+
+
 @login_required
 @permission_required("core.manage_policy", raise_exception=True)
 def policy_add(request: HttpRequest, key: str) -> HttpResponse:
     rule = RULES.get(key)
     if rule is None:
         raise Http404("No such rule")
+    if not _can_manage_policy(request.user):
+        raise PermissionDenied("Policy rules apply to the whole country: only national staff may change them")
     form = PolicyVersionForm(request.POST if request.method == "POST" else None, kind=rule.kind)
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,6 +135,8 @@ def policy_add(request: HttpRequest, key: str) -> HttpResponse:
                 effective_from=effective_from,
                 value=form.cleaned_data["value"],
                 reason=form.cleaned_data["reason"],
+                confirm_backdating=form.cleaned_data["confirm_backdating"],
+                backdating_reason=form.cleaned_data["backdating_reason"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)

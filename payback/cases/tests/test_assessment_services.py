@@ -139,6 +139,8 @@ def test_deadlines_follow_the_policy_in_force_on_the_day_of_sentence(make_case: 
         effective_from=date(2026, 4, 1),
         value=2,
         reason="Test: quicker first appointment",
+        confirm_backdating=True,
+        backdating_reason="Test: a rule from a past date",
     )
     before, after = make_case(sentence_date=date(2026, 3, 31)), make_case(sentence_date=date(2026, 4, 1))
     assert before.induction_due == date(2026, 4, 9)
@@ -257,6 +259,8 @@ def test_induction_not_credited_when_policy_says_it_does_not_count(make_case: Ma
         effective_from=date(2026, 3, 4),
         value=0,
         reason="Test: inductions no longer count",
+        confirm_backdating=True,
+        backdating_reason="Test: a rule from a past date",
     )
     requirement = make_case()
     induct(practitioner, requirement, when=at(2026, 3, 5))
@@ -271,6 +275,8 @@ def test_induction_credited_under_the_policy_of_its_own_day(make_case: MakeCase,
         effective_from=date(2026, 3, 6),
         value=0,
         reason="Test: inductions stop counting the day after",
+        confirm_backdating=True,
+        backdating_reason="Test: a rule from a past date",
     )
     requirement = make_case()
     induct(practitioner, requirement, when=at(2026, 3, 5), minutes=60)

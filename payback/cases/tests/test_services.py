@@ -486,7 +486,13 @@ def test_travel_cap_follows_the_policy_in_force_on_the_day(
     make_case: MakeCase, practitioner: User, head_of_upw: User
 ) -> None:
     policy_version_add(
-        actor=head_of_upw, key="travel_adjustment_cap_minutes", effective_from=date(2026, 6, 1), value=120, reason="x"
+        actor=head_of_upw,
+        key="travel_adjustment_cap_minutes",
+        effective_from=date(2026, 6, 1),
+        value=120,
+        reason="x",
+        confirm_backdating=True,
+        backdating_reason="Test: a rule from a past date",
     )
     requirement = make_case()
     ledger_record_travel(
@@ -712,7 +718,13 @@ def test_court_cannot_make_an_order_over_300_hours(make_case: MakeCase, practiti
 def scheme_from_june(head_of_upw: User) -> date:
     start = date(2026, 6, 1)
     policy_version_add(
-        actor=head_of_upw, key="earned_reduction", effective_from=start, value=dict(SCHEME), reason="s.37 commences"
+        actor=head_of_upw,
+        key="earned_reduction",
+        effective_from=start,
+        value=dict(SCHEME),
+        reason="s.37 commences",
+        confirm_backdating=True,
+        backdating_reason="Test: the scheme from a past date",
     )
     return start
 

@@ -91,6 +91,8 @@ def test_policy_versions_can_be_added_by_the_head_of_unpaid_work_only(
         "effective_from_2": "2027",
         "value": "90",
         "reason": "Review",
+        "confirm_backdating": "on",  # whatever day the test runs on
+        "backdating_reason": "Test: a rule from a fixed date",
     }
     as_practitioner = Client()
     as_practitioner.force_login(practitioner)

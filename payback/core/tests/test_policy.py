@@ -94,6 +94,7 @@ def test_every_rule_starts_with_its_initial_value() -> None:
         assert policy_value(key, on=date(2026, 1, 1)) == rule.initial
 
 
+@pytest.mark.today("2026-05-01")
 @pytest.mark.django_db
 def test_adding_a_version_changes_the_rule_from_its_date_and_keeps_history(head: User) -> None:
     version = policy_version_add(
@@ -116,6 +117,7 @@ def test_adding_a_version_changes_the_rule_from_its_date_and_keeps_history(head:
     assert event.after == {"key": "ete_cap_percent", "effective_from": "2026-06-01", "value": 20}
 
 
+@pytest.mark.today("2026-05-01")
 @pytest.mark.django_db
 def test_completion_window_can_be_removed_from_a_date(head: User) -> None:
     policy_version_add(
@@ -129,6 +131,7 @@ def test_completion_window_can_be_removed_from_a_date(head: User) -> None:
     assert policy_value("completion_window_months", on=date(2027, 1, 1)) is None
 
 
+@pytest.mark.today("2026-05-01")
 @pytest.mark.django_db
 def test_earned_reduction_scheme_can_start(head: User) -> None:
     policy_version_add(
@@ -140,6 +143,7 @@ def test_earned_reduction_scheme_can_start(head: User) -> None:
     assert book.first_date_with_value("earned_reduction") == date(2026, 6, 1)
 
 
+@pytest.mark.today("2026-05-01")
 @pytest.mark.django_db
 def test_review_points_are_stored_sorted(head: User) -> None:
     policy_version_add(
@@ -168,6 +172,7 @@ def test_review_points_are_stored_sorted(head: User) -> None:
         ("earned_reduction", 25, "value"),
     ],
 )
+@pytest.mark.today("2026-05-01")
 @pytest.mark.django_db
 def test_adding_a_version_refuses_a_bad_key_or_value(head: User, key: str, value: Any, field: str) -> None:
     versions, events = PolicyVersion.objects.count(), AuditEvent.objects.count()
@@ -178,6 +183,7 @@ def test_adding_a_version_refuses_a_bad_key_or_value(head: User, key: str, value
     assert AuditEvent.objects.count() == events
 
 
+@pytest.mark.today("2026-05-01")
 @pytest.mark.django_db
 def test_adding_a_version_refuses_a_second_version_on_the_same_date(head: User) -> None:
     policy_version_add(actor=head, key="ete_cap_percent", effective_from=date(2026, 6, 1), value=20, reason="One")
@@ -192,6 +198,7 @@ def test_adding_a_version_refuses_a_second_version_on_the_same_date(head: User) 
     )
 
 
+@pytest.mark.today("2026-05-01")
 @pytest.mark.django_db
 def test_adding_a_version_refuses_an_empty_reason(head: User) -> None:
     with pytest.raises(ValidationError) as caught:

@@ -1056,6 +1056,8 @@ def test_the_stand_down_allowance_is_the_policy_in_force_on_the_session_date(
         effective_from=date(2027, 1, 1),
         value=90,
         reason="Regional agreement",
+        confirm_backdating=True,  # whatever day the test runs on
+        backdating_reason="Test: a rule from a fixed date",
     )
     before = plan_session(coordinator, project, date(2026, 12, 31), supervisor=supervisor)
     after = plan_session(coordinator, project, date(2027, 1, 6), supervisor=supervisor)

@@ -224,6 +224,8 @@ def test_a_new_acknowledgement_rule_applies_to_nominations_received_from_its_dat
         effective_from=date(2027, 1, 4),
         value=10,
         reason="Longer acknowledgement time agreed nationally",
+        confirm_backdating=True,  # whatever day the test runs on
+        backdating_reason="Test: a rule from a fixed date",
     )
     received_on(monkeypatch, date(2026, 12, 31))
     before_change, _ = nominate(pdu_a)
