@@ -5,18 +5,20 @@ country, so another region's record is simply not found) and every write through
 (which hold the rules and raise ValidationError naming the field). Times are whole minutes."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Header, Path, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictInt
 
+from payback.core import idempotency
 from payback.core.api_common import NO_NUL, InputSchema, PageQuery, paginate
+from payback.core.idempotency import KeyReused
 from payback.core.selectors import PolicyBook, policy_book
 from payback.staff.models import User
 from payback.staff.roles import ASSESS, CORRECT_LEDGER, COUNTERSIGN, RECORD_ADJUSTMENTS, VIEW_CASES
@@ -190,6 +192,27 @@ class LedgerEntryOut(Schema):
     created_by: str | None = Field(description="Who recorded it; null when the service recorded it itself")
 
 
+IDEMPOTENCY_KEY_TEXT = (
+    "A new key for each request (a UUID, say), kept when the request is retried: a repeat with the same key "
+    "and body gets the first answer again and changes nothing. May be sent as the Idempotency-Key header "
+    "instead; one of the two is required"
+)
+
+
+def _idempotency_header(
+    description: str = "The request's idempotency key, instead of the idempotency_key field",
+) -> Any:
+    return Header(None, alias="Idempotency-Key", min_length=1, max_length=100, pattern=NO_NUL, description=description)
+
+
+def _idempotency_key(body_key: str | None, header: str | None) -> str:
+    if body_key and header and body_key != header:
+        raise ValidationError(
+            {"idempotency_key": "The Idempotency-Key header and the idempotency_key field differ: send one"}
+        )
+    return body_key or header or ""
+
+
 class AdjustmentIn(InputSchema):
     kind: Literal["travel", "ete"] = Field(
         description="travel: a travel time adjustment; ete: education, training and employment", examples=["travel"]
@@ -202,11 +225,47 @@ class AdjustmentIn(InputSchema):
         description="Why the adjustment is made, or what the activity was",
         examples=["Two buses each way to the project"],
     )
+    idempotency_key: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        pattern=NO_NUL,
+        description=IDEMPOTENCY_KEY_TEXT,
+        examples=["8b1f0c2e-5d7a-4e8b-9c61-0f4a9d7e2b13"],
+    )
 
 
 class CorrectionIn(InputSchema):
     reason: str = Field(
         max_length=500, pattern=NO_NUL, description="Why the entry is being corrected", examples=["Recorded twice"]
+    )
+    idempotency_key: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        pattern=NO_NUL,
+        description=IDEMPOTENCY_KEY_TEXT,
+        examples=["3c0e6f5a-2b7d-4f0e-9a51-7d2c8e4b1f60"],
+    )
+
+
+class AdjustmentOut(LedgerEntryOut):
+    requested_minutes: int = Field(description="The minutes asked for")
+    note: str = Field(
+        description="Why fewer minutes were credited than asked for (only what completes the order, counting "
+        "the earned reduction the credit itself earns); empty when all were credited"
+    )
+
+
+class KeyReusedOut(Schema):
+    errors: list[dict[str, str]] = Field(
+        description='One error naming `idempotency_key`: [{"field": "idempotency_key", "message": "..."}]'
+    )
+
+
+def _key_reused(error: KeyReused) -> Status[KeyReusedOut]:
+    return Status(
+        409, KeyReusedOut(errors=[{"field": "idempotency_key", "message": error.message_dict["idempotency_key"][0]}])
     )
 
 
@@ -454,27 +513,48 @@ def list_ledger(request: HttpRequest, id: int = REQUIREMENT_ID) -> list[LedgerEn
 
 @router.post(
     "/requirements/{id}/adjustments",
-    response={201: LedgerEntryOut},
+    response={201: AdjustmentOut, 409: KeyReusedOut},
     operation_id="recordAdjustment",
     summary="Record a travel time adjustment or ETE credit",
     tags=["ledger"],
 )
-def record_adjustment(request: HttpRequest, body: AdjustmentIn, id: int = REQUIREMENT_ID) -> Status[LedgerEntryOut]:
+def record_adjustment(
+    request: HttpRequest,
+    body: AdjustmentIn,
+    response: HttpResponse,
+    id: int = REQUIREMENT_ID,
+    idempotency_header: str | None = _idempotency_header(),
+) -> Status[AdjustmentOut] | Status[KeyReusedOut]:
     """Credit minutes of travel time or of education, training and employment (ETE). The rules of the
-    policy in force on `occurred_on` apply: a cap per travel adjustment, a cap on ETE as a share of the
-    ordered hours, never more than is owed. A rule broken is a 400 naming the field."""
+    policy in force on `occurred_on` apply: a cap on the travel adjustments for one day together, a cap
+    on ETE as a share of the ordered hours. Only the minutes still needed are credited, counting the
+    earned reduction they earn: `note` says so when that is fewer than asked. A rule broken is a 400
+    naming the field.
+
+    Every request carries an idempotency key (the `Idempotency-Key` header or the `idempotency_key`
+    field; 400 naming `idempotency_key` without one). A repeat with the same key and body gets the
+    first answer again (201, with the header `Idempotent-Replayed: true`) and records nothing; the same
+    key with a different body is **409** naming `idempotency_key`."""
     user = _staff(request, RECORD_ADJUSTMENTS)
     requirement = selectors.requirement_get(user, id)
-    record = services.ledger_record_travel if body.kind == "travel" else services.ledger_record_ete
-    with transaction.atomic():
-        entry = record(
-            actor=user,
-            requirement=requirement,
-            minutes=body.minutes,
-            occurred_on=body.occurred_on,
-            reason=body.reason,
-        )
-        return Status(201, _entry(entry, reversed_by=None))
+    key = _idempotency_key(body.idempotency_key, idempotency_header)
+    try:
+        with transaction.atomic():
+            write = services.ledger_record_adjustment(
+                actor=user,
+                requirement=requirement,
+                kind=body.kind,
+                minutes=body.minutes,
+                occurred_on=body.occurred_on,
+                reason=body.reason,
+                idempotency_key=idempotency.key_check(key),
+            )
+    except KeyReused as error:
+        return _key_reused(error)
+    if write.replayed:
+        response["Idempotent-Replayed"] = "true"
+    entry = _entry(write.entry, reversed_by=None)
+    return Status(201, AdjustmentOut(**entry.model_dump(), requested_minutes=write.requested_minutes, note=write.note))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -497,16 +577,35 @@ def get_ledger_entry(request: HttpRequest, id: int = ENTRY_ID) -> LedgerEntryOut
 
 @router.post(
     "/ledger-entries/{id}/corrections",
-    response={201: LedgerEntryOut},
+    response={201: LedgerEntryOut, 409: KeyReusedOut},
     operation_id="correctLedgerEntry",
     summary="Correct (reverse) a ledger entry",
     tags=["ledger"],
 )
-def correct_ledger_entry(request: HttpRequest, body: CorrectionIn, id: int = ENTRY_ID) -> Status[LedgerEntryOut]:
+def correct_ledger_entry(
+    request: HttpRequest,
+    body: CorrectionIn,
+    response: HttpResponse,
+    id: int = ENTRY_ID,
+    idempotency_header: str | None = _idempotency_header(),
+) -> Status[LedgerEntryOut] | Status[KeyReusedOut]:
     """Reverse an entry with a new one of the opposite minutes; the original is kept. An entry can be
-    corrected once; a correction and earned reduction cannot be corrected (400, field `entry`)."""
+    corrected once; a correction and earned reduction cannot be corrected (400, field `entry`).
+
+    Every request carries an idempotency key (the `Idempotency-Key` header or the `idempotency_key`
+    field; 400 naming `idempotency_key` without one). A repeat with the same key and body gets the
+    first answer again (201, with the header `Idempotent-Replayed: true`); the same key with a
+    different body is **409** naming `idempotency_key`."""
     user = _staff(request, CORRECT_LEDGER)
     entry = selectors.ledger_entry_get(user, id)
-    with transaction.atomic():
-        reversal = services.ledger_correct(actor=user, entry=entry, reason=body.reason)
-        return Status(201, _entry(reversal, reversed_by=None))
+    key = _idempotency_key(body.idempotency_key, idempotency_header)
+    try:
+        with transaction.atomic():
+            write = services.ledger_correct_entry(
+                actor=user, entry=entry, reason=body.reason, idempotency_key=idempotency.key_check(key)
+            )
+    except KeyReused as error:
+        return _key_reused(error)
+    if write.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return Status(201, _entry(write.entry, reversed_by=None))

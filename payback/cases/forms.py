@@ -1,9 +1,11 @@
 """Forms check only the shape of input; the rules are applied by services."""
 
-from typing import Any
+import uuid
+from typing import Any, Self
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
 from payback.core.forms import GovukDateField
 from payback.staff.models import Pdu
@@ -106,7 +108,36 @@ class CaseCreateForm(forms.Form):
 ADJUSTMENT_KINDS = [("travel", "Travel time adjustment"), ("ete", "Education, training and employment (ETE)")]
 
 
-class AdjustmentForm(forms.Form):
+def new_idempotency_key() -> str:
+    return uuid.uuid4().hex
+
+
+class IdempotentForm(forms.Form):
+    """A form that moves minutes carries a key made when the form is shown: submitting it twice
+    (a double click, a resend after a dropped connection) records once."""
+
+    idempotency_key = forms.CharField(
+        max_length=100,
+        widget=forms.HiddenInput,
+        error_messages={"required": "The form has expired: submit it again"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"] = {**kwargs["initial"], "idempotency_key": new_idempotency_key()}
+        super().__init__(*args, **kwargs)
+
+    def with_new_key(self) -> Self:
+        """The same answers with a fresh key (the old one was used for something else)."""
+        data = QueryDict(mutable=True)
+        data.update(self.data)
+        data["idempotency_key"] = new_idempotency_key()
+        fresh = type(self)(data)
+        fresh.is_valid()
+        return fresh
+
+
+class AdjustmentForm(IdempotentForm):
     kind = forms.ChoiceField(
         label="Type of adjustment",
         choices=ADJUSTMENT_KINDS,
@@ -123,7 +154,7 @@ class AdjustmentForm(forms.Form):
     )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(IdempotentForm):
     reason = forms.CharField(
         label="Why is this entry wrong?",
         max_length=500,

@@ -211,6 +211,22 @@ class LedgerTotals(models.Model):
         return f"Totals for requirement {self.requirement_id}"
 
 
+class LedgerRequest(models.Model):
+    """The answer given to a request that moved minutes in a ledger, kept with a hash of the
+    request so that a repeat with the same idempotency key (a retry, a double submit) gets the
+    same answer and changes nothing."""
+
+    key = models.CharField(max_length=100, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    response = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"
+
+
 class CaseStatusChange(models.Model):
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="status_changes")
     from_status = models.CharField(max_length=30, choices=CaseStatus.choices, blank=True)

@@ -149,17 +149,26 @@ def earned_reduction_entitlement(
 ) -> int:
     """Minutes of earned reduction a person is entitled to (Sentencing Act 2026 s.37).
 
-    Work is taken in date order. Once the threshold share of the ordered hours has been
+    Work is taken day by day in date order, each day's entries netted (a correction is dated
+    the day of the entry it reverses). Once the threshold share of the ordered hours has been
     worked, each further minute worked on a day the scheme is in force, and not after an
     unacceptable failure stopped earning, earns `minutes_per_hour / 60` of a minute, up to the
-    cap. What was earned before a failure is kept."""
+    cap. What was earned before a failure is kept.
+
+    Rounding (whole minutes): the threshold and the cap are the shares of the total ordered
+    minutes rounded down; the reduction is worked out on the running total of eligible minutes
+    and rounded down, so an odd minute's half minute is earned with the next eligible minute
+    (two credits of 61 eligible minutes earn 61 minutes, not 30 + 30)."""
     if not scheme or scheme_start is None:
         return 0
     threshold = total_ordered_minutes * scheme["threshold_percent"] // 100
     cap = total_ordered_minutes * scheme["cap_percent"] // 100
+    by_day: dict[date, int] = {}
+    for day, minutes in work:
+        by_day[day] = by_day.get(day, 0) + minutes
     worked_so_far = 0
     eligible = 0
-    for day, minutes in sorted(work):
+    for day, minutes in sorted(by_day.items()):
         before = worked_so_far
         worked_so_far += minutes
         beyond = max(0, worked_so_far - max(before, threshold))
@@ -207,3 +216,128 @@ def is_at_risk(*, completion: date | None, remaining_minutes: int, weekly_minute
         return False
     days_left = (completion - on).days
     return remaining_minutes * 7 > weekly_minutes * days_left
+
+
+# ---------------------------------------------------------------------------------------------
+# What a credit is worth: the part of it still needed, and the earned reduction that follows
+
+
+@dataclass(frozen=True)
+class EarningTerms:
+    """The earned reduction scheme as it applies to one requirement."""
+
+    scheme: dict[str, Any] | None
+    scheme_start: date | None
+    earning_stopped_on: date | None
+
+
+def reduction_change(*, balance: Balance, work: Iterable[tuple[date, int]], terms: EarningTerms) -> int:
+    """Minutes to add to (or, when negative, take from) the earned reduction so that it matches the
+    entitlement for the work in the ledger, never taking what is owed below zero."""
+    entitled = earned_reduction_entitlement(
+        total_ordered_minutes=balance.total_ordered_minutes,
+        work=work,
+        scheme=terms.scheme,
+        scheme_start=terms.scheme_start,
+        earning_stopped_on=terms.earning_stopped_on,
+    )
+    return min(entitled - balance.earned_reduction_minutes, balance.remaining_minutes)
+
+
+_BALANCE_FIELD = {
+    "work": "work_minutes",
+    "travel": "travel_minutes",
+    "ete": "ete_minutes",
+    "stand_down": "stand_down_minutes",
+}
+
+
+@dataclass(frozen=True)
+class CreditDecision:
+    """How much of a credit to post, and the earned reduction that posting it brings."""
+
+    kind: str
+    requested: int
+    credited: int
+    reduction: int
+    remaining_before: int
+    remaining_after: int
+
+    @property
+    def capped(self) -> bool:
+        return self.credited < self.requested
+
+    @property
+    def note(self) -> str:
+        """Why less than asked was credited (empty when all of it was)."""
+        if not self.capped:
+            return ""
+        asked, given = format_minutes(self.requested), format_minutes(self.credited)
+        if self.reduction > 0:
+            return (
+                f"capped at {given} of the {asked}: with the {format_minutes(self.reduction)} of earned "
+                "reduction it earns, that completes the order"
+            )
+        return f"capped at the {given} owed, of the {asked}: that completes the order"
+
+
+def _after(
+    *, balance: Balance, work: list[tuple[date, int]], terms: EarningTerms, kind: str, minutes: int, on: date
+) -> tuple[int, int]:
+    """(earned reduction change, minutes still owed) once `minutes` of `kind` are credited."""
+    field = _BALANCE_FIELD[kind]
+    credited = Balance(**{**balance.__dict__, field: getattr(balance, field) + minutes})
+    worked = [*work, (on, minutes)] if kind == "work" and minutes else work
+    change = reduction_change(balance=credited, work=worked, terms=terms)
+    return change, credited.remaining_minutes - change
+
+
+def credit_needed(
+    *,
+    kind: str,
+    minutes: int,
+    occurred_on: date,
+    balance: Balance,
+    work: Iterable[tuple[date, int]],
+    terms: EarningTerms,
+) -> CreditDecision:
+    """The part of a credit of `minutes` that is needed, taking into account the earned reduction
+    the credit itself earns: the fewest minutes that leave nothing owed, or all of them if even
+    all of them leave something owed.
+
+    Earned reduction is worked out on the running total (see `earned_reduction_entitlement`), so
+    when the last minute needed would earn a half minute more than is owed, the reduction posted is
+    only what completes the order: nothing owed, never less than nothing."""
+    work = list(work)
+    if kind not in _BALANCE_FIELD:
+        raise ValueError(f"{kind} is not a credit")
+
+    def after(n: int) -> tuple[int, int]:
+        return _after(balance=balance, work=work, terms=terms, kind=kind, minutes=n, on=occurred_on)
+
+    credited = minutes
+    if minutes > 0 and after(minutes)[1] <= 0:
+        # What is owed falls as the credit grows: the smallest credit that leaves nothing owed.
+        low, high = 0, minutes
+        while low < high:
+            middle = (low + high) // 2
+            if after(middle)[1] <= 0:
+                high = middle
+            else:
+                low = middle + 1
+        credited = low
+    change, remaining = after(credited)
+    return CreditDecision(
+        kind=kind,
+        requested=minutes,
+        credited=credited,
+        reduction=change,
+        remaining_before=balance.remaining_minutes,
+        remaining_after=remaining,
+    )
+
+
+def travel_day_room(*, cap_minutes: int, recorded_that_day: int) -> int:
+    """Minutes of travel that may still be credited for a day: the cap applies to all the travel
+    adjustments for the same day together (net of corrections), not to each one."""
+    return max(0, cap_minutes - recorded_that_day)

@@ -2,6 +2,7 @@
 transaction, writes an audit event and either saves everything or nothing."""
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.db.models.functions import Coalesce, Least
 from django.db.models.lookups import IsNull
 from django.utils import timezone
 
+from payback.core import idempotency
 from payback.core.selectors import PolicyBook, policy_book
 from payback.core.services import audit_record
 from payback.staff.models import Pdu, User
@@ -25,6 +27,7 @@ from .models import (
     DiversityInformation,
     LedgerEntry,
     LedgerKind,
+    LedgerRequest,
     LedgerTotals,
     Order,
     OrderType,
@@ -477,23 +480,28 @@ def _after_credit(*, actor: User | None, requirement: Requirement, book: PolicyB
         _set_status(actor=None, requirement=requirement, to_status=S.COMPLETED, reason="All hours credited")
 
 
-def _apply_earned_reduction(*, actor: User | None, requirement: Requirement, book: PolicyBook, on: date) -> None:
-    balance = requirement_balance(requirement)
-    work = list(
-        requirement.ledger.filter(kind=LedgerKind.WORK).values_list("occurred_on", "minutes").order_by("occurred_on")
-    )
+def _earning_terms(requirement: Requirement, *, book: PolicyBook, on: date) -> rules.EarningTerms:
     # Worked out afresh from every hour worked, on the scheme's terms as they stand now: an entry
     # dated before the scheme began must not take back what later hours earned.
-    entitled = rules.earned_reduction_entitlement(
-        total_ordered_minutes=balance.total_ordered_minutes,
-        work=work,
+    return rules.EarningTerms(
         scheme=book.value("earned_reduction", max(on, _today())),
         scheme_start=book.first_date_with_value("earned_reduction"),
         earning_stopped_on=requirement.earning_stopped_on,
     )
-    delta = entitled - balance.earned_reduction_minutes
-    if delta > 0:
-        delta = min(delta, balance.remaining_minutes)
+
+
+def _work_of(requirement: Requirement) -> list[tuple[date, int]]:
+    return list(
+        requirement.ledger.filter(kind=LedgerKind.WORK).values_list("occurred_on", "minutes").order_by("occurred_on")
+    )
+
+
+def _apply_earned_reduction(*, actor: User | None, requirement: Requirement, book: PolicyBook, on: date) -> None:
+    delta = rules.reduction_change(
+        balance=requirement_balance(requirement),
+        work=_work_of(requirement),
+        terms=_earning_terms(requirement, book=book, on=on),
+    )
     if delta:
         _post(
             actor=None,
@@ -508,7 +516,128 @@ def _apply_earned_reduction(*, actor: User | None, requirement: Requirement, boo
         )
 
 
+@dataclass(frozen=True)
+class LedgerWrite:
+    """What a write to the ledger did: the entry, the minutes asked for and, when fewer were
+    credited, why. `replayed` when the answer is the one first given for the same idempotency key."""
+
+    entry: LedgerEntry
+    requested_minutes: int
+    note: str = ""
+    replayed: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"entry": self.entry.pk, "requested_minutes": self.requested_minutes, "note": self.note}
+
+
+def _replay(*, actor: User | None, key: str | None, scope: str, payload: dict[str, Any]) -> LedgerWrite | None:
+    if key is None:
+        return None
+    answer = idempotency.previous_answer(
+        LedgerRequest, key=idempotency.key_check(key), user_id=actor.pk if actor else None, scope=scope, payload=payload
+    )
+    if answer is None:
+        return None
+    entry = LedgerEntry.objects.get(pk=answer["entry"])
+    return LedgerWrite(entry=entry, requested_minutes=answer["requested_minutes"], note=answer["note"], replayed=True)
+
+
+def _remember(
+    *, actor: User | None, key: str | None, scope: str, payload: dict[str, Any], write: LedgerWrite
+) -> LedgerWrite:
+    if key is not None:
+        idempotency.remember(
+            LedgerRequest,
+            key=key,
+            user_id=actor.pk if actor else None,
+            scope=scope,
+            payload=payload,
+            response=write.as_dict(),
+        )
+    return write
+
+
+def _with_note(reason: str, note: str) -> str:
+    if not note:
+        return reason
+    suffix = f" ({note})"
+    return reason[: 500 - len(suffix)] + suffix
+
+
+def _post_credit(
+    *,
+    actor: User | None,
+    requirement: Requirement,
+    kind: str,
+    minutes: int,
+    occurred_on: date,
+    reason: str,
+    source: str,
+    source_ref: str = "",
+    book: PolicyBook,
+) -> LedgerWrite:
+    """Post the part of a credit that is needed (`rules.credit_needed`: what completes the order,
+    counting the earned reduction the credit itself earns), then the reduction, then completion."""
+    decision = rules.credit_needed(
+        kind=kind,
+        minutes=minutes,
+        occurred_on=occurred_on,
+        balance=requirement_balance(requirement),
+        work=_work_of(requirement),
+        terms=_earning_terms(requirement, book=book, on=occurred_on),
+    )
+    entry = _post(
+        actor=actor,
+        requirement=requirement,
+        kind=kind,
+        minutes=decision.credited,
+        occurred_on=occurred_on,
+        reason=_with_note(reason, decision.note),
+        source=source,
+        source_ref=source_ref,
+    )
+    if kind == LedgerKind.WORK and requirement.status == S.AWAITING_PLACEMENT:
+        _set_status(actor=None, requirement=requirement, to_status=S.WORKING, reason="Hours worked")
+    _after_credit(actor=actor, requirement=requirement, book=book, on=occurred_on)
+    return LedgerWrite(entry=entry, requested_minutes=minutes, note=decision.note)
+
+
 @transaction.atomic
+def ledger_credit_work_noted(
+    *,
+    actor: User | None,
+    requirement: Requirement,
+    minutes: int,
+    occurred_on: date,
+    source: str,
+    source_ref: str = "",
+    reason: str = "Hours worked",
+    book: PolicyBook | None = None,
+) -> LedgerWrite:
+    """Credit minutes worked: only the part still needed, counting the earned reduction this credit
+    earns. The note says so when fewer minutes were credited than worked."""
+    book = book or policy_book()
+    requirement = _locked(requirement)
+    errors: dict[str, str] = {}
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0:
+        raise ValidationError({"minutes": "Enter the minutes worked as a whole number greater than 0"})
+    remaining = requirement_balance(requirement).remaining_minutes
+    _check_can_credit(requirement, occurred_on=occurred_on, book=book, remaining=remaining, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    return _post_credit(
+        actor=actor,
+        requirement=requirement,
+        kind=LedgerKind.WORK,
+        minutes=minutes,
+        occurred_on=occurred_on,
+        reason=reason,
+        source=source,
+        source_ref=source_ref,
+        book=book,
+    )
+
+
 def ledger_credit_work(
     *,
     actor: User | None,
@@ -520,32 +649,17 @@ def ledger_credit_work(
     reason: str = "Hours worked",
     book: PolicyBook | None = None,
 ) -> LedgerEntry | None:
-    """Credit minutes worked, capped at what is still owed. Returns None if nothing was owed."""
-    book = book or policy_book()
-    requirement = _locked(requirement)
-    errors: dict[str, str] = {}
-    if not isinstance(minutes, int) or minutes <= 0:
-        raise ValidationError({"minutes": "Enter the minutes worked as a whole number greater than 0"})
-    remaining = requirement_balance(requirement).remaining_minutes
-    _check_can_credit(requirement, occurred_on=occurred_on, book=book, remaining=remaining, errors=errors)
-    if errors:
-        raise ValidationError(errors)
-    credited = min(minutes, remaining)
-    note = reason if credited == minutes else f"{reason} (capped at the {rules.format_minutes(remaining)} owed)"
-    entry = _post(
+    """Credit minutes worked, capped at what is still needed (see `ledger_credit_work_noted`)."""
+    return ledger_credit_work_noted(
         actor=actor,
         requirement=requirement,
-        kind=LedgerKind.WORK,
-        minutes=credited,
+        minutes=minutes,
         occurred_on=occurred_on,
-        reason=note,
         source=source,
         source_ref=source_ref,
-    )
-    if requirement.status in (S.AWAITING_PLACEMENT,):
-        _set_status(actor=None, requirement=requirement, to_status=S.WORKING, reason="Hours worked")
-    _after_credit(actor=actor, requirement=requirement, book=book, on=occurred_on)
-    return entry
+        reason=reason,
+        book=book,
+    ).entry
 
 
 @transaction.atomic
@@ -560,7 +674,7 @@ def ledger_credit_stand_down(
     book: PolicyBook | None = None,
 ) -> LedgerEntry | None:
     """Credit the stand-down allowance when the service cancels a session: capped at what is
-    owed; nothing in backlog or when nothing is owed (returns None). It is not work, so it
+    needed; nothing in backlog or when nothing is owed (returns None). It is not work, so it
     earns no reduction."""
     book = book or policy_book()
     requirement = _locked(requirement)
@@ -569,21 +683,123 @@ def ledger_credit_stand_down(
     _check_can_credit(requirement, occurred_on=occurred_on, book=book, remaining=remaining, errors=errors)
     if errors or minutes <= 0:
         return None
-    entry = _post(
+    return _post_credit(
         actor=actor,
         requirement=requirement,
         kind=LedgerKind.STAND_DOWN,
-        minutes=min(minutes, remaining),
+        minutes=minutes,
         occurred_on=occurred_on,
         reason=reason,
         source="stand_down",
         source_ref=source_ref,
+        book=book,
+    ).entry
+
+
+def _travel_errors(
+    requirement: Requirement, *, minutes: int, occurred_on: date, book: PolicyBook, errors: dict[str, str]
+) -> None:
+    """The travel cap applies to all the adjustments for one day together, net of corrections."""
+    cap = book.value("travel_adjustment_cap_minutes", occurred_on)
+    recorded = (
+        requirement.ledger.filter(kind=LedgerKind.TRAVEL, occurred_on=occurred_on).aggregate(
+            total=Sum("minutes", default=0)
+        )["total"]
+        or 0
     )
-    _after_credit(actor=actor, requirement=requirement, book=book, on=occurred_on)
-    return entry
+    room = rules.travel_day_room(cap_minutes=cap, recorded_that_day=recorded)
+    if minutes > room:
+        day = f"{occurred_on.day} {occurred_on:%B %Y}"
+        if recorded:
+            more = f"up to {rules.format_minutes(room)} more" if room else "no more"
+            left = f"{rules.format_minutes(recorded)} is already recorded for {day}, so you can add {more} for that day"
+        else:
+            left = f"you can add up to {rules.format_minutes(room)} for {day}"
+        errors["minutes"] = f"Travel adjustments can be at most {rules.format_minutes(cap)} a day: {left}"
+
+
+def _ete_errors(
+    requirement: Requirement, *, minutes: int, occurred_on: date, book: PolicyBook, errors: dict[str, str]
+) -> None:
+    balance = requirement_balance(requirement)
+    cap = rules.ete_cap_minutes(balance.total_ordered_minutes, book.value("ete_cap_percent", occurred_on))
+    room = cap - balance.ete_minutes
+    if minutes > room:
+        errors["minutes"] = (
+            f"ETE can count for at most {rules.format_minutes(cap)} of this order and "
+            f"{rules.format_minutes(balance.ete_minutes)} is already credited: "
+            f"you can credit up to {rules.format_minutes(max(0, room))} more"
+        )
+
+
+ADJUSTMENT_KINDS = {
+    LedgerKind.TRAVEL: (
+        "Enter the travel time in minutes, a whole number greater than 0",
+        "Enter the reason for the travel adjustment",
+    ),
+    LedgerKind.ETE: (
+        "Enter the ETE time in minutes, a whole number greater than 0",
+        "Enter what the education, training or employment activity was",
+    ),
+}
 
 
 @transaction.atomic
+def ledger_record_adjustment(
+    *,
+    actor: User | None,
+    requirement: Requirement,
+    kind: str,
+    minutes: int,
+    occurred_on: date,
+    reason: str,
+    book: PolicyBook | None = None,
+    idempotency_key: str | None = None,
+) -> LedgerWrite:
+    """A travel time adjustment (the policy's cap applies to each day's adjustments together) or
+    ETE credit (capped at a share of the ordered hours). Only the part still needed is credited,
+    with a note saying so. With an idempotency key, a repeat gets the first answer."""
+    book = book or policy_book()
+    if kind not in ADJUSTMENT_KINDS:
+        raise ValidationError({"kind": "Select travel or ETE"})
+    payload = {
+        "requirement": requirement.pk,
+        "kind": kind,
+        "minutes": minutes,
+        "occurred_on": occurred_on,
+        "reason": reason,
+    }
+    requirement = _locked(requirement)
+    scope = "ledger.adjustment"
+    replayed = _replay(actor=actor, key=idempotency_key, scope=scope, payload=payload)
+    if replayed is not None:
+        return replayed
+    minutes_message, reason_message = ADJUSTMENT_KINDS[LedgerKind(kind)]
+    errors: dict[str, str] = {}
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0:
+        errors["minutes"] = minutes_message
+    else:
+        check = _travel_errors if kind == LedgerKind.TRAVEL else _ete_errors
+        check(requirement, minutes=minutes, occurred_on=occurred_on, book=book, errors=errors)
+    if not reason.strip():
+        errors["reason"] = reason_message
+    remaining = requirement_balance(requirement).remaining_minutes
+    _check_can_credit(requirement, occurred_on=occurred_on, book=book, remaining=remaining, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    write = _post_credit(
+        actor=actor,
+        requirement=requirement,
+        kind=kind,
+        minutes=minutes,
+        occurred_on=occurred_on,
+        reason=reason.strip(),
+        source="adjustment" if kind == LedgerKind.TRAVEL else "ete",
+        book=book,
+    )
+    return _remember(actor=actor, key=idempotency_key, scope=scope, payload=payload, write=write)
+
+
 def ledger_record_travel(
     *,
     actor: User | None,
@@ -593,40 +809,18 @@ def ledger_record_travel(
     reason: str,
     book: PolicyBook | None = None,
 ) -> LedgerEntry:
-    """A travel time adjustment: credited as hours, capped per adjustment by policy."""
-    book = book or policy_book()
-    requirement = _locked(requirement)
-    errors: dict[str, str] = {}
-    remaining = requirement_balance(requirement).remaining_minutes
-    cap = book.value("travel_adjustment_cap_minutes", occurred_on)
-    if not isinstance(minutes, int) or minutes <= 0:
-        errors["minutes"] = "Enter the travel time in minutes, a whole number greater than 0"
-    elif minutes > cap:
-        errors["minutes"] = (
-            f"A travel adjustment can be at most {rules.format_minutes(cap)}: record a longer journey as "
-            "separate adjustments for each day travelled"
-        )
-    elif minutes > remaining:
-        errors["minutes"] = f"That is more than the {rules.format_minutes(remaining)} still owed"
-    if not reason.strip():
-        errors["reason"] = "Enter the reason for the travel adjustment"
-    _check_can_credit(requirement, occurred_on=occurred_on, book=book, remaining=remaining, errors=errors)
-    if errors:
-        raise ValidationError(errors)
-    entry = _post(
+    """A travel time adjustment (see `ledger_record_adjustment`)."""
+    return ledger_record_adjustment(
         actor=actor,
         requirement=requirement,
         kind=LedgerKind.TRAVEL,
         minutes=minutes,
         occurred_on=occurred_on,
-        reason=reason.strip(),
-        source="adjustment",
-    )
-    _after_credit(actor=actor, requirement=requirement, book=book, on=occurred_on)
-    return entry
+        reason=reason,
+        book=book,
+    ).entry
 
 
-@transaction.atomic
 def ledger_record_ete(
     *,
     actor: User | None,
@@ -636,41 +830,16 @@ def ledger_record_ete(
     reason: str,
     book: PolicyBook | None = None,
 ) -> LedgerEntry:
-    """Education, training and employment credit, capped at a share of the ordered hours."""
-    book = book or policy_book()
-    requirement = _locked(requirement)
-    errors: dict[str, str] = {}
-    balance = requirement_balance(requirement)
-    cap = rules.ete_cap_minutes(balance.total_ordered_minutes, book.value("ete_cap_percent", occurred_on))
-    room = cap - balance.ete_minutes
-    if not isinstance(minutes, int) or minutes <= 0:
-        errors["minutes"] = "Enter the ETE time in minutes, a whole number greater than 0"
-    elif minutes > room:
-        errors["minutes"] = (
-            f"ETE can count for at most {rules.format_minutes(cap)} of this order and "
-            f"{rules.format_minutes(balance.ete_minutes)} is already credited: "
-            f"you can credit up to {rules.format_minutes(max(0, room))} more"
-        )
-    elif minutes > balance.remaining_minutes:
-        errors["minutes"] = f"That is more than the {rules.format_minutes(balance.remaining_minutes)} still owed"
-    if not reason.strip():
-        errors["reason"] = "Enter what the education, training or employment activity was"
-    _check_can_credit(
-        requirement, occurred_on=occurred_on, book=book, remaining=balance.remaining_minutes, errors=errors
-    )
-    if errors:
-        raise ValidationError(errors)
-    entry = _post(
+    """Education, training and employment credit (see `ledger_record_adjustment`)."""
+    return ledger_record_adjustment(
         actor=actor,
         requirement=requirement,
         kind=LedgerKind.ETE,
         minutes=minutes,
         occurred_on=occurred_on,
-        reason=reason.strip(),
-        source="ete",
-    )
-    _after_credit(actor=actor, requirement=requirement, book=book, on=occurred_on)
-    return entry
+        reason=reason,
+        book=book,
+    ).entry
 
 
 @transaction.atomic
@@ -683,11 +852,24 @@ def ledger_record_court_variation(
     reason: str,
     extended_until: date | None = None,
     book: PolicyBook | None = None,
+    idempotency_key: str | None = None,
 ) -> LedgerEntry:
     """The court varies the order: hours added (positive) or taken away (negative), and/or the
-    time to complete extended. A Suspended Sentence Order cannot run past its operational period."""
+    time to complete extended. A Suspended Sentence Order cannot run past its operational period.
+    With an idempotency key, a repeat gets the first answer."""
     book = book or policy_book()
+    payload = {
+        "requirement": requirement.pk,
+        "minutes": minutes,
+        "occurred_on": occurred_on,
+        "reason": reason,
+        "extended_until": extended_until,
+    }
     requirement = _locked(requirement)
+    scope = "ledger.court_variation"
+    replayed = _replay(actor=actor, key=idempotency_key, scope=scope, payload=payload)
+    if replayed is not None:
+        return replayed.entry
     errors: dict[str, str] = {}
     balance = requirement_balance(requirement)
     if not isinstance(minutes, int):
@@ -751,16 +933,35 @@ def ledger_record_court_variation(
             actor=actor, requirement=requirement, to_status=S.AWAITING_PLACEMENT, reason="Court varied the order"
         )
     _after_credit(actor=actor, requirement=requirement, book=book, on=occurred_on)
-    return entry
+    write = LedgerWrite(entry=entry, requested_minutes=minutes)
+    return _remember(actor=actor, key=idempotency_key, scope=scope, payload=payload, write=write).entry
 
 
-@transaction.atomic
 def ledger_correct(
     *, actor: User | None, entry: LedgerEntry, reason: str, book: PolicyBook | None = None
 ) -> LedgerEntry:
-    """Reverse an entry with a new one of opposite minutes. The original is never edited."""
+    """Reverse an entry with a new one of opposite minutes (see `ledger_correct_entry`)."""
+    return ledger_correct_entry(actor=actor, entry=entry, reason=reason, book=book).entry
+
+
+@transaction.atomic
+def ledger_correct_entry(
+    *,
+    actor: User | None,
+    entry: LedgerEntry,
+    reason: str,
+    book: PolicyBook | None = None,
+    idempotency_key: str | None = None,
+) -> LedgerWrite:
+    """Reverse an entry with a new one of opposite minutes. The original is never edited. With an
+    idempotency key, a repeat gets the first answer (the same reversal)."""
     book = book or policy_book()
+    payload = {"entry": entry.pk, "reason": reason}
     requirement = _locked(entry.requirement)
+    scope = "ledger.correction"
+    replayed = _replay(actor=actor, key=idempotency_key, scope=scope, payload=payload)
+    if replayed is not None:
+        return replayed
     entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
     errors: dict[str, str] = {}
     if entry.reverses_id is not None:
@@ -802,4 +1003,5 @@ def ledger_correct(
     if requirement.status == S.COMPLETED and requirement_balance(requirement).remaining_minutes > 0:
         _set_status(actor=actor, requirement=requirement, to_status=S.WORKING, reason="Hours corrected")
     _after_credit(actor=actor, requirement=requirement, book=book, on=entry.occurred_on)
-    return reversal
+    write = LedgerWrite(entry=reversal, requested_minutes=reversal.minutes)
+    return _remember(actor=actor, key=idempotency_key, scope=scope, payload=payload, write=write)

@@ -8,12 +8,13 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from payback.core.forms import apply_service_errors
+from payback.core.idempotency import KeyReused
 from payback.core.selectors import policy_book
 from payback.staff.models import User
 from payback.staff.selectors import pdus_for
@@ -174,6 +175,17 @@ def case_create(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_create.html", {"form": form})
 
 
+KEY_USED = "This form was already used for a different entry: check the hours, then save again to record this one"
+
+
+def _recorded_message(write: services.LedgerWrite) -> str:
+    entry = write.entry
+    text = f"{LedgerKind(entry.kind).label} of {format_minutes(entry.minutes)} recorded"
+    if write.note:
+        text += f": {write.note}"
+    return text + (" (it had already been saved)" if write.replayed else "")
+
+
 @login_required
 @permission_required("cases.add_ledgerentry", raise_exception=True)
 def adjustment_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -185,21 +197,28 @@ def adjustment_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        record = services.ledger_record_travel if data["kind"] == "travel" else services.ledger_record_ete
         try:
-            entry = record(
+            write = services.ledger_record_adjustment(
                 actor=_user(request),
                 requirement=requirement,
+                kind=data["kind"],
                 minutes=data["minutes"],
                 occurred_on=data["occurred_on"],
                 reason=data["reason"],
+                idempotency_key=data["idempotency_key"],
             )
+        except KeyReused:
+            form = form.with_new_key()
+            form.add_error(None, KEY_USED)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{LedgerKind(entry.kind).label} of {format_minutes(entry.minutes)} recorded")
+            messages.success(request, _recorded_message(write))
             return redirect("cases:hours", pk=requirement.pk)
+    book = policy_book()
     context["form"] = form
+    context["travel_cap"] = format_minutes(book.value("travel_adjustment_cap_minutes", context["today"]))
+    context["ete_cap_percent"] = book.value("ete_cap_percent", context["today"])
     return render(request, "cases/adjustment_form.html", context)
 
 
@@ -209,17 +228,24 @@ def entry_correct(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     context = _case_context(request, pk, "hours")
     entry = selectors.ledger_entry_get(_user(request), entry_pk)
     if entry.requirement_id != context["case"].pk:
-        from django.http import Http404
-
         raise Http404("No such entry on this case")
     form = CorrectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.ledger_correct(actor=_user(request), entry=entry, reason=form.cleaned_data["reason"])
+            write = services.ledger_correct_entry(
+                actor=_user(request),
+                entry=entry,
+                reason=form.cleaned_data["reason"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
+        except KeyReused:
+            form = form.with_new_key()
+            form.add_error(None, KEY_USED)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Entry corrected: a reversal has been added to the ledger")
+            already = " (it had already been saved)" if write.replayed else ""
+            messages.success(request, f"Entry corrected: a reversal has been added to the ledger{already}")
             return redirect("cases:hours", pk=pk)
     context.update({"form": form, "entry": entry})
     return render(request, "cases/entry_correct.html", context)

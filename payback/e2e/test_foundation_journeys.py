@@ -26,7 +26,7 @@ YRO_REFUSAL = (
     "Youth Rehabilitation Orders are managed by youth justice services, not in Payback. "
     "Record only Community Orders and Suspended Sentence Orders"
 )
-TRAVEL_CAP_MESSAGE = "A travel adjustment can be at most 3 hours"
+TRAVEL_CAP_MESSAGE = "Travel adjustments can be at most 3 hours a day"
 
 
 def long_date(day: date) -> str:

@@ -17,7 +17,13 @@ from .client import API, ApiClient, token_for
 
 pytestmark = pytest.mark.django_db
 
-ADJUSTMENT = {"kind": "travel", "minutes": 30, "occurred_on": "2026-03-10", "reason": "Train to the project"}
+ADJUSTMENT = {
+    "kind": "travel",
+    "minutes": 30,
+    "occurred_on": "2026-03-10",
+    "reason": "Train to the project",
+    "idempotency_key": "c5d0a7e2-auth-tests",
+}
 
 
 def test_a_bearer_token_signs_the_client_in(api_as: Callable[[User | None], ApiClient], practitioner: User) -> None:

@@ -102,7 +102,7 @@ def test_the_openapi_document_declares_every_error_response(db: object) -> None:
         ("POST", f"{API}/risk-concerns/{{id}}/acknowledge"),
     }
     post = operations[("POST", f"{API}/requirements/{{id}}/adjustments")]
-    assert sorted(post["responses"]) == ["201", "400", "401", "403", "404", "422"]
+    assert sorted(post["responses"]) == ["201", "400", "401", "403", "404", "409", "422"]
     assert post["responses"]["400"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ErrorList"
     }

@@ -1,6 +1,7 @@
 """The hours ledger: reading it, recording travel and ETE adjustments, correcting an entry.
 Bad input names the field; nothing is half-saved."""
 
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -27,6 +28,11 @@ def nothing_saved() -> Iterator[None]:
     assert AuditEvent.objects.count() == events
 
 
+def keyed(body: dict[str, Any]) -> dict[str, Any]:
+    """The body with a new idempotency key, as a client sends each new request."""
+    return {**body, "idempotency_key": uuid.uuid4().hex}
+
+
 def fields(response: Response) -> list[str | None]:
     return [error["field"] for error in response.json()["errors"]]
 
@@ -34,7 +40,7 @@ def fields(response: Response) -> list[str | None]:
 def test_recording_a_travel_adjustment(
     api_as: Callable[[User | None], ApiClient], case: Requirement, practitioner: User
 ) -> None:
-    response = api_as(practitioner).post(f"/requirements/{case.pk}/adjustments", TRAVEL)
+    response = api_as(practitioner).post(f"/requirements/{case.pk}/adjustments", keyed(TRAVEL))
 
     assert response.status_code == 201, response.content
     body = response.json()
@@ -52,13 +58,15 @@ def test_recording_a_travel_adjustment(
         "reversed_by": None,
         "created_at": body["created_at"],
         "created_by": "Pat Tester",
+        "requested_minutes": 90,
+        "note": "",
     }
     assert body["created_at"].startswith(entry.created_at.date().isoformat())
 
 
 def test_recording_ete(api_as: Callable[[User | None], ApiClient], case: Requirement, practitioner: User) -> None:
     body = {**TRAVEL, "kind": "ete", "minutes": 600, "reason": "Forklift licence course"}
-    response = api_as(practitioner).post(f"/requirements/{case.pk}/adjustments", body)
+    response = api_as(practitioner).post(f"/requirements/{case.pk}/adjustments", keyed(body))
     assert response.status_code == 201, response.content
     assert response.json()["kind"] == "ete"
     assert response.json()["source"] == "ete"
@@ -69,7 +77,7 @@ def test_too_many_travel_minutes_is_400_naming_minutes(
 ) -> None:
     client = api_as(practitioner)
     with nothing_saved():
-        response = client.post(f"/requirements/{case.pk}/adjustments", {**TRAVEL, "minutes": 181})
+        response = client.post(f"/requirements/{case.pk}/adjustments", keyed({**TRAVEL, "minutes": 181}))
     assert response.status_code == 400
     assert fields(response) == ["minutes"]
     assert "at most 3 hours" in response.json()["errors"][0]["message"]
@@ -81,7 +89,7 @@ def test_every_broken_rule_is_reported(
     body = {"kind": "ete", "minutes": 0, "occurred_on": "2026-01-01", "reason": "  "}
     client = api_as(practitioner)
     with nothing_saved():
-        response = client.post(f"/requirements/{case.pk}/adjustments", body)
+        response = client.post(f"/requirements/{case.pk}/adjustments", keyed(body))
     assert response.status_code == 400
     assert sorted(fields(response)) == ["minutes", "occurred_on", "reason"]  # type: ignore[type-var]
 
@@ -111,7 +119,7 @@ def test_input_that_does_not_match_the_schema_is_422_naming_the_field(
     body = {key: value for key, value in body.items() if value is not None}
     client = api_as(practitioner)
     with nothing_saved():
-        response = client.post(f"/requirements/{case.pk}/adjustments", body)
+        response = client.post(f"/requirements/{case.pk}/adjustments", keyed(body))
     assert response.status_code == 422
     assert response["Content-Type"].startswith("application/json")
     assert fields(response) == [field]
@@ -135,7 +143,7 @@ def test_the_ledger_lists_entries_with_their_corrections(
     api_as: Callable[[User | None], ApiClient], case: Requirement, travel: LedgerEntry, practitioner: User
 ) -> None:
     client = api_as(practitioner)
-    correction = client.post(f"/ledger-entries/{travel.pk}/corrections", {"reason": "Entered twice"}).json()
+    correction = client.post(f"/ledger-entries/{travel.pk}/corrections", keyed({"reason": "Entered twice"})).json()
 
     response = client.get(f"/requirements/{case.pk}/ledger")
 
@@ -159,7 +167,7 @@ def test_correcting_an_entry_posts_a_reversal(
 ) -> None:
     client = api_as(practitioner)
 
-    response = client.post(f"/ledger-entries/{travel.pk}/corrections", {"reason": "Wrong person"})
+    response = client.post(f"/ledger-entries/{travel.pk}/corrections", keyed({"reason": "Wrong person"}))
 
     assert response.status_code == 201, response.content
     reversal = response.json()
@@ -177,14 +185,14 @@ def test_a_correction_needs_a_reason_and_an_entry_is_corrected_once(
     client = api_as(practitioner)
     url = f"/ledger-entries/{travel.pk}/corrections"
     with nothing_saved():
-        missing = client.post(url, {})
-        blank = client.post(url, {"reason": " "})
+        missing = client.post(url, keyed({}))
+        blank = client.post(url, keyed({"reason": " "}))
     assert (missing.status_code, fields(missing)) == (422, ["reason"])
     assert (blank.status_code, fields(blank)) == (400, ["reason"])
 
-    assert client.post(url, {"reason": "Entered twice"}).status_code == 201
+    assert client.post(url, keyed({"reason": "Entered twice"})).status_code == 201
     with nothing_saved():
-        again = client.post(url, {"reason": "Entered twice"})
+        again = client.post(url, keyed({"reason": "Entered twice"}))
     assert again.status_code == 400
     assert fields(again) == ["entry"]
     assert again.json()["errors"][0]["message"] == "This entry has already been corrected"
@@ -200,8 +208,8 @@ def test_another_region_gets_404_for_entries_and_writes(
     with nothing_saved():
         responses = [
             client.get(f"/ledger-entries/{travel.pk}"),
-            client.post(f"/requirements/{case.pk}/adjustments", TRAVEL),
-            client.post(f"/ledger-entries/{travel.pk}/corrections", {"reason": "Not mine"}),
+            client.post(f"/requirements/{case.pk}/adjustments", keyed(TRAVEL)),
+            client.post(f"/ledger-entries/{travel.pk}/corrections", keyed({"reason": "Not mine"})),
         ]
     for response in responses:
         assert response.status_code == 404
@@ -219,11 +227,11 @@ def test_permissions_for_writing(
     administrator = make_user("cai", role=CASE_ADMINISTRATOR, pdu=pdu_a)
     as_supervisor, as_administrator = api_as(supervisor), api_as(administrator)
     with nothing_saved():
-        by_supervisor = as_supervisor.post(f"/requirements/{case.pk}/adjustments", TRAVEL)
-        correction = as_administrator.post(f"/ledger-entries/{travel.pk}/corrections", {"reason": "Oops"})
+        by_supervisor = as_supervisor.post(f"/requirements/{case.pk}/adjustments", keyed(TRAVEL))
+        correction = as_administrator.post(f"/ledger-entries/{travel.pk}/corrections", keyed({"reason": "Oops"}))
     assert by_supervisor.status_code == 403
     assert by_supervisor.json() == {"detail": "You do not have permission to record adjustments"}
     assert correction.status_code == 403
     assert correction.json() == {"detail": "You do not have permission to correct the hours ledger"}
     # a case administrator may record adjustments
-    assert as_administrator.post(f"/requirements/{case.pk}/adjustments", TRAVEL).status_code == 201
+    assert as_administrator.post(f"/requirements/{case.pk}/adjustments", keyed(TRAVEL)).status_code == 201

@@ -474,11 +474,18 @@ def test_travel_adjustment_needs_a_reason_and_hours_owed(make_case: MakeCase, pr
         )
     assert set(errors_of(caught)) == {"reason"}
     work(requirement, practitioner, 2350, date(2026, 6, 1))
+    # More than is owed: only what completes the order is credited, and the entry says so.
+    entry = ledger_record_travel(
+        actor=practitioner, requirement=requirement, minutes=60, occurred_on=date(2026, 6, 1), reason="Bus"
+    )
+    assert entry.minutes == 50
+    assert entry.reason == "Bus (capped at the 50 minutes owed, of the 1 hour: that completes the order)"
+    assert remaining(requirement) == 0
     with pytest.raises(ValidationError) as caught:
         ledger_record_travel(
-            actor=practitioner, requirement=requirement, minutes=60, occurred_on=date(2026, 6, 1), reason="Bus"
+            actor=practitioner, requirement=requirement, minutes=10, occurred_on=date(2026, 6, 2), reason="Bus"
         )
-    assert "50 minutes still owed" in errors_of(caught)["minutes"][0]
+    assert "The case is completed" in errors_of(caught)["requirement"][0]
 
 
 @pytest.mark.django_db
@@ -790,8 +797,12 @@ def test_earned_reduction_never_takes_the_balance_below_zero(
 ) -> None:
     requirement = make_case(hours=40)  # threshold and cap: 600 minutes
     work(requirement, practitioner, 600, date(2026, 7, 1))
-    work(requirement, practitioner, 1700, date(2026, 7, 2))  # entitled to 600, but only 100 are owed
-    assert earned_entries(requirement) == [(date(2026, 7, 2), 100)]
+    # 1800 minutes owed: 1200 worked earn the 600 that complete the order, so only 1200 of the
+    # 1700 are needed and credited.
+    last = work(requirement, practitioner, 1700, date(2026, 7, 2))
+    assert last is not None and last.minutes == 1200
+    assert "capped at 20 hours of the 28 hours 20 minutes" in last.reason
+    assert earned_entries(requirement) == [(date(2026, 7, 2), 600)]
     assert remaining(requirement) == 0
     assert refresh(requirement).status == S.COMPLETED
 

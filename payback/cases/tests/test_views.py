@@ -169,6 +169,7 @@ def test_travel_adjustment_over_the_cap_is_refused_on_the_minutes_field(
             "occurred_on_1": "3",
             "occurred_on_2": "2026",
             "reason": "Two buses",
+            "idempotency_key": "form-key-1",
         },
     )
     assert "at most 3 hours" in " ".join(response.context["form"].errors["minutes"])
