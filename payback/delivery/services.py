@@ -19,6 +19,7 @@ from payback.cases.services import (
     ledger_correct,
     ledger_credit_stand_down,
     ledger_credit_work,
+    ledger_credit_work_noted,
     requirement_balance,
     requirement_is_backlog,
 )
@@ -518,7 +519,9 @@ def _credit(*, actor: User, appointment: Appointment, session: Session, book: Po
         return 0, "no credit: the case is in backlog"
     if remaining <= 0:
         return 0, "no credit: no hours are owed"
-    entry = ledger_credit_work(
+    # Only the part still needed is credited, counting the earned reduction it earns itself
+    # (cases.rules.credit_needed); the note says so when that is less than was worked.
+    written = ledger_credit_work_noted(
         actor=actor,
         requirement=requirement,
         minutes=minutes,
@@ -528,11 +531,9 @@ def _credit(*, actor: User, appointment: Appointment, session: Session, book: Po
         reason=f"{session.project.name}: {Outcome(appointment.outcome).label}",
         book=book,
     )
-    if entry is None:
-        return 0, "no credit"
-    appointment.credited_entry = entry
+    appointment.credited_entry = written.entry
     appointment.save(update_fields=["credited_entry"])
-    return entry.minutes, "" if entry.minutes == minutes else "capped at the hours owed"
+    return written.entry.minutes, written.note
 
 
 def _replay(idempotency_key: str, *, actor: User, request_hash: str) -> RegisterResult | None:

@@ -640,7 +640,7 @@ def test_the_credit_is_capped_at_what_is_still_owed_and_the_case_completes(
     on_the_day(clock)
     result = submit(supervisor, session, [line(appointment, "attended_complied")])
     assert result.lines[0]["credited_minutes"] == 120
-    assert result.lines[0]["note"] == "capped at the hours owed"
+    assert result.lines[0]["note"].startswith("capped at the 2 hours owed, of the ")
     assert session_credits(person) == [120]
     assert remaining(person) == 0
     assert status_of(person) == CaseStatus.COMPLETED
