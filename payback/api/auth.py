@@ -11,12 +11,14 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 
 from payback.staff.models import User
 from payback.staff.services import api_token_authenticate
+from payback.staff.two_factor import needs_second_factor
 
 TOKEN_PREFIX = "pb_"  # noqa: S105 - the public prefix of every token, not a secret
 
 
 class BearerTokenAuth(HttpBearer):
-    """``Authorization: Bearer pb_…``: a token made with ``manage.py create_api_token``."""
+    """``Authorization: Bearer pb_…``: a token made with ``manage.py create_api_token``. A revoked or
+    expired token, or one whose owner's account is switched off, is refused (401)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         token = token.strip()
@@ -37,6 +39,9 @@ class SessionAuth(NinjaSessionAuth):
             return None
         # Only a session that signs someone in needs the CSRF check; anyone else is simply not signed in (401).
         if not request.user.is_authenticated:
+            return None
+        # With two-factor sign-in on, a session that has given only the password is not signed in yet.
+        if needs_second_factor(request):
             return None
         return super().__call__(request)
 

@@ -1,5 +1,8 @@
+from datetime import datetime, timedelta
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class Region(models.Model):
@@ -86,6 +89,14 @@ class User(AbstractUser):
         return f"{self.pdu}, {self.region}"
 
 
+API_TOKEN_DAYS = 90  # how long a token works unless made for less
+API_TOKEN_MAX_DAYS = 365
+
+
+def default_token_expiry() -> datetime:
+    return timezone.now() + timedelta(days=API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
     """A bearer token for API clients. Only a hash is kept; the token is shown once."""
 
@@ -96,6 +107,22 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=default_token_expiry)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return "Revoked"
+        if self.expires_at <= timezone.now():
+            return "Expired"
+        return "Active"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "Active"

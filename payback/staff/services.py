@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from payback.core.services import audit_record
 
-from .models import ApiToken, Pdu, Region, Scope, User
+from .models import API_TOKEN_DAYS, API_TOKEN_MAX_DAYS, ApiToken, Pdu, Region, Scope, User
 from .roles import ROLES
 
 
@@ -71,16 +71,29 @@ def _hash(token: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token for an API client. Returns the record and the token, shown only once."""
+def api_token_create(*, actor: Any, user: User, name: str, days: int = API_TOKEN_DAYS) -> tuple[ApiToken, str]:
+    """Create a token for an API client, working for `days` days. Returns the record and the token,
+    shown only once."""
     if not user.is_active:
         raise ValidationError({"user": "This account is switched off: it cannot be given an API token"})
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= API_TOKEN_MAX_DAYS:
+        raise ValidationError({"days": f"A token works for 1 to {API_TOKEN_MAX_DAYS} days"})
     raw = "pb_" + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name.strip(), prefix=raw[:10], token_hash=_hash(raw))
+    token = ApiToken(
+        user=user,
+        name=name.strip(),
+        prefix=raw[:10],
+        token_hash=_hash(raw),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
     token.full_clean()
     token.save()
     audit_record(
-        actor=actor, action="staff.api_token_created", obj=token, summary=f"API token {name} created for {user}"
+        actor=actor,
+        action="staff.api_token_created",
+        obj=token,
+        summary=f"API token {name} created for {user}, working until {timezone.localtime(token.expires_at):%d %B %Y}",
+        subject=f"staff:{user.pk}",
     )
     return token, raw
 
@@ -92,9 +105,22 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(
-            actor=actor, action="staff.api_token_revoked", obj=token, summary=f"API token {token.name} revoked"
+            actor=actor,
+            action="staff.api_token_revoked",
+            obj=token,
+            summary=f"API token {token.name} revoked",
+            subject=f"staff:{token.user_id}",
         )
     return token
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, actor: Any, user: User) -> int:
+    """Stop every working token of a member of staff (for example when they leave). Returns how many."""
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        api_token_revoke(actor=actor, token=token)
+    return len(tokens)
 
 
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -103,7 +129,7 @@ LAST_USED_RESOLUTION = timedelta(minutes=5)
 def api_token_authenticate(raw: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user")
-        .filter(token_hash=_hash(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(token_hash=_hash(raw), revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
         .first()
     )
     if token is None:

@@ -5,6 +5,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from .two_factor import has_confirmed_device, needs_second_factor
 
 
 class SignInForm(AuthenticationForm):
@@ -25,6 +29,14 @@ class SignInView(auth_views.LoginView):
     template_name = "staff/sign_in.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        """With two-factor sign-in on, the password leads to the code (or to setting up the app)."""
+        target = super().get_success_url()
+        if not needs_second_factor(self.request):
+            return target
+        step = "staff:two-factor-verify" if has_confirmed_device(self.request.user) else "staff:two-factor-setup"
+        return f"{reverse(step)}?{urlencode({'next': target})}"
 
 
 class SignOutView(auth_views.LogoutView):

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "payback.core",
     "payback.staff",
     "payback.cases",
@@ -46,6 +48,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "payback.staff.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -97,6 +101,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "staff:sign-in"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "staff:signed-out"
+# Staff confirm each sign-in with a code from an authenticator app (TOTP). On in production;
+# off by default elsewhere so development and tests sign in with a password alone.
+REQUIRE_TWO_FACTOR = os.environ.get("REQUIRE_TWO_FACTOR", "").lower() in {"1", "true", "yes"}
+OTP_TOTP_ISSUER = "Payback"
+# A password reset link works for one hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # A working day, then sign in again.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))

@@ -13,6 +13,8 @@ if not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the hosts this service answers on.")
 
 DEBUG = False
+# Every member of staff confirms each sign-in with a code from an authenticator app.
+REQUIRE_TWO_FACTOR = True
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365

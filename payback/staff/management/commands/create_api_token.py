@@ -1,9 +1,11 @@
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from payback.core.context import Origin, reset_origin, set_origin
-from payback.staff.models import ApiToken, User
+from payback.staff.models import API_TOKEN_DAYS, ApiToken, User
 from payback.staff.services import api_token_create
 
 
@@ -13,8 +15,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username", help="The member of staff the client acts as")
         parser.add_argument("name", help="What the token is for, like 'nDelius sync'")
+        parser.add_argument(
+            "--days", type=int, default=API_TOKEN_DAYS, help=f"How long it works (default {API_TOKEN_DAYS} days)"
+        )
 
-    def handle(self, *args: Any, username: str, name: str, **options: Any) -> None:
+    def handle(self, *args: Any, username: str, name: str, days: int, **options: Any) -> None:
         name = name.strip()
         max_length = ApiToken._meta.get_field("name").max_length or 100
         if not name or len(name) > max_length:
@@ -24,8 +29,13 @@ class Command(BaseCommand):
             raise CommandError(f"No member of staff has the username {username!r}")
         origin = set_origin(Origin(channel="command"))
         try:
-            token, raw = api_token_create(actor=None, user=user, name=name)
+            token, raw = api_token_create(actor=None, user=user, name=name, days=days)
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from error
         finally:
             reset_origin(origin)
-        self.stderr.write(f"API token {token.name!r} for {user.username}. Copy it now: it is not shown again.")
+        self.stderr.write(
+            f"API token {token.name!r} for {user.username}, working until "
+            f"{timezone.localtime(token.expires_at):%d %B %Y %H:%M}. Copy it now: it is not shown again."
+        )
         self.stdout.write(raw)
