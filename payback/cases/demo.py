@@ -1180,8 +1180,17 @@ class _CaseBuilder:
         """A session attended: hours credited (capped at what is owed). True when complete."""
         rng = self.rng
         wanted = self.pick_session()
-        minutes = min(wanted, case.remaining)
-        note = "Hours worked" if minutes == wanted else f"Hours worked (capped at the {format_minutes(minutes)} owed)"
+        # The same rule as the live ledger: only the work still needed, counting its own reduction.
+        decision = rules.credit_needed(
+            kind=K.WORK,
+            minutes=wanted,
+            occurred_on=day,
+            balance=self.balance(case),
+            work=case.work,
+            terms=self.earning_terms(case, day),
+        )
+        minutes = decision.credited
+        note = f"Hours worked ({decision.note})" if decision.note else "Hours worked"
         at = self.at(day, 16)
         supervisor = rng.choice(case.supervisors) if case.supervisors else None
         original = self.entry(case, K.WORK, minutes, day, note, "appointment", supervisor, at)
@@ -1230,19 +1239,30 @@ class _CaseBuilder:
         if case.remaining > 0 and rng.random() < 0.04:
             self.correct(case, entry, day)
 
-    def earned_reduction(self, case: _Case, day: date) -> None:
-        if self.scheme_start is None or day < self.scheme_start:
-            return
-        entitled = rules.earned_reduction_entitlement(
-            total_ordered_minutes=case.total,
-            work=case.work,
-            scheme=self.policy("earned_reduction", day),
+    def balance(self, case: _Case) -> rules.Balance:
+        """What the rules need of a case's running sums (travel and stand-down lumped together)."""
+        worked = sum(minutes for _, minutes in case.work)
+        return rules.Balance(
+            ordered_minutes=case.total,
+            variation_minutes=0,
+            work_minutes=worked,
+            travel_minutes=case.credited - worked - case.ete - case.earned,
+            ete_minutes=case.ete,
+            earned_reduction_minutes=case.earned,
+        )
+
+    def earning_terms(self, case: _Case, day: date) -> rules.EarningTerms:
+        in_force = self.scheme_start is not None and day >= self.scheme_start
+        return rules.EarningTerms(
+            scheme=self.policy("earned_reduction", day) if in_force else None,
             scheme_start=self.scheme_start,
             earning_stopped_on=case.req.earning_stopped_on,
         )
-        delta = entitled - case.earned
-        if delta > 0:
-            delta = min(delta, case.remaining)
+
+    def earned_reduction(self, case: _Case, day: date) -> None:
+        if self.scheme_start is None or day < self.scheme_start:
+            return
+        delta = rules.reduction_change(balance=self.balance(case), work=case.work, terms=self.earning_terms(case, day))
         if delta:
             reason = (
                 "Earned reduction for hours worked beyond the threshold"
