@@ -73,7 +73,7 @@ RULES: dict[str, PolicyRule] = {
         PolicyRule(
             "travel_adjustment_cap_minutes",
             "Travel adjustment cap",
-            "Most minutes a single travel time adjustment may credit.",
+            "Most minutes the travel time adjustments for one day may credit together (net of corrections).",
             "int",
             180,
             unit="minutes",
