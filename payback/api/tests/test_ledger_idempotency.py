@@ -18,6 +18,8 @@ from payback.staff.models import User
 
 from .client import API, ApiClient, token_for
 
+pytestmark = pytest.mark.today("2026-11-25")
+
 TRAVEL = {"kind": "travel", "minutes": 90, "occurred_on": "2026-03-10", "reason": "Two buses each way"}
 ADJUSTMENTS = "/requirements/{}/adjustments"
 THREAD_TIMEOUT = 30
