@@ -111,6 +111,7 @@ class Broken:
 
     rule: str
     people: tuple[int, ...] = ()
+    flags: tuple[str, ...] = ()  # for "risk": the person's flags the project excludes
 
     @property
     def title(self) -> str:
@@ -149,6 +150,11 @@ def pair_broken(person: PersonFacts, session: SessionFacts) -> list[str]:
     return [rule for rule in PAIR_RULES if breaks_pair(rule, person, session)]
 
 
+def _pair(rule: str, person: PersonFacts, session: SessionFacts) -> Broken:
+    flags = tuple(sorted(person.flags & session.excluded_flags)) if rule == "risk" else ()
+    return Broken(rule, (person.id,), flags)
+
+
 def must_be_apart(a: PersonFacts, b: PersonFacts) -> str | None:
     """Why two people may never be in the same session, or None."""
     if b.id in a.non_associations or a.id in b.non_associations:
@@ -168,7 +174,7 @@ def woman_alone(session: SessionFacts, members: Sequence[PersonFacts]) -> Person
 
 def joining_broken(person: PersonFacts, session: SessionFacts, others: Sequence[PersonFacts]) -> list[Broken]:
     """Every rule broken by the person joining a session that `others` are already on."""
-    found = [Broken(rule) for rule in pair_broken(person, session)]
+    found = [_pair(rule, person, session) for rule in pair_broken(person, session)]
     if len(others) >= session.capacity:
         found.append(Broken("capacity"))
     for other in others:
@@ -187,7 +193,7 @@ def group_broken(session: SessionFacts, members: Sequence[PersonFacts]) -> dict[
     found: dict[int, list[Broken]] = {}
     for person in members:
         for rule in pair_broken(person, session):
-            found.setdefault(person.id, []).append(Broken(rule))
+            found.setdefault(person.id, []).append(_pair(rule, person, session))
     for i, a in enumerate(members):
         for b in members[i + 1 :]:
             rule = must_be_apart(a, b)
@@ -231,7 +237,7 @@ def describe(broken: Broken, *, names: Mapping[int, str], project: str) -> str:
     who = [names.get(pid, "someone") for pid in broken.people]
     text = {
         "availability": f"not available at the time {project} runs",
-        "risk": f"a risk flag excludes them from {project}",
+        "risk": f"{project} excludes people flagged {', '.join(f.replace('-', ' ') for f in broken.flags)}",
         "women_only_session": f"{project} is for women only",
         "preference_women_only": f"asked for women-only work and {project} is a mixed group",
         "preference_individual": f"needs an individual placement and {project} is a group",

@@ -74,7 +74,8 @@ def violations(instance: Instance, assignments: list[tuple[int, int]]) -> list[s
             if clash:
                 found.append(f"{people[pid].name} is with a non-association in session {sid}")
         women = sum(1 for pid in pids if people[pid].female)
-        if women and any("not-with-women" in people[pid].flags for pid in pids):
+        flagged = [pid for pid in pids if "not-with-women" in people[pid].flags]
+        if any(people[other].female for pid in flagged for other in pids if other != pid):
             found.append(f"session {sid} has a woman with someone flagged not to be placed with women")
         if not s.individual and women == 1 and len(pids) > 1:
             found.append(f"session {sid} has one woman in an otherwise all-male group")

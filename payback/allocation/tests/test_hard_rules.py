@@ -256,3 +256,23 @@ def test_an_empty_week_gives_an_empty_plan() -> None:
     plan = METHODS["solver"](instance)
     assert plan.assignments == [] and plan.status == "OPTIMAL"
     assert plan.reasons == {1: "No session on the days available (Sat)"}
+
+
+def test_someone_flagged_not_with_women_is_never_in_a_group_with_a_woman(plan_with: Method) -> None:
+    instance = week([person(1, flags=frozenset({"not-with-women"})), woman(2), woman(3)], [session(1)])
+    group = members(plan_with(instance), 1)
+    assert not (1 in group and group & {2, 3})
+    assert violations(instance, [(1, 1), (2, 1), (3, 1)]) == [
+        "session 1 has a woman with someone flagged not to be placed with women"
+    ]
+
+
+def test_someone_flagged_not_with_women_is_not_on_a_session_a_woman_supervises(plan_with: Method) -> None:
+    instance = week(
+        [person(1, flags=frozenset({"not-with-women"}))],
+        [session(1, supervisor_female=True), session(2, weekday=TUE)],
+    )
+    assert placed(plan_with(instance)) == {1: [2]}
+    assert violations(instance, [(1, 1)]) == [
+        "Person 1 is flagged not to be placed with women and a woman supervises session 1"
+    ]

@@ -212,11 +212,23 @@ def induct(practitioner: User, requirement: Requirement, *, minutes: int = 60) -
     )
 
 
-def assess(practitioner: User, requirement: Requirement, *, rosh: str = "low", flags: Iterable[str] = ()) -> Assessment:
+# Free every day, morning and afternoon: for tests about something other than availability.
+EVERY_DAY = {day: ["morning", "afternoon"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+
+
+def assess(
+    practitioner: User,
+    requirement: Requirement,
+    *,
+    rosh: str = "low",
+    flags: Iterable[str] = (),
+    availability: dict[str, list[str]] | None = None,
+) -> Assessment:
     person = requirement.person
     draft = assessment_services.assessment_start(actor=practitioner, person=person)
     values: dict[str, Any] = {
-        "availability": {"mon": ["morning", "afternoon"], "wed": ["morning", "afternoon"], "sat": ["morning"]},
+        "availability": availability
+        or {"mon": ["morning", "afternoon"], "wed": ["morning", "afternoon"], "sat": ["morning"]},
         "transport": "public_transport",
         "max_travel_minutes": 45,
         "suitable_placement_types": ["group", "individual"],
@@ -241,12 +253,13 @@ def placeable_person(
     sentence_date: date = SENTENCED,
     flags: Iterable[str] = (),
     induction_minutes: int = 60,
+    availability: dict[str, list[str]] | None = None,
     **overrides: Any,
 ) -> Requirement:
     """case_create → induction attended → low-risk assessment submitted: ready to be placed."""
     requirement = new_case(practitioner, sentence_date=sentence_date, hours=hours, **overrides)
     induct(practitioner, requirement, minutes=induction_minutes)
-    assess(practitioner, requirement, flags=flags)
+    assess(practitioner, requirement, flags=flags, availability=availability)
     requirement.refresh_from_db()
     return requirement
 
