@@ -6,9 +6,11 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 PG_VERSION ?= 15
 DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/payback
+# One test database per worker (test_payback_gw0, ...): as many workers as cores.
+TEST_WORKERS ?= auto
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint typecheck bench seed bootstrap postgres chromium migrate-dev
+.PHONY: run test test-dates lint typecheck bench seed bootstrap postgres chromium migrate-dev
 
 ## bootstrap: Python virtualenv and npm packages, pinned
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -55,7 +57,15 @@ test: bootstrap postgres chromium lint typecheck
 	DJANGO_SETTINGS_MODULE=payback.config.settings.test DATABASE_URL=$(DATABASE_URL_TEST) $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=payback.config.settings.production SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-value-xxxxxxxxxxxx ALLOWED_HOSTS=payback.example.gov.uk DATABASE_URL=$(DATABASE_URL_TEST) $(PY) manage.py check --deploy --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=payback.config.settings.production SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-value-xxxxxxxxxxxx ALLOWED_HOSTS=payback.example.gov.uk DATABASE_URL=$(DATABASE_URL_TEST) $(PY) manage.py check_static_build
-	DATABASE_URL=$(DATABASE_URL_TEST) $(BIN)/pytest
+	DATABASE_URL=$(DATABASE_URL_TEST) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+
+## test-dates: the whole suite again with "today" a Sunday, Christmas Day and 29 February 2028
+##             (each test runs on a fixed today; this proves none depends on which one)
+test-dates: bootstrap postgres chromium
+	@for day in 2026-11-22 2026-12-25 2028-02-29; do \
+	  echo "== the suite with today $$day"; \
+	  PAYBACK_TEST_TODAY=$$day DATABASE_URL=$(DATABASE_URL_TEST) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile || exit 1; \
+	done
 
 ## bench: performance figures (not part of make test)
 bench: bootstrap postgres
