@@ -196,10 +196,10 @@ def group_broken(session: SessionFacts, members: Sequence[PersonFacts]) -> dict[
             found.setdefault(person.id, []).append(_pair(rule, person, session))
     for i, a in enumerate(members):
         for b in members[i + 1 :]:
-            rule = must_be_apart(a, b)
-            if rule:
+            apart = must_be_apart(a, b)
+            if apart:
                 for pid in (a.id, b.id):
-                    found.setdefault(pid, []).append(Broken(rule, (a.id, b.id)))
+                    found.setdefault(pid, []).append(Broken(apart, (a.id, b.id)))
     alone = woman_alone(session, members)
     if alone is not None:
         found.setdefault(alone.id, []).append(Broken("woman_alone", (alone.id,)))
