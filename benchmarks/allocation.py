@@ -79,7 +79,7 @@ class Result:
 
 
 def weeks(size: Size, seed: int) -> list[Any]:
-    from payback.allocation.generator import generate
+    from payback.allocation.engine.generator import generate
 
     if size.weeks == 1:
         return [generate(people=size.people, sessions=size.sessions, seed=seed)]
@@ -92,11 +92,12 @@ def weeks(size: Size, seed: int) -> list[Any]:
 def measure(size_name: str, method: str, seed: int, time_limit: float, workers: int) -> Result:
     """Plan every week of one size with one method, in this process (run it in a fresh one, so
     that the peak resident memory is this run's own)."""
-    from payback.allocation.greedy import greedy
-    from payback.allocation.model import travel_minutes
-    from payback.allocation.rules import candidates
-    from payback.allocation.solver import score, solve
-    from payback.allocation.verifier import violations
+    from payback.allocation.engine.greedy import greedy
+    from payback.allocation.engine.model import travel_minutes
+    from payback.allocation.engine.objective import score
+    from payback.allocation.engine.rules import candidates
+    from payback.allocation.engine.solver import solve
+    from payback.allocation.engine.verifier import violations
 
     size = SIZES[size_name]
     instances = weeks(size, seed)

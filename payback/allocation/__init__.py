@@ -1,3 +1,2 @@
-"""The weekly allocation engine: plain data in, a plan and reasons out. No Django in the engine
-modules (model, rules, solver, verifier, greedy, instance, generator: see docs/allocation.md);
-`adapter` reads and writes the database."""
+"""Weekly allocation: the pure engine (`engine/`), and around it the adapter that reads and
+writes the database, the background runs, the pages and the API (see docs/allocation.md)."""

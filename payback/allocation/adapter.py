@@ -39,7 +39,8 @@ from payback.cases.models import (
 from payback.cases.models import Person as CasePerson
 from payback.cases.placement_facts import availability_of, group_unsuitable, non_associations_among, placement_facts
 from payback.cases.selectors import case_flags, with_balance
-from payback.core.selectors import PolicyBook, policy_book
+from payback.core.policy import PolicyBook
+from payback.core.selectors import policy_book
 from payback.delivery import rules as delivery_rules
 from payback.delivery.models import Appointment, Session, SessionStatus, SupervisorAbsence
 from payback.delivery.services import appointment_book, appointment_cancel
@@ -47,8 +48,8 @@ from payback.projects.models import Project, ProjectStatus, ProjectType
 from payback.projects.selectors import current_project_assessment
 from payback.staff.models import Gender, Pdu, User
 
-from .model import Instance, Person, Weights
-from .model import Session as EngineSession
+from .engine.model import Instance, Person, Weights
+from .engine.model import Session as EngineSession
 
 # Cases the plan considers. Awaiting assessment is included so that the coordinator sees who is
 # close to placeable and why not; awaiting induction, paused and closed cases are left out.

@@ -18,7 +18,8 @@ from typing import Any
 
 from payback.cases.models import CaseStatus, Requirement
 from payback.cases.selectors import case_flags, with_balance
-from payback.core.selectors import PolicyBook, policy_book
+from payback.core.policy import PolicyBook
+from payback.core.selectors import policy_book
 from payback.delivery import rules as delivery_rules
 from payback.delivery.models import Session, SessionSeries, SessionStatus
 from payback.projects.models import Project, ProjectStatus

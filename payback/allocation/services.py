@@ -16,12 +16,12 @@ from payback.staff.models import Pdu, User
 from payback.staff.selectors import pdus_for
 
 from . import adapter
-from .edits import apply_edit
-from .instance import from_dict
-from .model import Instance
+from .engine.edits import apply_edit
+from .engine.instance import from_dict
+from .engine.model import Instance
+from .engine.objective import score
+from .engine.rules import explain, needs_reason
 from .models import AllocationRun, RunKind, RunStatus
-from .rules import explain, needs_reason
-from .solver import score
 from .tasks import published_pairs, run_allocation
 
 TIME_LIMITS = (10, 30, 60)

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django_tasks import task
 
 from . import adapter
-from .instance import to_dict
+from .engine.instance import to_dict
+from .engine.rules import candidates
+from .engine.solver import solve
+from .engine.verifier import violations
 from .models import AllocationRun, RunKind, RunStatus
-from .rules import candidates
-from .solver import solve
-from .verifier import violations
 
 logger = logging.getLogger(__name__)
 

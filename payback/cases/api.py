@@ -19,7 +19,8 @@ from pydantic import StrictInt
 from payback.core import idempotency
 from payback.core.api_common import NO_NUL, InputSchema, PageQuery, paginate
 from payback.core.idempotency import KeyReused
-from payback.core.selectors import PolicyBook, policy_book
+from payback.core.policy import PolicyBook
+from payback.core.selectors import policy_book
 from payback.staff.models import User
 from payback.staff.roles import ASSESS, CORRECT_LEDGER, COUNTERSIGN, RECORD_ADJUSTMENTS, VIEW_CASES
 

@@ -6,7 +6,7 @@ from datetime import date
 from django.db.models import QuerySet
 from django.http import Http404
 
-from payback.core.selectors import PolicyBook
+from payback.core.policy import PolicyBook
 from payback.staff.models import User
 from payback.staff.selectors import scope_q
 

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from payback.core.formatting import format_minutes
-from payback.core.selectors import PolicyBook, policy_book
+from payback.core.policy import PolicyBook
+from payback.core.selectors import policy_book
 from payback.core.services import audit_record
 from payback.core.signals import placement_facts_changed
 from payback.staff.models import User

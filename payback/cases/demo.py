@@ -33,7 +33,8 @@ from faker import Faker
 
 from payback.core.formatting import format_minutes
 from payback.core.models import AuditEvent
-from payback.core.selectors import PolicyBook, policy_book
+from payback.core.policy import PolicyBook
+from payback.core.selectors import policy_book
 from payback.core.workingdays import add_working_days, is_working_day
 from payback.staff.management.commands.demo_signins import (
     DEMO_ACCOUNTS,

@@ -12,7 +12,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from payback.core.formatting import format_minutes as format_minutes
-from payback.core.selectors import PolicyBook
+from payback.core.policy import PolicyBook
 from payback.core.workingdays import add_working_days
 
 # Sentencing Act 2020 Sch 9: statute, not local policy.

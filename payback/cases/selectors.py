@@ -19,7 +19,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from payback.core.models import AuditEvent
-from payback.core.selectors import PolicyBook, audit_events_for, policy_book
+from payback.core.policy import PolicyBook
+from payback.core.selectors import audit_events_for, policy_book
 from payback.staff.models import User
 from payback.staff.selectors import scope_q
 

@@ -15,7 +15,8 @@ from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from payback.core import idempotency
-from payback.core.selectors import PolicyBook, policy_book
+from payback.core.policy import PolicyBook
+from payback.core.selectors import policy_book
 from payback.core.services import audit_record
 from payback.staff.models import Pdu, User
 

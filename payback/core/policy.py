@@ -6,7 +6,7 @@ A value of None means the rule is not in force from that date (for example the 1
 completion window once Sentencing Act 2026 s.36 commences).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -204,3 +204,30 @@ def validate_policy_value(key: str, value: Any) -> Any:
                 raise PolicyValueError(f"{rule.title}: {part.replace('_', ' ')} must be 0 to 100")
         return value
     raise PolicyValueError(f"Unknown kind of rule {rule.kind}")  # pragma: no cover
+
+
+@dataclass
+class PolicyBook:
+    """All versions of every rule, loaded once; answers 'what was the rule on this date'."""
+
+    versions: dict[str, list[tuple[date, Any]]] = field(default_factory=dict)
+
+    def value(self, key: str, on: date) -> Any:
+        if key not in RULES:
+            raise KeyError(key)
+        in_force = None
+        found = False
+        for effective_from, value in self.versions.get(key, []):
+            if effective_from <= on:
+                in_force, found = value, True
+            else:
+                break
+        if not found:
+            return RULES[key].initial
+        return in_force
+
+    def first_date_with_value(self, key: str) -> date | None:
+        for effective_from, value in self.versions.get(key, []):
+            if value is not None:
+                return effective_from
+        return None

@@ -23,7 +23,8 @@ from payback.cases.services import (
     requirement_balance,
     requirement_is_backlog,
 )
-from payback.core.selectors import PolicyBook, policy_book
+from payback.core.policy import PolicyBook
+from payback.core.selectors import policy_book
 from payback.core.services import audit_record
 from payback.core.workingdays import add_working_days
 from payback.projects.models import Project, ProjectStatus, ProjectType

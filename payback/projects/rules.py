@@ -5,7 +5,7 @@ import random
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from payback.core.selectors import PolicyBook
+from payback.core.policy import PolicyBook
 from payback.core.workingdays import add_working_days
 
 PRINCIPLES = {

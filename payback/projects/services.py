@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from payback.cases.assessment_rules import DAYS
 from payback.cases.models import RiskFlag
-from payback.core.selectors import PolicyBook, policy_book
+from payback.core.policy import PolicyBook
+from payback.core.selectors import policy_book
 from payback.core.services import audit_record
 from payback.core.signals import placement_facts_changed
 from payback.staff.models import Pdu, Region, User

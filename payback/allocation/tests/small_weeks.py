@@ -5,9 +5,9 @@ from datetime import date, timedelta
 from math import cos, radians
 from typing import Any
 
-from payback.allocation.greedy import greedy
-from payback.allocation.model import Instance, Person, Plan, Session
-from payback.allocation.solver import solve
+from payback.allocation.engine.greedy import greedy
+from payback.allocation.engine.model import Instance, Person, Plan, Session
+from payback.allocation.engine.solver import solve
 
 CENTRE = (54.97, -1.61)  # Newcastle upon Tyne
 MONDAY = date(2026, 11, 30)

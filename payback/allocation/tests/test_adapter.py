@@ -10,8 +10,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from payback.allocation import adapter, services, tasks
-from payback.allocation.edits import apply_edit
-from payback.allocation.model import Instance, Person, Plan, Session, distance_km
+from payback.allocation.engine.edits import apply_edit
+from payback.allocation.engine.model import Instance, Person, Plan, Session, distance_km
 from payback.allocation.models import AllocationRun, RunKind, RunStatus
 from payback.cases.models import NonAssociation
 from payback.cases.services import requirement_change_status

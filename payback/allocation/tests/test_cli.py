@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from payback.allocation.generator import generate
-from payback.allocation.instance import InstanceError, from_dict, to_dict
+from payback.allocation.engine.generator import generate
+from payback.allocation.engine.instance import InstanceError, from_dict, to_dict
 
 from .small_weeks import person, session, week, woman
 

@@ -3,8 +3,8 @@ between a person and a session (the rules in `payback.placement`) and between pe
 
 import pytest
 
-from payback.allocation.edits import apply_edit
-from payback.allocation.model import Instance, Person, Session
+from payback.allocation.engine.edits import apply_edit
+from payback.allocation.engine.model import Instance, Person, Session
 
 from .small_weeks import MON, TUE, person, session, week, woman
 

@@ -5,8 +5,8 @@ from collections.abc import Callable
 
 import pytest
 
-from payback.allocation.model import Instance, Plan
-from payback.allocation.verifier import violations
+from payback.allocation.engine.model import Instance, Plan
+from payback.allocation.engine.verifier import violations
 
 from .small_weeks import (
     METHODS,

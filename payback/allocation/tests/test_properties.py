@@ -10,12 +10,13 @@ from collections import defaultdict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from payback.allocation.generator import generate
-from payback.allocation.greedy import greedy
-from payback.allocation.model import Instance, Plan
-from payback.allocation.rules import candidates, needs_reason
-from payback.allocation.solver import score, solve
-from payback.allocation.verifier import violations
+from payback.allocation.engine.generator import generate
+from payback.allocation.engine.greedy import greedy
+from payback.allocation.engine.model import Instance, Plan
+from payback.allocation.engine.objective import score
+from payback.allocation.engine.rules import candidates, needs_reason
+from payback.allocation.engine.solver import solve
+from payback.allocation.engine.verifier import violations
 
 weeks = st.builds(
     generate,

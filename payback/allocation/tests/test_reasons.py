@@ -3,9 +3,9 @@ enough for a coordinator to fix the cause."""
 
 import pytest
 
-from payback.allocation.greedy import greedy
-from payback.allocation.model import Instance, Person
-from payback.allocation.rules import explain
+from payback.allocation.engine.greedy import greedy
+from payback.allocation.engine.model import Instance, Person
+from payback.allocation.engine.rules import explain
 
 from .small_weeks import MON, SAT, THU, TUE, east, person, session, week, woman
 from .small_weeks import by_solver as solve

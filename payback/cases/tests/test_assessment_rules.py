@@ -7,7 +7,7 @@ import pytest
 
 from payback.cases import assessment_rules as arules
 from payback.cases import rules
-from payback.core.selectors import PolicyBook
+from payback.core.policy import PolicyBook
 from payback.core.workingdays import add_working_days
 
 READY: dict[str, Any] = {

@@ -23,8 +23,8 @@ from payback.cases.services import (
     requirement_balance,
 )
 from payback.core.idempotency import KeyReused
-from payback.core.policy import SERVICE_START
-from payback.core.selectors import PolicyBook, policy_book
+from payback.core.policy import SERVICE_START, PolicyBook
+from payback.core.selectors import policy_book
 from payback.staff.models import User
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-11-25")]

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 
 from payback.cases.models import LedgerEntry, LedgerKind, Requirement
 from payback.cases.services import ledger_correct, ledger_credit_work_noted, ledger_record_adjustment
-from payback.core.policy import SERVICE_START
-from payback.core.selectors import PolicyBook, policy_book
+from payback.core.policy import SERVICE_START, PolicyBook
+from payback.core.selectors import policy_book
 from payback.staff.models import User
 
 SENTENCED = date(2026, 3, 2)

@@ -21,8 +21,8 @@ from payback.cases.services import (
     ledger_record_travel,
     requirement_balance,
 )
-from payback.core.policy import SERVICE_START
-from payback.core.selectors import PolicyBook, policy_book
+from payback.core.policy import SERVICE_START, PolicyBook
+from payback.core.selectors import policy_book
 from payback.staff.models import User
 
 TODAY = date(2026, 11, 25)

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from payback.cases import rules
-from payback.core.selectors import PolicyBook
+from payback.core.policy import PolicyBook
 
 SCHEME = {"threshold_percent": 25, "minutes_per_hour": 30, "cap_percent": 25}
 HOUR = 60

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from payback.core.models import AuditEvent, PolicyVersion
-from payback.core.policy import RULES, SERVICE_START
-from payback.core.selectors import PolicyBook, policy_book, policy_value, policy_versions
+from payback.core.policy import RULES, SERVICE_START, PolicyBook
+from payback.core.selectors import policy_book, policy_value, policy_versions
 from payback.core.services import policy_version_add
 from payback.staff.models import Scope, User
 from payback.staff.roles import HEAD_OF_UNPAID_WORK

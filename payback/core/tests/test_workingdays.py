@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from payback.cases.rules import key_dates
-from payback.core.selectors import PolicyBook
+from payback.core.policy import PolicyBook
 from payback.core.workingdays import add_working_days, is_bank_holiday, is_working_day, working_days_between
 
 

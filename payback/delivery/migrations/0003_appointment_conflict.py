@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('delivery', '0002_session_go_decision_optional'),
+        ("delivery", "0002_session_go_decision_optional"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='appointment',
-            name='conflict',
+            model_name="appointment",
+            name="conflict",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='appointment',
-            name='conflict_found_at',
+            model_name="appointment",
+            name="conflict_found_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

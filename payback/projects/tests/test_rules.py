@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from payback.core.selectors import PolicyBook
+from payback.core.policy import PolicyBook
 from payback.projects.rules import (
     PRINCIPLES,
     acknowledgement_due,

@@ -39,8 +39,11 @@ from ortools.sat.python import cp_model
 
 from payback import placement
 
-from .model import Instance, Person, Plan, Session, Weights, travel_minutes
+from .greedy import greedy, place
+from .model import Instance, Plan
+from .objective import Pair, minimum_weight, placement_value, score
 from .rules import candidates, explain, needs_reason
+from .verifier import violations
 
 GAP = 0.0001  # stop when the plan is this close to the bound (relative)
 NEIGHBOURHOOD = 2500  # placements re-planned at once, at most
@@ -49,32 +52,6 @@ RESERVE = 0.2  # share of the time limit kept for the whole model at the end
 
 SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 PINS_CONFLICT = "The pinned choices cannot all be kept together within the rules: unpin one and run again"
-
-Pair = tuple[int, int]
-
-
-def placement_value(person: Person, session: Session, instance: Instance, published: set[Pair]) -> int:
-    """What placing this person in this session is worth, apart from the weekly minimum and the
-    session-level terms."""
-    w = instance.weights
-    value = w.placed + w.urgency * urgency_points(person) * session.minutes // 60
-    if person.last_project is not None and session.project_id == person.last_project:
-        value += w.continuity
-    if session.individual:
-        value += w.individual_share
-    value -= w.travel_per_minute * travel_minutes(person, session, instance.speed_kmh)
-    if (person.id, session.id) in published:
-        value += w.change_published
-    return value
-
-
-def urgency_points(person: Person) -> int:
-    return max(1, round(person.urgency * 10))
-
-
-def minimum_weight(person: Person, weights: Weights) -> int:
-    """What each minute towards the weekly minimum is worth: the more urgent the case, the more."""
-    return max(1, weights.shortfall_per_hour * urgency_points(person) // 600)
 
 
 @dataclass
@@ -371,9 +348,6 @@ def solve(
     best, bound, failed = _search(problem, core, full, workers, instance, hint, search_limit, left)
     if best is None:
         # Never worse than the baseline: its plan keeps the pins; use it if it breaks no rule.
-        from .greedy import greedy
-        from .verifier import violations
-
         fallback = greedy(instance)
         if fallback.assignments and not violations(instance, fallback.assignments):
             fallback.status = "FEASIBLE"
@@ -430,8 +404,6 @@ def _search(
     # 2. A plan that keeps every rule: the core's, less every woman it leaves the only woman in a
     # group with men, then those groups re-planned a day at a time; or the greedy plan, or the
     # hint, if better. Each re-plan starts from a plan that keeps every rule, so it never fails.
-    from .greedy import place
-
     best: _Result | None = None
     first: list[str] = []
     if relaxed.assignments:
@@ -531,33 +503,3 @@ def _no_plan(instance: Instance, started: float, status: str, message: str) -> P
         status=status,
         seconds=time.perf_counter() - started,
     )
-
-
-def score(instance: Instance, assignments: list[Pair]) -> float:
-    """The objective value of any plan (used to compare the greedy baseline on the same scale,
-    and to check the model: written from the goals, not from the model's variables)."""
-    w = instance.weights
-    people = {p.id: p for p in instance.people}
-    sessions = {s.id: s for s in instance.sessions}
-    published = set(instance.published)
-    total = 0.0
-    offered: dict[int, int] = defaultdict(int)
-    members: dict[int, list[int]] = defaultdict(list)
-    for pid, sid in assignments:
-        person, s = people[pid], sessions[sid]
-        total += placement_value(person, s, instance, published)
-        offered[pid] += s.minutes
-        members[sid].append(pid)
-    for person in instance.people:
-        target = min(w.weekly_minimum_minutes, person.remaining_minutes)
-        if offered.get(person.id) and target > 0:
-            total += minimum_weight(person, w) * min(target, offered[person.id])
-    for sid, pids in members.items():
-        s = sessions[sid]
-        if s.individual:
-            continue
-        if any(people[p].female for p in pids) and not s.supervisor_female:
-            total -= w.female_supervisor
-        half = (s.capacity + 1) // 2
-        total -= w.half_empty_session * max(0, half - len(pids))
-    return total

@@ -7,8 +7,8 @@ from collections import defaultdict
 from payback import placement
 
 from .model import Instance, Plan, Session, travel_minutes
+from .objective import score
 from .rules import candidates, explain, needs_reason
-from .solver import score
 
 
 def place(instance: Instance, fits: dict[int, list[Session]] | None = None) -> list[tuple[int, int]]:
