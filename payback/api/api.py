@@ -14,7 +14,7 @@ from payback.delivery.api import router as delivery_router
 from payback.projects.api import router as projects_router
 
 from .auth import authenticators
-from .docs import ServerRenderedDocs
+from .docs import ServerRenderedDocs, staff_only
 from .errors import Detail, ErrorList, install_error_handlers
 
 DESCRIPTION = """\
@@ -88,6 +88,7 @@ api = PaybackAPI(
     urls_namespace="api",
     auth=authenticators(),
     docs=ServerRenderedDocs(),
+    docs_decorator=staff_only,
 )
 install_error_handlers(api)
 api.add_router("", cases_router)

@@ -2,14 +2,14 @@
 
 - Input that cannot be accepted (400 from a service's rules, 422 from the request's shape):
   ``{"errors": [{"field": "minutes", "message": "..."}]}``
-- Anything else (401, 403, 404, 405, 500): ``{"detail": "..."}``
+- Anything else (401, 403, 404, 405, 413, 500): ``{"detail": "..."}``
 """
 
 import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, NinjaAPI, Schema
@@ -81,6 +81,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         message = str(exc) or "You do not have permission to do this"
         return api.create_response(request, {"detail": message}, status=403)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return api.create_response(request, {"detail": "The request body is too large"}, status=413)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

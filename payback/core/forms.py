@@ -7,6 +7,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+FIRST_YEAR = 1900
+LAST_YEAR = 2199
+
 
 class GovukDateWidget(forms.MultiWidget):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
@@ -50,13 +53,16 @@ class GovukDateField(forms.MultiValueField):
         missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
         if missing:
             raise ValidationError(f"The {lower} must include a {' and '.join(missing)}")
+        not_real = ValidationError(f"The {lower} must be a real date, like 27 3 2026")
+        # Plain digits only (not "²" or other scripts' digits), and a year the service can work with.
+        if not all(part.isascii() and part.isdigit() and len(part) <= 4 for part in (day, month, year)):
+            raise not_real
+        if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+            raise not_real
         try:
-            result = date(int(year), int(month), int(day))
+            return date(int(year), int(month), int(day))
         except ValueError:
-            raise ValidationError(f"The {lower} must be a real date, like 27 3 2026") from None
-        if result.year < 1900:
-            raise ValidationError(f"The {lower} must be a real date, like 27 3 2026")
-        return result
+            raise not_real from None
 
     def compress(self, data_list: list[Any]) -> Any:  # pragma: no cover - clean() does the work
         return data_list

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from payback.core.client import client_key
 from payback.staff.models import Pdu
 
 from . import rules, services
@@ -41,13 +42,9 @@ def _honeypot_filled(request: HttpRequest) -> bool:
     return bool(request.POST.get(HONEYPOT, "").strip())
 
 
-def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
-
-
 def _over_rate_limit(request: HttpRequest) -> bool:
     """Count this submission against the client's address; True once it is over the limit."""
-    key = f"nominate:rate:{_client_address(request)}"
+    key = f"nominate:rate:{client_key(request)}"
     cache.add(key, 0, timeout=RATE_WINDOW)
     try:
         count = cache.incr(key)

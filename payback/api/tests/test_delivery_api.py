@@ -697,8 +697,9 @@ def test_permissions(
     assert as_coordinator.get(f"/incidents/{reported}").status_code == 200
 
 
-def test_the_document_declares_the_conflict_and_the_idempotency_key_header(api_as: Api) -> None:
-    schema = api_as(None).client.get(f"{API}/openapi.json").json()
+def test_the_document_declares_the_conflict_and_the_idempotency_key_header(api_as: Api, practitioner: User) -> None:
+    client = api_as(practitioner)
+    schema = client.client.get(f"{API}/openapi.json", headers=client.headers).json()
     operation = schema["paths"][f"{API}/sessions/{{id}}/register"]["post"]
     assert sorted(operation["responses"]) == ["200", "400", "401", "403", "404", "409", "422"]
     conflict = operation["responses"]["409"]["content"]["application/json"]["schema"]

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "payback.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "payback.core.middleware.OriginMiddleware",
+    "payback.core.middleware.BodySizeMiddleware",
 ]
 
 ROOT_URLCONF = "payback.config.urls"
@@ -85,7 +87,22 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Queries here are short; compiling them just in time costs more than it saves.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded database is shared by the web server and the background worker: write-ahead
+    # logging lets readers carry on during a write; a transaction takes the write lock when it
+    # begins, and waits for it (up to 20 s) instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# How many proxies of our own stand in front of the application, each appending to X-Forwarded-For.
+# 0 (development) reads the connection's address; behind the documented proxy, set it to 1.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 AUTH_USER_MODEL = "staff.User"
 AUTHENTICATION_BACKENDS = [
@@ -118,6 +135,11 @@ CSRF_COOKIE_HTTPONLY = True
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ...and 20 failures from one address, whatever the usernames, lock that address for 15 minutes.
+SIGN_IN_FAILURES_PER_ADDRESS = int(os.environ.get("SIGN_IN_FAILURES_PER_ADDRESS", "20"))
+AXES_HANDLER = "payback.core.signin_limits.AddressLimitedHandler"
+# The client's address, read through the service's own proxies (see TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "payback.core.client.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
 AXES_VERBOSE = False

@@ -197,7 +197,7 @@ def vehicle_check(request: HttpRequest, pk: int) -> HttpResponse:
     vehicle = selectors.vehicle_get(user, pk)
     session = None
     session_id = request.GET.get("session", "")
-    if session_id.isdigit():
+    if session_id.isascii() and session_id.isdigit():
         session = selectors.session_get(user, int(session_id))
         if session.vehicle_id != vehicle.pk:
             raise Http404("The session does not use this vehicle")
