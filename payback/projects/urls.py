@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import public_views, views
+from . import csv_download, public_views, views
 
 app_name = "projects"
 urlpatterns = [
@@ -17,7 +17,7 @@ urlpatterns = [
     path("approvals/<int:aid>/", views.approval_decide, name="approval"),
     path("audit-samples/", views.audit_samples, name="audit-samples"),
     path("nominations/", views.nomination_list, name="nominations"),
-    path("nominations/download.csv", views.nomination_csv, name="nominations-csv"),
+    path("nominations/download.csv", csv_download.nomination_csv, name="nominations-csv"),
     path("nominations/<int:pk>/", views.nomination_detail, name="nomination"),
     path("nominations/<int:pk>/acknowledge/", views.nomination_acknowledge, name="nomination-acknowledge"),
     path("nominations/<int:pk>/referral/", views.nomination_referral, name="nomination-referral"),

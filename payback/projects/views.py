@@ -2,7 +2,6 @@
 the yearly audit sample. Thin: check the shape of input, call one service, show GOV.UK errors.
 Every object is read through a scoped selector, so anything outside the user's area is a 404."""
 
-import csv
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
@@ -26,6 +25,7 @@ from payback.staff.roles import APPROVE_PROJECTS, MANAGE_NOMINATIONS, MANAGE_PRO
 from payback.staff.selectors import pdus_for, regions_for
 
 from . import selectors, services
+from .csv_download import register_filters
 from .forms import (
     PRINCIPLE_QUESTIONS,
     WELFARE,
@@ -34,7 +34,6 @@ from .forms import (
     BeneficiaryForm,
     DecisionForm,
     NominationAcceptForm,
-    NominationFilterForm,
     NominationRejectForm,
     ProjectAssessmentForm,
     ProjectFilterForm,
@@ -85,19 +84,10 @@ def _paginate(request: HttpRequest, queryset: QuerySet[Any]) -> Any:
 # Nominations
 
 
-def _nomination_filters(request: HttpRequest) -> tuple[NominationFilterForm, selectors.NominationFilters]:
-    form = NominationFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    filters = selectors.NominationFilters(
-        status=data.get("status") or "", overdue=bool(data.get("overdue")), q=data.get("q") or ""
-    )
-    return form, filters
-
-
 @login_required
 @permission_required(MANAGE_NOMINATIONS, raise_exception=True)
 def nomination_list(request: HttpRequest) -> HttpResponse:
-    form, filters = _nomination_filters(request)
+    form, filters = register_filters(request)
     today = timezone.localdate()
     page = _paginate(request, selectors.nomination_register(_user(request), filters, today=today))
     rows = [{"nomination": n, "tag": selectors.acknowledgement_tag(n, today=today)} for n in page.object_list]
@@ -107,73 +97,6 @@ def nomination_list(request: HttpRequest) -> HttpResponse:
         "projects/nomination_list.html",
         {"form": form, "page": page, "rows": rows, "page_query": urlencode(query, doseq=True), "today": today},
     )
-
-
-CSV_COLUMNS = [
-    "Reference",
-    "Received",
-    "Area",
-    "Nominator",
-    "Email",
-    "What",
-    "Where",
-    "Postcode",
-    "Who benefits",
-    "Heard about",
-    "Means of referral",
-    "Status",
-    "Acknowledge by",
-    "Acknowledged at",
-    "Decision",
-    "Rejection reason",
-    "Rejection detail",
-    "Beneficiary",
-    "Project",
-]
-
-
-def _csv_cell(value: Any) -> str:
-    """Text as it was typed, except that nothing from the public can start a spreadsheet formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + text
-    return text
-
-
-@login_required
-@permission_required(MANAGE_NOMINATIONS, raise_exception=True)
-def nomination_csv(request: HttpRequest) -> HttpResponse:
-    _form, filters = _nomination_filters(request)
-    today = timezone.localdate()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="nominations-{today:%Y-%m-%d}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for n in selectors.nomination_register(_user(request), filters, today=today):
-        decided = n.status in (NominationStatus.ACCEPTED, NominationStatus.REJECTED)
-        row = [
-            n.reference,
-            f"{timezone.localtime(n.submitted_at):%Y-%m-%d %H:%M}",
-            n.pdu.name,
-            n.nominator_name,
-            n.nominator_email,
-            n.work_description,
-            n.location,
-            n.postcode,
-            n.who_benefits,
-            n.get_heard_about_display(),
-            n.get_referral_means_display(),
-            n.get_status_display(),
-            f"{n.acknowledge_by:%Y-%m-%d}",
-            f"{timezone.localtime(n.acknowledged_at):%Y-%m-%d %H:%M}" if n.acknowledged_at else "",
-            f"{n.get_status_display()} {timezone.localtime(n.decided_at):%Y-%m-%d}" if decided and n.decided_at else "",
-            n.get_rejection_reason_display() if n.rejection_reason else "",
-            n.rejection_detail,
-            n.beneficiary.name if n.beneficiary else "",
-            n.project.name if n.project else "",
-        ]
-        writer.writerow([_csv_cell(cell) for cell in row])
-    return response
 
 
 def _nomination_context(request: HttpRequest, pk: int) -> dict[str, Any]:
@@ -413,8 +336,9 @@ def project_create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"project_type": "group", "capacity": 6}
     if user.pdu_id:
         initial["pdu"] = user.pdu_id
-    if request.GET.get("beneficiary", "").isdigit():
-        initial["beneficiary"] = int(request.GET["beneficiary"])
+    beneficiary = request.GET.get("beneficiary", "")
+    if beneficiary.isascii() and beneficiary.isdigit() and len(beneficiary) < 19:
+        initial["beneficiary"] = int(beneficiary)
     form = ProjectForm(
         request.POST if request.method == "POST" else None,
         beneficiaries=selectors.beneficiaries_for(user).order_by("name"),

@@ -350,7 +350,7 @@ def test_register_downloads_as_csv_with_the_same_filters(pdu_a: Pdu, pdu_b: Pdu,
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0] == [
         "Reference",
         "Received",
@@ -387,7 +387,7 @@ def test_register_downloads_as_csv_with_the_same_filters(pdu_a: Pdu, pdu_b: Pdu,
     assert rejected[16] == "A private hut"
 
     filtered = client.get("/projects/nominations/download.csv", {"status": "rejected"})
-    assert len(list(csv.reader(io.StringIO(filtered.content.decode())))) == 2
+    assert len(list(csv.reader(io.StringIO(b"".join(filtered.streaming_content).decode())))) == 2
 
 
 def test_acknowledge_sends_one_email(pdu_a: Pdu, coordinator: User) -> None:
