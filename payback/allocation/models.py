@@ -73,6 +73,14 @@ class AllocationRun(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["pdu", "week_start"])]
+        constraints = [
+            # One plan in the making per PDU and week, however many people press "start" at once.
+            models.UniqueConstraint(
+                fields=["pdu", "week_start"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="allocation_one_active_run_per_week",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Allocation for {self.pdu} in the week of {self.week_start:%-d %B %Y} ({self.status})"

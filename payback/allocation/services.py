@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from payback.core.services import audit_record
@@ -25,6 +25,7 @@ from .models import AllocationRun, RunKind, RunStatus
 from .tasks import published_pairs, run_allocation
 
 TIME_LIMITS = (10, 30, 60)
+BEING_MADE = "A plan for this PDU and week is being made now: wait for it to finish"
 WEEKS_AHEAD = 8
 STALE = (
     "Not published: the data has changed since the plan was made, so nothing was booked. "
@@ -78,20 +79,24 @@ def allocation_run_start(
         .filter(pdu=pdu, week_start=week_start, status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
         .exists()
     ):
-        errors["week_start"] = "A plan for this PDU and week is being made now: wait for it to finish"
+        errors["week_start"] = BEING_MADE
     if errors:
         raise ValidationError(errors)
-    run = AllocationRun.objects.create(
-        pdu=pdu,
-        week_start=week_start,
-        kind=kind,
-        parent=parent,
-        time_limit=time_limit,
-        created_by=actor,
-        pins=pins or [],
-        removals=removals or [],
-        stage="Waiting for the planner to start",
-    )
+    try:
+        with transaction.atomic():  # the database keeps one run in the making per PDU and week
+            run = AllocationRun.objects.create(
+                pdu=pdu,
+                week_start=week_start,
+                kind=kind,
+                parent=parent,
+                time_limit=time_limit,
+                created_by=actor,
+                pins=pins or [],
+                removals=removals or [],
+                stage="Waiting for the planner to start",
+            )
+    except IntegrityError:
+        raise ValidationError({"week_start": BEING_MADE}) from None
     audit_record(
         actor=actor,
         action="allocation.run_started",

@@ -1197,14 +1197,19 @@ def timesheet_record(
         errors["worked_on"] = "Hours for this day are already recorded"
     if errors:
         raise ValidationError(errors)
-    line = IndividualPlacementTimesheet.objects.create(
-        project=project,
-        requirement=requirement,
-        worked_on=worked_on,
-        minutes=minutes,
-        beneficiary_supervisor=beneficiary_supervisor.strip(),
-        entered_by=actor,
-    )
+    try:
+        # The same timesheet sent twice at once: the second waits for the first, then finds its line.
+        with transaction.atomic():
+            line = IndividualPlacementTimesheet.objects.create(
+                project=project,
+                requirement=requirement,
+                worked_on=worked_on,
+                minutes=minutes,
+                beneficiary_supervisor=beneficiary_supervisor.strip(),
+                entered_by=actor,
+            )
+    except IntegrityError:
+        raise ValidationError({"worked_on": "Hours for this day are already recorded"}) from None
     entry = ledger_credit_work(
         actor=actor,
         requirement=requirement,
