@@ -89,7 +89,9 @@ def _delivery(caller: User, manager: User, practitioner: User, pdu: Pdu) -> dict
     """An active project with a session tomorrow, one person booked on it, an incident and a risk concern."""
     project = dfactories.active_project(caller, manager, pdu, name="Riverside")
     session = dfactories.plan_session(caller, project, timezone.localdate() + timedelta(days=1), supervisor=caller)
-    person = dfactories.placeable_person(practitioner, sentence_date=timezone.localdate() - timedelta(days=14))
+    person = dfactories.placeable_person(
+        practitioner, sentence_date=timezone.localdate() - timedelta(days=14), availability=dfactories.EVERY_DAY
+    )
     dfactories.book(caller, session, person)
     incident = dservices.incident_report(
         actor=caller, project=project, occurred_at=timezone.now(), location="Riverside", what_happened="A slip"
