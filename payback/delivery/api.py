@@ -204,8 +204,10 @@ def submit_register(
         description="The submit's idempotency key, instead of the idempotency_key field",
     ),
 ) -> RegisterResultOut | Status[ConflictOut]:
-    """Record outcomes (`close: false` saves them; `close: true` also closes the register and posts every
-    credit to the ledger, in the same transaction). Each submit carries a new idempotency key: a repeat
+    """Record outcomes (`close: false` saves them; `close: true` with `confirm: true` also closes the register
+    and posts every credit to the ledger, in the same transaction; closing without `confirm: true` is 400
+    naming `confirm`). Outcomes can be recorded from the session's start time (UK time): earlier is 400
+    naming `session`, saying when. Each submit carries a new idempotency key: a repeat
     with the same key and body gets the first answer again (`replayed: true`) and changes nothing; the
     same key with a different body is 400 naming `idempotency_key`. A submit made from an out-of-date
     copy (`expected_version` is not the session's `register_version`) is **409** with the current
@@ -213,6 +215,10 @@ def submit_register(
     user = _staff(request, RUN_SESSIONS)
     session = selectors.session_get(user, id)
     key = _idempotency_key(body, idempotency_header)
+    if body.close and not body.confirm:
+        raise ValidationError(
+            {"confirm": "Confirm that every outcome is right (confirm: true): closing the register credits the hours"}
+        )
     try:
         with transaction.atomic():
             result = services.register_submit(
@@ -232,8 +238,10 @@ def submit_register(
     "/sessions/{id}/stand-down", response=SessionOut, operation_id="standDownSession", summary="Stand a session down"
 )
 def stand_down_session(request: HttpRequest, body: StandDownIn, id: int = SESSION_ID) -> SessionOut:
-    """The service cancels a planned session: everyone booked is stood down, credited the stand-down
-    allowance in force that day and put on the list to rebook. `detail` is needed when the reason is
+    """The service cancels a planned session: everyone booked is stood down and put on the list to rebook.
+    Each is credited the stand-down allowance in force on the session's date, and the credit counts from
+    that date: standing down a future session records it now, and the credit (`credited_minutes`) is
+    posted on the session's date. `detail` is needed when the reason is
     `other`; a session not planned is 400 naming `session`."""
     user = _staff(request, PLAN_SESSIONS)
     session = selectors.session_get(user, id)

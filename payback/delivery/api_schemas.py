@@ -230,6 +230,11 @@ class RegisterIn(InputSchema):
     close: StrictBool = Field(
         False, description="true: close the register and post the credits (everyone booked needs an outcome)"
     )
+    confirm: StrictBool = Field(
+        False,
+        description="Needed as true with `close: true`: you have checked every outcome, and closing credits the "
+        "hours. Closing without it is refused naming `confirm`",
+    )
     lines: list[RegisterLineIn] = Field(
         default_factory=list, max_length=100, description="Outcomes to record: people left out keep what they have"
     )

@@ -424,10 +424,24 @@ class DriverForm(forms.Form):
 # The register: one small form per person, and the submit's own fields
 
 
+CONFIRM_CLOSE = "Confirm that every outcome is right before closing the register"
+
+
 class RegisterMetaForm(forms.Form):
     idempotency_key = forms.CharField(max_length=100, widget=forms.HiddenInput)
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     action = forms.ChoiceField(choices=[("save", "Save register"), ("close", "Close register")])
+    confirm = forms.BooleanField(
+        label="I confirm every outcome is right and the register can be closed",
+        help_text="Needed to close: closing credits everyone's hours, and outcomes can then only be corrected",
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "close" and not data.get("confirm"):
+            self.add_error("confirm", CONFIRM_CLOSE)
+        return data
 
 
 class RegisterLineForm(forms.Form):

@@ -17,7 +17,6 @@ from payback.cases.assessment_selectors import non_associations_of, requirement_
 from payback.cases.models import CLOSED_STATUSES, CaseStatus, Person, Requirement
 from payback.cases.services import (
     ledger_correct,
-    ledger_credit_stand_down,
     ledger_credit_work,
     ledger_credit_work_noted,
     requirement_balance,
@@ -32,7 +31,7 @@ from payback.projects.selectors import project_placement_conflicts
 from payback.projects.services import project_flag_review
 from payback.staff.models import User
 
-from . import rules
+from . import rules, timing
 from .models import (
     Appointment,
     ConcernCategory,
@@ -53,6 +52,7 @@ from .models import (
     Vehicle,
     VehicleCheck,
 )
+from .stand_down_credits import stand_down_credit_post
 
 INCIDENT_PAPERWORK_HOURS = 24
 
@@ -405,11 +405,14 @@ def session_record_checks(
     go: bool,
     tools_out: dict[str, int],
 ) -> Session:
-    """The toolbox talk and site induction, the dynamic risk assessment, and tools counted out."""
+    """The toolbox talk and site induction, the dynamic risk assessment, and tools counted out:
+    on the session's day only (UK time)."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     errors: dict[str, str] = {}
     if session.status != SessionStatus.PLANNED:
         errors["session"] = f"The session is {session.get_status_display().lower()}"
+    elif too_soon := timing.checks_refusal(session_date=session.date, today=timing.london_now().day):
+        errors["session"] = too_soon
     if not toolbox_talk_given:
         errors["toolbox_talk_given"] = "Give the toolbox talk before work starts"
     if hazards_seen.strip() and not controls.strip():
@@ -565,7 +568,8 @@ def register_submit(
     close: bool = False,
     book: PolicyBook | None = None,
 ) -> RegisterResult:
-    """Record outcomes, and on closing post every credit, in one transaction.
+    """Record outcomes, and on closing post every credit, in one transaction. Outcomes can be
+    recorded from the session's start time (UK time), never before.
 
     A repeat of the same submit (same idempotency key) returns the first answer and changes
     nothing. A submit made from an out-of-date copy raises RegisterConflict."""
@@ -588,6 +592,10 @@ def register_submit(
         raise ValidationError({"session": "The register is already closed: correct an outcome instead"})
     if session.status == SessionStatus.STOOD_DOWN:
         raise ValidationError({"session": "The session was stood down"})
+    if too_soon := timing.register_refusal(
+        session_date=session.date, start_time=session.start_time, now=timing.london_now()
+    ):
+        raise ValidationError({"session": too_soon})
     booked = {
         a.pk: a
         for a in Appointment.objects.select_for_update()
@@ -748,8 +756,9 @@ def appointment_correct_outcome(
 def session_stand_down(
     *, actor: User, session: Session, reason: str, detail: str = "", book: PolicyBook | None = None
 ) -> Session:
-    """The service cancels a session: everyone booked is stood down, credited the stand-down
-    allowance in force that day, and put on the list to rebook."""
+    """The service cancels a session: everyone booked is stood down and put on the list to rebook.
+    Each is credited the stand-down allowance in force on the session's date, dated that day: at once
+    when the session is today or past, otherwise on that date (see `stand_down_credits`)."""
     book = book or policy_book()
     session = Session.objects.select_for_update().select_related("project").get(pk=session.pk)
     errors: dict[str, str] = {}
@@ -761,27 +770,15 @@ def session_stand_down(
         errors["detail"] = "Explain why the session is stood down"
     if errors:
         raise ValidationError(errors)
-    allowance = book.value("stand_down_credit_minutes", session.date)
     now = timezone.now()
-    for appointment in Appointment.objects.select_for_update().filter(
-        session=session, cancelled_at__isnull=True, outcome=""
-    ):
+    stood_down = list(
+        Appointment.objects.select_for_update().filter(session=session, cancelled_at__isnull=True, outcome="")
+    )
+    for appointment in stood_down:
         appointment.outcome = Outcome.STOOD_DOWN
         appointment.outcome_recorded_by = actor
         appointment.outcome_recorded_at = now
         appointment.save()
-        entry = ledger_credit_stand_down(
-            actor=actor,
-            requirement=appointment.requirement,
-            minutes=allowance,
-            occurred_on=min(session.date, timezone.localdate()),
-            source_ref=str(appointment.pk),
-            reason=f"Stood down: {StandDownReason(reason).label.lower()}",
-            book=book,
-        )
-        if entry is not None:
-            appointment.credited_entry = entry
-            appointment.save(update_fields=["credited_entry"])
     session.status = SessionStatus.STOOD_DOWN
     session.stand_down_reason = reason
     session.stand_down_detail = detail.strip()
@@ -789,6 +786,9 @@ def session_stand_down(
     session.stood_down_by = actor
     session.register_version += 1
     session.save()
+    if timing.stand_down_credit_is_due(session_date=session.date, today=timezone.localdate()):
+        for appointment in stood_down:
+            stand_down_credit_post(actor=actor, appointment=appointment, session=session, book=book)
     audit_record(
         actor=actor,
         action="session.stood_down",

@@ -1,13 +1,19 @@
 """The supervisor's day in a real browser on a phone (375 by 812 pixels): the before-work checks, a
 register with a late arrival and someone sent home, closing it, and the practitioner seeing the
 credit and the failure; a stand-down and the people to rebook; an incident reaching the
-operations manager. Every distinct page is checked with axe at 1280 and 375 pixels wide."""
+operations manager; a register that cannot be closed before the session starts. Each test chooses
+its day (a working Wednesday) and time. Every distinct page is checked with axe at 1280 and 375
+pixels wide."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, ViewportSize, expect
@@ -36,6 +42,15 @@ from .steps import expect_banner, heading, sign_out
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PHONE: ViewportSize = {"width": 375, "height": 812}
+WORKING_DAY = "2026-11-18"  # a Wednesday
+
+
+@contextmanager
+def clock_at(hh_mm: str) -> Iterator[None]:
+    """Move the clock on to a time of the same day (UK time); it keeps ticking from there."""
+    moment = datetime.combine(timezone.localdate(), time.fromisoformat(hh_mm), tzinfo=ZoneInfo("Europe/London"))
+    with time_machine.travel(moment, tick=True):
+        yield
 
 
 @dataclass
@@ -84,20 +99,28 @@ def check(page: Page) -> None:
 
 def menu(page: Page, name: str) -> None:
     """The service navigation folds behind its "Menu" button on a phone: open it first. Its script
-    resets the menu when the width changes (as assert_accessible does), so press until it shows."""
+    resets the menu when the width changes (as assert_accessible does), so press until it shows
+    (and load the page again at phone width if it does not), then follow the link."""
     navigation = page.get_by_role("navigation", name="Menu")
     toggle = navigation.get_by_role("button", name="Menu")
     link = navigation.get_by_role("link", name=name, exact=True)
-    for _ in range(5):
-        if link.is_visible():
-            break
-        if toggle.is_visible():
-            toggle.click()
+    for attempt in range(8):
+        if not link.is_visible():
+            # Press only a closed menu: pressing again while a slow page opens it would close it.
+            if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+                toggle.click()
+            try:
+                link.wait_for(state="visible", timeout=2_000)
+            except PlaywrightTimeoutError:
+                if attempt % 2 == 1:
+                    page.reload()
+                continue
         try:
-            link.wait_for(state="visible", timeout=1_000)
+            link.click(timeout=2_000)
+            return
         except PlaywrightTimeoutError:
             continue
-    link.click()
+    raise AssertionError(f"The menu would not show {name} on {page.url}")
 
 
 def register_card(page: Page, name: str) -> Locator:
@@ -116,6 +139,7 @@ def open_hours(page: Page, requirement: Requirement) -> None:
 
 
 @pytest.mark.browser
+@pytest.mark.today(WORKING_DAY, at="08:30")
 def test_a_supervisor_runs_the_day_and_the_practitioner_sees_the_credit_and_the_failure(page: Page, day: Day) -> None:
     on_a_phone(page)
     sign_in(page, "sam")
@@ -150,7 +174,15 @@ def test_a_supervisor_runs_the_day_and_the_practitioner_sees_the_credit_and_the_
     expect(page.get_by_test_id("tools")).to_contain_text("Rake: 4 out")
     expect(page.get_by_test_id("tools")).to_contain_text("Spade: 6 out")
 
-    # The register: admitted late, sent home at noon for behaviour, attended and complied
+    # The register, at the end of the day: admitted late, sent home at noon for behaviour,
+    # attended and complied
+    with clock_at("16:15"):
+        close_the_register(page)
+        check_the_practitioners_view(page, day)
+
+
+def close_the_register(page: Page) -> None:
+    page.reload()
     page.get_by_role("link", name="Open the register").click()
     expect(heading(page)).to_have_text("Register")
     check(page)
@@ -165,6 +197,13 @@ def test_a_supervisor_runs_the_day_and_the_practitioner_sees_the_credit_and_the_
     sent_home.get_by_label("Note (optional)").fill("Swore at another member of the party after two warnings")
     register_card(page, "Cath Cole").get_by_label("Attended – complied").check()
     page.get_by_role("button", name="Close register").click()
+    # Closing asks for a confirmation first
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Confirm that every outcome is right before closing the register"
+    )
+    expect(register_card(page, "Sid Baker").get_by_label("Finish time")).to_have_value("12:00")
+    page.get_by_label("I confirm every outcome is right and the register can be closed").check()
+    page.get_by_role("button", name="Close register").click()
 
     # 5 h 30 + 3 h + 7 h
     expect_banner(page, "Register closed: 15 hours 30 minutes credited in all")
@@ -177,6 +216,8 @@ def test_a_supervisor_runs_the_day_and_the_practitioner_sees_the_credit_and_the_
     check(page)
     sign_out(page)
 
+
+def check_the_practitioners_view(page: Page, day: Day) -> None:
     # The practitioner sees the credit on the Hours tab ...
     sign_in(page, "pat")
     open_hours(page, day.late)
@@ -204,6 +245,7 @@ def test_a_supervisor_runs_the_day_and_the_practitioner_sees_the_credit_and_the_
 
 
 @pytest.mark.browser
+@pytest.mark.today(WORKING_DAY, at="10:00")
 def test_a_planner_stands_a_session_down_and_the_person_is_credited_and_to_rebook(page: Page, day: Day) -> None:
     other = plan_session(day.coordinator, day.project, timezone.localdate(), supervisor=None)
     person = placeable_person(day.practitioner, first_name="Ray", last_name="Dunn")
@@ -249,6 +291,7 @@ def test_a_planner_stands_a_session_down_and_the_person_is_credited_and_to_reboo
 
 
 @pytest.mark.browser
+@pytest.mark.today(WORKING_DAY, at="11:00")
 def test_a_supervisor_reports_an_incident_and_the_operations_manager_sees_it(page: Page, day: Day) -> None:
     on_a_phone(page)
     sign_in(page, "sam")
@@ -279,3 +322,29 @@ def test_a_supervisor_reports_an_incident_and_the_operations_manager_sees_it(pag
     expect(rows.first).to_contain_text("A spade slipped and cut Cath Cole's shin")
     expect(rows.first.get_by_test_id("paperwork-tag")).to_contain_text("Paperwork due")
     check(page)
+
+
+@pytest.mark.browser
+@pytest.mark.today(WORKING_DAY, at="08:15")
+def test_the_register_of_a_session_that_has_not_started_cannot_be_closed(page: Page, day: Day) -> None:
+    assert timezone.localdate() == date(2026, 11, 18)
+    on_a_phone(page)
+    sign_in(page, "sam")
+    page.goto(reverse("delivery:session", args=[day.session.pk]))
+    expect(heading(page)).to_have_text("Towpath clearance")
+    expect(page.get_by_test_id("register-not-yet")).to_have_text(
+        "The register can be completed from 09:00 on 18 November 2026."
+    )
+    page.get_by_role("link", name="Open the register").click()
+    expect(heading(page)).to_have_text("Register")
+    expect(page.get_by_test_id("register-not-yet")).to_contain_text(
+        "The register can be completed from 09:00 on 18 November 2026"
+    )
+    expect(page.get_by_test_id("register-not-yet")).to_contain_text("the register cannot be closed until then")
+    expect(page.get_by_test_id("register-person")).to_have_count(3)
+    expect(page.get_by_role("button", name="Close register")).to_have_count(0)
+    expect(page.get_by_role("button", name="Save register")).to_have_count(0)
+    expect(page.get_by_role("radio")).to_have_count(0)
+    check(page)
+    day.session.refresh_from_db()
+    assert (day.session.status, day.session.closed_at) == ("planned", None)

@@ -104,6 +104,8 @@ def register(session: Session, lines: list[dict[str, Any]], *, close: bool = Fal
         "close": close,
         "lines": lines,
     }
+    if close:
+        body["confirm"] = True
     body.update(extra)
     return body
 
@@ -316,7 +318,9 @@ def test_the_key_may_come_in_the_idempotency_key_header(
             client, f"/sessions/{session.pk}/register", {**body, "idempotency_key": "a"}, **{"Idempotency-Key": "b"}
         )
         missing = client.post(f"/sessions/{session.pk}/register", body)
-        reused = client.post(f"/sessions/{session.pk}/register", {**body, "idempotency_key": key, "close": True})
+        reused = client.post(
+            f"/sessions/{session.pk}/register", {**body, "idempotency_key": key, "close": True, "confirm": True}
+        )
     assert (differ.status_code, fields(differ)) == (400, ["idempotency_key"])
     assert (missing.status_code, fields(missing)) == (400, ["idempotency_key"])
     assert (reused.status_code, fields(reused)) == (400, ["idempotency_key"])  # the same key for another submit

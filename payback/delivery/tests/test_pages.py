@@ -163,6 +163,8 @@ def register_form(client: Client, session: Session) -> dict[str, Any]:
 
 def register_data(hidden: dict[str, Any], lines: dict[Appointment, dict[str, str]], action: str = "save") -> dict:
     data: dict[str, Any] = {**hidden, "action": action, "appointment": [str(a.pk) for a in lines]}
+    if action == "close":
+        data["confirm"] = "on"
     for appointment, fields in lines.items():
         for name, value in fields.items():
             data[f"a{appointment.pk}-{name}"] = value

@@ -492,7 +492,8 @@ def test_a_session_stood_down_or_past_cannot_be_booked(
 # Before and after work: checks and tools
 
 
-def test_checks_and_tools_out_are_recorded(supervisor: User, session: Session) -> None:
+def test_checks_and_tools_out_are_recorded(clock: Clock, supervisor: User, session: Session) -> None:
+    on_the_day(clock)
     mark = audit_mark()
     services.session_record_checks(
         actor=supervisor,
@@ -511,7 +512,10 @@ def test_checks_and_tools_out_are_recorded(supervisor: User, session: Session) -
     assert actions_since(mark) == ["session.checks"]
 
 
-def test_checks_need_the_toolbox_talk_and_controls_for_hazards(supervisor: User, session: Session) -> None:
+def test_checks_need_the_toolbox_talk_and_controls_for_hazards(
+    clock: Clock, supervisor: User, session: Session
+) -> None:
+    on_the_day(clock)
     errors = refused(
         services.session_record_checks,
         actor=supervisor,
@@ -530,7 +534,8 @@ def test_checks_need_the_toolbox_talk_and_controls_for_hazards(supervisor: User,
     }
 
 
-def test_tools_counted_in_with_some_missing_need_a_note(supervisor: User, session: Session) -> None:
+def test_tools_counted_in_with_some_missing_need_a_note(clock: Clock, supervisor: User, session: Session) -> None:
+    on_the_day(clock)
     services.session_record_checks(
         actor=supervisor,
         session=session,
@@ -1015,12 +1020,13 @@ def test_a_correction_needs_a_closed_register_a_reason_and_a_sound_line(
 
 
 def test_a_stand_down_stands_down_everyone_credits_the_allowance_and_lists_them_to_rebook(
-    coordinator: User, practitioner: User, session: Session
+    clock: Clock, coordinator: User, practitioner: User, session: Session
 ) -> None:
     people = [placeable_person(practitioner, last_name=n) for n in ("Adams", "Brown", "Clark")]
     first, second, cancelled = book(coordinator, session, *people)
     services.appointment_cancel(actor=coordinator, appointment=cancelled, reason="Moved away")
     owed = [remaining(p) for p in people]
+    on_the_day(clock)  # stood down on the day: credited at once (ahead, it waits for the day)
     mark = audit_mark()
     services.session_stand_down(actor=coordinator, session=session, reason="weather", detail="Storm warning")
     session.refresh_from_db()
@@ -1036,7 +1042,7 @@ def test_a_stand_down_stands_down_everyone_credits_the_allowance_and_lists_them_
         entry = appointment.credited_entry
         assert entry is not None
         assert (entry.kind, entry.minutes, entry.source) == (LedgerKind.STAND_DOWN, 60, "stand_down")
-        assert entry.occurred_on == PLANNING_DAY  # stood down ahead: credited today, not in the future
+        assert entry.occurred_on == SESSION_DAY
     cancelled.refresh_from_db()
     assert (cancelled.outcome, cancelled.credited_entry) == ("", None)
     assert [owed[i] - remaining(p) for i, p in enumerate(people)] == [60, 60, 0]
@@ -1048,7 +1054,7 @@ def test_a_stand_down_stands_down_everyone_credits_the_allowance_and_lists_them_
 
 
 def test_the_stand_down_allowance_is_the_policy_in_force_on_the_session_date(
-    coordinator: User, practitioner: User, project: Project, supervisor: User, head_of_upw: User
+    clock: Clock, coordinator: User, practitioner: User, project: Project, supervisor: User, head_of_upw: User
 ) -> None:
     policy_version_add(
         actor=head_of_upw,
@@ -1065,13 +1071,14 @@ def test_the_stand_down_allowance_is_the_policy_in_force_on_the_session_date(
     book(coordinator, before, first)
     book(coordinator, after, second)
     owed = remaining(first), remaining(second)
+    clock.today = date(2027, 1, 6)  # both sessions' dates have come: their credits post at once
     services.session_stand_down(actor=coordinator, session=before, reason="no_vehicle")
     services.session_stand_down(actor=coordinator, session=after, reason="no_vehicle")
     assert (owed[0] - remaining(first), owed[1] - remaining(second)) == (60, 90)
 
 
 def test_a_stand_down_is_capped_at_what_is_owed_and_refused_when_wrong(
-    coordinator: User, practitioner: User, session: Session, person: Requirement
+    clock: Clock, coordinator: User, practitioner: User, session: Session, person: Requirement
 ) -> None:
     leave_owing(practitioner, person, 45)
     book(coordinator, session, person)
@@ -1081,6 +1088,7 @@ def test_a_stand_down_is_capped_at_what_is_owed_and_refused_when_wrong(
     assert refused(services.session_stand_down, actor=coordinator, session=session, reason="other", detail=" ") == {
         "detail": ["Explain why the session is stood down"]
     }
+    on_the_day(clock)
     services.session_stand_down(actor=coordinator, session=session, reason="site_unavailable")
     assert remaining(person) == 0
     assert status_of(person) == CaseStatus.COMPLETED

@@ -16,7 +16,7 @@ from django.utils import timezone
 from payback.cases.assessment_selectors import SessionNeeds
 from payback.core.formatting import format_minutes
 
-from .. import rules, selectors, services
+from .. import rules, selectors, services, timing
 from ..forms import (
     ChecksForm,
     ConcernForm,
@@ -61,17 +61,17 @@ def _hours_earned(session: Session, rows: list[selectors.RegisterRow]) -> list[d
     ).first()
     if stored is not None:
         notes = {line["appointment_id"]: line.get("note", "") for line in stored.response.get("lines", [])}
+    credit_to_come = session.status == SessionStatus.STOOD_DOWN and not timing.stand_down_credit_is_due(
+        session_date=session.date, today=timezone.localdate()
+    )
     earned = []
     for row in rows:
         appointment = row.appointment
         entry = appointment.credited_entry
-        earned.append(
-            {
-                "appointment": appointment,
-                "minutes": entry.minutes if entry is not None else 0,
-                "note": notes.get(appointment.pk, ""),
-            }
-        )
+        note = notes.get(appointment.pk, "")
+        if credit_to_come and appointment.outcome == Outcome.STOOD_DOWN:
+            note = f"the stand-down credit posts on {timing.long_date(session.date)}, the day of the session"
+        earned.append({"appointment": appointment, "minutes": entry.minutes if entry is not None else 0, "note": note})
     return earned
 
 
@@ -97,8 +97,15 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_raise": user.has_perm(RAISE_CONCERNS),
             "clear_draft": clear_draft,
             "today": timezone.localdate(),
+            "checks_not_yet": timing.checks_refusal(session_date=session.date, today=timing.london_now().day),
+            "register_not_yet": _register_not_yet(session),
         },
     )
+
+
+def _register_not_yet(session: Session) -> str:
+    """When the register of a session not yet started can be completed ('' once it can)."""
+    return timing.register_refusal(session_date=session.date, start_time=session.start_time, now=timing.london_now())
 
 
 @login_required
@@ -108,6 +115,10 @@ def session_checks(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_get(user, pk)
     if session.status != SessionStatus.PLANNED:
         messages.error(request, f"The session is {session.get_status_display().lower()}")
+        return redirect("delivery:session", pk=pk)
+    not_today = timing.checks_refusal(session_date=session.date, today=timing.london_now().day)
+    if not_today and request.method != "POST":
+        messages.error(request, not_today)
         return redirect("delivery:session", pk=pk)
     initial: dict[str, Any] = {
         "toolbox_talk_given": session.toolbox_talk_given,
@@ -234,6 +245,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     session = selectors.session_get(user, pk)
     errors: list[str] = []
+    confirm_errors: list[str] = []
     conflict = False
     if request.method != "POST":
         if session.status != SessionStatus.PLANNED:
@@ -248,11 +260,13 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         submitted = RegisterMetaForm(request.POST)
         checked = [row.form.is_valid() for row in rows if row.form.is_bound]  # every row, to show every error
         rows_ok = all(checked)
-        if submitted.is_valid():
-            version = submitted.cleaned_data["version"]
-        else:
+        submitted.is_valid()
+        confirm_errors = [str(message) for message in submitted.errors.get("confirm", [])]
+        if any(name != "confirm" for name in submitted.errors):
             version = session.register_version
             errors.append("The page was incomplete: your entries are below, check them and submit again")
+        else:
+            version = submitted.cleaned_data["version"]
         if rows_ok and submitted.is_valid():
             posted = [row for row in rows if row.form.has_entries()]
             try:
@@ -284,6 +298,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         for name, messages_ in row.form.errors.items()
         for message in messages_
     ]
+    field_errors += [("id_confirm", message) for message in confirm_errors]
     return render(
         request,
         "delivery/register.html",
@@ -293,9 +308,11 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
             "meta": meta,
             "errors": errors,
             "field_errors": field_errors,
+            "confirm_errors": confirm_errors,
             "has_errors": bool(errors or field_errors),
             "conflict": conflict,
             "attended": sorted(rules.ATTENDED),
+            "not_yet": _register_not_yet(session),
         },
     )
 

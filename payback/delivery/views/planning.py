@@ -19,7 +19,7 @@ from payback.core.formatting import format_minutes
 from payback.core.selectors import policy_book
 from payback.projects.selectors import projects_for
 
-from .. import selectors, services
+from .. import selectors, services, timing
 from ..forms import (
     AbsenceForm,
     BookForm,
@@ -305,6 +305,12 @@ def stand_down(request: HttpRequest, pk: int) -> HttpResponse:
     form = StandDownForm(request.POST if request.method == "POST" else None)
     book = policy_book()
     allowance = book.value("stand_down_credit_minutes", session.date)
+    # Nothing is credited before it happens: a future session's credit posts on its date.
+    credited_when = (
+        ""
+        if timing.stand_down_credit_is_due(session_date=session.date, today=timezone.localdate())
+        else f" on {timing.long_date(session.date)}, the day of the session,"
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.session_stand_down(
@@ -319,14 +325,20 @@ def stand_down(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Session stood down: everyone booked is credited {format_minutes(allowance)} "
+                f"Session stood down: everyone booked is credited {format_minutes(allowance)}{credited_when} "
                 "and is on the list to rebook",
             )
             return redirect("delivery:session", pk=pk)
     return render(
         request,
         "delivery/stand_down_form.html",
-        {"session": session, "form": form, "allowance": allowance, "rows": selectors.register_rows(session)},
+        {
+            "session": session,
+            "form": form,
+            "allowance": allowance,
+            "credited_when": credited_when,
+            "rows": selectors.register_rows(session),
+        },
     )
 
 

@@ -3,7 +3,8 @@
 // and removed once the server has taken the register.
 
 const PREFIX = 'payback-register-'
-const SKIP = new Set(['csrfmiddlewaretoken', 'idempotency_key', 'version', 'action'])
+// The confirmation to close is given afresh each time, never restored from a draft.
+const SKIP = new Set(['csrfmiddlewaretoken', 'idempotency_key', 'version', 'action', 'confirm'])
 
 function storage () {
   try {
