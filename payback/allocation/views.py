@@ -134,6 +134,7 @@ def person(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
 def person_remove(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
     user = _user(request)
     run = selectors.run_get(user, pk)
+    selectors.person_row(selectors.review(run), person_id)  # someone not in this plan is not found
     form = SessionChoiceForm(request.POST)
     if form.is_valid():
         try:
@@ -153,6 +154,7 @@ def person_remove(request: HttpRequest, pk: int, person_id: int) -> HttpResponse
 def pin(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
     user = _user(request)
     run = selectors.run_get(user, pk)
+    selectors.person_row(selectors.review(run), person_id)  # someone not in this plan is not found
     form = PinForm(request.POST)
     if form.is_valid():
         try:

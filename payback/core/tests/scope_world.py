@@ -1,0 +1,133 @@
+"""One record of every kind a page or an API operation can name in its path, all in one PDU, made
+through the real services (the builders of the delivery and projects tests), for the tests that
+prove a record is not found from outside its area."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from payback.allocation.services import allocation_run_start
+from payback.api.tests.projects_data import nominate
+from payback.cases import assessment_services
+from payback.cases.assessment_forms import pages_for
+from payback.cases.services import ledger_record_travel
+from payback.delivery import services as delivery_services
+from payback.delivery.tests import factories
+from payback.projects.models import ProjectAssessment
+from payback.staff.models import Pdu, Scope, User
+from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPERVISOR
+from payback.staff.services import api_token_create
+
+
+def everyone(username: str, *, pdu: Pdu, scope: str = Scope.PDU) -> User:
+    """A member of staff holding every role: whatever a page asks, only their area stops them."""
+    user = factories.make_staff(username, pdu=pdu, scope=scope, region=pdu.region)
+    if scope != Scope.PDU:
+        user.pdu = None
+        user.save(update_fields=["pdu"])
+    user.groups.set(Group.objects.all())
+    return user
+
+
+@dataclass
+class Area:
+    """A PDU's records by kind ("requirement", "session", ...), and who works there."""
+
+    pdu: Pdu
+    insider: User  # every role, in this PDU: reaches every record below
+    ids: dict[str, int | str] = field(default_factory=dict)
+    assessment_page: str = ""  # the slug of the first page of the draft assessment
+
+
+def build_area(pdu: Pdu, name: str, *, today: date) -> Area:
+    """A case with a ledger entry, an induction and a draft assessment; an active project with its
+    approved assessment and beneficiary; a nomination; a session next Monday with the case booked
+    on it and one on Wednesday stood down (the case to rebook); a weekly series, a supervisor's
+    absence, a risk concern and an incident; a vehicle out on a check; an allocation run for next
+    week; an API token."""
+    coordinator = factories.make_staff(f"{name}-coordinator", role=PLACEMENT_COORDINATOR, pdu=pdu)
+    manager = factories.make_staff(f"{name}-manager", role=OPERATIONS_MANAGER, pdu=pdu)
+    practitioner = factories.make_staff(f"{name}-practitioner", pdu=pdu)
+    supervisor = factories.make_staff(f"{name}-supervisor", role=SUPERVISOR, pdu=pdu, gender="male")
+    insider = everyone(f"{name}-everyone", pdu=pdu)
+    area = Area(pdu=pdu, insider=insider)
+    monday = today + timedelta(days=7 - today.weekday())
+
+    requirement = factories.placeable_person(
+        practitioner, sentence_date=today - timedelta(days=60), last_name=f"{name.title()}field"
+    )
+    person = requirement.person
+    entry = ledger_record_travel(
+        actor=practitioner, requirement=requirement, minutes=60, occurred_on=today - timedelta(days=30), reason="Bus"
+    )
+    draft = assessment_services.assessment_start(actor=practitioner, person=person)
+    area.assessment_page = pages_for(draft)[0].slug
+
+    project = factories.active_project(coordinator, manager, pdu, name=f"{name.title()} towpath")
+    session = factories.plan_session(coordinator, project, monday, supervisor=supervisor)
+    (appointment,) = factories.book(coordinator, session, requirement)
+    stood_down = factories.plan_session(coordinator, project, monday + timedelta(days=2), supervisor=supervisor)
+    (to_rebook,) = factories.book(coordinator, stood_down, requirement)
+    delivery_services.session_stand_down(actor=coordinator, session=stood_down, reason="weather")
+    series, _, _ = delivery_services.session_series_create(
+        actor=coordinator,
+        project=project,
+        weekday=1,
+        start_time=time(9),
+        end_time=time(16),
+        capacity=6,
+        starts_on=monday,
+        weeks_ahead=2,
+    )
+    absence, _ = delivery_services.supervisor_absence_record(
+        actor=manager,
+        supervisor=supervisor,
+        starts_on=monday + timedelta(weeks=4),
+        ends_on=monday + timedelta(weeks=4),
+        reason="Training",
+    )
+    concern = delivery_services.risk_concern_raise(
+        actor=supervisor, person=person, category="wellbeing", details="Seemed low", session=session
+    )
+    incident = delivery_services.incident_report(
+        actor=supervisor,
+        project=project,
+        session=session,
+        occurred_at=timezone.make_aware(datetime.combine(today - timedelta(days=1), time(11))),
+        location="Towpath",
+        what_happened="A slip on wet leaves",
+    )
+    factories.authorise_driver(manager, supervisor, today=today)
+    van = factories.vehicle(pdu)
+    check = delivery_services.vehicle_check_out(
+        actor=supervisor, vehicle=van, roadworthy=True, defects="", mileage_out=van.mileage
+    )
+    run = allocation_run_start(actor=coordinator, pdu=pdu, week_start=monday, time_limit=1)
+    api_token, _ = api_token_create(actor=insider, user=insider, name="Laptop")
+
+    area.ids = {
+        "requirement": requirement.pk,
+        "person": person.pk,
+        "crn": person.crn,
+        "ledger_entry": entry.pk,
+        "induction": requirement.inductions.get().pk,
+        "assessment": draft.pk,
+        "project": project.pk,
+        "project_assessment": ProjectAssessment.objects.filter(project=project).latest("pk").pk,
+        "beneficiary": project.beneficiary_id,
+        "nomination": nominate(pdu, work_description=f"Clear the {name} churchyard").pk,
+        "session": session.pk,
+        "appointment": appointment.pk,
+        "appointment_to_rebook": to_rebook.pk,
+        "series": series.pk,
+        "absence": absence.pk,
+        "concern": concern.pk,
+        "incident": incident.pk,
+        "vehicle": van.pk,
+        "vehicle_check": check.pk,
+        "run": run.pk,
+        "api_token": api_token.pk,
+    }
+    return area
