@@ -147,23 +147,9 @@ def apply_edit(
     if person_id not in people:
         return assignments, Broken("Plan", "The person is not in this week's plan")
     current = set(assignments)
-    after = set(current)
-    target: int | None = None
-    if action == "add":
-        if (person_id, session_id) in current:
-            return assignments, Broken("Plan", "The person is already on that session")
-        target = session_id
-    elif action == "move":
-        if (person_id, session_id) not in current:
-            return assignments, Broken("Plan", "The person is not on the session to move from")
-        if to_session_id is None or to_session_id == session_id:
-            return assignments, Broken("Plan", "Choose another session to move them to")
-        after.discard((person_id, session_id))
-        target = to_session_id
-    else:
-        if (person_id, session_id) not in current:
-            return assignments, Broken("Plan", "The person is not on that session")
-        after.discard((person_id, session_id))
+    after, target, refused = _taken_off(current, action, person_id, session_id, to_session_id)
+    if refused:
+        return assignments, refused
     if target is not None:
         if target not in sessions:
             return assignments, Broken("Plan", "The session is not in this week's plan")
@@ -179,7 +165,43 @@ def apply_edit(
             return assignments, Broken(
                 problem.rule, problem.detail + ": move or remove her too, or add another woman first"
             )
-    # The whole plan, checked independently: nothing the edit leaves behind may break a rule.
+    broken = _new_violation(instance, current, after, person_id, target)
+    if broken:
+        return assignments, broken
+    return sorted(after), None
+
+
+def _taken_off(
+    current: set[tuple[int, int]], action: str, person_id: int, session_id: int, to_session_id: int | None
+) -> tuple[set[tuple[int, int]], int | None, Broken | None]:
+    """The plan with the person off the session they leave (for a move or a removal), the session
+    they join (for an add or a move), or why the edit does not fit the plan."""
+    after = set(current)
+    if action == "add":
+        if (person_id, session_id) in current:
+            return after, None, Broken("Plan", "The person is already on that session")
+        return after, session_id, None
+    if action == "move":
+        if (person_id, session_id) not in current:
+            return after, None, Broken("Plan", "The person is not on the session to move from")
+        if to_session_id is None or to_session_id == session_id:
+            return after, None, Broken("Plan", "Choose another session to move them to")
+        after.discard((person_id, session_id))
+        return after, to_session_id, None
+    if (person_id, session_id) not in current:
+        return after, None, Broken("Plan", "The person is not on that session")
+    after.discard((person_id, session_id))
+    return after, None, None
+
+
+def _new_violation(
+    instance: Instance,
+    current: set[tuple[int, int]],
+    after: set[tuple[int, int]],
+    person_id: int,
+    target: int | None,
+) -> Broken | None:
+    """The whole plan, checked independently: nothing the edit leaves behind may break a rule."""
     checked = replace(
         instance,
         pinned=[pair for pair in instance.pinned if pair in after],
@@ -188,5 +210,5 @@ def apply_edit(
     before = Counter(violations(checked, sorted(current)))
     new = Counter(violations(checked, sorted(after))) - before
     if new:
-        return assignments, Broken("Hard rule", next(iter(new)))
-    return sorted(after), None
+        return Broken("Hard rule", next(iter(new)))
+    return None

@@ -18,6 +18,17 @@ def generate(
     rng = random.Random(seed)
     monday = week or date(2026, 11, 30)
     projects = max(5, sessions // 6)
+    session_list = _sessions(rng, sessions=sessions, projects=projects, centre=centre, monday=monday)
+    person_list = _people(rng, people=people, projects=projects, centre=centre)
+    person_list = _last_projects(rng, person_list, session_list)
+    return Instance(people=_non_associations(rng, person_list), sessions=session_list, weights=Weights())
+
+
+def _sessions(
+    rng: random.Random, *, sessions: int, projects: int, centre: tuple[float, float], monday: date
+) -> list[Session]:
+    """The week's sessions on `projects` projects around `centre`: some individual placements,
+    some women only, some near schools."""
     project_sites = {
         pid: (centre[0] + rng.uniform(-0.12, 0.12), centre[1] + rng.uniform(-0.2, 0.2))
         for pid in range(1, projects + 1)
@@ -50,6 +61,11 @@ def generate(
                 vehicle_available=rng.random() > 0.02,
             )
         )
+    return session_list
+
+
+def _people(rng: random.Random, *, people: int, projects: int, centre: tuple[float, float]) -> list[Person]:
+    """The people owing hours, living around `centre`."""
     person_list = []
     for pid in range(1, people + 1):
         female = rng.random() < 0.15
@@ -79,8 +95,12 @@ def generate(
                 last_project=rng.randint(1, projects) if rng.random() < 0.6 else None,
             )
         )
-    # Most people who worked last week did so on a project they can still reach and work on,
-    # more often a near one (last week's plan kept travel short too).
+    return person_list
+
+
+def _last_projects(rng: random.Random, person_list: list[Person], session_list: list[Session]) -> list[Person]:
+    """Most people who worked last week did so on a project they can still reach and work on,
+    more often a near one (last week's plan kept travel short too)."""
     nearest: dict[int, dict[int, int]] = {}
     for person in person_list:
         nearest[person.id] = {}
@@ -88,7 +108,7 @@ def generate(
             if pair_problem(person, s, SPEED_KMH) is None:
                 minutes = travel_minutes(person, s, SPEED_KMH)
                 nearest[person.id][s.project_id] = min(minutes, nearest[person.id].get(s.project_id, minutes))
-    person_list = [
+    return [
         replace(
             p,
             last_project=rng.choices(
@@ -99,13 +119,17 @@ def generate(
         else p
         for p in person_list
     ]
+
+
+def _non_associations(rng: random.Random, person_list: list[Person]) -> list[Person]:
+    """A non-association for about one person in forty, named on both."""
     ids = [p.id for p in person_list]
     pairs = set()
-    for _ in range(max(1, people // 40)):
+    for _ in range(max(1, len(person_list) // 40)):
         a, b = rng.sample(ids, 2)
         pairs.add((min(a, b), max(a, b)))
     final = []
     for p in person_list:
         enemies = frozenset(b if a == p.id else a for a, b in pairs if p.id in (a, b))
         final.append(replace(p, non_associations=enemies))
-    return Instance(people=final, sessions=session_list, weights=Weights())
+    return final

@@ -27,12 +27,10 @@ goals, which make its relaxation far from integral):
 """
 
 import math
-import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import combinations
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -41,12 +39,12 @@ from payback import placement
 
 from .greedy import greedy, place
 from .model import Instance, Plan
+from .neighbourhoods import neighbourhoods, women_neighbourhood
 from .objective import Pair, minimum_weight, placement_value, score
 from .rules import candidates, explain, needs_reason
 from .verifier import violations
 
 GAP = 0.0001  # stop when the plan is this close to the bound (relative)
-NEIGHBOURHOOD = 2500  # placements re-planned at once, at most
 STALE = 12  # neighbourhoods tried without a real improvement before giving up
 RESERVE = 0.2  # share of the time limit kept for the whole model at the end
 
@@ -261,65 +259,6 @@ class _Problem:
                 drop.update((p, sid) for p in members[sid] if p != woman and (p, sid) not in self.pinned)
         return [pair for pair in assignments if pair not in drop]
 
-    def women_neighbourhood(self, lone: list[Pair]) -> set[Pair]:
-        """What may change to settle each woman who is the only woman in a group with men: who is
-        in that session, and where she and every other woman who could join it go."""
-        by_session: dict[int, list[Pair]] = defaultdict(list)
-        by_person: dict[int, list[Pair]] = defaultdict(list)
-        for pair in self.pairs:
-            by_session[pair[1]].append(pair)
-            by_person[pair[0]].append(pair)
-        free: set[Pair] = set()
-        for woman, sid in lone:
-            free.update(by_session[sid])
-            free.update(by_person[woman])
-            for pid, _sid in by_session[sid]:
-                if self.people[pid].female:
-                    free.update(by_person[pid])
-        return free
-
-    def neighbourhoods(self, first: list[str]) -> Iterator[set[Pair]]:
-        """Sets of placements to re-plan together: each day (those in `first` first); then, in
-        turn, linked sessions (a session, then again and again the session sharing the most
-        candidates with those chosen, on any day) and pairs and triples of days, so that people
-        can move between days."""
-        pairs = self.pairs
-        by_day: dict[str, set[Pair]] = defaultdict(set)
-        by_session: dict[int, set[Pair]] = defaultdict(set)
-        for pair in pairs:
-            by_day[self.sessions[pair[1]].day].add(pair)
-            by_session[pair[1]].add(pair)
-        days = sorted(by_day, key=lambda d: (d not in first, -len(by_day[d])))
-        if len(days) > 1:
-            for day in days:
-                yield by_day[day]
-        rng = random.Random(7)
-        groups = [g for k in (2, 3) for g in combinations(days, k) if len(g) < len(days)]
-        rng.shuffle(groups)
-        groups.sort(key=len)
-        centres = sorted(by_session)
-        rng.shuffle(centres)
-        budget = max(200, min(len(pairs) // 2, NEIGHBOURHOOD))
-        people_in = {sid: {pid for pid, _sid in found} for sid, found in by_session.items()}
-        for i in range(max(len(groups), len(centres))):
-            if i < len(centres):
-                chosen = {centres[i]}
-                reach = set(people_in[centres[i]])
-                size = len(by_session[centres[i]])
-                while len(chosen) < len(by_session):
-                    _shared, _tie, sid = max(
-                        (len(people_in[sid] & reach), rng.random(), sid) for sid in by_session if sid not in chosen
-                    )
-                    if size + len(by_session[sid]) > budget:
-                        break
-                    chosen.add(sid)
-                    reach |= people_in[sid]
-                    size += len(by_session[sid])
-                if size < len(pairs):
-                    yield set().union(*(by_session[sid] for sid in chosen))
-            if i < len(groups):
-                yield set().union(*(by_day[d] for d in groups[i]))
-
     @property
     def pairs(self) -> list[Pair]:
         return [(pid, s.id) for pid, options in self.fits.items() for s in options]
@@ -404,26 +343,62 @@ def _search(
     # 2. A plan that keeps every rule: the core's, less every woman it leaves the only woman in a
     # group with men, then those groups re-planned a day at a time; or the greedy plan, or the
     # hint, if better. Each re-plan starts from a plan that keeps every rule, so it never fails.
-    best: _Result | None = None
-    first: list[str] = []
-    if relaxed.assignments:
-        lone = problem.lone_women(relaxed.assignments)
-        checked = problem.run(
-            full, max(0.2, left() * 0.2), workers, start=problem.repair(relaxed.assignments), free=set()
-        )
-        if checked.status in SOLVED:
-            best = checked
-            by_day: dict[str, list[Pair]] = defaultdict(list)
-            for pid, sid in lone:
-                by_day[problem.sessions[sid].day].append((pid, sid))
-            first = sorted(by_day, key=lambda day: -len(by_day[day]))
-            for day in first:
-                if left() < time_limit * RESERVE:
-                    break
-                free = problem.women_neighbourhood(by_day[day])
-                found = problem.run(full, min(left() * 0.3, 3.0), workers, start=best.assignments, free=free)
-                if found.objective > best.objective:
-                    best = found
+    best, first = _settle_women(problem, full, workers, relaxed, time_limit, left)
+    best = _best_start(problem, full, workers, instance, hint, relaxed, best, left)
+
+    # 3. Re-plan a day, two days, three days, or linked sessions at a time, until close to the
+    # bound, or nothing better is found for a while, or only the reserve is left.
+    if best is not None:
+        best = _improve(problem, full, workers, best, bound, first, time_limit * RESERVE, left)
+
+    # 4. The whole model with the time left: a tighter bound, and perhaps a better plan.
+    return _whole(problem, full, workers, best, bound, left)
+
+
+def _settle_women(
+    problem: _Problem,
+    full: _Model,
+    workers: int,
+    relaxed: _Result,
+    time_limit: float,
+    left: Callable[[], float],
+) -> tuple[_Result | None, list[str]]:
+    """The core's plan less every woman it leaves the only woman in a group with men, checked on
+    the full model, then those groups re-planned a day at a time; with the days re-planned, most
+    lone women first (or nothing, if the core found no plan)."""
+    if not relaxed.assignments:
+        return None, []
+    lone = problem.lone_women(relaxed.assignments)
+    checked = problem.run(full, max(0.2, left() * 0.2), workers, start=problem.repair(relaxed.assignments), free=set())
+    if checked.status not in SOLVED:
+        return None, []
+    best = checked
+    by_day: dict[str, list[Pair]] = defaultdict(list)
+    for pid, sid in lone:
+        by_day[problem.sessions[sid].day].append((pid, sid))
+    first = sorted(by_day, key=lambda day: -len(by_day[day]))
+    for day in first:
+        if left() < time_limit * RESERVE:
+            break
+        free = women_neighbourhood(problem.pairs, problem.people, by_day[day])
+        found = problem.run(full, min(left() * 0.3, 3.0), workers, start=best.assignments, free=free)
+        if found.objective > best.objective:
+            best = found
+    return best, first
+
+
+def _best_start(
+    problem: _Problem,
+    full: _Model,
+    workers: int,
+    instance: Instance,
+    hint: list[Pair] | None,
+    relaxed: _Result,
+    best: _Result | None,
+    left: Callable[[], float],
+) -> _Result | None:
+    """The greedy plan, the repaired core's or the hint, whichever scores best, if it beats `best`
+    and keeps every rule on the full model."""
     starts = [place(instance, problem.fits)]
     if relaxed.assignments:
         starts.append(problem.repair(relaxed.assignments))
@@ -434,34 +409,47 @@ def _search(
             break
         checked = problem.run(full, max(0.2, left() * 0.2), workers, start=start, free=set())
         if checked.status in SOLVED:
-            best = checked
+            return checked
+    return best
+
+
+def _improve(
+    problem: _Problem,
+    full: _Model,
+    workers: int,
+    best: _Result,
+    bound: float,
+    first: list[str],
+    reserve: float,
+    left: Callable[[], float],
+) -> _Result:
+    """Large neighbourhood search: each neighbourhood re-planned from the best plan, a better plan
+    kept, until close to the bound, nothing better for a while, or only `reserve` seconds left."""
+    stale = 0
+    for free in neighbourhoods(problem.pairs, problem.sessions, first):
+        if _close(best.objective, bound) or left() < reserve or stale >= STALE:
             break
+        found = problem.run(full, min(left() - reserve, 3.0), workers, start=best.assignments, free=free)
+        stale += 1
+        if found.objective > best.objective:
+            stale = 0 if found.objective > best.objective + GAP * abs(bound) / 10 else stale
+            best = found
+    return best
 
-    # 3. Re-plan a day, two days, three days, or linked sessions at a time, until close to the
-    # bound, or nothing better is found for a while, or only the reserve is left.
-    reserve = time_limit * RESERVE
-    if best is not None:
-        stale = 0
-        for free in problem.neighbourhoods(first):
-            if _close(best.objective, bound) or left() < reserve or stale >= STALE:
-                break
-            found = problem.run(full, min(left() - reserve, 3.0), workers, start=best.assignments, free=free)
-            stale += 1
-            if found.objective > best.objective:
-                stale = 0 if found.objective > best.objective + GAP * abs(bound) / 10 else stale
-                best = found
 
-    # 4. The whole model with the time left: a tighter bound, and perhaps a better plan.
-    failed = None
-    if best is None or (not _close(best.objective, bound) and left() > 0.5):
-        found = problem.run(full, left() - 0.1, workers, start=best.assignments if best else None, free=None)
-        if found.status in SOLVED:
-            bound = min(bound, found.bound)
-            if best is None or found.objective > best.objective:
-                best = found
-        else:
-            failed = found.status
-    return best, bound, failed
+def _whole(
+    problem: _Problem, full: _Model, workers: int, best: _Result | None, bound: float, left: Callable[[], float]
+) -> tuple[_Result | None, float, Any]:
+    """The whole full model with the time left, started from the best plan: a tighter bound (the
+    lower is kept) and perhaps a better plan; the status of a failed run, or None."""
+    if best is not None and (_close(best.objective, bound) or left() <= 0.5):
+        return best, bound, None
+    found = problem.run(full, left() - 0.1, workers, start=best.assignments if best else None, free=None)
+    if found.status not in SOLVED:
+        return best, bound, found.status
+    if best is None or found.objective > best.objective:
+        best = found
+    return best, min(bound, found.bound), None
 
 
 def _solver(seconds: float, workers: int) -> cp_model.CpSolver:
