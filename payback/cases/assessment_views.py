@@ -26,6 +26,7 @@ from .assessment_forms import (
     pages_for,
 )
 from .assessment_rules import DAY_NAMES, PARTS
+from .lookup_selectors import session_needs_person_get
 from .models import Assessment, AssessmentStatus, Person
 from .views import _case_context, _user
 
@@ -293,5 +294,5 @@ def countersign(request: HttpRequest, aid: int) -> HttpResponse:
 @login_required
 @permission_required("cases.view_session_needs", raise_exception=True)
 def session_needs(request: HttpRequest, crn: str) -> HttpResponse:
-    person: Person = selectors.person_get(_user(request), crn)
+    person: Person = session_needs_person_get(_user(request), crn)
     return render(request, "cases/session_needs.html", {"needs": aselectors.session_needs(person)})

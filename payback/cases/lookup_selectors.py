@@ -1,4 +1,5 @@
-"""Small reads the API needs: the risk flags by code, and one induction within the user's area."""
+"""Small reads: the risk flags by code, one induction within the user's area, and the person whose
+session needs a member of staff may see."""
 
 from collections.abc import Iterable
 
@@ -6,9 +7,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from payback.staff.models import User
+from payback.staff.roles import VIEW_CASES
 from payback.staff.selectors import scope_q
 
-from .models import Induction, RiskFlag
+from .models import Induction, Person, RiskFlag
 
 
 def risk_flags() -> QuerySet[RiskFlag]:
@@ -33,3 +35,15 @@ def induction_get(user: User, pk: int) -> Induction:
     if induction is None:
         raise Http404("No such induction")
     return induction
+
+
+def session_needs_person_get(user: User, crn: str) -> Person:
+    """The person whose session needs the user may see, or 404: anyone in their area for staff who see
+    cases; for a supervisor, only someone booked (and not cancelled) on a session they supervise."""
+    people = Person.objects.filter(scope_q(user, pdu_field="pdu"), crn=crn.strip().upper()).select_related("pdu")
+    if not user.has_perm(VIEW_CASES):
+        people = people.filter(appointments__session__supervisor=user, appointments__cancelled_at__isnull=True)
+    person = people.distinct().first()
+    if person is None:
+        raise Http404("No such person")
+    return person

@@ -20,6 +20,7 @@ from payback.staff.models import User
 from payback.staff.selectors import pdus_for
 
 from . import selectors, services
+from .crn_privacy import case_create_refusal_for
 from .forms import AdjustmentForm, CaseCreateForm, CaseloadFilterForm, CorrectionForm, StatusForm
 from .models import CaseStatus, LedgerKind
 from .rules import format_minutes
@@ -168,7 +169,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
                 practitioner=user if user.groups.filter(name="Probation practitioner").exists() else None,
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            apply_service_errors(form, case_create_refusal_for(user, error, crn=data["crn"]))
         else:
             messages.success(request, f"Case recorded for {requirement.person.full_name}")
             return redirect("cases:summary", pk=requirement.pk)

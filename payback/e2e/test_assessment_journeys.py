@@ -238,7 +238,11 @@ def test_induction_assessment_and_countersignature_make_the_person_ready_for_pla
     expect(summary_value(page.get_by_test_id("assessment-summary"), "Skills")).to_have_text(SKILLS)
     assert_accessible(page)
 
-    # A supervisor sees what the session needs, and not the rest of the assessment
+    # A supervisor sees what the session needs of someone on their session, and not the rest of
+    # the assessment
+    from payback.cases.tests.test_assessment_pages import booked_on_a_session_of
+
+    booked_on_a_session_of(supervisor, case)
     sign_out(page)
     sign_in(page, "sam")
     page.goto(f"/cases/people/{crn}/session-needs/")

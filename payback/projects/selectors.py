@@ -64,11 +64,23 @@ def acknowledgement_tag(nomination: Nomination, *, today: date) -> str:
 
 
 def beneficiaries_for(user: User) -> QuerySet[Beneficiary]:
+    """Beneficiaries in the user's area, each with how many of its projects are in the area too."""
+    in_area = scope_q(user, pdu_field="projects__pdu")
     return (
         Beneficiary.objects.filter(scope_q(user, pdu_field="pdu"))
         .select_related("pdu")
-        .annotate(project_count=Count("projects"))
+        .annotate(project_count=Count("projects", filter=in_area) if in_area else Count("projects"))
     )
+
+
+def beneficiary_projects(user: User, beneficiary: Beneficiary) -> QuerySet[Project]:
+    """The beneficiary's projects in the user's area (a beneficiary may have work in other areas)."""
+    return projects_for(user).filter(beneficiary=beneficiary).order_by("-created_at", "-id")
+
+
+def beneficiary_nominations(user: User, beneficiary: Beneficiary) -> QuerySet[Nomination]:
+    """Nominations linked to the beneficiary in the user's area."""
+    return nominations_for(user).filter(beneficiary=beneficiary).order_by("-submitted_at", "-id")
 
 
 def beneficiary_get(user: User, pk: int) -> Beneficiary:

@@ -265,8 +265,8 @@ def beneficiary_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "projects/beneficiary_detail.html",
         {
             "beneficiary": beneficiary,
-            "projects": beneficiary.projects.order_by("-created_at"),
-            "nominations": beneficiary.nominations.order_by("-submitted_at"),
+            "projects": selectors.beneficiary_projects(user, beneficiary),
+            "nominations": selectors.beneficiary_nominations(user, beneficiary),
             "feedback_url": request.build_absolute_uri(f"/feedback/{beneficiary.feedback_token}/"),
             "can_manage": user.has_perm(MANAGE_PROJECTS),
         },

@@ -22,7 +22,7 @@ from payback.cases.models import (
     RiskFlag,
 )
 from payback.staff.models import Pdu, User
-from payback.staff.roles import SENIOR_PROBATION_OFFICER, SUPERVISOR
+from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SENIOR_PROBATION_OFFICER, SUPERVISOR
 
 pytestmark = pytest.mark.django_db
 
@@ -464,10 +464,22 @@ def test_supervisor_cannot_open_the_assessment(woman: Requirement, supervisor: U
     assert not Assessment.objects.exists()
 
 
+def booked_on_a_session_of(supervisor: User, requirement: Requirement) -> None:
+    from payback.cases.tests.test_session_needs_scope import booked_on
+    from payback.delivery.tests.factories import active_project, make_staff, plan_session
+
+    assert supervisor.pdu is not None
+    coordinator = make_staff("booking-coordinator", role=PLACEMENT_COORDINATOR, pdu=supervisor.pdu)
+    manager = make_staff("booking-manager", role=OPERATIONS_MANAGER, pdu=supervisor.pdu)
+    project = active_project(coordinator, manager, supervisor.pdu)
+    booked_on(plan_session(coordinator, project, timezone.localdate(), supervisor=supervisor), requirement)
+
+
 def test_session_needs_shows_only_what_the_session_needs(
     woman: Requirement, practitioner: User, spo: User, supervisor: User
 ) -> None:
     person: Person = woman.person
+    booked_on_a_session_of(supervisor, woman)  # a supervisor sees only people on their own sessions
     hidden = RiskFlag.objects.create(
         code="intelligence-marker", label="Police intelligence marker", shown_to_supervisors=False
     )
