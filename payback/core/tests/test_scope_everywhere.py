@@ -247,6 +247,21 @@ def _build() -> World:
 # Pages
 
 
+def page_record(page: Page, name: str) -> str:
+    """The kind of record the page's parameter names; a parameter the maps do not know fails."""
+    if (page.name, name) in PAGE_RECORD_STATES:
+        return PAGE_RECORD_STATES[page.name, name]
+    key = (segment_before(page.route, name), name)
+    if key not in PAGE_RECORDS:
+        pytest.fail(
+            f"{page.name} ({page.route}) names a record by '{name}' after '{key[0]}/', and this test does "
+            f"not know which: add {key!r} to PAGE_RECORDS with the kind of record (and build one in "
+            f"scope_world.py if the kind is new), or add '{page.name}' to NOT_SCOPED with the reason it is "
+            "open to every area"
+        )
+    return PAGE_RECORDS[key]
+
+
 def page_url(page: Page, own: Area, *, foreign: tuple[str, Area] | None = None) -> str:
     """The page's address for the records of one area (or one of them, `foreign`, from another)."""
     kwargs: dict[str, Any] = {}
@@ -254,19 +269,8 @@ def page_url(page: Page, own: Area, *, foreign: tuple[str, Area] | None = None) 
         area = foreign[1] if foreign and foreign[0] == name else own
         if (page.name, name) in PAGE_PARTS:
             kwargs[name] = PAGE_PARTS[page.name, name](area)
-            continue
-        if (page.name, name) in PAGE_RECORD_STATES:
-            kwargs[name] = area.ids[PAGE_RECORD_STATES[page.name, name]]
-            continue
-        key = (segment_before(page.route, name), name)
-        if key not in PAGE_RECORDS:
-            pytest.fail(
-                f"{page.name} ({page.route}) names a record by '{name}' after '{key[0]}/', and this test does "
-                f"not know which: add {key!r} to PAGE_RECORDS with the kind of record (and build one in "
-                f"scope_world.py if the kind is new), or add '{page.name}' to NOT_SCOPED with the reason it is "
-                "open to every area"
-            )
-        kwargs[name] = area.ids[PAGE_RECORDS[key]]
+        else:
+            kwargs[name] = area.ids[page_record(page, name)]
     return reverse(page.name, kwargs=kwargs)
 
 
@@ -316,6 +320,21 @@ def test_every_api_path_with_a_parameter_is_in_the_document() -> None:
     assert API_PAGES and not missing
 
 
+def test_a_new_page_or_operation_naming_a_record_the_maps_do_not_know_fails() -> None:
+    """What a developer sees when a new page or operation names a record: which map to add it to."""
+    page = Page("delivery:tool", "sessions/tools/<int:pk>/", ("pk",))
+    with pytest.raises(
+        pytest.fail.Exception, match=r"add \('tools', 'pk'\) to PAGE_RECORDS .* or add 'delivery:tool' to NOT_SCOPED"
+    ):
+        page_record(page, "pk")
+    operation = Operation("getTool", "GET", "/api/v1/tools/{id}", ("id",), None)
+    with pytest.raises(
+        pytest.fail.Exception, match=r"add \('tools', 'id'\) to API_RECORDS .* 'getTool' to API_NOT_SCOPED"
+    ):
+        api_record(operation, "id")
+    assert page_record(Page("delivery:tools", "sessions/<int:pk>/tools/", ("pk",)), "pk") == "session"
+
+
 def test_the_maps_name_only_pages_and_operations_that_exist() -> None:
     """The walk finds every page and operation the maps were written for: none is stale."""
     page_keys = {(segment_before(page.route, name), name) for page in PAGES for name in page.parameters}
@@ -352,18 +371,23 @@ def example(schema: dict[str, Any]) -> Any:
     return {"date": TODAY.isoformat(), "date-time": f"{TODAY.isoformat()}T10:00:00Z"}.get(schema.get("format", ""), "x")
 
 
+def api_record(operation: Operation, name: str) -> str:
+    """The kind of record the operation's path parameter names; one the map does not know fails."""
+    key = (segment_before(operation.path, name), name)
+    if key not in API_RECORDS:
+        pytest.fail(
+            f"{operation} ({operation.method} {operation.path}) names a record by '{name}' after "
+            f"'{key[0]}/', and this test does not know which: add {key!r} to API_RECORDS with the kind of "
+            f"record (and build one in scope_world.py if the kind is new), or add '{operation}' to "
+            "API_NOT_SCOPED with the reason it is open to every area"
+        )
+    return API_RECORDS[key]
+
+
 def api_call(operation: Operation, token: str, path_area: Area, body_area: Area) -> tuple[int, str]:
     path = operation.path
     for name in operation.parameters:
-        key = (segment_before(path, name), name)
-        if key not in API_RECORDS:
-            pytest.fail(
-                f"{operation} ({operation.method} {operation.path}) names a record by '{name}' after "
-                f"'{key[0]}/', and this test does not know which: add {key!r} to API_RECORDS with the kind of "
-                f"record (and build one in scope_world.py if the kind is new), or add '{operation}' to "
-                "API_NOT_SCOPED with the reason it is open to every area"
-            )
-        path = path.replace(f"{{{name}}}", str(path_area.ids[API_RECORDS[key]]))
+        path = path.replace(f"{{{name}}}", str(path_area.ids[api_record(operation, name)]))
     body = example(operation.body) if operation.body else None
     if isinstance(body, dict):
         for (operation_id, field), kind in BODY_RECORDS.items():
