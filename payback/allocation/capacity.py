@@ -276,41 +276,12 @@ def outlook(
     weekly = int(book.value("weekly_offer_minimum_minutes", start))
     weeks = [start + timedelta(weeks=i) for i in range(HORIZON_WEEKS)]
     end = weeks[-1] + timedelta(days=6)
-    cases, backlog = [], 0
-    requirements = with_balance(
-        Requirement.objects.filter(person__pdu=pdu, status__in=(*OWING, CaseStatus.BACKLOG)).select_related(
-            "person", "order"
-        ),
-        book=book,
-        today=today,
-    )
-    for requirement in requirements:
-        flags = case_flags(requirement, book=book, today=today)
-        if flags.remaining <= 0:
-            continue
-        if flags.backlog or requirement.status == CaseStatus.BACKLOG:
-            backlog += 1
-            continue
-        cases.append(_Case(requirement=requirement, remaining=flags.remaining, completion=flags.completion))
+    cases, backlog = _owing(pdu, book=book, today=today)
     running, uncovered = _slots(pdu, start, end)
     changed, label = _scenario(scenario, running, uncovered, weeks, project)
-
-    def per_week(slots: list[Slot]) -> tuple[dict[date, int], dict[date, int]]:
-        minutes: dict[date, int] = defaultdict(int)
-        count: dict[date, int] = defaultdict(int)
-        for slot in slots:
-            minutes[slot.week] += slot.place_minutes
-            count[slot.week] += 1
-        return minutes, count
-
-    base_minutes, base_count = per_week(running)
-    new_minutes, new_count = per_week(changed)
-    due: dict[date, int] = defaultdict(int)
-    for case in cases:
-        weeks_left = max(1, ceil(((case.completion - start).days + 1) / 7)) if case.completion else 52
-        for week in weeks:
-            if case.completion is None or week <= case.completion:
-                due[week] += ceil(case.remaining / weeks_left)
+    base_minutes, base_count = _per_week(running)
+    new_minutes, new_count = _per_week(changed)
+    due = _due(cases, weeks, start)
     at_risk = _simulate(cases, base_minutes, weeks, weekly)
     scenario_at_risk = _simulate(cases, new_minutes, weeks, weekly) if scenario else at_risk
     return Outlook(
@@ -342,6 +313,48 @@ def outlook(
             "Availability, travel and attendance are not modelled",
         ],
     )
+
+
+def _owing(pdu: Pdu, *, book: PolicyBook, today: date) -> tuple[list[_Case], int]:
+    """The PDU's cases still owing hours, and how many more are in backlog."""
+    cases, backlog = [], 0
+    requirements = with_balance(
+        Requirement.objects.filter(person__pdu=pdu, status__in=(*OWING, CaseStatus.BACKLOG)).select_related(
+            "person", "order"
+        ),
+        book=book,
+        today=today,
+    )
+    for requirement in requirements:
+        flags = case_flags(requirement, book=book, today=today)
+        if flags.remaining <= 0:
+            continue
+        if flags.backlog or requirement.status == CaseStatus.BACKLOG:
+            backlog += 1
+            continue
+        cases.append(_Case(requirement=requirement, remaining=flags.remaining, completion=flags.completion))
+    return cases, backlog
+
+
+def _per_week(slots: list[Slot]) -> tuple[dict[date, int], dict[date, int]]:
+    """Place-minutes and sessions in each week."""
+    minutes: dict[date, int] = defaultdict(int)
+    count: dict[date, int] = defaultdict(int)
+    for slot in slots:
+        minutes[slot.week] += slot.place_minutes
+        count[slot.week] += 1
+    return minutes, count
+
+
+def _due(cases: list[_Case], weeks: list[date], start: date) -> dict[date, int]:
+    """The minutes due each week for every case to finish by its completion date."""
+    due: dict[date, int] = defaultdict(int)
+    for case in cases:
+        weeks_left = max(1, ceil(((case.completion - start).days + 1) / 7)) if case.completion else 52
+        for week in weeks:
+            if case.completion is None or week <= case.completion:
+                due[week] += ceil(case.remaining / weeks_left)
+    return due
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from payback.core.fields import set_choices
 from payback.projects.models import Project
 from payback.staff.models import Pdu
 
@@ -44,8 +45,8 @@ class RunForm(forms.Form):
 
     def __init__(self, *args: Any, pdus: QuerySet[Pdu], today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pdu"].queryset = pdus  # type: ignore[attr-defined]
-        self.fields["week_start"].choices = week_choices(today)  # type: ignore[attr-defined]
+        set_choices(self, "pdu", pdus)
+        set_choices(self, "week_start", week_choices(today))
         if not self.is_bound:
             self.fields["week_start"].initial = week_choices(today)[1][0]
 
@@ -74,12 +75,10 @@ class PlaceForm(forms.Form):
         self, *args: Any, sessions: list[tuple[int, str]], current: list[tuple[int, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_session"].choices = [("", "Choose a session"), *sessions]  # type: ignore[attr-defined]
+        set_choices(self, "to_session", [("", "Choose a session"), *sessions])
         if current:
-            self.fields["from_session"].choices = [  # type: ignore[attr-defined]
-                ("", "None: add this session as well"),
-                *[(sid, f"{label}: move them from it") for sid, label in current],
-            ]
+            moves = [(sid, f"{label}: move them from it") for sid, label in current]
+            set_choices(self, "from_session", [("", "None: add this session as well"), *moves])
             self.fields["from_session"].initial = ""
         else:
             del self.fields["from_session"]
@@ -125,8 +124,8 @@ class CapacityForm(forms.Form):
 
     def __init__(self, *args: Any, pdus: QuerySet[Pdu], projects: QuerySet[Project], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pdu"].queryset = pdus  # type: ignore[attr-defined]
-        self.fields["project"].queryset = projects  # type: ignore[attr-defined]
+        set_choices(self, "pdu", pdus)
+        set_choices(self, "project", projects)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

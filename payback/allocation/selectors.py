@@ -9,7 +9,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from payback.staff.models import User
+from payback.projects.models import Project, ProjectStatus
+from payback.projects.selectors import projects_for
+from payback.staff.models import Pdu, User
 from payback.staff.selectors import scope_q
 
 from .models import AllocationRun
@@ -19,6 +21,28 @@ def runs_for(user: User) -> QuerySet[AllocationRun]:
     return AllocationRun.objects.filter(scope_q(user, pdu_field="pdu")).select_related(
         "pdu", "created_by", "published_by"
     )
+
+
+def recent_runs(user: User, count: int = 20) -> QuerySet[AllocationRun]:
+    """The latest runs in the user's area, newest first."""
+    return runs_for(user).order_by("-created_at", "-id")[:count]
+
+
+def replans_of(run: AllocationRun) -> QuerySet[AllocationRun]:
+    """The re-plans made from a run, newest first."""
+    return run.children.order_by("-created_at")
+
+
+def active_projects(user: User) -> QuerySet[Project]:
+    """The active projects in the user's area, by name (for the capacity planner)."""
+    return projects_for(user).filter(status=ProjectStatus.ACTIVE).order_by("name")
+
+
+def planner_pdu(user: User, pdus: QuerySet[Pdu]) -> Pdu | None:
+    """The PDU the capacity planner opens on: the user's own, or else the first of `pdus`."""
+    if user.pdu_id:
+        return pdus.filter(pk=user.pdu_id).first()
+    return pdus.first()
 
 
 def run_get(user: User, pk: int) -> AllocationRun:
@@ -114,16 +138,37 @@ def _day(value: str | None) -> date | None:
 def review(run: AllocationRun) -> Review:
     """The plan as the coordinator reviews it."""
     plan = run.plan or {}
-    meta_sessions: dict[str, dict[str, Any]] = plan.get("sessions", {})
     meta_people: dict[str, dict[str, Any]] = plan.get("people", {})
-    reasons: dict[str, str] = plan.get("reasons", {})
-    assignments = run.assignments
-    pins = {(int(p), int(s)) for p, s in run.pins}
     by_person: dict[int, list[int]] = defaultdict(list)
     by_session: dict[int, list[int]] = defaultdict(list)
-    for person_id, session_id in assignments:
+    for person_id, session_id in run.assignments:
         by_person[person_id].append(session_id)
         by_session[session_id].append(person_id)
+    columns = _columns(plan.get("sessions", {}), meta_people, by_session)
+    pins = {(int(p), int(s)) for p, s in run.pins}
+    rows = _rows(meta_people, plan.get("reasons", {}), by_person, columns, pins)
+    weekly = int((run.instance or {}).get("weights", {}).get("weekly_minimum_minutes", 360))
+    published = [(int(p), int(s)) for p, s in plan.get("published_from", [])]
+    edits = []
+    for edit in run.edits:
+        edits.append({**edit, "at": datetime.fromisoformat(edit["at"])})
+    return Review(
+        sessions=columns,
+        people=rows,
+        placed=sum(1 for r in rows if r.sessions),
+        with_reason=sum(1 for r in rows if r.reason),
+        minimum_met=sum(1 for r in rows if r.offered_minutes >= min(weekly, max(1, r.owed_minutes))),
+        offered_minutes=sum(r.offered_minutes for r in rows),
+        notes=list(plan.get("notes", [])),
+        changes=_changes(published, by_person, columns, meta_people) if published else [],
+        edits=edits,
+    )
+
+
+def _columns(
+    meta_sessions: dict[str, dict[str, Any]], meta_people: dict[str, dict[str, Any]], by_session: dict[int, list[int]]
+) -> list[SessionColumn]:
+    """The plan's sessions in the order they run, each with who the plan places on it."""
     columns = []
     for key, meta in sorted(meta_sessions.items(), key=lambda item: (item[1]["date"], item[1]["start"], int(item[0]))):
         sid = int(key)
@@ -147,6 +192,17 @@ def review(run: AllocationRun) -> Review:
                 closed=meta.get("closed", ""),
             )
         )
+    return columns
+
+
+def _rows(
+    meta_people: dict[str, dict[str, Any]],
+    reasons: dict[str, str],
+    by_person: dict[int, list[int]],
+    columns: list[SessionColumn],
+    pins: set[tuple[int, int]],
+) -> list[PersonRow]:
+    """Each person in the plan, placeable and most pressing first, with a cell for each session."""
     minutes = {c.id: c.minutes for c in columns}
     order = {c.id: index for index, c in enumerate(columns)}
     rows = []
@@ -170,39 +226,33 @@ def review(run: AllocationRun) -> Review:
             )
         )
     rows.sort(key=lambda r: (not r.placeable, not r.at_risk, -r.urgency, r.name, r.id))
-    weekly = int((run.instance or {}).get("weights", {}).get("weekly_minimum_minutes", 360))
+    return rows
+
+
+def _changes(
+    published: list[tuple[int, int]],
+    by_person: dict[int, list[int]],
+    columns: list[SessionColumn],
+    meta_people: dict[str, dict[str, Any]],
+) -> list[Change]:
+    """For a re-plan: each person whose sessions differ from the published plan's."""
     labels = {c.id: f"{c.project} ({c.short_day})" for c in columns}
     changes = []
-    published = [(int(p), int(s)) for p, s in plan.get("published_from", [])]
-    if published:
-        before: dict[int, set[int]] = defaultdict(set)
-        for person_id, session_id in published:
-            before[person_id].add(session_id)
-        for person_id in sorted(set(before) | set(by_person)):
-            old, new = before.get(person_id, set()), set(by_person.get(person_id, []))
-            if old != new:
-                name = meta_people.get(str(person_id), {}).get("name", f"Person {person_id}")
-                changes.append(
-                    Change(
-                        name=name,
-                        before=[labels.get(s, f"session {s}") for s in sorted(old - new)],
-                        after=[labels.get(s, f"session {s}") for s in sorted(new - old)],
-                    )
+    before: dict[int, set[int]] = defaultdict(set)
+    for person_id, session_id in published:
+        before[person_id].add(session_id)
+    for person_id in sorted(set(before) | set(by_person)):
+        old, new = before.get(person_id, set()), set(by_person.get(person_id, []))
+        if old != new:
+            name = meta_people.get(str(person_id), {}).get("name", f"Person {person_id}")
+            changes.append(
+                Change(
+                    name=name,
+                    before=[labels.get(s, f"session {s}") for s in sorted(old - new)],
+                    after=[labels.get(s, f"session {s}") for s in sorted(new - old)],
                 )
-    edits = []
-    for edit in run.edits:
-        edits.append({**edit, "at": datetime.fromisoformat(edit["at"])})
-    return Review(
-        sessions=columns,
-        people=rows,
-        placed=sum(1 for r in rows if r.sessions),
-        with_reason=sum(1 for r in rows if r.reason),
-        minimum_met=sum(1 for r in rows if r.offered_minutes >= min(weekly, max(1, r.owed_minutes))),
-        offered_minutes=sum(r.offered_minutes for r in rows),
-        notes=list(plan.get("notes", [])),
-        changes=changes,
-        edits=edits,
-    )
+            )
+    return changes
 
 
 def person_row(review_: Review, person_id: int) -> PersonRow:

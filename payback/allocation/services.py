@@ -243,6 +243,26 @@ def allocation_hand_edit(
     )
     if broken is not None:
         raise ValidationError({"to_session" if action == "move" else "session": f"Refused: {broken}"})
+    summary, source, target = _record_pins(run, action, person_id, session_id, to_session_id)
+    instance = run_instance(run)
+    run.plan = {
+        **run.plan,
+        "assignments": [list(pair) for pair in after],
+        "reasons": _reasons(instance, after, run.plan.get("not_placeable", {})),
+    }
+    run.score = score(instance, after)
+    _log(run, actor, action, summary, person=person_id, source=source, target=target)
+    run.conflicts = []
+    run.save(update_fields=["pins", "removals", "plan", "score", "edits", "conflicts"])
+    audit_record(actor=actor, action="allocation.hand_edit", obj=run, summary=summary, subject=_subject(run))
+    return run
+
+
+def _record_pins(
+    run: AllocationRun, action: str, person_id: int, session_id: int, to_session_id: int | None
+) -> tuple[str, int | None, int | None]:
+    """The pins and removals after a hand edit (a person placed by hand is pinned there; one taken
+    off is kept off), with the edit in words and the sessions it took them from and to."""
     name = run.plan.get("people", {}).get(str(person_id), {}).get("name", f"Person {person_id}")
     pins = {(int(p), int(s)) for p, s in run.pins}
     removals = {(int(p), int(s)) for p, s in run.removals}
@@ -266,18 +286,7 @@ def allocation_hand_edit(
         source, target = session_id, None
     run.pins = [list(pair) for pair in sorted(pins)]
     run.removals = [list(pair) for pair in sorted(removals)]
-    instance = run_instance(run)
-    run.plan = {
-        **run.plan,
-        "assignments": [list(pair) for pair in after],
-        "reasons": _reasons(instance, after, run.plan.get("not_placeable", {})),
-    }
-    run.score = score(instance, after)
-    _log(run, actor, action, summary, person=person_id, source=source, target=target)
-    run.conflicts = []
-    run.save(update_fields=["pins", "removals", "plan", "score", "edits", "conflicts"])
-    audit_record(actor=actor, action="allocation.hand_edit", obj=run, summary=summary, subject=_subject(run))
-    return run
+    return summary, source, target
 
 
 @transaction.atomic

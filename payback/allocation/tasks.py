@@ -10,6 +10,7 @@ from django_tasks import task
 
 from . import adapter
 from .engine.instance import to_dict
+from .engine.model import Plan
 from .engine.rules import candidates
 from .engine.solver import solve
 from .engine.verifier import violations
@@ -71,40 +72,51 @@ def make_plan(run_id: int) -> str:
         return _fail(run_id, str(error))
     instance = week.instance
     notes = list(week.notes)
-    # A pinned choice the week no longer allows cannot be kept: say so rather than fail.
-    fits = candidates(instance)
-    kept_pins = []
-    for person_id, session_id in instance.pinned:
-        if any(s.id == session_id for s in fits.get(person_id, [])):
-            kept_pins.append((person_id, session_id))
-        else:
-            name = week.people.get(person_id, {}).get("name", f"Person {person_id}")
-            project = week.sessions.get(session_id, {}).get("project", "a session")
-            notes.append(f"The pin of {name} on {project} was dropped: it no longer fits the rules")
-    instance.pinned = kept_pins
+    instance.pinned = _kept_pins(week, notes)
 
     _update(run_id, 25, f"Solving: {len(instance.people)} people, {len(instance.sessions)} sessions")
     plan = solve(instance, time_limit=run.time_limit)
     if plan.status not in SOLVED:
-        limit = f"{run.time_limit:g} seconds"
-        if plan.status == "INFEASIBLE":
-            return _fail(
-                run_id,
-                "No plan keeps every pinned choice within the rules: unpin some choices and run the plan again",
-            )
-        return _fail(
-            run_id,
-            f"No plan was found within the time limit of {limit}: run it again with a longer time limit",
-        )
+        return _fail(run_id, _unsolved(plan.status, run.time_limit))
 
     _update(run_id, 80, "Explaining who was not placed")
     problems = violations(instance, plan.assignments)
     if problems:
         logger.error("Allocation run %s broke hard rules: %s", run_id, problems)
         return _fail(run_id, "The plan broke a hard rule and was not kept: " + "; ".join(problems[:5]))
-    reasons = adapter.final_reasons(week.not_placeable, plan.reasons)
 
     _update(run_id, 95, "Saving the plan")
+    _save(run_id, week, plan, notes=notes, published=published)
+    return RunStatus.DONE
+
+
+def _kept_pins(week: adapter.Week, notes: list[str]) -> list[tuple[int, int]]:
+    """The pinned choices the week still allows. One it no longer allows cannot be kept: a note
+    says so rather than the run failing."""
+    fits = candidates(week.instance)
+    kept_pins = []
+    for person_id, session_id in week.instance.pinned:
+        if any(s.id == session_id for s in fits.get(person_id, [])):
+            kept_pins.append((person_id, session_id))
+        else:
+            name = week.people.get(person_id, {}).get("name", f"Person {person_id}")
+            project = week.sessions.get(session_id, {}).get("project", "a session")
+            notes.append(f"The pin of {name} on {project} was dropped: it no longer fits the rules")
+    return kept_pins
+
+
+def _unsolved(status: str, time_limit: float) -> str:
+    """Why no plan was made, in words a coordinator can act on."""
+    if status == "INFEASIBLE":
+        return "No plan keeps every pinned choice within the rules: unpin some choices and run the plan again"
+    return f"No plan was found within the time limit of {time_limit:g} seconds: run it again with a longer time limit"
+
+
+def _save(
+    run_id: int, week: adapter.Week, plan: Plan, *, notes: list[str], published: dict[tuple[int, int], int]
+) -> None:
+    """The plan on the run, ready to review: the week as the engine saw it, and what the pages show."""
+    reasons = adapter.final_reasons(week.not_placeable, plan.reasons)
     AllocationRun.objects.filter(pk=run_id).update(
         status=RunStatus.DONE,
         progress=100,
@@ -115,8 +127,8 @@ def make_plan(run_id: int) -> str:
         score=plan.objective,
         bound=plan.bound,
         solve_seconds=round(plan.seconds, 3),
-        instance=to_dict(instance),
-        pins=[list(pair) for pair in kept_pins],
+        instance=to_dict(week.instance),
+        pins=[list(pair) for pair in week.instance.pinned],
         plan={
             "assignments": [list(pair) for pair in plan.assignments],
             "reasons": {str(k): v for k, v in sorted(reasons.items())},
@@ -128,7 +140,6 @@ def make_plan(run_id: int) -> str:
             "published_from": [[p, s] for p, s in sorted(published)],
         },
     )
-    return RunStatus.DONE
 
 
 @task()

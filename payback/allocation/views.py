@@ -12,10 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from payback.core.forms import apply_service_errors
-from payback.projects.models import ProjectStatus
-from payback.projects.selectors import projects_for
-from payback.staff.models import User
+from payback.core.edge import bound, staff_user, submit
 from payback.staff.selectors import pdus_for
 
 from . import capacity, selectors, services
@@ -25,11 +22,6 @@ from .models import RunKind, RunStatus
 PLAN = "delivery.add_session"
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _first_message(error: ValidationError) -> str:
     return error.messages[0] if error.messages else "The change could not be made"
 
@@ -37,37 +29,30 @@ def _first_message(error: ValidationError) -> str:
 @login_required
 @permission_required(PLAN, raise_exception=True)
 def index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     today = timezone.localdate()
     pdus = pdus_for(user)
-    form = RunForm(
-        request.POST if request.method == "POST" else None,
-        pdus=pdus,
-        today=today,
-        initial={"pdu": user.pdu_id} if user.pdu_id else None,
+    form = bound(request, RunForm, pdus=pdus, today=today, initial={"pdu": user.pdu_id} if user.pdu_id else None)
+    done = submit(
+        form,
+        lambda data: services.allocation_run_start(
+            actor=user, pdu=data["pdu"], week_start=data["week_start"], time_limit=float(data["time_limit"])
+        ),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            run = services.allocation_run_start(
-                actor=user, pdu=data["pdu"], week_start=data["week_start"], time_limit=float(data["time_limit"])
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            return redirect("allocation:run", pk=run.pk)
-    runs = selectors.runs_for(user).order_by("-created_at", "-id")[:20]
+    if done.ok and done.value is not None:
+        return redirect("allocation:run", pk=done.value.pk)
+    runs = selectors.recent_runs(user)
     return render(request, "allocation/index.html", {"form": form, "runs": runs})
 
 
 @login_required
 @permission_required(PLAN, raise_exception=True)
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = selectors.run_get(_user(request), pk)
+    run = selectors.run_get(staff_user(request), pk)
     context: dict[str, Any] = {"run": run}
     if run.status in (RunStatus.DONE, RunStatus.PUBLISHED, RunStatus.SUPERSEDED) and run.plan:
         context["review"] = selectors.review(run)
-    context["replans"] = run.children.order_by("-created_at")
+    context["replans"] = selectors.replans_of(run)
     return render(request, "allocation/run.html", context)
 
 
@@ -75,7 +60,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(PLAN, raise_exception=True)
 @require_GET
 def run_status(request: HttpRequest, pk: int) -> JsonResponse:
-    run = selectors.run_get(_user(request), pk)
+    run = selectors.run_get(staff_user(request), pk)
     response = JsonResponse(run.status_payload())
     response["Cache-Control"] = "no-store"
     return response
@@ -88,7 +73,7 @@ def _session_label(column: selectors.SessionColumn) -> str:
 @login_required
 @permission_required(PLAN, raise_exception=True)
 def person(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     run = selectors.run_get(user, pk)
     if run.status != RunStatus.DONE:
         messages.error(request, "Only a plan ready to review can be changed")
@@ -98,7 +83,7 @@ def person(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
     columns = {c.id: c for c in review.sessions}
     current = [(sid, _session_label(columns[sid])) for sid in row.sessions if sid in columns]
     choices = [(c.id, _session_label(c)) for c in review.sessions if c.id not in row.sessions and not c.closed]
-    form = PlaceForm(request.POST if request.method == "POST" else None, sessions=choices, current=current)
+    form = bound(request, PlaceForm, sessions=choices, current=current)
     if request.method == "POST" and form.is_valid():
         source = form.cleaned_data.get("from_session")
         target = form.cleaned_data["to_session"]
@@ -132,10 +117,10 @@ def person(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
 @permission_required(PLAN, raise_exception=True)
 @require_POST
 def person_remove(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     run = selectors.run_get(user, pk)
     selectors.person_row(selectors.review(run), person_id)  # someone not in this plan is not found
-    form = SessionChoiceForm(request.POST)
+    form = bound(request, SessionChoiceForm)
     if form.is_valid():
         try:
             services.allocation_hand_edit(
@@ -152,10 +137,10 @@ def person_remove(request: HttpRequest, pk: int, person_id: int) -> HttpResponse
 @permission_required(PLAN, raise_exception=True)
 @require_POST
 def pin(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     run = selectors.run_get(user, pk)
     selectors.person_row(selectors.review(run), person_id)  # someone not in this plan is not found
-    form = PinForm(request.POST)
+    form = bound(request, PinForm)
     if form.is_valid():
         try:
             services.allocation_pin(
@@ -176,7 +161,7 @@ def pin(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
 @permission_required(PLAN, raise_exception=True)
 @require_POST
 def rerun(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     run = selectors.run_get(user, pk)
     try:
         new = services.allocation_rerun(actor=user, run=run)
@@ -189,7 +174,7 @@ def rerun(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(PLAN, raise_exception=True)
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     run = selectors.run_get(user, pk)
     if run.status != RunStatus.DONE:
         messages.error(request, "Only a plan ready to review can be published")
@@ -219,7 +204,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(PLAN, raise_exception=True)
 @require_POST
 def replan(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     run = selectors.run_get(user, pk)
     try:
         new = services.allocation_replan(actor=user, run=run)
@@ -236,18 +221,19 @@ def replan(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(PLAN, raise_exception=True)
 def capacity_planner(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     today = timezone.localdate()
     pdus = pdus_for(user)
-    projects = projects_for(user).filter(status=ProjectStatus.ACTIVE).order_by("name")
-    initial = {"pdu": user.pdu_id or (pdus.first().pk if pdus.exists() else None), "scenario": ""}  # type: ignore[union-attr]
+    projects = selectors.active_projects(user)
+    start_pdu = selectors.planner_pdu(user, pdus)
+    initial = {"pdu": start_pdu.pk if start_pdu else None, "scenario": ""}
     form = CapacityForm(request.GET or None, pdus=pdus, projects=projects, initial=initial)
     outlook = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         pdu, scenario, project = data["pdu"], data.get("scenario") or "", data.get("project")
-    elif not form.is_bound and initial["pdu"]:
-        pdu, scenario, project = pdus.get(pk=initial["pdu"]), "", None
+    elif not form.is_bound and start_pdu is not None:
+        pdu, scenario, project = start_pdu, "", None
     else:
         pdu = None
     if pdu is not None:
