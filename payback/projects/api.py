@@ -6,9 +6,8 @@ or the country, so another region's record is simply not found) and writes throu
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Path, Query, Router
@@ -16,9 +15,10 @@ from ninja.responses import Status
 
 from payback.cases.assessment_rules import DAYS
 from payback.core.api_common import paginate
+from payback.core.edge import api_staff
 from payback.staff.models import Pdu, Scope, User
 from payback.staff.roles import MANAGE_NOMINATIONS, MANAGE_PROJECTS, VIEW_PROJECTS
-from payback.staff.selectors import pdus_for
+from payback.staff.selectors import pdu_in_area
 
 from . import selectors, services
 from .api_schemas import (
@@ -54,18 +54,9 @@ PROJECT_ID = Path(..., description="Id of the project")
 BENEFICIARY_ID = Path(..., description="Id of the beneficiary")
 NOMINATION_ID = Path(..., description="Id of the nomination")
 
-PERMISSION_MESSAGES = {
-    VIEW_PROJECTS: "You do not have permission to view projects",
-    MANAGE_PROJECTS: "You do not have permission to change projects and beneficiaries",
-    MANAGE_NOMINATIONS: "You do not have permission to handle nominations",
-}
-
-
-def _staff(request: HttpRequest, permission: str) -> User:
-    user: User = request.auth  # type: ignore[attr-defined]
-    if not user.has_perm(permission):
-        raise PermissionDenied(PERMISSION_MESSAGES[permission])
-    return user
+CANNOT_VIEW = "You do not have permission to view projects"
+CANNOT_CHANGE = "You do not have permission to change projects and beneficiaries"
+CANNOT_HANDLE_NOMINATIONS = "You do not have permission to handle nominations"
 
 
 def _postcode(value: str, errors: dict[str, str], field: str = "postcode") -> str:
@@ -89,7 +80,7 @@ def _pdu(user: User, pk: int | None, errors: dict[str, str], *, default: Pdu | N
         if default is None:
             errors["pdu"] = "Give the id of the PDU"
         return default
-    pdu = pdus_for(user).filter(pk=pk).first()
+    pdu = pdu_in_area(user, pk)
     if pdu is None:
         errors["pdu"] = "No PDU with this id in your area"
     return pdu
@@ -128,7 +119,7 @@ def _project_detail(user: User, pk: int) -> ProjectOut:
 @router.get("/projects", response=ProjectPage, operation_id="listProjects", summary="List projects")
 def list_projects(request: HttpRequest, query: Query[ProjectsQuery]) -> ProjectPage:
     """Projects in your area, by name. Filters: `status`, `project_type`, `review_needed`, `q`."""
-    user = _staff(request, VIEW_PROJECTS)
+    user = api_staff(request, VIEW_PROJECTS, message=CANNOT_VIEW)
     filters = selectors.ProjectFilters(
         status=query.status.value if query.status else "",
         project_type=query.project_type.value if query.project_type else "",
@@ -145,7 +136,7 @@ def list_projects(request: HttpRequest, query: Query[ProjectsQuery]) -> ProjectP
 def get_project(request: HttpRequest, id: int = PROJECT_ID) -> ProjectOut:
     """The project with its work schedule in order and a summary of its approved risk assessment,
     including who may not be placed there (excluded risk flags, women only)."""
-    user = _staff(request, VIEW_PROJECTS)
+    user = api_staff(request, VIEW_PROJECTS, message=CANNOT_VIEW)
     return _project_detail(user, id)
 
 
@@ -153,7 +144,7 @@ def get_project(request: HttpRequest, id: int = PROJECT_ID) -> ProjectOut:
 def create_project(request: HttpRequest, body: ProjectIn) -> Status[ProjectOut]:
     """A draft project for a beneficiary in your area. Before it can start it needs an approved project
     assessment, a work schedule and the beneficiary's signed memorandum of understanding."""
-    user = _staff(request, MANAGE_PROJECTS)
+    user = api_staff(request, MANAGE_PROJECTS, message=CANNOT_CHANGE)
     errors: dict[str, str] = {}
     beneficiary = _beneficiary(user, body.beneficiary_id, errors)
     pdu = None
@@ -181,7 +172,7 @@ def change_project_status(request: HttpRequest, body: ProjectStatusIn, id: int =
     """Draft → closed; assessed → active or closed; active → paused or closed; paused → active or closed.
     Becoming active needs an approved project assessment with no review outstanding, the beneficiary's
     signed memorandum of understanding, the days and hours, and at least one task (400 naming `to_status`)."""
-    user = _staff(request, MANAGE_PROJECTS)
+    user = api_staff(request, MANAGE_PROJECTS, message=CANNOT_CHANGE)
     project = selectors.project_get(user, id)
     with transaction.atomic():
         services.project_change_status(actor=user, project=project, to_status=body.to_status.value, reason=body.reason)
@@ -197,7 +188,7 @@ def change_project_status(request: HttpRequest, body: ProjectStatusIn, id: int =
 def flag_project_review(request: HttpRequest, body: ReviewNeededIn, id: int = PROJECT_ID) -> ProjectOut:
     """After an accident, near miss or change. The project cannot become active again until a reviewed
     project assessment is approved."""
-    user = _staff(request, MANAGE_PROJECTS)
+    user = api_staff(request, MANAGE_PROJECTS, message=CANNOT_CHANGE)
     project = selectors.project_get(user, id)
     with transaction.atomic():
         services.project_flag_review(actor=user, project=project, reason=body.reason)
@@ -225,13 +216,9 @@ def _beneficiary_detail(user: User, pk: int) -> BeneficiaryOut:
 )
 def list_beneficiaries(request: HttpRequest, query: Query[BeneficiariesQuery]) -> BeneficiaryPage:
     """Beneficiaries in your area, by name. Filters: `kind`, `q` (part of the name or contact's name)."""
-    user = _staff(request, VIEW_PROJECTS)
-    qs = selectors.beneficiaries_for(user).order_by("name", "id")
-    if query.kind:
-        qs = qs.filter(kind=query.kind.value)
-    if query.q and query.q.strip():
-        term = query.q.strip()
-        qs = qs.filter(Q(name__icontains=term) | Q(contact_name__icontains=term))
+    user = api_staff(request, VIEW_PROJECTS, message=CANNOT_VIEW)
+    qs = selectors.beneficiary_search(user, kind=query.kind.value if query.kind else "", q=query.q or "")
+    qs = qs.order_by("name", "id")
     count, beneficiaries = paginate(qs, query)
     return BeneficiaryPage(
         count=count, page=query.page, page_size=query.page_size, items=[beneficiary_summary(b) for b in beneficiaries]
@@ -247,7 +234,7 @@ def list_beneficiaries(request: HttpRequest, query: Query[BeneficiariesQuery]) -
 )
 def get_beneficiary(request: HttpRequest, id: int = BENEFICIARY_ID) -> BeneficiaryOut:
     """The organisation, its contact, when it signed the memorandum of understanding, and its projects."""
-    user = _staff(request, VIEW_PROJECTS)
+    user = api_staff(request, VIEW_PROJECTS, message=CANNOT_VIEW)
     return _beneficiary_detail(user, id)
 
 
@@ -261,7 +248,7 @@ def get_beneficiary(request: HttpRequest, id: int = BENEFICIARY_ID) -> Beneficia
 def create_beneficiary(request: HttpRequest, body: BeneficiaryIn) -> Status[BeneficiaryOut]:
     """A commercial organisation needs `additionality_justification`: how the work is additional to
     what it pays for. The memorandum of understanding cannot be signed in the future."""
-    user = _staff(request, MANAGE_PROJECTS)
+    user = api_staff(request, MANAGE_PROJECTS, message=CANNOT_CHANGE)
     errors: dict[str, str] = {}
     own = user.pdu if user.scope == Scope.PDU else None
     pdu = _pdu(user, body.pdu, errors, default=own)
@@ -293,7 +280,7 @@ def _nomination_detail(user: User, pk: int) -> NominationOut:
 )
 def list_nominations(request: HttpRequest, query: Query[NominationsQuery]) -> NominationPage:
     """Nominations for your area, newest first. Filters: `status`, `overdue`."""
-    user = _staff(request, MANAGE_NOMINATIONS)
+    user = api_staff(request, MANAGE_NOMINATIONS, message=CANNOT_HANDLE_NOMINATIONS)
     today = timezone.localdate()
     filters = selectors.NominationFilters(status=query.status.value if query.status else "", overdue=query.overdue)
     count, nominations = paginate(
@@ -312,7 +299,7 @@ def list_nominations(request: HttpRequest, query: Query[NominationsQuery]) -> No
 )
 def get_nomination(request: HttpRequest, id: int = NOMINATION_ID) -> NominationOut:
     """The nomination with the nominator's contact details and what has been decided."""
-    user = _staff(request, MANAGE_NOMINATIONS)
+    user = api_staff(request, MANAGE_NOMINATIONS, message=CANNOT_HANDLE_NOMINATIONS)
     return _nomination_detail(user, id)
 
 
@@ -325,7 +312,7 @@ def get_nomination(request: HttpRequest, id: int = NOMINATION_ID) -> NominationO
 )
 def acknowledge_nomination(request: HttpRequest, id: int = NOMINATION_ID) -> NominationOut:
     """Records the acknowledgement and emails it to the nominator. A nomination is acknowledged once."""
-    user = _staff(request, MANAGE_NOMINATIONS)
+    user = api_staff(request, MANAGE_NOMINATIONS, message=CANNOT_HANDLE_NOMINATIONS)
     nomination = selectors.nomination_get(user, id)
     with transaction.atomic():
         services.nomination_acknowledge(actor=user, nomination=nomination)
@@ -341,7 +328,7 @@ def acknowledge_nomination(request: HttpRequest, id: int = NOMINATION_ID) -> Nom
 )
 def reject_nomination(request: HttpRequest, body: RejectIn, id: int = NOMINATION_ID) -> NominationOut:
     """With a reason from the list and an explanation that can be passed on to the nominator."""
-    user = _staff(request, MANAGE_NOMINATIONS)
+    user = api_staff(request, MANAGE_NOMINATIONS, message=CANNOT_HANDLE_NOMINATIONS)
     nomination = selectors.nomination_get(user, id)
     with transaction.atomic():
         services.nomination_reject(actor=user, nomination=nomination, reason=body.reason.value, detail=body.detail)
@@ -359,7 +346,7 @@ def accept_nomination(request: HttpRequest, body: AcceptIn, id: int = NOMINATION
     """Links an existing beneficiary (`beneficiary_id`) or records a new one (`new_beneficiary`, in the
     nomination's PDU), and makes a draft project from the nomination (201: the nomination, now pointing
     at both). Give one of the two, not both."""
-    user = _staff(request, MANAGE_NOMINATIONS)
+    user = api_staff(request, MANAGE_NOMINATIONS, message=CANNOT_HANDLE_NOMINATIONS)
     nomination = selectors.nomination_get(user, id)
     errors: dict[str, str] = {}
     beneficiary = None

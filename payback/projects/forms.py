@@ -2,13 +2,14 @@
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from payback.cases.assessment_rules import DAY_NAMES, DAYS
 from payback.cases.models import RiskFlag
+from payback.core.fields import int_field, text_field, yes_no_field
 from payback.core.forms import GovukDateField
 from payback.staff.models import Pdu, Region
 
@@ -24,7 +25,7 @@ from .models import (
 )
 from .services import MAX_TEXT, PROJECT_FIELDS
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
+_F = TypeVar("_F", bound=forms.Field)
 POSTCODE_RE = re.compile(r"^(GIR0AA|[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][ABD-HJLNP-UW-Z]{2})$")
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{7,30}$")
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
@@ -32,48 +33,19 @@ POSTCODE_FORMAT = "Enter a real postcode, like NE1 4ST"
 PHONE_FORMAT = "Enter a phone number, like 01632 960 001 or 07700 900 982"
 
 
-def _text(
-    label: str,
-    *,
-    name: str | None = None,
-    max_length: int,
-    required: bool = False,
-    required_message: str = "",
-    textarea: bool = False,
-    help_text: str = "",
-    width: str = "",
-) -> forms.CharField:
-    """A text field whose messages name it: 'What needs doing must be 2,000 characters or fewer'."""
-    name = name or label.rstrip("?")
-    messages = {"max_length": f"{name} must be {max_length:,} characters or fewer"}
-    if required_message:
-        messages["required"] = required_message
-    widget: forms.Widget = forms.Textarea() if textarea else forms.TextInput(attrs={"class": width} if width else None)
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=required,
-        help_text=help_text,
-        error_messages=messages,
-        widget=widget,
-    )
+def _says(field: _F, **messages: str) -> _F:
+    """The field with some of its messages given in full (where they name it other than by its label)."""
+    field.error_messages.update(messages)
+    return field
 
 
-def _int(label: str, *, required: bool = False, required_message: str = "", help_text: str = "") -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        min_value=0,
-        max_value=32767,
-        error_messages={
-            "invalid": f"{label.removesuffix(' (optional)')} must be a whole number",
-            "required": required_message or f"Enter the {label.lower()}",
-            "min_value": f"{label.removesuffix(' (optional)')} must be 0 or more",
-            "max_value": f"{label.removesuffix(' (optional)')} must be a smaller number",
-        },
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
-    )
+def _number_says(name: str) -> dict[str, str]:
+    """What a whole-number field of a project form says when the number will not do."""
+    return {
+        "invalid": f"{name} must be a whole number",
+        "min_value": f"{name} must be 0 or more",
+        "max_value": f"{name} must be a smaller number",
+    }
 
 
 def normalise_postcode(value: str) -> str:
@@ -128,9 +100,7 @@ class NominationPage(forms.Form):
 class AboutYouPage(NominationPage):
     slug = "about-you"
     title = "About you"
-    nominator_name = _text(
-        "Full name", name="Full name", max_length=200, required=True, required_message="Enter your full name"
-    )
+    nominator_name = text_field("Full name", max_length=200, required=True, required_message="Enter your full name")
     nominator_email = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -141,19 +111,14 @@ class AboutYouPage(NominationPage):
             "max_length": "Email address must be 254 characters or fewer",
         },
     )
-    nominator_phone = _text(
-        "Phone number (optional)", name="Phone number", max_length=30, width="govuk-input--width-20"
+    nominator_phone = text_field("Phone number (optional)", max_length=30, width="govuk-input--width-20")
+    on_behalf_of_group = yes_no_field(
+        "Are you nominating on behalf of a group or organisation?",
+        required_message="Select yes if you are nominating on behalf of a group or organisation",
     )
-    on_behalf_of_group = forms.ChoiceField(
-        label="Are you nominating on behalf of a group or organisation?",
-        choices=YES_NO,
-        widget=forms.RadioSelect(attrs={"inline": True}),
-        error_messages={"required": "Select yes if you are nominating on behalf of a group or organisation"},
-    )
-    organisation = _text(
-        "Name of the group or organisation (if you are nominating for one)",
-        name="Name of the group or organisation",
-        max_length=200,
+    organisation = _says(
+        text_field("Name of the group or organisation (if you are nominating for one)", max_length=200),
+        max_length="Name of the group or organisation must be 200 characters or fewer",
     )
 
     def clean_nominator_phone(self) -> str:
@@ -171,31 +136,33 @@ class AboutYouPage(NominationPage):
 class TheWorkPage(NominationPage):
     slug = "the-work"
     title = "What needs doing?"
-    work_description = _text(
-        "Describe the work",
-        name="What needs doing",
-        max_length=MAX_TEXT,
-        required=True,
-        required_message="Enter what needs doing",
-        textarea=True,
-        help_text=(
-            "For example, clearing litter and brambles from a footpath, or painting a community hall. "
-            f"You can enter up to {MAX_TEXT:,} characters."
+    work_description = _says(
+        text_field(
+            "Describe the work",
+            max_length=MAX_TEXT,
+            required=True,
+            required_message="Enter what needs doing",
+            textarea=True,
+            help_text="For example, clearing litter and brambles from a footpath, or painting a community hall. "
+            f"You can enter up to {MAX_TEXT:,} characters.",
         ),
+        max_length=f"What needs doing must be {MAX_TEXT:,} characters or fewer",
     )
 
 
 class WherePage(NominationPage):
     slug = "where"
     title = "Where is the work?"
-    location = _text(
-        "Describe the place",
-        name="Where the work is",
-        max_length=300,
-        required=True,
-        required_message="Enter where the work is",
-        textarea=True,
-        help_text="For example, the name of the park or building and the nearest street",
+    location = _says(
+        text_field(
+            "Describe the place",
+            max_length=300,
+            required=True,
+            required_message="Enter where the work is",
+            textarea=True,
+            help_text="For example, the name of the park or building and the nearest street",
+        ),
+        max_length="Where the work is must be 300 characters or fewer",
     )
     postcode = forms.CharField(
         label="Postcode",
@@ -228,14 +195,16 @@ class WherePage(NominationPage):
 class WhoBenefitsPage(NominationPage):
     slug = "who-benefits"
     title = "Who would benefit from the work?"
-    who_benefits = _text(
-        "Describe who would benefit",
-        name="Who would benefit",
-        max_length=MAX_TEXT,
-        required=True,
-        required_message="Enter who would benefit from the work",
-        textarea=True,
-        help_text=f"For example, people who use the park, or the members of a club. Up to {MAX_TEXT:,} characters.",
+    who_benefits = _says(
+        text_field(
+            "Describe who would benefit",
+            max_length=MAX_TEXT,
+            required=True,
+            required_message="Enter who would benefit from the work",
+            textarea=True,
+            help_text=f"For example, people who use the park, or the members of a club. Up to {MAX_TEXT:,} characters.",
+        ),
+        max_length=f"Who would benefit must be {MAX_TEXT:,} characters or fewer",
     )
 
 
@@ -294,25 +263,23 @@ class NominationAcceptForm(forms.Form):
         empty_label="None: enter a new beneficiary below",
         error_messages={"invalid_choice": "Select a beneficiary from the list"},
     )
-    name = _text("Organisation name", max_length=200)
+    name = text_field("Organisation name", max_length=200)
     kind = forms.ChoiceField(
         label="Type of organisation", choices=BeneficiaryKind.choices, widget=forms.RadioSelect, required=False
     )
-    additionality_justification = _text(
-        "How the work is additional (commercial organisations only)",
-        name="How the work is additional",
-        max_length=MAX_TEXT,
-        textarea=True,
+    additionality_justification = _says(
+        text_field("How the work is additional (commercial organisations only)", max_length=MAX_TEXT, textarea=True),
+        max_length=f"How the work is additional must be {MAX_TEXT:,} characters or fewer",
     )
-    contact_name = _text("Contact name", max_length=200)
+    contact_name = text_field("Contact name", max_length=200)
     contact_email = forms.EmailField(
         label="Contact email address (optional)",
         required=False,
         max_length=254,
         error_messages={"invalid": EMAIL_FORMAT},
     )
-    contact_phone = _text("Contact phone number (optional)", name="Contact phone number", max_length=30)
-    project_name = _text(
+    contact_phone = text_field("Contact phone number (optional)", max_length=30)
+    project_name = text_field(
         "Project name",
         max_length=200,
         help_text="A short name staff will recognise, like 'Jesmond Dene path clearance'",
@@ -347,12 +314,14 @@ class NominationRejectForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    detail = _text(
-        "Explain the decision",
-        name="The explanation",
-        max_length=MAX_TEXT,
-        textarea=True,
-        help_text="This can be passed on to the person who nominated the work",
+    detail = _says(
+        text_field(
+            "Explain the decision",
+            max_length=MAX_TEXT,
+            textarea=True,
+            help_text="This can be passed on to the person who nominated the work",
+        ),
+        max_length=f"The explanation must be {MAX_TEXT:,} characters or fewer",
     )
 
 
@@ -366,22 +335,26 @@ class BeneficiaryFilterForm(forms.Form):
 
 
 class BeneficiaryForm(forms.Form):
-    name = _text("Organisation name", max_length=200, required=True, required_message="Enter the organisation's name")
+    name = text_field(
+        "Organisation name", max_length=200, required=True, required_message="Enter the organisation's name"
+    )
     kind = forms.ChoiceField(
         label="Type of organisation",
         choices=BeneficiaryKind.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select the type of organisation"},
     )
-    additionality_justification = _text(
-        "How the work is additional (commercial organisations only)",
-        name="How the work is additional",
-        max_length=MAX_TEXT,
-        textarea=True,
-        help_text="A commercial organisation can benefit only where the work is additional to what it pays for, "
-        "like litter picking alongside a grounds contractor",
+    additionality_justification = _says(
+        text_field(
+            "How the work is additional (commercial organisations only)",
+            max_length=MAX_TEXT,
+            textarea=True,
+            help_text="A commercial organisation can benefit only where the work is additional to what it pays for, "
+            "like litter picking alongside a grounds contractor",
+        ),
+        max_length=f"How the work is additional must be {MAX_TEXT:,} characters or fewer",
     )
-    address = _text("Address (optional)", name="Address", max_length=300, textarea=True)
+    address = text_field("Address (optional)", max_length=300, textarea=True)
     postcode = forms.CharField(
         label="Postcode (optional)",
         max_length=10,
@@ -395,7 +368,7 @@ class BeneficiaryForm(forms.Form):
         empty_label="Select a PDU",
         error_messages={"required": "Select the PDU the beneficiary is in"},
     )
-    contact_name = _text(
+    contact_name = text_field(
         "Contact name",
         max_length=200,
         required=True,
@@ -407,7 +380,7 @@ class BeneficiaryForm(forms.Form):
         max_length=254,
         error_messages={"invalid": EMAIL_FORMAT},
     )
-    contact_phone = _text("Contact phone number (optional)", name="Contact phone number", max_length=30)
+    contact_phone = text_field("Contact phone number (optional)", max_length=30)
     mou_signed_on = GovukDateField(
         label="Date the memorandum of understanding was signed",
         required=False,
@@ -490,12 +463,15 @@ class ProjectForm(forms.Form):
         empty_label="Select a PDU",
         error_messages={"required": "Select the PDU running the project"},
     )
-    name = _text("Project name", max_length=200)
+    name = text_field("Project name", max_length=200)
     project_type = forms.ChoiceField(
         label="Type of project", choices=ProjectType.choices, widget=forms.RadioSelect, required=False
     )
-    description = _text("Description (optional)", name="Description", max_length=MAX_TEXT, textarea=True)
-    address = _text("Address of the site", name="Address", max_length=300, textarea=True)
+    description = text_field("Description (optional)", max_length=MAX_TEXT, textarea=True)
+    address = _says(
+        text_field("Address of the site", max_length=300, textarea=True),
+        max_length="Address must be 300 characters or fewer",
+    )
     postcode = forms.CharField(
         label="Postcode",
         max_length=10,
@@ -513,7 +489,15 @@ class ProjectForm(forms.Form):
     )
     start_time = _time("Start time")
     end_time = _time("Finish time")
-    capacity = _int("How many people can work at once", help_text="Between 1 and 30")
+    capacity = _says(
+        int_field(
+            "How many people can work at once",
+            required=False,
+            help_text="Between 1 and 30",
+            width="govuk-input--width-4",
+        ),
+        **_number_says("How many people can work at once"),
+    )
 
     def __init__(self, *args: Any, beneficiaries: Any = None, pdus: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -580,7 +564,7 @@ class ProjectStatusForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the new status"},
     )
-    reason = _text("Reason", max_length=500, textarea=True)
+    reason = text_field("Reason", max_length=500, textarea=True)
 
     def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -590,9 +574,8 @@ class ProjectStatusForm(forms.Form):
 
 
 class ReviewNeededForm(forms.Form):
-    reason = _text(
+    reason = text_field(
         "What happened or what changed?",
-        name="What happened or what changed",
         max_length=500,
         textarea=True,
         help_text="For example, an accident or near miss on the site, or a change to the work or the site",
@@ -612,19 +595,15 @@ PRINCIPLE_QUESTIONS = {
 }
 
 
-def _yes_no_field(label: str, *, help_text: str = "") -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
-        choices=YES_NO,
-        required=False,
-        help_text=help_text,
-        widget=forms.RadioSelect(attrs={"inline": True}),
-    )
-
-
 class ProjectAssessmentForm(forms.Form):
-    hazards = _text("Hazards on the site", name="Hazards", max_length=MAX_TEXT, textarea=True)
-    controls = _text("How each risk is controlled", name="Risk controls", max_length=MAX_TEXT, textarea=True)
+    hazards = _says(
+        text_field("Hazards on the site", max_length=MAX_TEXT, textarea=True),
+        max_length=f"Hazards must be {MAX_TEXT:,} characters or fewer",
+    )
+    controls = _says(
+        text_field("How each risk is controlled", max_length=MAX_TEXT, textarea=True),
+        max_length=f"Risk controls must be {MAX_TEXT:,} characters or fewer",
+    )
     welfare = forms.MultipleChoiceField(
         label="Welfare facilities on site or arranged nearby",
         required=False,
@@ -632,15 +611,31 @@ class ProjectAssessmentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply",
     )
-    all_weather = _yes_no_field("Can the work go ahead in all weathers?")
-    wet_weather_contingency = _text(
+    all_weather = yes_no_field("Can the work go ahead in all weathers?", required_message="", required=False)
+    wet_weather_contingency = text_field(
         "Wet-weather contingency",
         max_length=MAX_TEXT,
         textarea=True,
         help_text="What the group does instead when the weather stops the work",
     )
-    duration_weeks = _int("How many weeks will the project run? (optional)", help_text="Leave empty if it is ongoing")
-    max_people = _int("How many people can be placed at once?", help_text="Between 1 and 30")
+    duration_weeks = _says(
+        int_field(
+            "How many weeks will the project run? (optional)",
+            required=False,
+            help_text="Leave empty if it is ongoing",
+            width="govuk-input--width-4",
+        ),
+        **_number_says("How many weeks will the project run?"),
+    )
+    max_people = _says(
+        int_field(
+            "How many people can be placed at once?",
+            required=False,
+            help_text="Between 1 and 30",
+            width="govuk-input--width-4",
+        ),
+        **_number_says("How many people can be placed at once?"),
+    )
     excluded_flags = forms.ModelMultipleChoiceField(
         label="Who may not be placed on this project?",
         queryset=RiskFlag.objects.all(),
@@ -649,18 +644,21 @@ class ProjectAssessmentForm(forms.Form):
         help_text="People with any of these risk flags will not be placed. For example, a school site excludes "
         "'Not near children'.",
     )
-    women_only = _yes_no_field("Is the project for women only?")
-    tools_provided = _text(
-        "Tools and equipment the beneficiary provides", name="Tools", max_length=MAX_TEXT, textarea=True
+    women_only = yes_no_field("Is the project for women only?", required_message="", required=False)
+    tools_provided = _says(
+        text_field("Tools and equipment the beneficiary provides", max_length=MAX_TEXT, textarea=True),
+        max_length=f"Tools must be {MAX_TEXT:,} characters or fewer",
     )
-    environmental_value = _text("Environmental and sustainability value", max_length=MAX_TEXT, textarea=True)
-    replaces_paid_work = _yes_no_field(PRINCIPLE_QUESTIONS["replaces_paid_work"])
-    makes_profit = _yes_no_field(PRINCIPLE_QUESTIONS["makes_profit"])
-    involves_personal_care = _yes_no_field(PRINCIPLE_QUESTIONS["involves_personal_care"])
-    supervises_children_or_vulnerable_adults = _yes_no_field(
-        PRINCIPLE_QUESTIONS["supervises_children_or_vulnerable_adults"]
+    environmental_value = text_field("Environmental and sustainability value", max_length=MAX_TEXT, textarea=True)
+    replaces_paid_work = yes_no_field(PRINCIPLE_QUESTIONS["replaces_paid_work"], required_message="", required=False)
+    makes_profit = yes_no_field(PRINCIPLE_QUESTIONS["makes_profit"], required_message="", required=False)
+    involves_personal_care = yes_no_field(
+        PRINCIPLE_QUESTIONS["involves_personal_care"], required_message="", required=False
     )
-    recommendation = _text(
+    supervises_children_or_vulnerable_adults = yes_no_field(
+        PRINCIPLE_QUESTIONS["supervises_children_or_vulnerable_adults"], required_message="", required=False
+    )
+    recommendation = text_field(
         "Recommendation",
         max_length=MAX_TEXT,
         textarea=True,
@@ -718,27 +716,31 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether you approve the project assessment or return it"},
     )
-    comment = _text(
-        "Comment",
-        max_length=MAX_TEXT,
-        textarea=True,
-        help_text="Required when you return it: say what must change",
+    comment = text_field(
+        "Comment", max_length=MAX_TEXT, textarea=True, help_text="Required when you return it: say what must change"
     )
 
 
 class AuditSampleForm(forms.Form):
-    year = _int("Year", required=True)
+    year = _says(
+        int_field("Year", required=True, width="govuk-input--width-4"),
+        **_number_says("Year"),
+    )
     region = forms.ModelChoiceField(
         label="Region",
         queryset=Region.objects.none(),
         empty_label="Select a region",
         error_messages={"required": "Select the region"},
     )
-    size = _int(
-        "How many projects to sample",
-        required=True,
-        required_message="Enter how many projects to sample",
-        help_text="Between 1 and 200",
+    size = _says(
+        int_field(
+            "How many projects to sample",
+            required=True,
+            required_message="Enter how many projects to sample",
+            help_text="Between 1 and 200",
+            width="govuk-input--width-4",
+        ),
+        **_number_says("How many projects to sample"),
     )
     seed = forms.IntegerField(
         label="Seed (optional)",

@@ -18,9 +18,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from payback.core.client import client_key
-from payback.staff.models import Pdu
 
-from . import rules, services
+from . import rules, selectors, services
 from .forms import NOMINATION_PAGES, NominationPage, nomination_page_of
 from .models import HeardAbout
 
@@ -108,7 +107,7 @@ def question(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _summary(answers: dict[str, Any]) -> list[dict[str, str]]:
-    pdu = Pdu.objects.select_related("region").filter(pk=answers.get("pdu") or 0).first()
+    pdu = selectors.pdu_with_region(answers.get("pdu"))
     heard = answers.get("heard_about", "")
     rows = [
         ("Full name", answers.get("nominator_name", ""), "about-you"),
@@ -148,7 +147,7 @@ def check(request: HttpRequest) -> HttpResponse:
         return redirect("nominate:question", slug=incomplete.slug)
     errors: list[dict[str, str]] = []
     if request.method == "POST":
-        pdu = Pdu.objects.get(pk=answers["pdu"])
+        pdu = selectors.nomination_pdu(answers["pdu"])
         try:
             nomination, _created = services.nomination_submit(
                 nominator_name=answers["nominator_name"],

@@ -6,7 +6,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from payback.staff.models import User
+from payback.staff.models import Pdu, User
 from payback.staff.selectors import scope_q
 
 from . import rules
@@ -83,6 +83,16 @@ def beneficiary_nominations(user: User, beneficiary: Beneficiary) -> QuerySet[No
     return nominations_for(user).filter(beneficiary=beneficiary).order_by("-submitted_at", "-id")
 
 
+def beneficiary_search(user: User, *, kind: str = "", q: str = "") -> QuerySet[Beneficiary]:
+    """Beneficiaries in the user's area by name, of one kind, or whose name or contact's name has `q`."""
+    qs = beneficiaries_for(user).order_by("name")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if term := q.strip():
+        qs = qs.filter(Q(name__icontains=term) | Q(contact_name__icontains=term))
+    return qs
+
+
 def beneficiary_get(user: User, pk: int) -> Beneficiary:
     beneficiary = beneficiaries_for(user).filter(pk=pk).first()
     if beneficiary is None:
@@ -135,6 +145,15 @@ def project_assessment_get(user: User, pk: int) -> ProjectAssessment:
     return assessment
 
 
+def project_assessments(project: Project) -> list[ProjectAssessment]:
+    """Every assessment of the project, newest first."""
+    return list(
+        project.assessments.select_related("assessed_by", "decided_by")
+        .prefetch_related("excluded_flags")
+        .order_by("-created_at")
+    )
+
+
 def current_project_assessment(project: Project) -> ProjectAssessment | None:
     return (
         project.assessments.filter(status=AssessmentDecision.APPROVED)
@@ -177,6 +196,16 @@ def audit_samples_for(user: User) -> QuerySet[RiskAssessmentAuditSample]:
     if region_id is None:
         return qs.none()
     return qs.filter(region_id=region_id)
+
+
+def pdu_with_region(pk: int | str | None) -> Pdu | None:
+    """The PDU a member of the public chose on the nomination form (any PDU: the form lists them all)."""
+    return Pdu.objects.select_related("region").filter(pk=pk or 0).first()
+
+
+def nomination_pdu(pk: int) -> Pdu:
+    """The PDU of a nomination being sent (the form's answers have been checked)."""
+    return Pdu.objects.get(pk=pk)
 
 
 def open_nomination_count(user: User) -> int:

@@ -6,21 +6,19 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from payback.cases.assessment_rules import DAY_NAMES
-from payback.core.forms import apply_service_errors
-from payback.staff.models import User
+from payback.core.edge import bound, staff_user, submit
 from payback.staff.roles import APPROVE_PROJECTS, MANAGE_NOMINATIONS, MANAGE_PROJECTS, VIEW_PROJECTS
 from payback.staff.selectors import pdus_for, regions_for
 
@@ -54,24 +52,6 @@ from .models import (
 PAGE_SIZE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _apply_errors(form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    """Put each of the service's messages on the field of this form that shows it."""
-    if hasattr(error, "error_dict") and aliases:
-        renamed: dict[str, list[str]] = {}
-        for field, messages_ in error.message_dict.items():
-            for message in messages_:
-                target = renamed.setdefault(aliases.get(field, field), [])
-                if message not in target:
-                    target.append(message)
-        error = ValidationError(renamed)
-    apply_service_errors(form, error)
-
-
 def _page_query(request: HttpRequest, *, drop: Iterable[str] = ("page",)) -> dict[str, Any]:
     return {k: v for k, v in request.GET.items() if k not in set(drop) and v}
 
@@ -89,7 +69,7 @@ def _paginate(request: HttpRequest, queryset: QuerySet[Any]) -> Any:
 def nomination_list(request: HttpRequest) -> HttpResponse:
     form, filters = register_filters(request)
     today = timezone.localdate()
-    page = _paginate(request, selectors.nomination_register(_user(request), filters, today=today))
+    page = _paginate(request, selectors.nomination_register(staff_user(request), filters, today=today))
     rows = [{"nomination": n, "tag": selectors.acknowledgement_tag(n, today=today)} for n in page.object_list]
     query = _page_query(request)
     return render(
@@ -100,7 +80,7 @@ def nomination_list(request: HttpRequest) -> HttpResponse:
 
 
 def _nomination_context(request: HttpRequest, pk: int) -> dict[str, Any]:
-    nomination = selectors.nomination_get(_user(request), pk)
+    nomination = selectors.nomination_get(staff_user(request), pk)
     today = timezone.localdate()
     return {
         "nomination": nomination,
@@ -123,7 +103,7 @@ def nomination_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     context = _nomination_context(request, pk)
     nomination: Nomination = context["nomination"]
     try:
-        services.nomination_acknowledge(actor=_user(request), nomination=nomination)
+        services.nomination_acknowledge(actor=staff_user(request), nomination=nomination)
     except ValidationError as error:
         context["errors"] = error.messages
         return render(request, "projects/nomination_detail.html", context, status=400)
@@ -136,19 +116,16 @@ def nomination_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 def nomination_referral(request: HttpRequest, pk: int) -> HttpResponse:
     context = _nomination_context(request, pk)
     nomination: Nomination = context["nomination"]
-    form = ReferralMeansForm(
-        request.POST if request.method == "POST" else None, initial={"referral_means": nomination.referral_means}
+    form = bound(request, ReferralMeansForm, initial={"referral_means": nomination.referral_means})
+    done = submit(
+        form,
+        lambda data: services.nomination_set_referral_means(
+            actor=staff_user(request), nomination=nomination, referral_means=data["referral_means"]
+        ),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.nomination_set_referral_means(
-                actor=_user(request), nomination=nomination, referral_means=form.cleaned_data["referral_means"]
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, "Means of referral recorded")
-            return redirect("projects:nomination", pk=pk)
+    if done.ok:
+        messages.success(request, "Means of referral recorded")
+        return redirect("projects:nomination", pk=pk)
     context["form"] = form
     return render(request, "projects/nomination_referral.html", context)
 
@@ -156,28 +133,26 @@ def nomination_referral(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(MANAGE_NOMINATIONS, raise_exception=True)
 def nomination_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     context = _nomination_context(request, pk)
     nomination: Nomination = context["nomination"]
     if not context["undecided"]:
         return redirect("projects:nomination", pk=pk)
-    form = NominationAcceptForm(
-        request.POST if request.method == "POST" else None, beneficiaries=selectors.beneficiaries_for(user)
+    form = bound(request, NominationAcceptForm, beneficiaries=selectors.beneficiaries_for(user))
+    done = submit(
+        form,
+        lambda data: services.nomination_accept(
+            actor=user,
+            nomination=nomination,
+            project_name=data["project_name"],
+            beneficiary=data["beneficiary"],
+            new_beneficiary=form.new_beneficiary(),
+        ),
+        rename={"nomination": "beneficiary"},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.nomination_accept(
-                actor=user,
-                nomination=nomination,
-                project_name=form.cleaned_data["project_name"],
-                beneficiary=form.cleaned_data["beneficiary"],
-                new_beneficiary=form.new_beneficiary(),
-            )
-        except ValidationError as error:
-            _apply_errors(form, error, {"nomination": "beneficiary"})
-        else:
-            messages.success(request, f"Nomination {nomination.reference} accepted: draft project {project.name}")
-            return redirect("projects:project", pk=project.pk)
+    if done.ok and (project := done.value) is not None:
+        messages.success(request, f"Nomination {nomination.reference} accepted: draft project {project.name}")
+        return redirect("projects:project", pk=project.pk)
     context["form"] = form
     return render(request, "projects/nomination_accept.html", context)
 
@@ -189,20 +164,16 @@ def nomination_reject(request: HttpRequest, pk: int) -> HttpResponse:
     nomination: Nomination = context["nomination"]
     if not context["undecided"]:
         return redirect("projects:nomination", pk=pk)
-    form = NominationRejectForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.nomination_reject(
-                actor=_user(request),
-                nomination=nomination,
-                reason=form.cleaned_data["reason"],
-                detail=form.cleaned_data["detail"],
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, f"Nomination {nomination.reference} rejected")
-            return redirect("projects:nomination", pk=pk)
+    form = bound(request, NominationRejectForm)
+    done = submit(
+        form,
+        lambda data: services.nomination_reject(
+            actor=staff_user(request), nomination=nomination, reason=data["reason"], detail=data["detail"]
+        ),
+    )
+    if done.ok:
+        messages.success(request, f"Nomination {nomination.reference} rejected")
+        return redirect("projects:nomination", pk=pk)
     context["form"] = form
     return render(request, "projects/nomination_reject.html", context)
 
@@ -214,15 +185,10 @@ def nomination_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(VIEW_PROJECTS, raise_exception=True)
 def beneficiary_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     form = BeneficiaryFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    beneficiaries = selectors.beneficiaries_for(user).order_by("name")
-    if data.get("kind"):
-        beneficiaries = beneficiaries.filter(kind=data["kind"])
-    if data.get("q"):
-        term = data["q"].strip()
-        beneficiaries = beneficiaries.filter(Q(name__icontains=term) | Q(contact_name__icontains=term))
+    beneficiaries = selectors.beneficiary_search(user, kind=data.get("kind") or "", q=data.get("q") or "")
     return render(
         request,
         "projects/beneficiary_list.html",
@@ -238,27 +204,19 @@ def beneficiary_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(MANAGE_PROJECTS, raise_exception=True)
 def beneficiary_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    form = BeneficiaryForm(
-        request.POST if request.method == "POST" else None,
-        pdus=pdus_for(user),
-        initial={"pdu": user.pdu_id} if user.pdu_id else {},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            beneficiary = services.beneficiary_create(actor=user, pdu=form.cleaned_data["pdu"], **form.values())
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, f"Beneficiary {beneficiary.name} recorded")
-            return redirect("projects:beneficiary", pk=beneficiary.pk)
+    user = staff_user(request)
+    form = bound(request, BeneficiaryForm, pdus=pdus_for(user), initial={"pdu": user.pdu_id} if user.pdu_id else {})
+    done = submit(form, lambda data: services.beneficiary_create(actor=user, pdu=data["pdu"], **form.values()))
+    if done.ok and (beneficiary := done.value) is not None:
+        messages.success(request, f"Beneficiary {beneficiary.name} recorded")
+        return redirect("projects:beneficiary", pk=beneficiary.pk)
     return render(request, "projects/beneficiary_form.html", {"form": form, "beneficiary": None})
 
 
 @login_required
 @permission_required(VIEW_PROJECTS, raise_exception=True)
 def beneficiary_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     beneficiary = selectors.beneficiary_get(user, pk)
     return render(
         request,
@@ -276,18 +234,13 @@ def beneficiary_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(MANAGE_PROJECTS, raise_exception=True)
 def beneficiary_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     beneficiary = selectors.beneficiary_get(user, pk)
     initial = {name: getattr(beneficiary, name) for name in services.BENEFICIARY_FIELDS}
-    form = BeneficiaryForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.beneficiary_update(actor=user, beneficiary=beneficiary, **form.values())
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, f"Beneficiary {beneficiary.name} updated")
-            return redirect("projects:beneficiary", pk=beneficiary.pk)
+    form = bound(request, BeneficiaryForm, initial=initial)
+    if submit(form, lambda _: services.beneficiary_update(actor=user, beneficiary=beneficiary, **form.values())).ok:
+        messages.success(request, f"Beneficiary {beneficiary.name} updated")
+        return redirect("projects:beneficiary", pk=beneficiary.pk)
     return render(request, "projects/beneficiary_form.html", {"form": form, "beneficiary": beneficiary})
 
 
@@ -298,7 +251,7 @@ def beneficiary_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(VIEW_PROJECTS, raise_exception=True)
 def project_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     form = ProjectFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.ProjectFilters(
@@ -332,40 +285,36 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(MANAGE_PROJECTS, raise_exception=True)
 def project_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     initial: dict[str, Any] = {"project_type": "group", "capacity": 6}
     if user.pdu_id:
         initial["pdu"] = user.pdu_id
     beneficiary = request.GET.get("beneficiary", "")
     if beneficiary.isascii() and beneficiary.isdigit() and len(beneficiary) < 19:
         initial["beneficiary"] = int(beneficiary)
-    form = ProjectForm(
-        request.POST if request.method == "POST" else None,
+    form = bound(
+        request,
+        ProjectForm,
         beneficiaries=selectors.beneficiaries_for(user).order_by("name"),
         pdus=pdus_for(user),
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.project_create(
-                actor=user, beneficiary=form.cleaned_data["beneficiary"], pdu=form.cleaned_data["pdu"], **form.values()
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, f"Draft project {project.name} recorded")
-            return redirect("projects:project", pk=project.pk)
+    done = submit(
+        form,
+        lambda data: services.project_create(
+            actor=user, beneficiary=data["beneficiary"], pdu=data["pdu"], **form.values()
+        ),
+    )
+    if done.ok and (project := done.value) is not None:
+        messages.success(request, f"Draft project {project.name} recorded")
+        return redirect("projects:project", pk=project.pk)
     return render(request, "projects/project_form.html", {"form": form, "project": None})
 
 
 def _project_context(request: HttpRequest, pk: int) -> dict[str, Any]:
-    user = _user(request)
+    user = staff_user(request)
     project = selectors.project_get(user, pk)
-    assessments = list(
-        project.assessments.select_related("assessed_by", "decided_by")
-        .prefetch_related("excluded_flags")
-        .order_by("-created_at")
-    )
+    assessments = selectors.project_assessments(project)
     latest = assessments[0] if assessments else None
     return {
         "project": project,
@@ -394,72 +343,56 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(MANAGE_PROJECTS, raise_exception=True)
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     project = selectors.project_get(user, pk)
-    form = ProjectForm(request.POST if request.method == "POST" else None, initial=ProjectForm.initial_from(project))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_update(actor=user, project=project, **form.values())
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, f"Project {project.name} updated")
-            return redirect("projects:project", pk=project.pk)
+    form = bound(request, ProjectForm, initial=ProjectForm.initial_from(project))
+    if submit(form, lambda _: services.project_update(actor=user, project=project, **form.values())).ok:
+        messages.success(request, f"Project {project.name} updated")
+        return redirect("projects:project", pk=project.pk)
     return render(request, "projects/project_form.html", {"form": form, "project": project})
 
 
 @login_required
 @permission_required(MANAGE_PROJECTS, raise_exception=True)
 def project_tasks(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     project = selectors.project_get(user, pk)
     initial = {"tasks": "\n".join(task.description for task in project.tasks.all())}
-    form = TasksForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_set_tasks(actor=user, project=project, tasks=form.task_list())
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, "Work schedule saved")
-            return redirect("projects:project", pk=project.pk)
+    form = bound(request, TasksForm, initial=initial)
+    if submit(form, lambda _: services.project_set_tasks(actor=user, project=project, tasks=form.task_list())).ok:
+        messages.success(request, "Work schedule saved")
+        return redirect("projects:project", pk=project.pk)
     return render(request, "projects/project_tasks.html", {"form": form, "project": project})
 
 
 @login_required
 @permission_required(MANAGE_PROJECTS, raise_exception=True)
 def project_status(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     project = selectors.project_get(user, pk)
-    form = ProjectStatusForm(request.POST if request.method == "POST" else None, current=project.status)
-    if request.method == "POST" and form.is_valid():
+    form = bound(request, ProjectStatusForm, current=project.status)
+    done = submit(
+        form,
+        lambda data: services.project_change_status(
+            actor=user, project=project, to_status=data["to_status"], reason=data["reason"]
+        ),
+    )
+    if done.ok:
         to_status = form.cleaned_data["to_status"]
-        try:
-            services.project_change_status(
-                actor=user, project=project, to_status=to_status, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, f"Project {project.name} is now {ProjectStatus(to_status).label.lower()}")
-            return redirect("projects:project", pk=project.pk)
+        messages.success(request, f"Project {project.name} is now {ProjectStatus(to_status).label.lower()}")
+        return redirect("projects:project", pk=project.pk)
     return render(request, "projects/project_status.html", {"form": form, "project": project})
 
 
 @login_required
 @permission_required(VIEW_PROJECTS, raise_exception=True)
 def project_review(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     project = selectors.project_get(user, pk)
-    form = ReviewNeededForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_flag_review(actor=user, project=project, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, "Review needed: the placement coordinator will review the risk assessment")
-            return redirect("projects:project", pk=project.pk)
+    form = bound(request, ReviewNeededForm)
+    if submit(form, lambda data: services.project_flag_review(actor=user, project=project, reason=data["reason"])).ok:
+        messages.success(request, "Review needed: the placement coordinator will review the risk assessment")
+        return redirect("projects:project", pk=project.pk)
     return render(request, "projects/project_review.html", {"form": form, "project": project})
 
 
@@ -469,7 +402,7 @@ def project_review(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
     context = _project_context(request, pk)
     try:
-        draft = services.project_assessment_start(actor=_user(request), project=context["project"])
+        draft = services.project_assessment_start(actor=staff_user(request), project=context["project"])
     except ValidationError as error:
         context["errors"] = error.messages
         return render(request, "projects/project_detail.html", context, status=400)
@@ -525,33 +458,28 @@ def _assessment_sections(assessment: ProjectAssessment) -> list[dict[str, Any]]:
 @permission_required(VIEW_PROJECTS, raise_exception=True)
 def assessment(request: HttpRequest, aid: int) -> HttpResponse:
     """The project assessment: a form while it is a draft (or returned), read-only after that."""
-    user = _user(request)
+    user = staff_user(request)
     record = selectors.project_assessment_get(user, aid)
     editable = record.status in _EDITABLE and user.has_perm(MANAGE_PROJECTS)
     if request.method == "POST" and not editable:
         return redirect("projects:assessment", aid=aid)
-    form = ProjectAssessmentForm(
-        request.POST if request.method == "POST" else None, initial=ProjectAssessmentForm.initial_from(record)
-    )
-    if request.method == "POST" and form.is_valid():
-        recommend = request.POST.get("action") == "recommend"
-        try:
-            with transaction.atomic():
-                services.project_assessment_update(
-                    actor=user, assessment=record, values=form.values(), excluded_flags=form.flags()
-                )
-                if recommend:
-                    services.project_assessment_recommend(
-                        actor=user, assessment=record, recommendation=form.cleaned_data["recommendation"]
-                    )
-        except ValidationError as error:
-            _apply_errors(form, error, ProjectAssessmentForm.ALIASES)
+    form = bound(request, ProjectAssessmentForm, initial=ProjectAssessmentForm.initial_from(record))
+    recommend = request.POST.get("action") == "recommend"
+
+    @transaction.atomic
+    def save(data: dict[str, Any]) -> None:
+        services.project_assessment_update(
+            actor=user, assessment=record, values=form.values(), excluded_flags=form.flags()
+        )
+        if recommend:
+            services.project_assessment_recommend(actor=user, assessment=record, recommendation=data["recommendation"])
+
+    if submit(form, save, rename=ProjectAssessmentForm.ALIASES).ok:
+        if recommend:
+            messages.success(request, "Project assessment sent to an operations manager for approval")
         else:
-            if recommend:
-                messages.success(request, "Project assessment sent to an operations manager for approval")
-            else:
-                messages.success(request, "Project assessment saved")
-            return redirect("projects:project", pk=record.project_id)
+            messages.success(request, "Project assessment saved")
+        return redirect("projects:project", pk=record.project_id)
     return render(
         request,
         "projects/assessment_form.html",
@@ -568,30 +496,29 @@ def assessment(request: HttpRequest, aid: int) -> HttpResponse:
 @login_required
 @permission_required(APPROVE_PROJECTS, raise_exception=True)
 def approval_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "projects/approval_list.html", {"queue": selectors.approvals_waiting(_user(request))})
+    return render(request, "projects/approval_list.html", {"queue": selectors.approvals_waiting(staff_user(request))})
 
 
 @login_required
 @permission_required(APPROVE_PROJECTS, raise_exception=True)
 def approval_decide(request: HttpRequest, aid: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     record = selectors.project_assessment_get(user, aid)
-    form = DecisionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    form = bound(request, DecisionForm)
+    done = submit(
+        form,
+        lambda data: services.project_assessment_decide(
+            actor=user, assessment=record, approve=data["decision"] == "approve", comment=data["comment"]
+        ),
+    )
+    if done.ok:
         approve = form.cleaned_data["decision"] == "approve"
-        try:
-            services.project_assessment_decide(
-                actor=user, assessment=record, approve=approve, comment=form.cleaned_data["comment"]
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            project = record.project
-            messages.success(
-                request,
-                f"Project assessment for {project.name} " + ("approved" if approve else "returned to the coordinator"),
-            )
-            return redirect("projects:approvals")
+        project = record.project
+        messages.success(
+            request,
+            f"Project assessment for {project.name} " + ("approved" if approve else "returned to the coordinator"),
+        )
+        return redirect("projects:approvals")
     return render(
         request,
         "projects/approval_decide.html",
@@ -612,24 +539,22 @@ def approval_decide(request: HttpRequest, aid: int) -> HttpResponse:
 @login_required
 @permission_required(APPROVE_PROJECTS, raise_exception=True)
 def audit_samples(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     regions = regions_for(user)
     initial: dict[str, Any] = {"year": timezone.localdate().year, "size": 5}
     if user.region_id:
         initial["region"] = user.region_id
-    form = AuditSampleForm(request.POST if request.method == "POST" else None, regions=regions, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            sample = services.audit_sample_draw(
-                actor=user, region=data["region"], year=data["year"], size=data["size"], seed=data["seed"]
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(
-                request, f"{sample.projects.count()} projects drawn for the {sample.year} audit (seed {sample.seed})"
-            )
-            return redirect("projects:audit-samples")
+    form = bound(request, AuditSampleForm, regions=regions, initial=initial)
+    done = submit(
+        form,
+        lambda data: services.audit_sample_draw(
+            actor=user, region=data["region"], year=data["year"], size=data["size"], seed=data["seed"]
+        ),
+    )
+    if done.ok and (sample := done.value) is not None:
+        messages.success(
+            request, f"{sample.projects.count()} projects drawn for the {sample.year} audit (seed {sample.seed})"
+        )
+        return redirect("projects:audit-samples")
     samples = selectors.audit_samples_for(user).order_by("-year", "region__name")
     return render(request, "projects/audit_samples.html", {"form": form, "samples": samples})

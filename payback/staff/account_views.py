@@ -8,16 +8,17 @@ from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
+from payback.core.edge import staff_user
 from payback.core.services import audit_record
 
 from . import two_factor
-from .models import ApiToken, User
+from .selectors import api_token_get, api_tokens_of
 from .services import api_token_revoke
 
 PASSWORD_HINT = "At least 12 characters. Not a common password, not all numbers and not like your name or username."  # noqa: S105 - help text
@@ -206,18 +207,15 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    tokens = ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+    tokens = api_tokens_of(staff_user(request))
     return render(request, "staff/api_tokens.html", {"tokens": tokens})
 
 
 @login_required
 @require_POST
 def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    token = ApiToken.objects.filter(pk=pk, user=user).first()
-    if token is None:
-        raise Http404("No such token")
+    user = staff_user(request)
+    token = api_token_get(user, pk)
     api_token_revoke(actor=user, token=token)
     messages.success(request, f"API token {token.name} revoked: it no longer works")
     return redirect("staff:api-tokens")

@@ -2,8 +2,9 @@
 `scope_q`; an object outside the user's scope is simply not found (404)."""
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
-from .models import Pdu, Region, Scope, User
+from .models import ApiToken, Pdu, Region, Scope, User
 
 
 def scope_q(user: User, *, pdu_field: str = "pdu") -> Q:
@@ -23,6 +24,11 @@ def pdus_for(user: User) -> QuerySet[Pdu]:
     return Pdu.objects.filter(_pdu_scope(user)).select_related("region")
 
 
+def pdu_in_area(user: User, pk: int) -> Pdu | None:
+    """The PDU with this id if it lies in the user's area."""
+    return pdus_for(user).filter(pk=pk).first()
+
+
 def _pdu_scope(user: User) -> Q:
     if user.scope == Scope.NATIONAL:
         return Q()
@@ -35,3 +41,16 @@ def regions_for(user: User) -> QuerySet[Region]:
     if user.scope == Scope.NATIONAL:
         return Region.objects.all()
     return Region.objects.filter(pk=user.region_id or 0)
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The member of staff's own API tokens, newest first."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def api_token_get(user: User, pk: int) -> ApiToken:
+    """One of the member of staff's own API tokens; anyone else's is not found."""
+    token = ApiToken.objects.filter(pk=pk, user=user).first()
+    if token is None:
+        raise Http404("No such token")
+    return token

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "payback.delivery",
     "payback.allocation",
     "payback.api",
+    "payback.demo",
 ]
 
 MIDDLEWARE = [

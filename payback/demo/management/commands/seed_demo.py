@@ -1,13 +1,15 @@
 from typing import Any
 
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
-from payback.cases.demo import DEFAULT_SEED, SIZES, DemoDataError, seed_demo, status_counts
 from payback.cases.models import Person
+from payback.demo.common import DEFAULT_SEED, DemoDataError
+from payback.demo.people import seed_demo, status_counts
+from payback.demo.population import SIZES
 
 
-class _Unended:
+class Unended:
     """The command's output without the newline Django adds to every write, so a progress
     bar can redraw its line."""
 
@@ -52,22 +54,20 @@ class Command(BaseCommand):
                 size=options["size"],
                 seed=options["seed"],
                 use_copy=False if options["no_copy"] else None,
-                out=_Unended(self.stdout) if verbosity > 0 else None,
+                out=Unended(self.stdout) if verbosity > 0 else None,
             )
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         if verbosity > 0:
             self.stdout.write(self.style.SUCCESS(result.summary()))
-        # Inductions, assessments, projects and sessions belong to apps above this one: their
-        # command, where installed, adds them to the cases just seeded.
-        if "seed_demo_work" in get_commands():
-            call_command(
-                "seed_demo_work",
-                size=options["size"],
-                seed=options["seed"],
-                verbosity=verbosity,
-                stdout=self.stdout._out,
-            )
+        # Then the work: inductions, assessments, projects and sessions for the cases just seeded.
+        call_command(
+            "seed_demo_work",
+            size=options["size"],
+            seed=options["seed"],
+            verbosity=verbosity,
+            stdout=self.stdout._out,
+        )
         if verbosity > 1:
             for status, count in sorted(status_counts().items(), key=lambda item: -item[1]):
                 self.stdout.write(f"  {status:<22} {count:>8,}")

@@ -1,14 +1,9 @@
-"""The demo sign-ins: fixed, memorable usernames that `seed_demo` creates, one per role.
-
-The accounts are defined here (the staff app) so that the demo data generator and this
-command agree on them; the generator creates them, this command lists them."""
+"""The demo sign-ins: fixed, memorable usernames that `seed_demo` creates, one per role, and
+the password they share."""
 
 from dataclasses import dataclass
-from typing import Any
 
-from django.core.management.base import BaseCommand
-
-from payback.staff.models import Gender, Scope, User
+from payback.staff.models import Gender, Scope
 from payback.staff.roles import (
     CASE_ADMINISTRATOR,
     HEAD_OF_UNPAID_WORK,
@@ -139,37 +134,3 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "A London caseload: sees none of the North East's cases",
     ),
 )
-
-
-class Command(BaseCommand):
-    help = "List the demo sign-ins (usernames, role, scope) and the shared demo password."
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        users = {
-            user.username: user
-            for user in User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])
-            .select_related("pdu", "region")
-            .prefetch_related("groups")
-        }
-        rows = [("Username", "Role", "Scope", "Shows")]
-        missing = 0
-        for account in DEMO_ACCOUNTS:
-            user = users.get(account.username)
-            if user is None:
-                missing += 1
-                rows.append((account.username, account.role, "(not created yet)", account.shows))
-            else:
-                rows.append((user.username, user.role_label, user.scope_label, account.shows))
-        widths = [max(len(row[i]) for row in rows) for i in range(4)]
-        self.stdout.write("")
-        self.stdout.write(self.style.MIGRATE_HEADING("Demo sign-ins"))
-        for index, row in enumerate(rows):
-            self.stdout.write("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
-            if index == 0:
-                self.stdout.write("  " + "  ".join("-" * w for w in widths))
-        self.stdout.write("")
-        self.stdout.write(f"  Password for every demo account: {DEMO_PASSWORD}")
-        self.stdout.write(f"  Sign in at {SIGN_IN_URL}")
-        if missing:
-            self.stdout.write(self.style.WARNING("  Some accounts do not exist yet: run manage.py seed_demo first."))
-        self.stdout.write("")

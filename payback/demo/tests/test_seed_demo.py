@@ -28,7 +28,7 @@ from payback.cases.models import (
 from payback.cases.services import STATUS_TRANSITIONS
 from payback.core.models import AuditEvent
 from payback.core.selectors import policy_book
-from payback.staff.management.commands.demo_signins import DEMO_ACCOUNTS, DEMO_PASSWORD
+from payback.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from payback.staff.models import User
 from payback.staff.roles import ROLES
 

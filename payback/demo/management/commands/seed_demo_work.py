@@ -2,9 +2,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from payback.cases.demo import DEFAULT_SEED, SIZES
-from payback.cases.management.commands.seed_demo import _Unended
-from payback.delivery.demo import seed_demo_work
+from payback.demo.common import DEFAULT_SEED
+from payback.demo.management.commands.seed_demo import Unended
+from payback.demo.population import SIZES
+from payback.demo.work import seed_demo_work
 
 
 class Command(BaseCommand):
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = options["verbosity"]
         counts = seed_demo_work(
-            size=options["size"], seed=options["seed"], out=_Unended(self.stdout) if verbosity > 0 else None
+            size=options["size"], seed=options["seed"], out=Unended(self.stdout) if verbosity > 0 else None
         )
         if verbosity > 0:
             self.stdout.write(

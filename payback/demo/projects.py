@@ -1,0 +1,244 @@
+"""Demo beneficiaries, projects with their assessments and tasks, and nominations."""
+
+import hashlib
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+from datetime import time as clock
+from decimal import Decimal
+from typing import cast
+
+from payback.cases.assessment_rules import DAYS
+from payback.core.workingdays import add_working_days
+from payback.demo.assessments import AssessmentsBuilder
+from payback.demo.common import Progress
+from payback.demo.work_base import at
+from payback.demo.work_tables import (
+    BATCH_SIZE,
+    NOMINATION_WORK,
+    PLACES,
+    REGION_CENTRE,
+    SAINTS,
+    SESSION_HOURS,
+    SHOP_CHARITIES,
+    SPREAD,
+    TEMPLATES,
+    Template,
+)
+from payback.projects.models import (
+    AssessmentDecision,
+    Beneficiary,
+    BeneficiaryKind,
+    HeardAbout,
+    Nomination,
+    NominationStatus,
+    Project,
+    ProjectAssessment,
+    ProjectStatus,
+    ProjectTask,
+    ProjectType,
+    ReferralMeans,
+    RejectionReason,
+)
+
+
+class ProjectsBuilder(AssessmentsBuilder):
+    def projects(self) -> None:
+        rng, fake, today = self.rng, self.fake, self.today
+        people = Counter(case.pdu_id for case in self.cases)
+        progress = Progress("Projects", len(self.pdus), "PDUs", self.out)
+        beneficiaries: dict[tuple[int, str], Beneficiary] = {}
+        projects: list[tuple[Project, Template | None]] = []
+        for pdu_id, pdu in self.pdus.items():
+            lat0, lon0 = REGION_CENTRE.get(pdu.region.code, (52.5, -1.5))
+            pdu_lat = lat0 + rng.uniform(-SPREAD, SPREAD)
+            pdu_lon = lon0 + rng.uniform(-SPREAD, SPREAD)
+            groups = max(3, round(people[pdu_id] / 10))
+            shops = max(1, round(people[pdu_id] / 60))
+            names: set[str] = set()
+            for i in range(groups + shops):
+                shop = i >= groups
+                template = None if shop else rng.choice(TEMPLATES)
+                for _ in range(20):
+                    place, saint = rng.choice(PLACES), rng.choice(SAINTS)
+                    if shop:
+                        charity = rng.choice(SHOP_CHARITIES)
+                        name = f"{place} {charity} shop"
+                        ben_name = f"{pdu.name} {charity} Trust"
+                    else:
+                        assert template is not None
+                        name = template.name.format(place=place, saint=saint)
+                        ben_name = template.beneficiary.format(place=place, saint=saint)
+                    if name not in names:
+                        break
+                names.add(name)
+                kind = BeneficiaryKind.CHARITY if shop else cast(Template, template).kind
+                beneficiary = beneficiaries.get((pdu_id, ben_name))
+                if beneficiary is None:
+                    beneficiary = beneficiaries[(pdu_id, ben_name)] = Beneficiary(
+                        name=ben_name,
+                        kind=kind,
+                        additionality_justification=(
+                            "Work the club would not otherwise pay for: volunteers have cleared it in past years."
+                            if kind == BeneficiaryKind.COMMERCIAL
+                            else ""
+                        ),
+                        address=f"{rng.randint(1, 120)} {fake.street_name()}, {pdu.name}",
+                        postcode=fake.postcode(),
+                        pdu=pdu,
+                        contact_name=fake.name(),
+                        contact_email=f"contact{len(beneficiaries)}@beneficiary.example.org",
+                        contact_phone=fake.phone_number(),
+                        mou_signed_on=today - timedelta(days=rng.randint(30, 1_500)),
+                        feedback_token=hashlib.sha256(f"{pdu.code}{ben_name}".encode()).hexdigest()[:32],
+                        created_at=at(today - timedelta(days=rng.randint(30, 1_500)), 10),
+                    )
+                status = rng.choices(list(ProjectStatus), weights=(3, 3, 86, 5, 3))[0]
+                start, end = (clock(10, 0), clock(16, 0)) if shop else rng.choice(SESSION_HOURS)
+                if shop:
+                    days = ["mon", "tue", "wed", "thu", "fri", "sat"]
+                else:
+                    days = sorted(
+                        rng.sample(["mon", "tue", "wed", "thu", "fri", "sat", "sun"], rng.randint(1, 3)), key=DAYS.index
+                    )
+                    if rng.random() < 0.5 and "sat" not in days:
+                        days.append("sat")
+                review = status == ProjectStatus.ACTIVE and rng.random() < 0.03
+                project = Project(
+                    name=name,
+                    beneficiary=beneficiary,
+                    pdu=pdu,
+                    project_type=ProjectType.INDIVIDUAL if shop else ProjectType.GROUP,
+                    description=f"{name} for {ben_name}.",
+                    address=f"{place}, {pdu.name}",
+                    postcode=fake.postcode(),
+                    latitude=Decimal(f"{pdu_lat + rng.uniform(-0.05, 0.05):.5f}"),
+                    longitude=Decimal(f"{pdu_lon + rng.uniform(-0.08, 0.08):.5f}"),
+                    days=days,
+                    start_time=start,
+                    end_time=end,
+                    capacity=1 if shop else rng.randint(4, 8),
+                    status=status,
+                    review_needed=review,
+                    review_reason="Near miss: strimmer debris hit a passer-by" if review else "",
+                    review_raised_by_id=self.staff(pdu_id, "supervisors") if review else None,
+                    review_raised_at=at(today - timedelta(days=rng.randint(1, 10)), 15) if review else None,
+                    created_at=at(today - timedelta(days=rng.randint(60, 900)), 11),
+                )
+                projects.append((project, template))
+            progress.advance(1)
+        Beneficiary.objects.bulk_create(list(beneficiaries.values()), batch_size=BATCH_SIZE)
+        for project, _ in projects:
+            project.beneficiary_id = project.beneficiary.pk
+        Project.objects.bulk_create([p for p, _ in projects], batch_size=BATCH_SIZE)
+        tasks: list[ProjectTask] = []
+        assessments: list[ProjectAssessment] = []
+        excluded: list[list[int]] = []
+        children_flags = [self.flags[c] for c in ("not-near-children", "sexual-offending") if c in self.flags]
+        for project, template in projects:
+            for position, text in enumerate(template.tasks if template else ("Sort donations", "Steam and hang"), 1):
+                tasks.append(ProjectTask(project=project, position=position, description=text))
+            if project.status == ProjectStatus.DRAFT:
+                continue
+            coordinator = self.staff(project.pdu_id, "coordinators")
+            managers = self.managers.get(project.pdu.region_id) or [coordinator]
+            assessed = project.created_at + timedelta(days=rng.randint(5, 30))
+            children = bool(template and template.children)
+            assessments.append(
+                ProjectAssessment(
+                    project=project,
+                    hazards="Uneven ground, hand tools, weather, members of the public",
+                    controls="Toolbox talk, PPE issued, tools counted out and in, site marked off",
+                    welfare_toilets=True,
+                    welfare_shelter=rng.random() < 0.7,
+                    welfare_drinking_water=True,
+                    all_weather=rng.random() < 0.5,
+                    wet_weather_contingency="Indoor tasks at the depot",
+                    max_people=project.capacity,
+                    women_only=bool(template) and rng.random() < 0.03,
+                    tools_provided="Spades, rakes, litter pickers, gloves" if template else "",
+                    environmental_value="Cleaner, safer space for the community",
+                    replaces_paid_work=False,
+                    makes_profit=False,
+                    involves_personal_care=False,
+                    supervises_children_or_vulnerable_adults=False,
+                    recommendation="Suitable for unpaid work",
+                    status=AssessmentDecision.APPROVED,
+                    assessed_by_id=coordinator,
+                    recommended_at=assessed,
+                    decided_by_id=rng.choice(managers),
+                    decided_at=assessed + timedelta(days=rng.randint(1, 5)),
+                    created_at=assessed - timedelta(days=1),
+                )
+            )
+            excluded.append(children_flags if children else [])
+        ProjectTask.objects.bulk_create(tasks, batch_size=BATCH_SIZE)
+        ProjectAssessment.objects.bulk_create(assessments, batch_size=BATCH_SIZE)
+        through = ProjectAssessment.excluded_flags.through
+        through.objects.bulk_create(
+            [
+                through(projectassessment_id=a.pk, riskflag_id=flag)
+                for a, flags in zip(assessments, excluded, strict=True)
+                for flag in flags
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        progress.finish()
+        self.project_rows = [p for p, _ in projects]
+        self.counts["beneficiaries"] = len(beneficiaries)
+        self.counts["projects"] = len(projects)
+        self._nominations()
+
+    def _nominations(self) -> None:
+        rng, fake, today = self.rng, self.fake, self.today
+        by_pdu: dict[int, list[Project]] = defaultdict(list)
+        for project in self.project_rows:
+            by_pdu[project.pdu_id].append(project)
+        rows: list[Nomination] = []
+        existing = set(Nomination.objects.values_list("reference", flat=True))
+        for pdu_id, pdu in self.pdus.items():
+            for status in NominationStatus:
+                for _ in range(2):
+                    reference = f"N{rng.randrange(16**8):08X}"
+                    while reference in existing:
+                        reference = f"N{rng.randrange(16**8):08X}"
+                    existing.add(reference)
+                    place = rng.choice(PLACES)
+                    work, who = rng.choice(NOMINATION_WORK)
+                    submitted_day = today - timedelta(days=rng.randint(1, 4) if status == "new" else rng.randint(6, 60))
+                    submitted = at(submitted_day, rng.randint(8, 21), rng.randint(0, 59))
+                    coordinator = self.staff(pdu_id, "coordinators")
+                    row = Nomination(
+                        reference=reference,
+                        nominator_name=fake.name(),
+                        nominator_email=f"{reference.lower()}@example.com",
+                        nominator_phone=fake.phone_number() if rng.random() < 0.6 else "",
+                        work_description=work.format(place=place),
+                        location=f"{place}, {pdu.name}",
+                        postcode=fake.postcode(),
+                        who_benefits=who,
+                        heard_about=rng.choice(list(HeardAbout)),
+                        pdu=pdu,
+                        referral_means=rng.choice(list(ReferralMeans)),
+                        fingerprint=hashlib.sha256(reference.encode()).hexdigest(),
+                        submitted_at=submitted,
+                        acknowledge_by=add_working_days(submitted_day, 5),
+                        status=status,
+                    )
+                    if status != NominationStatus.NEW:
+                        row.acknowledged_at = submitted + timedelta(days=rng.randint(1, 4))
+                        row.acknowledged_by_id = coordinator
+                    if status in (NominationStatus.ACCEPTED, NominationStatus.REJECTED):
+                        row.decided_at = cast(datetime, row.acknowledged_at) + timedelta(days=rng.randint(1, 10))
+                        row.decided_by_id = coordinator
+                    if status == NominationStatus.ACCEPTED and by_pdu[pdu_id]:
+                        project = rng.choice(by_pdu[pdu_id])
+                        row.project_id, row.beneficiary_id = project.pk, project.beneficiary_id
+                    if status == NominationStatus.REJECTED:
+                        row.rejection_reason = rng.choice(list(RejectionReason))
+                        row.rejection_detail = "Explained to the nominator by email."
+                    rows.append(row)
+        Nomination.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        self.counts["nominations"] = len(rows)
+
+    # ------------------------------------------------------------------------------------------
+    # Vehicles, drivers, sessions and registers

@@ -1,0 +1,164 @@
+"""Demo staff: the fixed sign-ins and a plausible team in every PDU and region."""
+
+import math
+import random
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+
+from django.contrib.auth.models import Group
+from faker import Faker
+
+from payback.demo.accounts import (
+    DEMO_ACCOUNTS,
+)
+from payback.demo.common import BATCH_SIZE, LONDON
+from payback.demo.population import FIXED_CASELOAD, SECOND_ORDER_SHARE
+from payback.staff.models import Gender, Pdu, Region, Scope, User
+from payback.staff.roles import (
+    CASE_ADMINISTRATOR,
+    HEAD_OF_UNPAID_WORK,
+    OPERATIONS_MANAGER,
+    PLACEMENT_COORDINATOR,
+    PROBATION_PRACTITIONER,
+    SENIOR_PROBATION_OFFICER,
+    SUPERVISOR,
+)
+
+JOB_TITLES = {
+    PROBATION_PRACTITIONER: ("Probation Officer", "Probation Services Officer"),
+    SENIOR_PROBATION_OFFICER: ("Senior Probation Officer",),
+    PLACEMENT_COORDINATOR: ("Placement Coordinator",),
+    SUPERVISOR: ("Community Payback Supervisor",),
+    OPERATIONS_MANAGER: ("Operations Manager",),
+    HEAD_OF_UNPAID_WORK: ("Head of Unpaid Work",),
+    CASE_ADMINISTRATOR: ("Case Administrator",),
+}
+FEMALE_STAFF_SHARE = {SUPERVISOR: 0.3, PROBATION_PRACTITIONER: 0.65, SENIOR_PROBATION_OFFICER: 0.6}
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff
+
+
+@dataclass
+class PduStaff:
+    practitioners: list[User] = field(default_factory=list)
+    supervisors: list[User] = field(default_factory=list)
+    administrators: list[User] = field(default_factory=list)
+    fixed_practitioner: User | None = None
+
+
+class StaffBuilder:
+    def __init__(self, rng: random.Random, fake: Faker, password_hash: str, today: date) -> None:
+        self.rng, self.fake, self.password_hash, self.today = rng, fake, password_hash, today
+        self.usernames = set(User.objects.values_list("username", flat=True))
+        self.new: list[tuple[User, str]] = []
+
+    def user(
+        self,
+        *,
+        role: str,
+        scope: str,
+        pdu: Pdu | None = None,
+        region: Region | None = None,
+        username: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        gender: str | None = None,
+        job_title: str | None = None,
+    ) -> User:
+        rng, fake = self.rng, self.fake
+        if gender is None:
+            gender = Gender.FEMALE if rng.random() < FEMALE_STAFF_SHARE.get(role, 0.5) else Gender.MALE
+        if first_name is None:
+            first_name = fake.first_name_female() if gender == Gender.FEMALE else fake.first_name_male()
+        if last_name is None:
+            last_name = fake.last_name()
+        if username is None:
+            base = f"{re.sub(r'[^a-z]', '', first_name.lower())}.{re.sub(r'[^a-z]', '', last_name.lower())}"
+            username, n = base, 1
+            while username in self.usernames:
+                n += 1
+                username = f"{base}{n}"
+        self.usernames.add(username)
+        user = User(
+            username=username,
+            password=self.password_hash,
+            first_name=first_name,
+            last_name=last_name,
+            email=f"{username}@probation.example.gov.uk",
+            scope=scope,
+            pdu=pdu if scope == Scope.PDU else None,
+            region=(pdu.region if pdu else region) if scope != Scope.NATIONAL else None,
+            gender=gender,
+            job_title=job_title or rng.choice(JOB_TITLES[role]),
+            date_joined=datetime.combine(
+                self.today - timedelta(days=rng.randint(60, 4_000)), clock(9, 0), tzinfo=LONDON
+            ),
+        )
+        self.new.append((user, role))
+        return user
+
+    def save(self) -> int:
+        User.objects.bulk_create([u for u, _ in self.new], batch_size=BATCH_SIZE)
+        groups = {g.name: g.pk for g in Group.objects.all()}
+        through = User.groups.through
+        through.objects.bulk_create(
+            [through(user_id=u.pk, group_id=groups[role]) for u, role in self.new], batch_size=BATCH_SIZE
+        )
+        count = len(self.new)
+        self.new = []
+        return count
+
+
+def build_staff(
+    *, plan: dict[str, int], pdus: dict[str, Pdu], regions: dict[str, Region], builder: StaffBuilder
+) -> dict[str, PduStaff]:
+    """The fixed demo accounts, then generated staff for each PDU (and region) with cases."""
+    staff: dict[str, PduStaff] = {code: PduStaff() for code in plan}
+    existing = {u.username: u for u in User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])}
+    for account in DEMO_ACCOUNTS:
+        pdu = pdus[account.pdu_code] if account.pdu_code else None
+        user = existing.get(account.username) or builder.user(
+            role=account.role,
+            scope=account.scope,
+            pdu=pdu,
+            region=regions[account.region_code] if account.region_code else None,
+            username=account.username,
+            first_name=account.first_name,
+            last_name=account.last_name,
+            gender=account.gender,
+            job_title=account.job_title,
+        )
+        if pdu is not None and pdu.code in staff:
+            team = staff[pdu.code]
+            if account.role == PROBATION_PRACTITIONER:
+                team.fixed_practitioner = user
+                team.practitioners.append(user)
+            elif account.role == SUPERVISOR:
+                team.supervisors.append(user)
+            elif account.role == CASE_ADMINISTRATOR:
+                team.administrators.append(user)
+
+    region_codes = sorted({pdus[code].region.code for code in plan})
+    for code in region_codes:
+        builder.user(role=OPERATIONS_MANAGER, scope=Scope.REGION, region=regions[code])
+        builder.user(role=HEAD_OF_UNPAID_WORK, scope=Scope.REGION, region=regions[code])
+    for code, count in plan.items():
+        pdu, team = pdus[code], staff[code]
+        people = count / (1 + SECOND_ORDER_SHARE)
+        fixed = FIXED_CASELOAD.get(code, 0) if team.fixed_practitioner else 0
+        generated = max(2, math.ceil((people - fixed) / 50))
+        for _ in range(generated):
+            team.practitioners.append(builder.user(role=PROBATION_PRACTITIONER, scope=Scope.PDU, pdu=pdu))
+        for _ in range(max(1, generated // 7)):
+            builder.user(role=SENIOR_PROBATION_OFFICER, scope=Scope.PDU, pdu=pdu)
+        for _ in range(max(1, count // 1_000)):
+            builder.user(role=PLACEMENT_COORDINATOR, scope=Scope.PDU, pdu=pdu)
+        for _ in range(max(2, math.ceil(count / 80))):
+            team.supervisors.append(builder.user(role=SUPERVISOR, scope=Scope.PDU, pdu=pdu))
+        for _ in range(max(1, count // 1_500)):
+            team.administrators.append(builder.user(role=CASE_ADMINISTRATOR, scope=Scope.PDU, pdu=pdu))
+    return staff

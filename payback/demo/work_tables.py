@@ -1,0 +1,239 @@
+"""What the work data draws on: risk shares, adjustments, project templates, vehicles."""
+
+from dataclasses import dataclass
+from datetime import time as clock
+
+from payback.cases.models import (
+    Assessment,
+    CaseStatus,
+    Induction,
+    NonAssociation,
+    RoshLevel,
+)
+from payback.delivery.models import (
+    Appointment,
+)
+from payback.projects.models import (
+    Beneficiary,
+    BeneficiaryKind,
+    Nomination,
+    Project,
+    ProjectAssessment,
+)
+
+S = CaseStatus
+BATCH_SIZE = 5_000
+BEFORE_ASSESSMENT = (S.AWAITING_INDUCTION, S.AWAITING_ASSESSMENT)
+# Where each region's projects are (a centre and a small spread, in degrees).
+REGION_CENTRE = {
+    "NE": (54.978, -1.614),
+    "LON": (51.507, -0.128),
+    "NW": (53.763, -2.703),
+    "YH": (53.800, -1.549),
+    "WM": (52.486, -1.890),
+    "GM": (53.480, -2.242),
+    "KSS": (51.279, 0.522),
+    "EE": (52.205, 0.122),
+    "EM": (52.954, -1.158),
+    "SC": (51.454, -0.978),
+    "SW": (50.718, -3.534),
+    "WA": (51.481, -3.179),
+}
+SPREAD = 0.12
+ROSH = {RoshLevel.LOW: 45, RoshLevel.MEDIUM: 40, RoshLevel.HIGH: 13, RoshLevel.VERY_HIGH: 2}
+FLAG_RATE = {
+    "not-near-children": 0.06,
+    "not-with-vulnerable-adults": 0.04,
+    "not-with-women": 0.03,
+    "domestic-abuse-perpetrator": 0.08,
+    "arson": 0.02,
+    "violence": 0.08,
+    "sexual-offending": 0.03,
+    "hate-crime": 0.02,
+    "weapons": 0.04,
+    "self-harm": 0.05,
+}
+EMPLOYED_SHARE = 0.35
+NO_ASSESSMENT_SHARE = 0.05
+SUPERSEDED_SHARE = 0.12
+INTERPRETER_SHARE = 0.05
+GROUP_UNSUITABLE_SHARE = 0.03
+HEALTH = (
+    "Asthma: inhaler kept on person",
+    "Back injury: no heavy lifting over 15 kg",
+    "Type 1 diabetes: needs regular breaks to eat",
+    "Knee problems: avoid long periods kneeling",
+    "Epilepsy (controlled): no work at height or with power tools",
+)
+DISABILITY_ADJUSTMENTS = (
+    "Hearing impairment: face the person when giving instructions",
+    "Limited mobility: level sites only, seated tasks where possible",
+    "Visual impairment: large-print task sheets",
+)
+NEURODIVERSITY_ADJUSTMENTS = (
+    "Dyslexia: explain tasks verbally, check understanding",
+    "ADHD: short tasks with clear breaks",
+    "Autism: give notice of any change of site or supervisor",
+)
+SKILLS = (
+    "Painting and decorating",
+    "Labouring on building sites",
+    "Gardening and grounds maintenance",
+    "Joinery",
+    "Retail and customer service",
+    "Warehouse work, forklift licence",
+    "Catering",
+    "Bricklaying",
+    "Cleaning",
+    "No previous work experience",
+)
+CLOTHING = ("S", "M", "L", "XL", "XXL")
+PRAYER_TIMES = ("Friday midday prayers (Jumu'ah)", "Daily prayers: needs a short break at midday and mid-afternoon")
+COMMITMENT_DETAIL = {
+    "employment": ("Works shifts at a warehouse", "Full-time job, Monday to Friday", "Part-time work in a café"),
+    "caring": ("Takes children to and from school", "Cares for a parent"),
+    "education": ("College course", "Adult literacy class"),
+    "other": ("Drug and alcohol service appointments", "Medical appointments"),
+}
+NON_ASSOCIATION_REASONS = (
+    "Co-defendants in the same offence",
+    "Known conflict between them",
+    "Victim and perpetrator of a previous offence",
+    "Rival groups: risk of violence",
+)
+PLACES = (
+    "Ouseburn",
+    "Heaton",
+    "Walker",
+    "Benwell",
+    "Fenham",
+    "Elswick",
+    "Kenton",
+    "Gosforth",
+    "Byker",
+    "Westerhope",
+    "Lemington",
+    "Denton",
+    "Brunswick",
+    "Riverside",
+    "Hillside",
+    "Northfield",
+    "Southgate",
+    "Eastfield",
+    "Westwood",
+    "Ashfield",
+    "Mill Lane",
+    "Station Road",
+    "Greenbank",
+    "Highfield",
+    "Oakwood",
+    "Beechwood",
+    "Marsh Lane",
+    "Church End",
+    "Parkside",
+    "Moorside",
+)
+SAINTS = ("Mary", "John", "Peter", "Andrew", "Michael", "George", "Paul", "James", "Margaret", "Aidan", "Cuthbert")
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    beneficiary: str
+    kind: str
+    tasks: tuple[str, ...]
+    children: bool = False
+    commercial: bool = False
+
+
+TEMPLATES: tuple[Template, ...] = (
+    Template(
+        "{place} riverside clearance",
+        "{place} Rivers Trust",
+        BeneficiaryKind.CHARITY,
+        ("Clear litter from the riverbank", "Cut back brambles along the path", "Bag and stack green waste"),
+    ),
+    Template(
+        "St {saint}'s churchyard maintenance",
+        "St {saint}'s Parochial Church Council",
+        BeneficiaryKind.COMMUNITY_GROUP,
+        ("Mow and strim the churchyard", "Clear leaves from the paths", "Repaint the lych gate"),
+    ),
+    Template(
+        "{place} allotments path rebuild",
+        "{place} Allotment Association",
+        BeneficiaryKind.COMMUNITY_GROUP,
+        ("Lift old paving", "Lay and compact hardcore", "Edge and gravel the new path"),
+    ),
+    Template(
+        "{place} park litter pick and planting",
+        "{place} Parish Council",
+        BeneficiaryKind.COUNCIL,
+        ("Litter pick the park", "Weed the flower beds", "Plant bulbs along the main path"),
+    ),
+    Template(
+        "{place} village hall redecoration",
+        "{place} Town Council",
+        BeneficiaryKind.COUNCIL,
+        ("Protect floors and fittings", "Fill and sand walls", "Paint the main hall"),
+    ),
+    Template(
+        "{place} Primary School fence painting",
+        "{place} Primary School",
+        BeneficiaryKind.PUBLIC_BODY,
+        ("Sand the fence panels", "Paint the fence", "Clear the playground edges"),
+        children=True,
+    ),
+    Template(
+        "{place} playground refurbishment",
+        "{place} Parish Council",
+        BeneficiaryKind.COUNCIL,
+        ("Remove graffiti", "Repaint play equipment frames", "Replace bark chippings"),
+        children=True,
+    ),
+    Template(
+        "{place} community garden",
+        "{place} Community Garden Trust",
+        BeneficiaryKind.CHARITY,
+        ("Dig over the raised beds", "Build compost bays", "Water and weed"),
+    ),
+    Template(
+        "{place} woodland footpath repair",
+        "Friends of {place} Woods",
+        BeneficiaryKind.COMMUNITY_GROUP,
+        ("Clear fallen branches", "Repair steps with timber edging", "Resurface muddy stretches"),
+    ),
+    Template(
+        "{place} food bank warehouse sorting",
+        "{place} Food Bank",
+        BeneficiaryKind.CHARITY,
+        ("Sort donated food by date", "Pack food parcels", "Clean the storage area"),
+    ),
+    Template(
+        "{place} sports club pitch-side clearance",
+        "{place} Social Enterprise Ltd",
+        BeneficiaryKind.COMMERCIAL,
+        ("Clear overgrown banks", "Repair the perimeter fence"),
+        commercial=True,
+    ),
+)
+SHOP_CHARITIES = ("Hospice", "Animal Rescue", "Children's Charity", "Cancer Support", "Mind and Wellbeing")
+SESSION_HOURS = ((clock(9, 0), clock(16, 0)), (clock(8, 30), clock(15, 30)), (clock(9, 30), clock(16, 30)))
+VEHICLES = (("Ford Transit minibus", 9), ("Vauxhall Movano crew van", 7), ("Renault Master minibus", 12))
+NOMINATION_WORK = (
+    ("Litter and fly-tipping along the lane behind {place} shops", "Residents and shoppers"),
+    ("Overgrown footpath between {place} estate and the school", "Families walking to school"),
+    ("Community centre in {place} needs repainting inside", "Groups using the centre"),
+    ("Graffiti on the {place} underpass", "Everyone who uses the underpass"),
+    ("Clearing the pond in {place} park", "Park users and wildlife"),
+)
+AUTO_NOW_ADD = (
+    (Induction, "booked_at"),
+    (Assessment, "created_at"),
+    (NonAssociation, "recorded_at"),
+    (Beneficiary, "created_at"),
+    (Project, "created_at"),
+    (ProjectAssessment, "created_at"),
+    (Nomination, "submitted_at"),
+    (Appointment, "booked_at"),
+)
