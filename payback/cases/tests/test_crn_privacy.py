@@ -55,12 +55,13 @@ def north_east_case(make_case: Callable[..., Requirement]) -> Requirement:
     return make_case(crn="N123456")
 
 
+@pytest.mark.today("2026-11-18")
 def test_a_crn_in_another_region_gets_the_answer_a_new_crn_gets(
     other_region_practitioner: User, pdu_b: Pdu, north_east_case: Requirement
 ) -> None:
     client = client_for(other_region_practitioner)
     # With another problem on the form: exactly what a CRN never recorded would get.
-    future = {"sentence_date_2": "2027"}  # a problem only the service finds, alongside the CRN
+    future = {"sentence_date_2": "2027"}  # a sentence date in the future: only the service finds it
     held = errors_of(client.post("/cases/new/", form("N123456", pdu_b, **future)))
     new = errors_of(client.post("/cases/new/", form("Z999999", pdu_b, **future)))
     assert held == new == {"sentence_date": ["The date of sentence must be today or in the past"]}
