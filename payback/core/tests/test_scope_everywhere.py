@@ -275,7 +275,14 @@ def page_url(page: Page, own: Area, *, foreign: tuple[str, Area] | None = None) 
 
 
 def as_signed_in(caller: Caller, method: str, url: str) -> int:
-    return caller.pages.generic(method, url).status_code
+    """The status of the answer; being sent to sign in (or to give a code) would prove nothing."""
+    response = caller.pages.generic(method, url)
+    assert not response.get("Location", "").startswith(("/sign-in/", "/account/authenticator/")), response["Location"]
+    STATUSES.append((caller.user.username, method, url, response.status_code))
+    return response.status_code
+
+
+STATUSES: list[tuple[str, str, str, int]] = []
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
