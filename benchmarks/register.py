@@ -18,7 +18,7 @@ from django.http.response import HttpResponseBase
 from django.test import Client
 from django.utils import timezone
 
-from payback.cases import assessment_services
+from payback.cases.assessment import services as assessment_services
 from payback.cases.models import Requirement
 from payback.cases.services import case_create
 from payback.core.workingdays import add_working_days

@@ -9,7 +9,7 @@ from ninja import NinjaAPI, Schema
 
 from payback.allocation.api import router as allocation_router
 from payback.cases.api import router as cases_router
-from payback.cases.api_assessment import router as assessment_router
+from payback.cases.assessment.api import router as assessment_router
 from payback.delivery.api import router as delivery_router
 from payback.projects.api import router as projects_router
 

@@ -4,200 +4,58 @@ Thin by design: every read goes through `selectors` (scoped to the caller's PDU,
 country, so another region's record is simply not found) and every write through `services`
 (which hold the rules and raise ValidationError naming the field). Times are whole minutes."""
 
-from datetime import date, datetime
-from typing import Any, Literal
+from datetime import date
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Header, Path, Query, Router, Schema
+from ninja import Header, Query, Router
 from ninja.responses import Status
-from pydantic import StrictInt
 
 from payback.core import idempotency
-from payback.core.api_common import NO_NUL, InputSchema, PageQuery, paginate
+from payback.core.api_common import NO_NUL, paginate
+from payback.core.edge import api_staff
 from payback.core.idempotency import KeyReused
 from payback.core.policy import PolicyBook
 from payback.core.selectors import policy_book
-from payback.staff.models import User
-from payback.staff.roles import ASSESS, CORRECT_LEDGER, COUNTERSIGN, RECORD_ADJUSTMENTS, VIEW_CASES
+from payback.staff.roles import CORRECT_LEDGER, RECORD_ADJUSTMENTS, VIEW_CASES
 
 from . import selectors, services
+from .api_schemas import (
+    CRN,
+    ENTRY_ID,
+    REQUIREMENT_ID,
+    AdjustmentIn,
+    AdjustmentOut,
+    BalanceOut,
+    CorrectionIn,
+    CreditedOut,
+    FlagsOut,
+    KeyDatesOut,
+    KeyReusedOut,
+    LedgerEntryOut,
+    OrderOut,
+    PduOut,
+    PeopleQuery,
+    PersonDetailOut,
+    PersonOut,
+    PersonPage,
+    RequirementOut,
+    RequirementPage,
+    RequirementRef,
+    RequirementsQuery,
+    RequirementSummaryOut,
+)
 from .models import CaseStatus, LedgerEntry, LedgerKind, OrderType, Person, Requirement, Sex
 
 router = Router(tags=["cases"])
 
-CRN_PATTERN = r"^[A-Za-z][0-9]{6}$"
-CRN = Path(..., pattern=CRN_PATTERN, description="Case reference number, like X123456")
-REQUIREMENT_ID = Path(..., description="Id of the requirement")
-ENTRY_ID = Path(..., description="Id of the ledger entry")
-
-PERMISSION_MESSAGES = {
-    VIEW_CASES: "You do not have permission to view cases",
-    RECORD_ADJUSTMENTS: "You do not have permission to record adjustments",
-    CORRECT_LEDGER: "You do not have permission to correct the hours ledger",
-    ASSESS: "You do not have permission to record inductions and assessments",
-    COUNTERSIGN: "You do not have permission to countersign assessments",
-}
-
-
-def _staff(request: HttpRequest, permission: str) -> User:
-    user: User = request.auth  # type: ignore[attr-defined]
-    if not user.has_perm(permission):
-        raise PermissionDenied(PERMISSION_MESSAGES[permission])
-    return user
-
-
-# ---------------------------------------------------------------------------------------------
-# Schemas
-
-
-class PduOut(Schema):
-    id: int = Field(description="Use as the `pdu` filter of the requirements list")
-    code: str
-    name: str
-    region: str = Field(description="Name of the probation region the PDU belongs to")
-
-
-class PersonOut(Schema):
-    crn: str = Field(description="Case reference number, as in nDelius: one letter then six numbers")
-    first_name: str
-    last_name: str
-    date_of_birth: date
-    sex: Sex
-    pdu: PduOut = Field(description="The Probation Delivery Unit that manages the case")
-
-
-class PersonPage(Schema):
-    count: int = Field(description="People matching the filters, across all pages")
-    page: int
-    page_size: int
-    items: list[PersonOut]
-
-
-class OrderOut(Schema):
-    order_type: OrderType
-    sentence_date: date
-    court: str
-    operational_period_end: date | None = Field(
-        description="Suspended Sentence Orders only: hours cannot be worked or extended past this date"
-    )
-
-
-class RequirementRef(Schema):
-    id: int
-    status: CaseStatus
-    ordered_minutes: int = Field(description="Minutes ordered at sentence (before any court variation)")
-    sentence_date: date
-
-
-class PersonDetailOut(PersonOut):
-    phone: str
-    email: str
-    address: str
-    postcode: str
-    practitioner: str | None = Field(description="Name of the probation practitioner who owns the case")
-    requirements: list[RequirementRef] = Field(description="The person's Unpaid Work requirements, newest first")
-
-
-class FlagsOut(Schema):
-    backlog: bool = Field(description="The completion date has passed with hours still owed")
-    at_risk: bool = Field(
-        description="The hours still owed cannot be worked at the weekly standard before the completion date"
-    )
-    induction: Literal["due", "overdue"] | None = Field(
-        description="Whether the induction is still to happen and late; null once it has happened"
-    )
-    assessment: Literal["due", "overdue"] | None = Field(
-        description="Whether the UPW assessment is still to happen and late; null once it has happened"
-    )
-
-
-class RequirementSummaryOut(Schema):
-    id: int
-    crn: str
-    person_name: str
-    pdu: str = Field(description="Code of the PDU that manages the case")
-    status: CaseStatus
-    ordered_minutes: int = Field(description="Minutes ordered at sentence")
-    remaining_minutes: int = Field(description="Minutes still owed, after variations and every credit")
-    completion_date: date | None = Field(description="Date by which every hour must be worked; null if no limit")
-    flags: FlagsOut
-
-
-class RequirementPage(Schema):
-    count: int = Field(description="Requirements matching the filters, across all pages")
-    page: int
-    page_size: int
-    items: list[RequirementSummaryOut]
-
-
-class CreditedOut(Schema):
-    work: int = Field(description="Minutes worked on placements")
-    travel: int = Field(description="Minutes of travel time adjustments")
-    ete: int = Field(description="Minutes of education, training and employment")
-    earned_reduction: int = Field(description="Minutes of earned reduction")
-
-
-class BalanceOut(Schema):
-    ordered_minutes: int = Field(description="Minutes ordered at sentence")
-    variation_minutes: int = Field(description="Minutes added (positive) or taken away (negative) by the court")
-    total_ordered_minutes: int = Field(description="Ordered plus variations")
-    credited: CreditedOut = Field(description="Minutes credited, by kind (corrections already netted off)")
-    credited_minutes: int = Field(description="All minutes credited")
-    remaining_minutes: int = Field(description="Minutes still owed")
-    percent_complete: int = Field(ge=0, le=100)
-
-
-class KeyDatesOut(Schema):
-    induction_due: date
-    assessment_due: date
-    review_dates: list[date] = Field(description="Progress review points, from the policy in force at sentence")
-    window_end: date | None = Field(description="End of the completion window set at sentence, if one applied")
-    extended_until: date | None = Field(description="Completion date set by the court when it extended the order")
-    completion_date: date | None = Field(
-        description="Date by which every hour must be worked, under the rules in force today; null if no limit"
-    )
-
-
-class RequirementOut(Schema):
-    id: int
-    person: PersonOut
-    order: OrderOut
-    status: CaseStatus
-    concurrent_with: int | None = Field(description="The requirement this one runs concurrently with, if any")
-    earning_stopped_on: date | None = Field(
-        description="Set when an unacceptable failure stopped further earned reduction"
-    )
-    balance: BalanceOut
-    key_dates: KeyDatesOut
-    flags: FlagsOut
-
-
-class LedgerEntryOut(Schema):
-    id: int
-    requirement: int = Field(description="Id of the requirement the entry belongs to")
-    kind: LedgerKind
-    minutes: int = Field(
-        description="For credits, minutes that reduce what is owed; for a court variation, minutes added "
-        "(positive) or taken away (negative). A correction carries the opposite minutes of the entry it reverses"
-    )
-    occurred_on: date = Field(description="The day worked, or the day the adjustment applies from")
-    reason: str
-    source: str = Field(description="Where the entry came from, for example adjustment, ete, court or correction")
-    reverses: int | None = Field(description="For a correction, the id of the entry it reverses")
-    reversed_by: int | None = Field(description="The id of the correction that reverses this entry, if any")
-    created_at: datetime
-    created_by: str | None = Field(description="Who recorded it; null when the service recorded it itself")
-
-
-IDEMPOTENCY_KEY_TEXT = (
-    "A new key for each request (a UUID, say), kept when the request is retried: a repeat with the same key "
-    "and body gets the first answer again and changes nothing. May be sent as the Idempotency-Key header "
-    "instead; one of the two is required"
-)
+CANNOT_VIEW_CASES = "You do not have permission to view cases"
+CANNOT_RECORD_ADJUSTMENTS = "You do not have permission to record adjustments"
+CANNOT_CORRECT_LEDGER = "You do not have permission to correct the hours ledger"
 
 
 def _idempotency_header(
@@ -214,79 +72,9 @@ def _idempotency_key(body_key: str | None, header: str | None) -> str:
     return body_key or header or ""
 
 
-class AdjustmentIn(InputSchema):
-    kind: Literal["travel", "ete"] = Field(
-        description="travel: a travel time adjustment; ete: education, training and employment", examples=["travel"]
-    )
-    minutes: StrictInt = Field(description="Whole minutes to credit", examples=[90])
-    occurred_on: date = Field(description="The day the adjustment applies from (ISO 8601)", examples=["2026-03-10"])
-    reason: str = Field(
-        max_length=500,
-        pattern=NO_NUL,
-        description="Why the adjustment is made, or what the activity was",
-        examples=["Two buses each way to the project"],
-    )
-    idempotency_key: str | None = Field(
-        None,
-        min_length=1,
-        max_length=100,
-        pattern=NO_NUL,
-        description=IDEMPOTENCY_KEY_TEXT,
-        examples=["8b1f0c2e-5d7a-4e8b-9c61-0f4a9d7e2b13"],
-    )
-
-
-class CorrectionIn(InputSchema):
-    reason: str = Field(
-        max_length=500, pattern=NO_NUL, description="Why the entry is being corrected", examples=["Recorded twice"]
-    )
-    idempotency_key: str | None = Field(
-        None,
-        min_length=1,
-        max_length=100,
-        pattern=NO_NUL,
-        description=IDEMPOTENCY_KEY_TEXT,
-        examples=["3c0e6f5a-2b7d-4f0e-9a51-7d2c8e4b1f60"],
-    )
-
-
-class AdjustmentOut(LedgerEntryOut):
-    requested_minutes: int = Field(description="The minutes asked for")
-    note: str = Field(
-        description="Why fewer minutes were credited than asked for (only what completes the order, counting "
-        "the earned reduction the credit itself earns); empty when all were credited"
-    )
-
-
-class KeyReusedOut(Schema):
-    errors: list[dict[str, str]] = Field(
-        description='One error naming `idempotency_key`: [{"field": "idempotency_key", "message": "..."}]'
-    )
-
-
 def _key_reused(error: KeyReused) -> Status[KeyReusedOut]:
     return Status(
         409, KeyReusedOut(errors=[{"field": "idempotency_key", "message": error.message_dict["idempotency_key"][0]}])
-    )
-
-
-class PeopleQuery(PageQuery):
-    crn: str | None = Field(None, pattern=CRN_PATTERN, description="Exact CRN, like X123456")
-    name: str | None = Field(
-        None,
-        max_length=100,
-        pattern=NO_NUL,
-        description="Words that start the person's first or last name, like 'Ale Smi'",
-    )
-
-
-class RequirementsQuery(PageQuery):
-    status: CaseStatus | None = Field(None, description="Only this status. Without it, closed cases are left out")
-    pdu: int | None = Field(None, ge=1, description="Only cases managed by this PDU (its id)")
-    flag: Literal["overdue", "due_soon", "at_risk", "backlog"] | None = Field(
-        None,
-        description="overdue: induction or assessment overdue; due_soon: due in the next 7 days; "
-        "at_risk: at risk of not finishing in time; backlog: completion date passed with hours owed",
     )
 
 
@@ -344,7 +132,7 @@ def _reversed_by(entry: LedgerEntry) -> int | None:
 
 
 def _requirement_detail(requirement: Requirement, *, book: PolicyBook, today: date) -> RequirementOut:
-    balance = services.requirement_balance(requirement)
+    balance = selectors.requirement_balance(requirement)
     flags = selectors.case_flags(requirement, book=book, today=today)
     order = requirement.order
     return RequirementOut(
@@ -398,7 +186,7 @@ def _requirement_detail(requirement: Requirement, *, book: PolicyBook, today: da
 )
 def list_people(request: HttpRequest, query: Query[PeopleQuery]) -> PersonPage:
     """People whose cases you may see, by last name then first name. Filter by exact CRN or by name."""
-    user = _staff(request, VIEW_CASES)
+    user = api_staff(request, VIEW_CASES, message=CANNOT_VIEW_CASES)
     qs = selectors.people_for(user).select_related("pdu__region").order_by("last_name", "first_name", "id")
     if query.crn:
         qs = qs.filter(crn=query.crn.upper())
@@ -418,7 +206,7 @@ def list_people(request: HttpRequest, query: Query[PeopleQuery]) -> PersonPage:
 )
 def get_person(request: HttpRequest, crn: str = CRN) -> PersonDetailOut:
     """The person with their contact details and Unpaid Work requirements. 404 if outside your area."""
-    user = _staff(request, VIEW_CASES)
+    user = api_staff(request, VIEW_CASES, message=CANNOT_VIEW_CASES)
     person = selectors.person_get(user, crn)
     practitioner = person.practitioner
     requirements = selectors.requirements_for(user).filter(person=person).order_by("-order__sentence_date", "-id")
@@ -454,7 +242,7 @@ def get_person(request: HttpRequest, crn: str = CRN) -> PersonDetailOut:
 )
 def list_requirements(request: HttpRequest, query: Query[RequirementsQuery]) -> RequirementPage:
     """Requirements you may see, soonest completion date first; open cases only unless a status is given."""
-    user = _staff(request, VIEW_CASES)
+    user = api_staff(request, VIEW_CASES, message=CANNOT_VIEW_CASES)
     today = timezone.localdate()
     filters = selectors.CaseloadFilters(
         status=query.status.value if query.status else "", pdu=query.pdu, flag=query.flag or ""
@@ -490,7 +278,7 @@ def list_requirements(request: HttpRequest, query: Query[RequirementsQuery]) -> 
 def get_requirement(request: HttpRequest, id: int = REQUIREMENT_ID) -> RequirementOut:
     """The hours balance (ordered, court variations, credited by kind, remaining), the key dates and the
     flags of one requirement. 404 if outside your area."""
-    user = _staff(request, VIEW_CASES)
+    user = api_staff(request, VIEW_CASES, message=CANNOT_VIEW_CASES)
     requirement = selectors.requirement_get(user, id)
     return _requirement_detail(requirement, book=policy_book(), today=timezone.localdate())
 
@@ -505,7 +293,7 @@ def get_requirement(request: HttpRequest, id: int = REQUIREMENT_ID) -> Requireme
 def list_ledger(request: HttpRequest, id: int = REQUIREMENT_ID) -> list[LedgerEntryOut]:
     """Every entry in date order. Entries are never edited: a correction is a new entry with the
     opposite minutes that points at the entry it reverses."""
-    user = _staff(request, VIEW_CASES)
+    user = api_staff(request, VIEW_CASES, message=CANNOT_VIEW_CASES)
     requirement = selectors.requirement_get(user, id)
     entries = selectors.ledger_for(requirement)
     reversed_by = {e.reverses_id: e.pk for e in entries if e.reverses_id}
@@ -536,7 +324,7 @@ def record_adjustment(
     field; 400 naming `idempotency_key` without one). A repeat with the same key and body gets the
     first answer again (201, with the header `Idempotent-Replayed: true`) and records nothing; the same
     key with a different body is **409** naming `idempotency_key`."""
-    user = _staff(request, RECORD_ADJUSTMENTS)
+    user = api_staff(request, RECORD_ADJUSTMENTS, message=CANNOT_RECORD_ADJUSTMENTS)
     requirement = selectors.requirement_get(user, id)
     key = _idempotency_key(body.idempotency_key, idempotency_header)
     try:
@@ -571,7 +359,7 @@ def record_adjustment(
 )
 def get_ledger_entry(request: HttpRequest, id: int = ENTRY_ID) -> LedgerEntryOut:
     """404 if the entry's case is outside your area."""
-    user = _staff(request, VIEW_CASES)
+    user = api_staff(request, VIEW_CASES, message=CANNOT_VIEW_CASES)
     entry = selectors.ledger_entry_get(user, id)
     return _entry(entry, reversed_by=_reversed_by(entry))
 
@@ -597,7 +385,7 @@ def correct_ledger_entry(
     field; 400 naming `idempotency_key` without one). A repeat with the same key and body gets the
     first answer again (201, with the header `Idempotent-Replayed: true`); the same key with a
     different body is **409** naming `idempotency_key`."""
-    user = _staff(request, CORRECT_LEDGER)
+    user = api_staff(request, CORRECT_LEDGER, message=CANNOT_CORRECT_LEDGER)
     entry = selectors.ledger_entry_get(user, id)
     key = _idempotency_key(body.idempotency_key, idempotency_header)
     try:

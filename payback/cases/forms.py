@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
+from payback.core.fields import int_field, set_choices
 from payback.core.forms import GovukDateField
 from payback.staff.models import Pdu
 
@@ -20,21 +21,18 @@ ORDER_TYPE_CHOICES = [
 ]
 
 
-def _int_field(label: str, *, help_text: str = "", required: bool = True, **kwargs: Any) -> forms.IntegerField:
-    field = forms.IntegerField(
+def _whole_number(label: str, *, help_text: str = "", required: bool = True) -> forms.IntegerField:
+    """A whole number with no range of its own: the service says what is allowed."""
+    return forms.IntegerField(
         label=label,
         help_text=help_text,
         required=required,
         error_messages={
             "invalid": f"{label} must be a whole number",
             "required": f"Enter the {label.lower()}",
-            "min_value": f"{label} must be between {kwargs.get('min_value')} and {kwargs.get('max_value')}",
-            "max_value": f"{label} must be between {kwargs.get('min_value')} and {kwargs.get('max_value')}",
         },
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
-        **kwargs,
     )
-    return field
 
 
 class CaseCreateForm(forms.Form):
@@ -73,14 +71,14 @@ class CaseCreateForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the type of order"},
     )
-    operational_period_months = _int_field(
+    operational_period_months = _whole_number(
         "Operational period in months",
         help_text="Suspended Sentence Orders only: between 6 and 24 months",
         required=False,
     )
     sentence_date = GovukDateField(label="Date of sentence", help_text="For example, 2 3 2026")
     court = forms.CharField(label="Court", max_length=200, error_messages={"required": "Enter the court"})
-    hours = _int_field(
+    hours = int_field(
         "Hours of unpaid work ordered",
         help_text="Between 40 and 300 hours",
         min_value=rules.MIN_HOURS,
@@ -92,9 +90,7 @@ class CaseCreateForm(forms.Form):
 
     def __init__(self, *args: Any, pdus: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        pdu_field = self.fields["pdu"]
-        assert isinstance(pdu_field, forms.ModelChoiceField)
-        pdu_field.queryset = pdus
+        set_choices(self, "pdu", pdus)
 
     def clean_order_type(self) -> str:
         value: str = self.cleaned_data["order_type"]
@@ -144,7 +140,7 @@ class AdjustmentForm(IdempotentForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the type of adjustment"},
     )
-    minutes = _int_field("Minutes", help_text="For example, 90 for 1 hour 30 minutes")
+    minutes = _whole_number("Minutes", help_text="For example, 90 for 1 hour 30 minutes")
     occurred_on = GovukDateField(label="Date it applies to", help_text="For example, 12 11 2026")
     reason = forms.CharField(
         label="Reason",
@@ -176,9 +172,7 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args: Any, allowed: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        status_field = self.fields["to_status"]
-        assert isinstance(status_field, forms.ChoiceField)
-        status_field.choices = allowed
+        set_choices(self, "to_status", allowed)
 
 
 class CaseloadFilterForm(forms.Form):
@@ -192,9 +186,5 @@ class CaseloadFilterForm(forms.Form):
 
     def __init__(self, *args: Any, pdus: Any, flags: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        pdu_field = self.fields["pdu"]
-        assert isinstance(pdu_field, forms.TypedChoiceField)
-        pdu_field.choices = [("", "All PDUs"), *[(p.pk, p.name) for p in pdus]]
-        flag_field = self.fields["flag"]
-        assert isinstance(flag_field, forms.ChoiceField)
-        flag_field.choices = [("", "Any"), *flags.items()]
+        set_choices(self, "pdu", [("", "All PDUs"), *[(p.pk, p.name) for p in pdus]])
+        set_choices(self, "flag", [("", "Any"), *flags.items()])

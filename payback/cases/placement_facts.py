@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from payback import placement
 
-from . import assessment_rules
+from .assessment import rules as assessment_rules
 from .models import Assessment, AssessmentStatus, NonAssociation, Person
 
 

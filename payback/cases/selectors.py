@@ -12,6 +12,7 @@ from django.db.models import (
     IntegerField,
     Q,
     QuerySet,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -26,7 +27,29 @@ from payback.staff.selectors import scope_q
 
 from . import rules
 from .models import CLOSED_STATUSES, CaseStatus, LedgerEntry, Person, Requirement
-from .services import requirement_balance
+
+
+def requirement_balance(requirement: Requirement) -> rules.Balance:
+    rows = requirement.ledger.values("kind").annotate(total=Sum("minutes")).values_list("kind", "total")
+    return rules.balance_of(requirement.ordered_minutes, rows)
+
+
+def requirement_completion_date(requirement: Requirement, *, book: PolicyBook, on: date) -> date | None:
+    return rules.completion_date(
+        window_end=requirement.window_end,
+        extended_until=requirement.extended_until,
+        operational_period_end=requirement.order.operational_period_end,
+        window_applies=rules.window_in_force(book, on),
+    )
+
+
+def requirement_is_backlog(requirement: Requirement, *, book: PolicyBook, on: date, remaining: int) -> bool:
+    return rules.is_backlog(
+        completion=requirement_completion_date(requirement, book=book, on=on),
+        remaining_minutes=remaining,
+        closed=requirement.status in CLOSED_STATUSES,
+        on=on,
+    )
 
 
 class DaysBetween(Func):

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import assessment_views, views
+from . import views
+from .assessment import views as assessment_views
 
 app_name = "cases"
 urlpatterns = [

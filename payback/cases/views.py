@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from payback.core.edge import bound, staff_user, submit
 from payback.core.forms import apply_service_errors
 from payback.core.idempotency import KeyReused
 from payback.core.selectors import policy_book
-from payback.staff.models import User
 from payback.staff.selectors import pdus_for
 
 from . import selectors, services
@@ -28,15 +28,10 @@ from .rules import format_minutes
 PAGE_SIZE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @login_required
 @permission_required("cases.view_requirement", raise_exception=True)
 def caseload(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     pdus = list(pdus_for(user))
     form = CaseloadFilterForm(request.GET or None, pdus=pdus, flags=selectors.FLAGS)
     data = form.cleaned_data if form.is_valid() else {}
@@ -84,12 +79,13 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _case_context(request: HttpRequest, pk: int, tab: str) -> dict[str, Any]:
-    user = _user(request)
+def case_context(request: HttpRequest, pk: int, tab: str) -> dict[str, Any]:
+    """What every tab of a case shows: the case in the user's area, its balance, flags and key dates."""
+    user = staff_user(request)
     requirement = selectors.requirement_get(user, pk)
     today = timezone.localdate()
     book = policy_book()
-    balance = services.requirement_balance(requirement)
+    balance = selectors.requirement_balance(requirement)
     flags = selectors.case_flags(requirement, book=book, today=today)
     return {
         "case": requirement,
@@ -110,13 +106,13 @@ def _case_context(request: HttpRequest, pk: int, tab: str) -> dict[str, Any]:
 @login_required
 @permission_required("cases.view_requirement", raise_exception=True)
 def case_summary(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "cases/case_summary.html", _case_context(request, pk, "summary"))
+    return render(request, "cases/case_summary.html", case_context(request, pk, "summary"))
 
 
 @login_required
 @permission_required("cases.view_requirement", raise_exception=True)
 def case_hours(request: HttpRequest, pk: int) -> HttpResponse:
-    context = _case_context(request, pk, "hours")
+    context = case_context(request, pk, "hours")
     context["entries"] = selectors.ledger_for(context["case"])
     return render(request, "cases/case_hours.html", context)
 
@@ -124,7 +120,7 @@ def case_hours(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("cases.view_requirement", raise_exception=True)
 def case_order(request: HttpRequest, pk: int) -> HttpResponse:
-    context = _case_context(request, pk, "order")
+    context = case_context(request, pk, "order")
     context["status_changes"] = context["case"].status_changes.select_related("changed_by")
     context["other_requirements"] = context["person"].requirements.exclude(pk=pk).select_related("order")
     return render(request, "cases/case_order.html", context)
@@ -133,7 +129,7 @@ def case_order(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("cases.view_requirement", raise_exception=True)
 def case_history(request: HttpRequest, pk: int) -> HttpResponse:
-    context = _case_context(request, pk, "history")
+    context = case_context(request, pk, "history")
     paginator = Paginator(selectors.case_history(context["case"]), 100)
     context["events"] = paginator.get_page(request.GET.get("page"))
     return render(request, "cases/case_history.html", context)
@@ -142,7 +138,7 @@ def case_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("cases.add_person", raise_exception=True)
 def case_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     pdus = pdus_for(user)
     initial = {"pdu": user.pdu_id} if user.pdu_id else {}
     form = CaseCreateForm(request.POST if request.method == "POST" else None, pdus=pdus, initial=initial)
@@ -190,17 +186,15 @@ def _recorded_message(write: services.LedgerWrite) -> str:
 @login_required
 @permission_required("cases.add_ledgerentry", raise_exception=True)
 def adjustment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    context = _case_context(request, pk, "hours")
+    context = case_context(request, pk, "hours")
     requirement = context["case"]
     kind = request.GET.get("kind")
-    form = AdjustmentForm(
-        request.POST if request.method == "POST" else None, initial={"kind": kind} if kind in {"travel", "ete"} else {}
-    )
+    form = bound(request, AdjustmentForm, initial={"kind": kind} if kind in {"travel", "ete"} else {})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             write = services.ledger_record_adjustment(
-                actor=_user(request),
+                actor=staff_user(request),
                 requirement=requirement,
                 kind=data["kind"],
                 minutes=data["minutes"],
@@ -226,15 +220,15 @@ def adjustment_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("cases.correct_ledgerentry", raise_exception=True)
 def entry_correct(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
-    context = _case_context(request, pk, "hours")
-    entry = selectors.ledger_entry_get(_user(request), entry_pk)
+    context = case_context(request, pk, "hours")
+    entry = selectors.ledger_entry_get(staff_user(request), entry_pk)
     if entry.requirement_id != context["case"].pk:
         raise Http404("No such entry on this case")
-    form = CorrectionForm(request.POST if request.method == "POST" else None)
+    form = bound(request, CorrectionForm)
     if request.method == "POST" and form.is_valid():
         try:
             write = services.ledger_correct_entry(
-                actor=_user(request),
+                actor=staff_user(request),
                 entry=entry,
                 reason=form.cleaned_data["reason"],
                 idempotency_key=form.cleaned_data["idempotency_key"],
@@ -255,25 +249,21 @@ def entry_correct(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
 @login_required
 @permission_required("cases.change_requirement", raise_exception=True)
 def status_change(request: HttpRequest, pk: int) -> HttpResponse:
-    context = _case_context(request, pk, "order")
+    context = case_context(request, pk, "order")
     requirement = context["case"]
     allowed = [
         (s, CaseStatus(s).label) for s in CaseStatus.values if s in services.STATUS_TRANSITIONS[requirement.status]
     ]
-    form = StatusForm(request.POST if request.method == "POST" else None, allowed=allowed)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                services.requirement_change_status(
-                    actor=_user(request),
-                    requirement=requirement,
-                    to_status=form.cleaned_data["to_status"],
-                    reason=form.cleaned_data["reason"],
-                )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"Status changed to {CaseStatus(form.cleaned_data['to_status']).label.lower()}")
-            return redirect(reverse("cases:order", kwargs={"pk": pk}))
+    form = bound(request, StatusForm, allowed=allowed)
+
+    def change(data: dict[str, Any]) -> None:
+        with transaction.atomic():
+            services.requirement_change_status(
+                actor=staff_user(request), requirement=requirement, to_status=data["to_status"], reason=data["reason"]
+            )
+
+    if submit(form, change).ok:
+        messages.success(request, f"Status changed to {CaseStatus(form.cleaned_data['to_status']).label.lower()}")
+        return redirect(reverse("cases:order", kwargs={"pk": pk}))
     context.update({"form": form, "allowed": allowed})
     return render(request, "cases/status_form.html", context)

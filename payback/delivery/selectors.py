@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from payback.cases.assessment_selectors import SessionNeeds, session_needs
+from payback.cases.assessment.selectors import SessionNeeds, session_needs
 from payback.staff.models import User
 from payback.staff.selectors import scope_q
 

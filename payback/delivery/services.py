@@ -13,15 +13,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from payback.cases.assessment_selectors import non_associations_of, requirement_placeability
+from payback.cases.assessment.selectors import non_associations_of, requirement_placeability
 from payback.cases.models import CLOSED_STATUSES, CaseStatus, Person, Requirement
-from payback.cases.services import (
-    ledger_correct,
-    ledger_credit_work,
-    ledger_credit_work_noted,
-    requirement_balance,
-    requirement_is_backlog,
-)
+from payback.cases.selectors import requirement_balance, requirement_is_backlog
+from payback.cases.services import ledger_correct, ledger_credit_work, ledger_credit_work_noted
 from payback.core.policy import PolicyBook
 from payback.core.selectors import policy_book
 from payback.core.services import audit_record

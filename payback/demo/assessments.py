@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from datetime import time as clock
 from typing import Any, cast
 
-from payback.cases.assessment_rules import DAYS
+from payback.cases.assessment.rules import DAYS
 from payback.cases.models import (
     Assessment,
     AssessmentStatus,

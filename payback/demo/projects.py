@@ -7,7 +7,7 @@ from datetime import time as clock
 from decimal import Decimal
 from typing import cast
 
-from payback.cases.assessment_rules import DAYS
+from payback.cases.assessment.rules import DAYS
 from payback.core.workingdays import add_working_days
 from payback.demo.assessments import AssessmentsBuilder
 from payback.demo.common import Progress

@@ -7,7 +7,7 @@ from typing import cast
 
 from django.utils import timezone
 
-from payback.cases.assessment_rules import DAYS
+from payback.cases.assessment.rules import DAYS
 from payback.core.workingdays import add_working_days
 from payback.delivery.models import (
     AbsenceReason,

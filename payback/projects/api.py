@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja import Path, Query, Router
 from ninja.responses import Status
 
-from payback.cases.assessment_rules import DAYS
+from payback.cases.assessment.rules import DAYS
 from payback.core.api_common import paginate
 from payback.core.edge import api_staff
 from payback.staff.models import Pdu, Scope, User

@@ -6,7 +6,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import StrictInt, field_validator
 
-from payback.cases.assessment_rules import DAYS
+from payback.cases.assessment.rules import DAYS
 from payback.core.api_common import NO_NUL, InputSchema, PageQuery
 from payback.staff.models import User
 

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.core.exceptions import ValidationError
 
-from payback.cases.assessment_rules import DAY_NAMES, DAYS
+from payback.cases.assessment.rules import DAY_NAMES, DAYS
 from payback.cases.models import RiskFlag
 from payback.core.fields import int_field, text_field, yes_no_field
 from payback.core.forms import GovukDateField

@@ -11,7 +11,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from payback.cases.assessment_rules import DAYS
+from payback.cases.assessment.rules import DAYS
 from payback.cases.models import RiskFlag
 from payback.core.policy import PolicyBook
 from payback.core.selectors import policy_book

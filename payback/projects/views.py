@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from payback.cases.assessment_rules import DAY_NAMES
+from payback.cases.assessment.rules import DAY_NAMES
 from payback.core.edge import bound, staff_user, submit
 from payback.staff.roles import APPROVE_PROJECTS, MANAGE_NOMINATIONS, MANAGE_PROJECTS, VIEW_PROJECTS
 from payback.staff.selectors import pdus_for, regions_for

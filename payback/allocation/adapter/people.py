@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Subquery
 
-from payback.cases import assessment_rules
+from payback.cases.assessment import rules as assessment_rules
 from payback.cases.models import (
     Assessment,
     AssessmentStatus,

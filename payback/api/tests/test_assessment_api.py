@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from payback.cases import assessment_services as aservices
+from payback.cases.assessment import services as aservices
 from payback.cases.models import Assessment, Induction, LedgerEntry, Requirement
 from payback.core.models import AuditEvent
 from payback.staff.models import Pdu, User

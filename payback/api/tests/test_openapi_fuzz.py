@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from payback.api.api import api
-from payback.cases import assessment_services as aservices
+from payback.cases.assessment import services as aservices
 from payback.cases.models import Person, Requirement
 from payback.cases.services import ledger_record_ete, ledger_record_travel
 from payback.delivery import services as dservices

@@ -2,7 +2,7 @@ from typing import Any
 
 from django import template
 
-from payback.cases.assessment_display import answers
+from payback.cases.assessment.display import answers
 from payback.cases.models import Assessment
 
 register = template.Library()

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from payback.cases import assessment_services as aservices
+from payback.cases.assessment import services as aservices
 from payback.cases.models import (
     Assessment,
     AssessmentStatus,

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from payback.cases import assessment_rules as arules
 from payback.cases import rules
+from payback.cases.assessment import rules as arules
 from payback.core.policy import PolicyBook
 from payback.core.workingdays import add_working_days
 

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from payback.cases import assessment_selectors as aselectors
-from payback.cases import assessment_services as aservices
+from payback.cases.assessment import selectors as aselectors
+from payback.cases.assessment import services as aservices
 from payback.cases.models import (
     Assessment,
     AssessmentStatus,
@@ -25,7 +25,8 @@ from payback.cases.models import (
     Requirement,
     RiskFlag,
 )
-from payback.cases.services import ledger_credit_work, requirement_balance, requirement_change_status
+from payback.cases.selectors import requirement_balance
+from payback.cases.services import ledger_credit_work, requirement_change_status
 from payback.core.models import AuditEvent
 from payback.core.selectors import policy_book
 from payback.core.services import policy_version_add

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from payback.cases import rules
 from payback.cases.models import LedgerEntry, LedgerKind, LedgerRequest, Requirement
+from payback.cases.selectors import requirement_balance
 from payback.cases.services import (
     ledger_correct,
     ledger_correct_entry,
@@ -20,7 +21,6 @@ from payback.cases.services import (
     ledger_record_court_variation,
     ledger_record_ete,
     ledger_record_travel,
-    requirement_balance,
 )
 from payback.core.idempotency import KeyReused
 from payback.core.policy import SERVICE_START, PolicyBook

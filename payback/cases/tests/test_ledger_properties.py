@@ -11,15 +11,15 @@ from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
-from payback.cases import rules, services
+from payback.cases import rules
 from payback.cases.models import CREDIT_KINDS, CaseStatus, LedgerEntry, LedgerKind, LedgerTotals, Requirement
+from payback.cases.selectors import requirement_balance
 from payback.cases.services import (
     ledger_correct,
     ledger_credit_work,
     ledger_record_court_variation,
     ledger_record_ete,
     ledger_record_travel,
-    requirement_balance,
 )
 from payback.core.policy import SERVICE_START, PolicyBook
 from payback.core.selectors import policy_book
@@ -131,16 +131,15 @@ def check(requirement: Requirement, *, earned_reduction: bool) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.today("2026-11-25")
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=cases, ops=st.lists(operations, min_size=1, max_size=25))
 def test_the_ledger_stays_consistent(
     make_case: Callable[..., Requirement],
     practitioner: User,
-    monkeypatch: pytest.MonkeyPatch,
     case: dict[str, Any],
     ops: list[tuple[str, int, date]],
 ) -> None:
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
     book = book_for(case["earned_reduction"])
     extra: dict[str, Any] = (
         {"order_type": "suspended_sentence_order", "operational_period_months": 6} if case["suspended"] else {}

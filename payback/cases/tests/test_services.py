@@ -1,7 +1,7 @@
 """The case services on PostgreSQL: what they write, what they refuse, and that a refusal
 writes nothing."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.forms.models import model_to_dict
 
-from payback.cases import services
 from payback.cases.models import (
     CaseStatus,
     CaseStatusChange,
@@ -21,16 +20,20 @@ from payback.cases.models import (
     Person,
     Requirement,
 )
+from payback.cases.selectors import requirement_balance
+from payback.cases.services import cases as case_writes
 from payback.cases.services import (
+    credits,
+    ledger,
     ledger_correct,
     ledger_credit_work,
     ledger_record_court_variation,
     ledger_record_ete,
     ledger_record_travel,
-    requirement_balance,
     requirement_change_status,
     requirement_create,
 )
+from payback.cases.services import status as status_writes
 from payback.core.models import AuditEvent
 from payback.core.selectors import policy_book
 from payback.core.services import policy_version_add
@@ -44,11 +47,8 @@ S = CaseStatus
 MakeCase = Callable[..., Requirement]
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> Iterator[date]:
-    """Every date rule below is worked out against 25 November 2026."""
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
-    yield TODAY
+# Every date rule below is worked out against 25 November 2026.
+pytestmark = pytest.mark.today("2026-11-25")
 
 
 def counts() -> dict[str, int]:
@@ -869,7 +869,7 @@ def test_a_failure_after_the_entry_is_written_rolls_back_entry_and_audit(
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("failed after writing")
 
-    monkeypatch.setattr(services, "_after_credit", broken)
+    monkeypatch.setattr(credits, "ledger_after_credit", broken)
     before = counts()
     with pytest.raises(RuntimeError):
         work(requirement, practitioner, 60, date(2026, 6, 1))
@@ -885,7 +885,8 @@ def test_a_failure_to_audit_rolls_back_the_change(
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("audit unavailable")
 
-    monkeypatch.setattr(services, "audit_record", broken)
+    for module in (case_writes, ledger, status_writes):  # every service module that writes an audit event here
+        monkeypatch.setattr(module, "audit_record", broken)
     before = counts()
     with pytest.raises(RuntimeError):
         ledger_record_travel(

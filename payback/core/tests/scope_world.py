@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from payback.allocation.services import allocation_run_start
 from payback.api.tests.projects_data import nominate
-from payback.cases import assessment_services
-from payback.cases.assessment_forms import pages_for
+from payback.cases.assessment import services as assessment_services
+from payback.cases.assessment.forms import pages_for
 from payback.cases.services import ledger_record_travel
 from payback.delivery import services as delivery_services
 from payback.delivery.tests import factories

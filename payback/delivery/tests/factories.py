@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from conftest import PASSWORD
-from payback.cases import assessment_services
+from payback.cases.assessment import services as assessment_services
 from payback.cases.models import (
     Assessment,
     CaseStatusChange,
@@ -25,7 +25,8 @@ from payback.cases.models import (
     Requirement,
     RiskFlag,
 )
-from payback.cases.services import case_create, ledger_credit_work, requirement_balance
+from payback.cases.selectors import requirement_balance
+from payback.cases.services import case_create, ledger_credit_work
 from payback.core.models import AuditEvent
 from payback.core.workingdays import add_working_days
 from payback.delivery import services

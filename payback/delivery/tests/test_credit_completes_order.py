@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from payback.cases.models import CaseStatus, LedgerKind, Requirement
-from payback.cases.services import ledger_credit_work, requirement_balance
+from payback.cases.selectors import requirement_balance
+from payback.cases.services import ledger_credit_work
 from payback.core.models import PolicyVersion
 from payback.staff.models import Pdu, User
 from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR

@@ -12,7 +12,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from payback.cases import assessment_services
+from payback.cases.assessment import services as assessment_services
 from payback.cases.models import LedgerEntry, Requirement
 from payback.delivery import services
 from payback.delivery.models import (

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from payback.cases import assessment_services
+from payback.cases.assessment import services as assessment_services
 from payback.cases.models import Requirement, RiskFlag
 from payback.delivery import services
 from payback.delivery.conflicts import bookings_recheck, bookings_to_fix

@@ -14,7 +14,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from payback.cases.assessment_services import non_association_add
+from payback.cases.assessment.services import non_association_add
 from payback.cases.models import CaseStatus, LedgerEntry, LedgerKind, Requirement
 from payback.cases.services import requirement_change_status
 from payback.core.models import AuditEvent

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from payback.cases.assessment_selectors import SessionNeeds
+from payback.cases.assessment.selectors import SessionNeeds
 from payback.core.formatting import format_minutes
 
 from .. import rules, selectors, services, timing

@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from . import assessment_rules as arules
-from .assessment_forms import pages_for
-from .models import Assessment, PlacementPreference, PlacementType, RoshLevel, Transport
+from ..models import Assessment, PlacementPreference, PlacementType, RoshLevel, Transport
+from . import rules as arules
+from .forms import pages_for
 
 
 def _availability(assessment: Assessment) -> str:
@@ -20,11 +20,13 @@ def _availability(assessment: Assessment) -> str:
     return "\n".join(lines)
 
 
-def answers(assessment: Assessment) -> list[dict[str, Any]]:
-    def label(choices: Any, value: str) -> str:
-        return choices(value).label if value else "Not answered"
+def _label(choices: Any, value: str) -> str:
+    return str(choices(value).label) if value else "Not answered"
 
-    rows: dict[str, list[tuple[str, str]]] = {
+
+def _the_person(assessment: Assessment) -> dict[str, list[tuple[str, str]]]:
+    """Answers about the person: availability, health, language, religion and preference."""
+    return {
         "availability": [("Availability", _availability(assessment))],
         "health": [
             ("Health and physical limitations", assessment.health_limitations or "None recorded"),
@@ -46,9 +48,15 @@ def answers(assessment: Assessment) -> list[dict[str, Any]]:
             ),
             ("Other observance", assessment.religious_observance_notes or "None recorded"),
         ],
-        "preference": [("Placement preference", label(PlacementPreference, assessment.placement_preference))],
+        "preference": [("Placement preference", _label(PlacementPreference, assessment.placement_preference))],
+    }
+
+
+def _the_placement(assessment: Assessment) -> dict[str, list[tuple[str, str]]]:
+    """Answers about placing the person: travel, skills, suitable placements and risk."""
+    return {
         "travel": [
-            ("Travel", label(Transport, assessment.transport)),
+            ("Travel", _label(Transport, assessment.transport)),
             (
                 "Longest journey",
                 f"{assessment.max_travel_minutes} minutes" if assessment.max_travel_minutes else "Not answered",
@@ -72,7 +80,7 @@ def answers(assessment: Assessment) -> list[dict[str, Any]]:
             ),
         ],
         "risk": [
-            ("Risk of serious harm", label(RoshLevel, assessment.rosh_level)),
+            ("Risk of serious harm", _label(RoshLevel, assessment.rosh_level)),
             (
                 "Risk flags",
                 ", ".join(flag.label for flag in assessment.risk_flags.all()) if assessment.pk else "None",
@@ -84,6 +92,11 @@ def answers(assessment: Assessment) -> list[dict[str, Any]]:
             ("Notes on risk", assessment.risk_notes or "None recorded"),
         ],
     }
+
+
+def answers(assessment: Assessment) -> list[dict[str, Any]]:
+    """The assessment's questions and answers, page by page."""
+    rows = {**_the_person(assessment), **_the_placement(assessment)}
     return [
         {"title": page.title, "slug": page.slug, "rows": [{"key": k, "value": v} for k, v in rows[page.slug]]}
         for page in pages_for(assessment)

@@ -10,8 +10,7 @@ from pydantic import StrictBool, StrictInt, StringConstraints, field_validator
 from payback.core.api_common import NO_NUL, InputSchema
 from payback.staff.models import User
 
-from . import assessment_rules as arules
-from .models import (
+from ..models import (
     Assessment,
     AssessmentStatus,
     Induction,
@@ -24,6 +23,7 @@ from .models import (
     RoshLevel,
     Transport,
 )
+from . import rules as arules
 
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Part = Literal["morning", "afternoon", "evening"]

@@ -11,13 +11,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from payback.core.edge import bound, staff_user, submit
 from payback.core.forms import apply_service_errors
 from payback.core.selectors import policy_book
 
-from . import assessment_selectors as aselectors
-from . import assessment_services as aservices
-from . import selectors
-from .assessment_forms import (
+from .. import selectors
+from ..lookup_selectors import session_needs_person_get
+from ..models import Assessment, AssessmentStatus, Person
+from ..views import case_context
+from . import selectors as aselectors
+from . import services as aservices
+from .display import answers
+from .forms import (
     AvailabilityPage,
     CountersignForm,
     InductionBookForm,
@@ -25,15 +30,12 @@ from .assessment_forms import (
     NonAssociationForm,
     pages_for,
 )
-from .assessment_rules import DAY_NAMES, PARTS
-from .lookup_selectors import session_needs_person_get
-from .models import Assessment, AssessmentStatus, Person
-from .views import _case_context, _user
+from .rules import DAY_NAMES, PARTS
 
 
 def _editable(request: HttpRequest, pk: int, aid: int) -> tuple[dict[str, Any], Assessment]:
-    context = _case_context(request, pk, "assessment")
-    assessment = aselectors.assessment_get(_user(request), aid)
+    context = case_context(request, pk, "assessment")
+    assessment = aselectors.assessment_get(staff_user(request), aid)
     if assessment.person_id != context["person"].pk:
         raise Http404("No such assessment for this case")
     return context, assessment
@@ -42,7 +44,7 @@ def _editable(request: HttpRequest, pk: int, aid: int) -> tuple[dict[str, Any], 
 @login_required
 @permission_required("cases.view_requirement", raise_exception=True)
 def assessment_tab(request: HttpRequest, pk: int) -> HttpResponse:
-    context = _case_context(request, pk, "assessment")
+    context = case_context(request, pk, "assessment")
     person, requirement = context["person"], context["case"]
     current = aselectors.current_assessment(person)
     context.update(
@@ -56,7 +58,7 @@ def assessment_tab(request: HttpRequest, pk: int) -> HttpResponse:
                 requirement, book=policy_book(), today=context["today"]
             ),
             "non_associations": aselectors.non_associations_of(person),
-            "can_assess": _user(request).has_perm("cases.add_assessment"),
+            "can_assess": staff_user(request).has_perm("cases.add_assessment"),
             "days": DAY_NAMES,
             "parts": PARTS,
         }
@@ -67,11 +69,11 @@ def assessment_tab(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("cases.add_assessment", raise_exception=True)
 def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
-    context = _case_context(request, pk, "assessment")
+    context = case_context(request, pk, "assessment")
     if request.method != "POST":
         return redirect("cases:assessment", pk=pk)
     try:
-        draft = aservices.assessment_start(actor=_user(request), person=context["person"])
+        draft = aservices.assessment_start(actor=staff_user(request), person=context["person"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("cases:assessment", pk=pk)
@@ -90,13 +92,13 @@ def assessment_page(request: HttpRequest, pk: int, aid: int, page: str) -> HttpR
         raise Http404("No such page")
     index = slugs.index(page)
     form_class = pages[index]
-    form = form_class(request.POST if request.method == "POST" else None, assessment=assessment)
+    form = bound(request, form_class, assessment=assessment)
     if request.method == "POST" and form.is_valid():
         values = form.values()
         if not form.errors:
             try:
                 aservices.assessment_update(
-                    actor=_user(request), assessment=assessment, values=values, risk_flags=form.risk_flags()
+                    actor=staff_user(request), assessment=assessment, values=values, risk_flags=form.risk_flags()
                 )
             except ValidationError as error:
                 apply_service_errors(form, error)
@@ -128,7 +130,7 @@ def assessment_check(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
     context, assessment = _editable(request, pk, aid)
     if request.method == "POST":
         try:
-            assessment = aservices.assessment_submit(actor=_user(request), assessment=assessment)
+            assessment = aservices.assessment_submit(actor=staff_user(request), assessment=assessment)
         except ValidationError as error:
             context["errors"] = [
                 {"field": field, "message": message, "page": _page_of(field, assessment)}
@@ -166,34 +168,27 @@ def _page_of(field: str, assessment: Assessment) -> str:
 
 def _sections(assessment: Assessment) -> list[dict[str, Any]]:
     """Questions and answers, page by page, for the check-your-answers page and the summary."""
-    from .assessment_display import answers
-
     return answers(assessment)
 
 
 @login_required
 @permission_required("cases.add_assessment", raise_exception=True)
 def non_association_add(request: HttpRequest, pk: int) -> HttpResponse:
-    context = _case_context(request, pk, "assessment")
-    form = NonAssociationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        other = selectors.people_for(_user(request)).filter(crn=form.cleaned_data["crn"].strip().upper()).first()
+    context = case_context(request, pk, "assessment")
+    form = bound(request, NonAssociationForm)
+
+    def add(data: dict[str, Any]) -> Person:
+        other = selectors.people_for(staff_user(request)).filter(crn=data["crn"].strip().upper()).first()
         if other is None:
-            form.add_error("crn", "No person with that CRN was found in your area")
-        else:
-            try:
-                aservices.non_association_add(
-                    actor=_user(request), person=context["person"], other=other, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as error:
-                errors = error.message_dict
-                if "other" in errors:
-                    form.add_error("crn", errors.pop("other")[0])
-                if errors:
-                    apply_service_errors(form, ValidationError(errors))
-            else:
-                messages.success(request, f"Non-association with {other.full_name} recorded")
-                return redirect("cases:assessment", pk=pk)
+            raise ValidationError({"crn": "No person with that CRN was found in your area"})
+        aservices.non_association_add(
+            actor=staff_user(request), person=context["person"], other=other, reason=data["reason"]
+        )
+        return other
+
+    if (done := submit(form, add, rename={"other": "crn"})).ok and done.value is not None:
+        messages.success(request, f"Non-association with {done.value.full_name} recorded")
+        return redirect("cases:assessment", pk=pk)
     context["form"] = form
     return render(request, "cases/non_association_form.html", context)
 
@@ -201,27 +196,23 @@ def non_association_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("cases.add_assessment", raise_exception=True)
 def induction_book(request: HttpRequest, pk: int) -> HttpResponse:
-    context = _case_context(request, pk, "assessment")
-    form = InductionBookForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        starts_at = timezone.make_aware(datetime.combine(form.cleaned_data["day"], form.cleaned_data["time"]))
-        try:
-            aservices.induction_book(
-                actor=_user(request),
-                requirement=context["case"],
-                starts_at=starts_at,
-                location=form.cleaned_data["location"],
-                late_reason=form.cleaned_data["late_reason"],
-            )
-        except ValidationError as error:
-            errors = error.message_dict
-            if "starts_at" in errors:
-                form.add_error("day", errors.pop("starts_at")[0])
-            if errors:
-                apply_service_errors(form, ValidationError(errors))
-        else:
-            messages.success(request, f"Induction booked for {starts_at:%-d %B %Y at %H:%M}")
-            return redirect("cases:assessment", pk=pk)
+    context = case_context(request, pk, "assessment")
+    form = bound(request, InductionBookForm)
+
+    def book(data: dict[str, Any]) -> datetime:
+        starts_at = timezone.make_aware(datetime.combine(data["day"], data["time"]))
+        aservices.induction_book(
+            actor=staff_user(request),
+            requirement=context["case"],
+            starts_at=starts_at,
+            location=data["location"],
+            late_reason=data["late_reason"],
+        )
+        return starts_at
+
+    if (done := submit(form, book, rename={"starts_at": "day"})).ok and done.value is not None:
+        messages.success(request, f"Induction booked for {done.value:%-d %B %Y at %H:%M}")
+        return redirect("cases:assessment", pk=pk)
     context["form"] = form
     return render(request, "cases/induction_book.html", context)
 
@@ -229,25 +220,24 @@ def induction_book(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("cases.add_assessment", raise_exception=True)
 def induction_outcome(request: HttpRequest, pk: int, iid: int) -> HttpResponse:
-    context = _case_context(request, pk, "assessment")
+    context = case_context(request, pk, "assessment")
     induction = context["case"].inductions.filter(pk=iid).first()
     if induction is None:
         raise Http404("No such induction")
-    form = InductionOutcomeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            aservices.induction_record_outcome(
-                actor=_user(request),
-                induction=induction,
-                outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"],
-                minutes_attended=form.cleaned_data["minutes_attended"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "Induction outcome recorded")
-            return redirect("cases:assessment", pk=pk)
+    form = bound(request, InductionOutcomeForm)
+    record = submit(
+        form,
+        lambda data: aservices.induction_record_outcome(
+            actor=staff_user(request),
+            induction=induction,
+            outcome=data["outcome"],
+            reason=data["reason"],
+            minutes_attended=data["minutes_attended"],
+        ),
+    )
+    if record.ok:
+        messages.success(request, "Induction outcome recorded")
+        return redirect("cases:assessment", pk=pk)
     context.update({"form": form, "induction": induction})
     return render(request, "cases/induction_outcome.html", context)
 
@@ -255,28 +245,27 @@ def induction_outcome(request: HttpRequest, pk: int, iid: int) -> HttpResponse:
 @login_required
 @permission_required("cases.countersign_assessment", raise_exception=True)
 def countersign_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "cases/countersign_list.html", {"queue": aselectors.countersign_queue(_user(request))})
+    return render(request, "cases/countersign_list.html", {"queue": aselectors.countersign_queue(staff_user(request))})
 
 
 @login_required
 @permission_required("cases.countersign_assessment", raise_exception=True)
 def countersign(request: HttpRequest, aid: int) -> HttpResponse:
-    assessment = aselectors.assessment_get(_user(request), aid)
-    form = CountersignForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            aservices.assessment_countersign(
-                actor=_user(request),
-                assessment=assessment,
-                approve=form.cleaned_data["decision"] == "approve",
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            done = "countersigned" if form.cleaned_data["decision"] == "approve" else "returned"
-            messages.success(request, f"Assessment for {assessment.person.full_name} {done}")
-            return redirect("cases:countersign-list")
+    assessment = aselectors.assessment_get(staff_user(request), aid)
+    form = bound(request, CountersignForm)
+    decision = submit(
+        form,
+        lambda data: aservices.assessment_countersign(
+            actor=staff_user(request),
+            assessment=assessment,
+            approve=data["decision"] == "approve",
+            comment=data["comment"],
+        ),
+    )
+    if decision.ok:
+        done = "countersigned" if form.cleaned_data["decision"] == "approve" else "returned"
+        messages.success(request, f"Assessment for {assessment.person.full_name} {done}")
+        return redirect("cases:countersign-list")
     requirement = assessment.person.requirements.order_by("-id").first()
     return render(
         request,
@@ -294,5 +283,5 @@ def countersign(request: HttpRequest, aid: int) -> HttpResponse:
 @login_required
 @permission_required("cases.view_session_needs", raise_exception=True)
 def session_needs(request: HttpRequest, crn: str) -> HttpResponse:
-    person: Person = session_needs_person_get(_user(request), crn)
+    person: Person = session_needs_person_get(staff_user(request), crn)
     return render(request, "cases/session_needs.html", {"needs": aselectors.session_needs(person)})

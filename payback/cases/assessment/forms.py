@@ -5,12 +5,12 @@ from typing import Any
 
 from django import forms
 
+from payback.core.fields import YES_NO
 from payback.core.forms import GovukDateField
 
-from . import assessment_rules as arules
-from .models import Assessment, InductionOutcome, PlacementPreference, PlacementType, RiskFlag, RoshLevel, Transport
+from ..models import Assessment, InductionOutcome, PlacementPreference, PlacementType, RiskFlag, RoshLevel, Transport
+from . import rules as arules
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
 PART_CHOICES = [(p, p.title()) for p in arules.PARTS]
 REASON_CHOICES = [("", "Available all day, or no reason given"), *arules.COMMITMENT_REASONS.items()]
 

@@ -14,8 +14,7 @@ from payback.core.services import audit_record
 from payback.core.signals import placement_facts_changed
 from payback.staff.models import User
 
-from . import assessment_rules as arules
-from .models import (
+from ..models import (
     CLOSED_STATUSES,
     Assessment,
     AssessmentStatus,
@@ -32,7 +31,9 @@ from .models import (
     Sex,
     Transport,
 )
-from .services import _set_status, ledger_credit_work, requirement_balance, requirement_is_backlog
+from ..selectors import requirement_balance, requirement_is_backlog
+from ..services import ledger_credit_work, status_set
+from . import rules as arules
 
 A = AssessmentStatus
 
@@ -98,23 +99,8 @@ def induction_record_outcome(
     book = book or policy_book()
     induction = Induction.objects.select_for_update().select_related("requirement").get(pk=induction.pk)
     requirement = induction.requirement
-    errors: dict[str, str] = {}
-    if induction.outcome:
-        errors["outcome"] = "The outcome of this induction is already recorded"
-    if outcome not in InductionOutcome.values:
-        errors["outcome"] = "Select what happened at the induction"
-    elif outcome == InductionOutcome.ATTENDED:
-        if not isinstance(minutes_attended, int) or not 1 <= minutes_attended <= arules.MAX_INDUCTION_MINUTES:
-            errors["minutes_attended"] = "Enter the minutes the induction lasted, between 1 and 480"
-    elif outcome == InductionOutcome.ACCEPTABLE_ABSENCE and not reason.strip():
-        errors["reason"] = "Enter why the absence is acceptable"
-    elif outcome == InductionOutcome.FAILED_TO_ATTEND and not reason.strip():
-        errors["reason"] = "Enter what is known about the failure to attend"
     started = timezone.localtime(induction.starts_at).date()
-    if started > timezone.localdate():
-        errors["outcome"] = "The induction has not happened yet"
-    if errors:
-        raise ValidationError(errors)
+    _check_outcome(induction, outcome=outcome, reason=reason, minutes_attended=minutes_attended, started=started)
     induction.outcome = outcome
     induction.outcome_reason = reason.strip()
     induction.minutes_attended = minutes_attended if outcome == InductionOutcome.ATTENDED else None
@@ -132,31 +118,56 @@ def induction_record_outcome(
     )
     if outcome == InductionOutcome.ATTENDED:
         assert minutes_attended is not None
-        remaining = requirement_balance(requirement).remaining_minutes
-        creditable = remaining > 0 and not requirement_is_backlog(
-            requirement, book=book, on=started, remaining=remaining
-        )
-        if creditable and book.value("induction_counts_towards_hours", started):
-            ledger_credit_work(
-                actor=actor,
-                requirement=requirement,
-                minutes=minutes_attended,
-                occurred_on=started,
-                source="induction",
-                source_ref=str(induction.pk),
-                reason="Induction attended",
-                book=book,
-            )
-            requirement.refresh_from_db()
-        if requirement.status == CaseStatus.AWAITING_INDUCTION:
-            assessed = Assessment.objects.filter(person_id=requirement.person_id, status=A.CURRENT).exists()
-            _set_status(
-                actor=actor,
-                requirement=requirement,
-                to_status=CaseStatus.AWAITING_PLACEMENT if assessed else CaseStatus.AWAITING_ASSESSMENT,
-                reason="Induction attended",
-            )
+        _after_attended(actor=actor, induction=induction, minutes=minutes_attended, started=started, book=book)
     return induction
+
+
+def _check_outcome(
+    induction: Induction, *, outcome: str, reason: str, minutes_attended: int | None, started: date
+) -> None:
+    errors: dict[str, str] = {}
+    if induction.outcome:
+        errors["outcome"] = "The outcome of this induction is already recorded"
+    if outcome not in InductionOutcome.values:
+        errors["outcome"] = "Select what happened at the induction"
+    elif outcome == InductionOutcome.ATTENDED:
+        if not isinstance(minutes_attended, int) or not 1 <= minutes_attended <= arules.MAX_INDUCTION_MINUTES:
+            errors["minutes_attended"] = "Enter the minutes the induction lasted, between 1 and 480"
+    elif outcome == InductionOutcome.ACCEPTABLE_ABSENCE and not reason.strip():
+        errors["reason"] = "Enter why the absence is acceptable"
+    elif outcome == InductionOutcome.FAILED_TO_ATTEND and not reason.strip():
+        errors["reason"] = "Enter what is known about the failure to attend"
+    if started > timezone.localdate():
+        errors["outcome"] = "The induction has not happened yet"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _after_attended(*, actor: User | None, induction: Induction, minutes: int, started: date, book: PolicyBook) -> None:
+    """An attended induction counts as work when policy says so, and moves the case on."""
+    requirement = induction.requirement
+    remaining = requirement_balance(requirement).remaining_minutes
+    creditable = remaining > 0 and not requirement_is_backlog(requirement, book=book, on=started, remaining=remaining)
+    if creditable and book.value("induction_counts_towards_hours", started):
+        ledger_credit_work(
+            actor=actor,
+            requirement=requirement,
+            minutes=minutes,
+            occurred_on=started,
+            source="induction",
+            source_ref=str(induction.pk),
+            reason="Induction attended",
+            book=book,
+        )
+        requirement.refresh_from_db()
+    if requirement.status == CaseStatus.AWAITING_INDUCTION:
+        assessed = Assessment.objects.filter(person_id=requirement.person_id, status=A.CURRENT).exists()
+        status_set(
+            actor=actor,
+            requirement=requirement,
+            to_status=CaseStatus.AWAITING_PLACEMENT if assessed else CaseStatus.AWAITING_ASSESSMENT,
+            reason="Induction attended",
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,7 +367,7 @@ def _make_current(*, actor: User, assessment: Assessment) -> Assessment:
     for requirement in Requirement.objects.filter(
         person_id=assessment.person_id, status=CaseStatus.AWAITING_ASSESSMENT
     ):
-        _set_status(
+        status_set(
             actor=actor, requirement=requirement, to_status=CaseStatus.AWAITING_PLACEMENT, reason="Assessment completed"
         )
     return assessment

@@ -10,8 +10,7 @@ from payback.core.policy import PolicyBook
 from payback.staff.models import User
 from payback.staff.selectors import scope_q
 
-from . import assessment_rules as arules
-from .models import (
+from ..models import (
     CLOSED_STATUSES,
     Assessment,
     AssessmentStatus,
@@ -23,7 +22,8 @@ from .models import (
     PlacementPreference,
     Requirement,
 )
-from .services import requirement_balance, requirement_is_backlog
+from ..selectors import requirement_balance, requirement_is_backlog
+from . import rules as arules
 
 A = AssessmentStatus
 

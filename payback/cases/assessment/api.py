@@ -8,14 +8,17 @@ from django.utils import timezone
 from ninja import Path, Router
 from ninja.responses import Status
 
+from payback.core.edge import api_staff
 from payback.core.selectors import policy_book
 from payback.staff.roles import ASSESS, COUNTERSIGN, VIEW_CASES
 
-from . import assessment_selectors as aselectors
-from . import assessment_services as aservices
-from . import lookup_selectors, selectors
-from .api import CRN, REQUIREMENT_ID, _staff
-from .api_assessment_schemas import (
+from .. import lookup_selectors, selectors
+from ..api import CANNOT_VIEW_CASES
+from ..api_schemas import CRN, REQUIREMENT_ID
+from ..models import Assessment
+from . import selectors as aselectors
+from . import services as aservices
+from .api_schemas import (
     AssessmentIn,
     AssessmentOut,
     AssessmentVersionOut,
@@ -29,7 +32,9 @@ from .api_assessment_schemas import (
     induction_out,
     version_out,
 )
-from .models import Assessment
+
+CANNOT_ASSESS = "You do not have permission to record inductions and assessments"
+CANNOT_COUNTERSIGN = "You do not have permission to countersign assessments"
 
 router = Router(tags=["assessment"])
 
@@ -54,7 +59,7 @@ def _full(assessment: Assessment) -> AssessmentOut:
 )
 def list_inductions(request: HttpRequest, id: int = REQUIREMENT_ID) -> list[InductionOut]:
     """Every booking in time order with its outcome; a rescheduled induction is followed by a new booking."""
-    user = _staff(request, VIEW_CASES)
+    user = api_staff(request, VIEW_CASES, message=CANNOT_VIEW_CASES)
     requirement = selectors.requirement_get(user, id)
     return [induction_out(induction) for induction in aselectors.inductions_for(requirement)]
 
@@ -69,7 +74,7 @@ def list_inductions(request: HttpRequest, id: int = REQUIREMENT_ID) -> list[Indu
 def book_induction(request: HttpRequest, body: InductionBookIn, id: int = REQUIREMENT_ID) -> Status[InductionOut]:
     """Book the first appointment, on or after the date of sentence. After the deadline (5 working days
     from sentence, by policy) `late_reason` is needed. Only one booking can wait for its outcome."""
-    user = _staff(request, ASSESS)
+    user = api_staff(request, ASSESS, message=CANNOT_ASSESS)
     requirement = selectors.requirement_get(user, id)
     with transaction.atomic():
         induction = aservices.induction_book(
@@ -93,7 +98,7 @@ def record_induction_outcome(request: HttpRequest, body: InductionOutcomeIn, id:
     """Attended (with the minutes it lasted), failed to attend or acceptable absence (each with a reason),
     or rescheduled (then book again). Attended credits its minutes to the ledger as work when policy says
     induction counts towards the hours, and moves the case on. The outcome is recorded once."""
-    user = _staff(request, ASSESS)
+    user = api_staff(request, ASSESS, message=CANNOT_ASSESS)
     induction = lookup_selectors.induction_get(user, id)
     with transaction.atomic():
         induction = aservices.induction_record_outcome(
@@ -119,7 +124,7 @@ def record_induction_outcome(request: HttpRequest, body: InductionOutcomeIn, id:
 )
 def list_risk_flags(request: HttpRequest) -> list[RiskFlagOut]:
     """The codes to use in `risk_flags`, with their labels."""
-    _staff(request, VIEW_CASES)
+    api_staff(request, VIEW_CASES, message=CANNOT_VIEW_CASES)
     return [RiskFlagOut(code=f.code, label=f.label, description=f.description) for f in lookup_selectors.risk_flags()]
 
 
@@ -133,7 +138,7 @@ def get_current_assessment(request: HttpRequest, crn: str = CRN) -> AssessmentOu
     """Every section of the version in force, its risk flags and the person's non-associations.
     404 when the person has no current assessment (none completed, or one still waiting for a
     countersignature: see the versions)."""
-    user = _staff(request, VIEW_CASES)
+    user = api_staff(request, VIEW_CASES, message=CANNOT_VIEW_CASES)
     person = selectors.person_get(user, crn)
     current = aselectors.current_assessment(person)
     if current is None:
@@ -149,7 +154,7 @@ def get_current_assessment(request: HttpRequest, crn: str = CRN) -> AssessmentOu
 )
 def list_assessment_versions(request: HttpRequest, crn: str = CRN) -> list[AssessmentVersionOut]:
     """Newest first, whatever their status: a new version supersedes the one before, which is kept."""
-    user = _staff(request, VIEW_CASES)
+    user = api_staff(request, VIEW_CASES, message=CANNOT_VIEW_CASES)
     person = selectors.person_get(user, crn)
     return [version_out(assessment) for assessment in aselectors.assessment_versions(person)]
 
@@ -165,7 +170,7 @@ def submit_assessment(request: HttpRequest, body: AssessmentIn, crn: str = CRN) 
     high and very high wait for a senior probation officer's countersignature (status
     `awaiting_countersignature`). A version the SPO returned, or a draft started on the pages, is
     completed by this call. Anything refused (400, naming the field) saves nothing."""
-    user = _staff(request, ASSESS)
+    user = api_staff(request, ASSESS, message=CANNOT_ASSESS)
     person = selectors.person_get(user, crn)
     flags, unknown = lookup_selectors.risk_flags_by_code(body.risk_flags)
     if unknown:
@@ -185,7 +190,7 @@ def submit_assessment(request: HttpRequest, body: AssessmentIn, crn: str = CRN) 
 )
 def get_assessment(request: HttpRequest, id: int = ASSESSMENT_ID) -> AssessmentOut:
     """Any version, in any status: for example one waiting for countersignature."""
-    user = _staff(request, VIEW_CASES)
+    user = api_staff(request, VIEW_CASES, message=CANNOT_VIEW_CASES)
     return _full(aselectors.assessment_get(user, id))
 
 
@@ -198,7 +203,7 @@ def get_assessment(request: HttpRequest, id: int = ASSESSMENT_ID) -> AssessmentO
 def countersign_assessment(request: HttpRequest, body: CountersignatureIn, id: int = ASSESSMENT_ID) -> AssessmentOut:
     """A senior probation officer other than the author approves the version (it becomes current) or
     returns it with a comment saying what must change."""
-    user = _staff(request, COUNTERSIGN)
+    user = api_staff(request, COUNTERSIGN, message=CANNOT_COUNTERSIGN)
     assessment = aselectors.assessment_get(user, id)
     with transaction.atomic():
         aservices.assessment_countersign(actor=user, assessment=assessment, approve=body.approve, comment=body.comment)
@@ -219,7 +224,7 @@ def countersign_assessment(request: HttpRequest, body: CountersignatureIn, id: i
 def get_placeability(request: HttpRequest, id: int = REQUIREMENT_ID) -> PlaceabilityOut:
     """Placeable only when inducted, with a current (countersigned where needed) assessment, not paused,
     not in backlog, not closed and with hours remaining; otherwise every reason."""
-    user = _staff(request, VIEW_CASES)
+    user = api_staff(request, VIEW_CASES, message=CANNOT_VIEW_CASES)
     requirement = selectors.requirement_get(user, id)
     result = aselectors.requirement_placeability(requirement, book=policy_book(), today=timezone.localdate())
     return PlaceabilityOut(placeable=result.placeable, reasons=result.reasons)

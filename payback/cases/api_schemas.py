@@ -1,0 +1,232 @@
+"""The cases API's schemas: what it accepts and answers for people, requirements and the hours ledger."""
+
+from datetime import date, datetime
+from typing import Literal
+
+from ninja import Field, Path, Schema
+from pydantic import StrictInt
+
+from payback.core.api_common import NO_NUL, InputSchema, PageQuery
+
+from .models import CaseStatus, LedgerKind, OrderType, Sex
+
+CRN_PATTERN = r"^[A-Za-z][0-9]{6}$"
+CRN = Path(..., pattern=CRN_PATTERN, description="Case reference number, like X123456")
+REQUIREMENT_ID = Path(..., description="Id of the requirement")
+ENTRY_ID = Path(..., description="Id of the ledger entry")
+
+
+class PduOut(Schema):
+    id: int = Field(description="Use as the `pdu` filter of the requirements list")
+    code: str
+    name: str
+    region: str = Field(description="Name of the probation region the PDU belongs to")
+
+
+class PersonOut(Schema):
+    crn: str = Field(description="Case reference number, as in nDelius: one letter then six numbers")
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    sex: Sex
+    pdu: PduOut = Field(description="The Probation Delivery Unit that manages the case")
+
+
+class PersonPage(Schema):
+    count: int = Field(description="People matching the filters, across all pages")
+    page: int
+    page_size: int
+    items: list[PersonOut]
+
+
+class OrderOut(Schema):
+    order_type: OrderType
+    sentence_date: date
+    court: str
+    operational_period_end: date | None = Field(
+        description="Suspended Sentence Orders only: hours cannot be worked or extended past this date"
+    )
+
+
+class RequirementRef(Schema):
+    id: int
+    status: CaseStatus
+    ordered_minutes: int = Field(description="Minutes ordered at sentence (before any court variation)")
+    sentence_date: date
+
+
+class PersonDetailOut(PersonOut):
+    phone: str
+    email: str
+    address: str
+    postcode: str
+    practitioner: str | None = Field(description="Name of the probation practitioner who owns the case")
+    requirements: list[RequirementRef] = Field(description="The person's Unpaid Work requirements, newest first")
+
+
+class FlagsOut(Schema):
+    backlog: bool = Field(description="The completion date has passed with hours still owed")
+    at_risk: bool = Field(
+        description="The hours still owed cannot be worked at the weekly standard before the completion date"
+    )
+    induction: Literal["due", "overdue"] | None = Field(
+        description="Whether the induction is still to happen and late; null once it has happened"
+    )
+    assessment: Literal["due", "overdue"] | None = Field(
+        description="Whether the UPW assessment is still to happen and late; null once it has happened"
+    )
+
+
+class RequirementSummaryOut(Schema):
+    id: int
+    crn: str
+    person_name: str
+    pdu: str = Field(description="Code of the PDU that manages the case")
+    status: CaseStatus
+    ordered_minutes: int = Field(description="Minutes ordered at sentence")
+    remaining_minutes: int = Field(description="Minutes still owed, after variations and every credit")
+    completion_date: date | None = Field(description="Date by which every hour must be worked; null if no limit")
+    flags: FlagsOut
+
+
+class RequirementPage(Schema):
+    count: int = Field(description="Requirements matching the filters, across all pages")
+    page: int
+    page_size: int
+    items: list[RequirementSummaryOut]
+
+
+class CreditedOut(Schema):
+    work: int = Field(description="Minutes worked on placements")
+    travel: int = Field(description="Minutes of travel time adjustments")
+    ete: int = Field(description="Minutes of education, training and employment")
+    earned_reduction: int = Field(description="Minutes of earned reduction")
+
+
+class BalanceOut(Schema):
+    ordered_minutes: int = Field(description="Minutes ordered at sentence")
+    variation_minutes: int = Field(description="Minutes added (positive) or taken away (negative) by the court")
+    total_ordered_minutes: int = Field(description="Ordered plus variations")
+    credited: CreditedOut = Field(description="Minutes credited, by kind (corrections already netted off)")
+    credited_minutes: int = Field(description="All minutes credited")
+    remaining_minutes: int = Field(description="Minutes still owed")
+    percent_complete: int = Field(ge=0, le=100)
+
+
+class KeyDatesOut(Schema):
+    induction_due: date
+    assessment_due: date
+    review_dates: list[date] = Field(description="Progress review points, from the policy in force at sentence")
+    window_end: date | None = Field(description="End of the completion window set at sentence, if one applied")
+    extended_until: date | None = Field(description="Completion date set by the court when it extended the order")
+    completion_date: date | None = Field(
+        description="Date by which every hour must be worked, under the rules in force today; null if no limit"
+    )
+
+
+class RequirementOut(Schema):
+    id: int
+    person: PersonOut
+    order: OrderOut
+    status: CaseStatus
+    concurrent_with: int | None = Field(description="The requirement this one runs concurrently with, if any")
+    earning_stopped_on: date | None = Field(
+        description="Set when an unacceptable failure stopped further earned reduction"
+    )
+    balance: BalanceOut
+    key_dates: KeyDatesOut
+    flags: FlagsOut
+
+
+class LedgerEntryOut(Schema):
+    id: int
+    requirement: int = Field(description="Id of the requirement the entry belongs to")
+    kind: LedgerKind
+    minutes: int = Field(
+        description="For credits, minutes that reduce what is owed; for a court variation, minutes added "
+        "(positive) or taken away (negative). A correction carries the opposite minutes of the entry it reverses"
+    )
+    occurred_on: date = Field(description="The day worked, or the day the adjustment applies from")
+    reason: str
+    source: str = Field(description="Where the entry came from, for example adjustment, ete, court or correction")
+    reverses: int | None = Field(description="For a correction, the id of the entry it reverses")
+    reversed_by: int | None = Field(description="The id of the correction that reverses this entry, if any")
+    created_at: datetime
+    created_by: str | None = Field(description="Who recorded it; null when the service recorded it itself")
+
+
+IDEMPOTENCY_KEY_TEXT = (
+    "A new key for each request (a UUID, say), kept when the request is retried: a repeat with the same key "
+    "and body gets the first answer again and changes nothing. May be sent as the Idempotency-Key header "
+    "instead; one of the two is required"
+)
+
+
+class AdjustmentIn(InputSchema):
+    kind: Literal["travel", "ete"] = Field(
+        description="travel: a travel time adjustment; ete: education, training and employment", examples=["travel"]
+    )
+    minutes: StrictInt = Field(description="Whole minutes to credit", examples=[90])
+    occurred_on: date = Field(description="The day the adjustment applies from (ISO 8601)", examples=["2026-03-10"])
+    reason: str = Field(
+        max_length=500,
+        pattern=NO_NUL,
+        description="Why the adjustment is made, or what the activity was",
+        examples=["Two buses each way to the project"],
+    )
+    idempotency_key: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        pattern=NO_NUL,
+        description=IDEMPOTENCY_KEY_TEXT,
+        examples=["8b1f0c2e-5d7a-4e8b-9c61-0f4a9d7e2b13"],
+    )
+
+
+class CorrectionIn(InputSchema):
+    reason: str = Field(
+        max_length=500, pattern=NO_NUL, description="Why the entry is being corrected", examples=["Recorded twice"]
+    )
+    idempotency_key: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        pattern=NO_NUL,
+        description=IDEMPOTENCY_KEY_TEXT,
+        examples=["3c0e6f5a-2b7d-4f0e-9a51-7d2c8e4b1f60"],
+    )
+
+
+class AdjustmentOut(LedgerEntryOut):
+    requested_minutes: int = Field(description="The minutes asked for")
+    note: str = Field(
+        description="Why fewer minutes were credited than asked for (only what completes the order, counting "
+        "the earned reduction the credit itself earns); empty when all were credited"
+    )
+
+
+class KeyReusedOut(Schema):
+    errors: list[dict[str, str]] = Field(
+        description='One error naming `idempotency_key`: [{"field": "idempotency_key", "message": "..."}]'
+    )
+
+
+class PeopleQuery(PageQuery):
+    crn: str | None = Field(None, pattern=CRN_PATTERN, description="Exact CRN, like X123456")
+    name: str | None = Field(
+        None,
+        max_length=100,
+        pattern=NO_NUL,
+        description="Words that start the person's first or last name, like 'Ale Smi'",
+    )
+
+
+class RequirementsQuery(PageQuery):
+    status: CaseStatus | None = Field(None, description="Only this status. Without it, closed cases are left out")
+    pdu: int | None = Field(None, ge=1, description="Only cases managed by this PDU (its id)")
+    flag: Literal["overdue", "due_soon", "at_risk", "backlog"] | None = Field(
+        None,
+        description="overdue: induction or assessment overdue; due_soon: due in the next 7 days; "
+        "at_risk: at risk of not finishing in time; backlog: completion date passed with hours owed",
+    )

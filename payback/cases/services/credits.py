@@ -1,0 +1,338 @@
+"""Crediting hours: work, travel time, education, training and employment (ETE) and the
+stand-down allowance, each capped at what the order still needs."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+
+from payback.core.policy import PolicyBook
+from payback.core.selectors import policy_book
+from payback.staff.models import User
+
+from .. import rules
+from ..models import CLOSED_STATUSES, CaseStatus, LedgerEntry, LedgerKind, Requirement
+from ..selectors import requirement_balance, requirement_is_backlog
+from .common import requirement_locked, today
+from .ledger import (
+    LedgerWrite,
+    earning_terms,
+    ledger_after_credit,
+    ledger_post,
+    ledger_remember,
+    ledger_replay,
+    work_of,
+)
+from .status import status_set
+
+S = CaseStatus
+
+
+def _check_can_credit(
+    requirement: Requirement, *, occurred_on: date, book: PolicyBook, remaining: int, errors: dict[str, str]
+) -> None:
+    if requirement.status in CLOSED_STATUSES:
+        errors["requirement"] = f"The case is {S(requirement.status).label.lower()}: no more hours can be credited"
+        return
+    if occurred_on < requirement.order.sentence_date:
+        errors["occurred_on"] = "The date must be on or after the date of sentence"
+    elif occurred_on > today():
+        errors["occurred_on"] = "The date must be today or in the past"
+    op_end = requirement.order.operational_period_end
+    if op_end is not None and occurred_on > op_end:
+        errors["occurred_on"] = (
+            f"The suspended sentence's operational period ended on {op_end:%d %B %Y}: hours cannot be credited after it"
+        )
+    if requirement_is_backlog(requirement, book=book, on=occurred_on, remaining=remaining):
+        errors["requirement"] = (
+            "The case is in backlog: its completion date has passed with hours outstanding. "
+            "No hours can be credited until the court varies the order"
+        )
+    if remaining <= 0:
+        errors["minutes"] = "No hours are owed on this requirement"
+
+
+def _with_note(reason: str, note: str) -> str:
+    if not note:
+        return reason
+    suffix = f" ({note})"
+    return reason[: 500 - len(suffix)] + suffix
+
+
+def _post_credit(
+    *,
+    actor: User | None,
+    requirement: Requirement,
+    kind: str,
+    minutes: int,
+    occurred_on: date,
+    reason: str,
+    source: str,
+    source_ref: str = "",
+    book: PolicyBook,
+) -> LedgerWrite:
+    """Post the part of a credit that is needed (`rules.credit_needed`: what completes the order,
+    counting the earned reduction the credit itself earns), then the reduction, then completion."""
+    decision = rules.credit_needed(
+        kind=kind,
+        minutes=minutes,
+        occurred_on=occurred_on,
+        balance=requirement_balance(requirement),
+        work=work_of(requirement),
+        terms=earning_terms(requirement, book=book, on=occurred_on),
+    )
+    entry = ledger_post(
+        actor=actor,
+        requirement=requirement,
+        kind=kind,
+        minutes=decision.credited,
+        occurred_on=occurred_on,
+        reason=_with_note(reason, decision.note),
+        source=source,
+        source_ref=source_ref,
+    )
+    if kind == LedgerKind.WORK and requirement.status == S.AWAITING_PLACEMENT:
+        status_set(actor=None, requirement=requirement, to_status=S.WORKING, reason="Hours worked")
+    ledger_after_credit(actor=actor, requirement=requirement, book=book, on=occurred_on)
+    return LedgerWrite(entry=entry, requested_minutes=minutes, note=decision.note)
+
+
+@transaction.atomic
+def ledger_credit_work_noted(
+    *,
+    actor: User | None,
+    requirement: Requirement,
+    minutes: int,
+    occurred_on: date,
+    source: str,
+    source_ref: str = "",
+    reason: str = "Hours worked",
+    book: PolicyBook | None = None,
+) -> LedgerWrite:
+    """Credit minutes worked: only the part still needed, counting the earned reduction this credit
+    earns. The note says so when fewer minutes were credited than worked."""
+    book = book or policy_book()
+    requirement = requirement_locked(requirement)
+    errors: dict[str, str] = {}
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0:
+        raise ValidationError({"minutes": "Enter the minutes worked as a whole number greater than 0"})
+    remaining = requirement_balance(requirement).remaining_minutes
+    _check_can_credit(requirement, occurred_on=occurred_on, book=book, remaining=remaining, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    return _post_credit(
+        actor=actor,
+        requirement=requirement,
+        kind=LedgerKind.WORK,
+        minutes=minutes,
+        occurred_on=occurred_on,
+        reason=reason,
+        source=source,
+        source_ref=source_ref,
+        book=book,
+    )
+
+
+def ledger_credit_work(
+    *,
+    actor: User | None,
+    requirement: Requirement,
+    minutes: int,
+    occurred_on: date,
+    source: str,
+    source_ref: str = "",
+    reason: str = "Hours worked",
+    book: PolicyBook | None = None,
+) -> LedgerEntry | None:
+    """Credit minutes worked, capped at what is still needed (see `ledger_credit_work_noted`)."""
+    return ledger_credit_work_noted(
+        actor=actor,
+        requirement=requirement,
+        minutes=minutes,
+        occurred_on=occurred_on,
+        source=source,
+        source_ref=source_ref,
+        reason=reason,
+        book=book,
+    ).entry
+
+
+@transaction.atomic
+def ledger_credit_stand_down(
+    *,
+    actor: User | None,
+    requirement: Requirement,
+    minutes: int,
+    occurred_on: date,
+    source_ref: str,
+    reason: str,
+    book: PolicyBook | None = None,
+) -> LedgerEntry | None:
+    """Credit the stand-down allowance when the service cancels a session: capped at what is
+    needed; nothing in backlog or when nothing is owed (returns None). It is not work, so it
+    earns no reduction."""
+    book = book or policy_book()
+    requirement = requirement_locked(requirement)
+    remaining = requirement_balance(requirement).remaining_minutes
+    errors: dict[str, str] = {}
+    _check_can_credit(requirement, occurred_on=occurred_on, book=book, remaining=remaining, errors=errors)
+    if errors or minutes <= 0:
+        return None
+    return _post_credit(
+        actor=actor,
+        requirement=requirement,
+        kind=LedgerKind.STAND_DOWN,
+        minutes=minutes,
+        occurred_on=occurred_on,
+        reason=reason,
+        source="stand_down",
+        source_ref=source_ref,
+        book=book,
+    ).entry
+
+
+def _travel_errors(
+    requirement: Requirement, *, minutes: int, occurred_on: date, book: PolicyBook, errors: dict[str, str]
+) -> None:
+    """The travel cap applies to all the adjustments for one day together, net of corrections."""
+    cap = book.value("travel_adjustment_cap_minutes", occurred_on)
+    recorded = (
+        requirement.ledger.filter(kind=LedgerKind.TRAVEL, occurred_on=occurred_on).aggregate(
+            total=Sum("minutes", default=0)
+        )["total"]
+        or 0
+    )
+    room = rules.travel_day_room(cap_minutes=cap, recorded_that_day=recorded)
+    if minutes > room:
+        day = f"{occurred_on.day} {occurred_on:%B %Y}"
+        if recorded:
+            more = f"up to {rules.format_minutes(room)} more" if room else "no more"
+            left = f"{rules.format_minutes(recorded)} is already recorded for {day}, so you can add {more} for that day"
+        else:
+            left = f"you can add up to {rules.format_minutes(room)} for {day}"
+        errors["minutes"] = f"Travel adjustments can be at most {rules.format_minutes(cap)} a day: {left}"
+
+
+def _ete_errors(
+    requirement: Requirement, *, minutes: int, occurred_on: date, book: PolicyBook, errors: dict[str, str]
+) -> None:
+    balance = requirement_balance(requirement)
+    cap = rules.ete_cap_minutes(balance.total_ordered_minutes, book.value("ete_cap_percent", occurred_on))
+    room = cap - balance.ete_minutes
+    if minutes > room:
+        errors["minutes"] = (
+            f"ETE can count for at most {rules.format_minutes(cap)} of this order and "
+            f"{rules.format_minutes(balance.ete_minutes)} is already credited: "
+            f"you can credit up to {rules.format_minutes(max(0, room))} more"
+        )
+
+
+ADJUSTMENT_KINDS = {
+    LedgerKind.TRAVEL: (
+        "Enter the travel time in minutes, a whole number greater than 0",
+        "Enter the reason for the travel adjustment",
+    ),
+    LedgerKind.ETE: (
+        "Enter the ETE time in minutes, a whole number greater than 0",
+        "Enter what the education, training or employment activity was",
+    ),
+}
+
+
+@transaction.atomic
+def ledger_record_adjustment(
+    *,
+    actor: User | None,
+    requirement: Requirement,
+    kind: str,
+    minutes: int,
+    occurred_on: date,
+    reason: str,
+    book: PolicyBook | None = None,
+    idempotency_key: str | None = None,
+) -> LedgerWrite:
+    """A travel time adjustment (the policy's cap applies to each day's adjustments together) or
+    ETE credit (capped at a share of the ordered hours). Only the part still needed is credited,
+    with a note saying so. With an idempotency key, a repeat gets the first answer."""
+    book = book or policy_book()
+    if kind not in ADJUSTMENT_KINDS:
+        raise ValidationError({"kind": "Select travel or ETE"})
+    payload = {
+        "requirement": requirement.pk,
+        "kind": kind,
+        "minutes": minutes,
+        "occurred_on": occurred_on,
+        "reason": reason,
+    }
+    requirement = requirement_locked(requirement)
+    scope = "ledger.adjustment"
+    replayed = ledger_replay(actor=actor, key=idempotency_key, scope=scope, payload=payload)
+    if replayed is not None:
+        return replayed
+    minutes_message, reason_message = ADJUSTMENT_KINDS[LedgerKind(kind)]
+    errors: dict[str, str] = {}
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0:
+        errors["minutes"] = minutes_message
+    else:
+        check = _travel_errors if kind == LedgerKind.TRAVEL else _ete_errors
+        check(requirement, minutes=minutes, occurred_on=occurred_on, book=book, errors=errors)
+    if not reason.strip():
+        errors["reason"] = reason_message
+    remaining = requirement_balance(requirement).remaining_minutes
+    _check_can_credit(requirement, occurred_on=occurred_on, book=book, remaining=remaining, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    write = _post_credit(
+        actor=actor,
+        requirement=requirement,
+        kind=kind,
+        minutes=minutes,
+        occurred_on=occurred_on,
+        reason=reason.strip(),
+        source="adjustment" if kind == LedgerKind.TRAVEL else "ete",
+        book=book,
+    )
+    return ledger_remember(actor=actor, key=idempotency_key, scope=scope, payload=payload, write=write)
+
+
+def ledger_record_travel(
+    *,
+    actor: User | None,
+    requirement: Requirement,
+    minutes: int,
+    occurred_on: date,
+    reason: str,
+    book: PolicyBook | None = None,
+) -> LedgerEntry:
+    """A travel time adjustment (see `ledger_record_adjustment`)."""
+    return ledger_record_adjustment(
+        actor=actor,
+        requirement=requirement,
+        kind=LedgerKind.TRAVEL,
+        minutes=minutes,
+        occurred_on=occurred_on,
+        reason=reason,
+        book=book,
+    ).entry
+
+
+def ledger_record_ete(
+    *,
+    actor: User | None,
+    requirement: Requirement,
+    minutes: int,
+    occurred_on: date,
+    reason: str,
+    book: PolicyBook | None = None,
+) -> LedgerEntry:
+    """Education, training and employment credit (see `ledger_record_adjustment`)."""
+    return ledger_record_adjustment(
+        actor=actor,
+        requirement=requirement,
+        kind=LedgerKind.ETE,
+        minutes=minutes,
+        occurred_on=occurred_on,
+        reason=reason,
+        book=book,
+    ).entry

@@ -1,0 +1,221 @@
+"""The append-only hours ledger: posting an entry and keeping the running totals, the stored
+completion dates, the earned reduction and completion in step; and the idempotent answer to a
+write repeated with the same key."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, When
+from django.db.models.functions import Coalesce, Least
+from django.db.models.lookups import IsNull
+
+from payback.core import idempotency
+from payback.core.policy import PolicyBook
+from payback.core.services import audit_record
+from payback.staff.models import User
+
+from .. import rules
+from ..models import (
+    CLOSED_STATUSES,
+    CaseStatus,
+    LedgerEntry,
+    LedgerKind,
+    LedgerRequest,
+    LedgerTotals,
+    Order,
+    Requirement,
+)
+from ..selectors import requirement_balance
+from .common import audit_subject, today
+from .status import status_set
+
+S = CaseStatus
+
+
+def ledger_post(
+    *,
+    actor: User | None,
+    requirement: Requirement,
+    kind: str,
+    minutes: int,
+    occurred_on: date,
+    reason: str,
+    source: str,
+    source_ref: str = "",
+    reverses: LedgerEntry | None = None,
+) -> LedgerEntry:
+    if "\x00" in reason or "\x00" in source_ref:
+        raise ValidationError({"reason": "The reason contains a character that cannot be stored"})
+    entry = LedgerEntry(
+        requirement=requirement,
+        kind=kind,
+        minutes=minutes,
+        occurred_on=occurred_on,
+        reason=reason,
+        source=source,
+        source_ref=source_ref,
+        reverses=reverses,
+        created_by=actor,
+    )
+    entry.full_clean()
+    entry.save()
+    _add_to_totals(requirement, kind=kind, minutes=minutes)
+    verb = "Correction of" if reverses else "Recorded"
+    audit_record(
+        actor=actor,
+        action="ledger.correction" if reverses else f"ledger.{kind}",
+        obj=entry,
+        summary=f"{verb} {LedgerKind(kind).label.lower()}: {rules.format_minutes(minutes)} ({reason})",
+        subject=audit_subject(requirement),
+        after={"kind": kind, "minutes": minutes, "occurred_on": occurred_on.isoformat(), "source": source},
+    )
+    return entry
+
+
+def _add_to_totals(requirement: Requirement, *, kind: str, minutes: int) -> None:
+    field = "variation_minutes" if kind == LedgerKind.COURT_VARIATION else "credited_minutes"
+    updated = LedgerTotals.objects.filter(requirement=requirement).update(**{field: F(field) + minutes})
+    if not updated:
+        ledger_totals_rebuild(requirement_ids=[requirement.pk])
+
+
+def ledger_totals_rebuild(*, requirement_ids: list[int] | None = None) -> int:
+    """Rebuild the running sums from the ledger (all requirements, or those given)."""
+    requirements = Requirement.objects.all()
+    if requirement_ids is not None:
+        requirements = requirements.filter(pk__in=requirement_ids)
+    LedgerTotals.objects.filter(requirement__in=requirements).delete()
+    credited = Sum("ledger__minutes", filter=~Q(ledger__kind=LedgerKind.COURT_VARIATION), default=0)
+    variation = Sum("ledger__minutes", filter=Q(ledger__kind=LedgerKind.COURT_VARIATION), default=0)
+    rows = requirements.annotate(c=credited, v=variation).values_list("pk", "c", "v")
+    created = LedgerTotals.objects.bulk_create(
+        (LedgerTotals(requirement_id=pk, credited_minutes=c, variation_minutes=v) for pk, c, v in rows.iterator()),
+        batch_size=5000,
+    )
+    return len(created)
+
+
+def requirement_due_dates(requirement: Requirement) -> tuple[date | None, date | None]:
+    """The completion date with a window in force, and without one."""
+    op_end = requirement.order.operational_period_end
+    return (
+        rules.completion_date(
+            window_end=requirement.window_end,
+            extended_until=requirement.extended_until,
+            operational_period_end=op_end,
+            window_applies=True,
+        ),
+        rules.completion_date(
+            window_end=requirement.window_end,
+            extended_until=requirement.extended_until,
+            operational_period_end=op_end,
+            window_applies=False,
+        ),
+    )
+
+
+def requirement_due_dates_rebuild() -> int:
+    """Set every requirement's stored completion dates from its window, extension and operational
+    period, in the database (used after bulk loads)."""
+    op_end = Subquery(Order.objects.filter(pk=OuterRef("order_id")).values("operational_period_end")[:1])
+    with_window = Coalesce(F("extended_until"), F("window_end"))
+    count = Requirement.objects.update(
+        due_date=Case(
+            When(IsNull(op_end, True), then=with_window),
+            When(Q(extended_until__isnull=True, window_end__isnull=True), then=op_end),
+            default=Least(with_window, op_end),
+        ),
+        due_date_without_window=Case(
+            When(IsNull(op_end, True), then=F("extended_until")),
+            When(Q(extended_until__isnull=True), then=op_end),
+            default=Least(F("extended_until"), op_end),
+        ),
+    )
+    return count
+
+
+def ledger_after_credit(*, actor: User | None, requirement: Requirement, book: PolicyBook, on: date) -> None:
+    """Earned reduction, then completion, kept in step with every credit or correction."""
+    earned_reduction_apply(actor=actor, requirement=requirement, book=book, on=on)
+    balance = requirement_balance(requirement)
+    if balance.remaining_minutes == 0 and requirement.status not in CLOSED_STATUSES:
+        status_set(actor=None, requirement=requirement, to_status=S.COMPLETED, reason="All hours credited")
+
+
+def earning_terms(requirement: Requirement, *, book: PolicyBook, on: date) -> rules.EarningTerms:
+    # Worked out afresh from every hour worked, on the scheme's terms as they stand now: an entry
+    # dated before the scheme began must not take back what later hours earned.
+    return rules.EarningTerms(
+        scheme=book.value("earned_reduction", max(on, today())),
+        scheme_start=book.first_date_with_value("earned_reduction"),
+        earning_stopped_on=requirement.earning_stopped_on,
+    )
+
+
+def work_of(requirement: Requirement) -> list[tuple[date, int]]:
+    return list(
+        requirement.ledger.filter(kind=LedgerKind.WORK).values_list("occurred_on", "minutes").order_by("occurred_on")
+    )
+
+
+def earned_reduction_apply(*, actor: User | None, requirement: Requirement, book: PolicyBook, on: date) -> None:
+    delta = rules.reduction_change(
+        balance=requirement_balance(requirement),
+        work=work_of(requirement),
+        terms=earning_terms(requirement, book=book, on=on),
+    )
+    if delta:
+        ledger_post(
+            actor=None,
+            requirement=requirement,
+            kind=LedgerKind.EARNED_REDUCTION,
+            minutes=delta,
+            occurred_on=on,
+            reason="Earned reduction for hours worked beyond the threshold"
+            if delta > 0
+            else "Earned reduction recalculated after a correction",
+            source="earned_reduction",
+        )
+
+
+@dataclass(frozen=True)
+class LedgerWrite:
+    """What a write to the ledger did: the entry, the minutes asked for and, when fewer were
+    credited, why. `replayed` when the answer is the one first given for the same idempotency key."""
+
+    entry: LedgerEntry
+    requested_minutes: int
+    note: str = ""
+    replayed: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"entry": self.entry.pk, "requested_minutes": self.requested_minutes, "note": self.note}
+
+
+def ledger_replay(*, actor: User | None, key: str | None, scope: str, payload: dict[str, Any]) -> LedgerWrite | None:
+    if key is None:
+        return None
+    answer = idempotency.previous_answer(
+        LedgerRequest, key=idempotency.key_check(key), user_id=actor.pk if actor else None, scope=scope, payload=payload
+    )
+    if answer is None:
+        return None
+    entry = LedgerEntry.objects.get(pk=answer["entry"])
+    return LedgerWrite(entry=entry, requested_minutes=answer["requested_minutes"], note=answer["note"], replayed=True)
+
+
+def ledger_remember(
+    *, actor: User | None, key: str | None, scope: str, payload: dict[str, Any], write: LedgerWrite
+) -> LedgerWrite:
+    if key is not None:
+        idempotency.remember(
+            LedgerRequest,
+            key=key,
+            user_id=actor.pk if actor else None,
+            scope=scope,
+            payload=payload,
+            response=write.as_dict(),
+        )
+    return write
