@@ -30,6 +30,7 @@ run: bootstrap
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py migrate --no-input
 	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py seed_demo --size small --if-empty
+	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py post_stand_down_credits
 	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py demo_signins
 	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
