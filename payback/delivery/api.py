@@ -6,19 +6,17 @@ sessions they run, planners every session in their area; anything else is simply
 writes through `services`, each in one transaction. The register submit is idempotent: a repeat
 with the same key gets the first answer and changes nothing."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Header, Path, Query, Router
 from ninja.responses import Status
 
-from payback.cases.models import CLOSED_STATUSES, Person, Requirement
-from payback.cases.selectors import people_for, requirements_for
+from payback.cases.models import Person, Requirement
 from payback.core.api_common import NO_NUL, paginate
+from payback.core.edge import api_staff
 from payback.core.selectors import policy_book
 from payback.projects.models import Project
-from payback.projects.selectors import projects_for
 from payback.staff.models import User
 from payback.staff.roles import (
     ACKNOWLEDGE_CONCERNS,
@@ -27,7 +25,6 @@ from payback.staff.roles import (
     RAISE_CONCERNS,
     REPORT_INCIDENTS,
     RUN_SESSIONS,
-    VIEW_CASES,
 )
 
 from . import selectors, services
@@ -55,7 +52,7 @@ from .api_schemas import (
     session_out,
     session_summary,
 )
-from .models import Appointment, Session, SessionStatus
+from .models import Appointment, Session
 
 router = Router(tags=["sessions"])
 
@@ -75,17 +72,7 @@ SEE_INCIDENTS = "You do not have permission to see incidents"
 
 
 def _staff(request: HttpRequest, permission: str) -> User:
-    user: User = request.auth  # type: ignore[attr-defined]
-    if not user.has_perm(permission):
-        raise PermissionDenied(PERMISSION_MESSAGES[permission])
-    return user
-
-
-def _staff_any(request: HttpRequest, *permissions: str, message: str) -> User:
-    user: User = request.auth  # type: ignore[attr-defined]
-    if not any(user.has_perm(p) for p in permissions):
-        raise PermissionDenied(message)
-    return user
+    return api_staff(request, permission, message=PERMISSION_MESSAGES[permission])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -105,19 +92,15 @@ def _session_detail(user: User, pk: int) -> SessionOut:
 def list_sessions(request: HttpRequest, query: Query[SessionsQuery]) -> SessionPage:
     """Sessions by date and start time. A supervisor sees the sessions they run; planners every session
     in their area. Filters: `date_from`, `date_to`, `project` (id), `status`, `needs_cover=true`."""
-    user = _staff_any(request, RUN_SESSIONS, PLAN_SESSIONS, message=SEE_SESSIONS)
-    qs: QuerySet[Session] = selectors.sessions_for(user)
-    if query.date_from is not None:
-        qs = qs.filter(date__gte=query.date_from)
-    if query.date_to is not None:
-        qs = qs.filter(date__lte=query.date_to)
-    if query.project is not None:
-        qs = qs.filter(project_id=query.project)
-    if query.status is not None:
-        qs = qs.filter(status=query.status.value)
-    if query.needs_cover:
-        qs = qs.filter(needs_cover=True, status=SessionStatus.PLANNED)
-    qs = qs.annotate(booked=Count("appointments", filter=selectors.BOOKED)).order_by("date", "start_time", "id")
+    user = api_staff(request, RUN_SESSIONS, PLAN_SESSIONS, message=SEE_SESSIONS)
+    qs = selectors.sessions_listed(
+        user,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        project_id=query.project,
+        status=query.status.value if query.status is not None else None,
+        needs_cover=bool(query.needs_cover),
+    )
     count, sessions = paginate(qs, query)
     items = [session_summary(s, booked=s.booked) for s in sessions]  # type: ignore[attr-defined]
     return SessionPage(count=count, page=query.page, page_size=query.page_size, items=items)
@@ -127,12 +110,12 @@ def list_sessions(request: HttpRequest, query: Query[SessionsQuery]) -> SessionP
 def get_session(request: HttpRequest, id: int = SESSION_ID) -> SessionOut:
     """The session with everyone booked: each person's CRN and name, outcome, times, ratings and the
     minutes credited; and `register_version`, to send back as `expected_version` with the register."""
-    user = _staff_any(request, RUN_SESSIONS, PLAN_SESSIONS, message=SEE_SESSIONS)
+    user = api_staff(request, RUN_SESSIONS, PLAN_SESSIONS, message=SEE_SESSIONS)
     return _session_detail(user, id)
 
 
 def _requirement(user: User, pk: int) -> Requirement:
-    requirement = requirements_for(user).filter(pk=pk).exclude(status__in=CLOSED_STATUSES).first()
+    requirement = selectors.open_requirement_get(user, pk)
     if requirement is None:
         raise ValidationError({"requirement_id": "No open requirement with this id in your area"})
     return requirement
@@ -157,7 +140,7 @@ def book_appointment(request: HttpRequest, body: BookIn, id: int = SESSION_ID) -
             appointment = services.appointment_book(actor=user, session=session, requirement=requirement, book=book)
     except ValidationError as error:
         # Every reason on its own line: the service checks them all, not only the first.
-        reasons = services.appointment_check(session, requirement, book=book)
+        reasons = selectors.appointment_check(session, requirement, book=book)
         raise ValidationError({"requirement": reasons or error.messages}) from None
     appointment = Appointment.objects.select_related("person", "credited_entry").get(pk=appointment.pk)
     return Status(201, appointment_out(appointment))
@@ -219,15 +202,15 @@ def submit_register(
         raise ValidationError(
             {"confirm": "Confirm that every outcome is right (confirm: true): closing the register credits the hours"}
         )
+    write = services.register_close if body.close else services.register_save
     try:
         with transaction.atomic():
-            result = services.register_submit(
+            result = write(
                 actor=user,
                 session=session,
                 expected_version=body.expected_version,
                 idempotency_key=key,
                 lines=[_line(line) for line in body.lines],
-                close=body.close,
             )
     except services.RegisterConflict as conflict:
         return Status(409, ConflictOut(detail=str(conflict), current_version=conflict.current_version))
@@ -255,7 +238,7 @@ def stand_down_session(request: HttpRequest, body: StandDownIn, id: int = SESSIO
 
 
 def _project(user: User, pk: int) -> Project:
-    project = projects_for(user).filter(pk=pk).first()
+    project = selectors.project_in_area(user, pk)
     if project is None:
         raise ValidationError({"project_id": "No project with this id in your area"})
     return project
@@ -296,7 +279,7 @@ def report_incident(request: HttpRequest, body: IncidentIn) -> Status[IncidentOu
 )
 def get_incident(request: HttpRequest, id: int = INCIDENT_ID) -> IncidentOut:
     """What happened and how far the paperwork and investigation have gone. 404 if outside your area."""
-    user = _staff_any(request, REPORT_INCIDENTS, INVESTIGATE_INCIDENTS, message=SEE_INCIDENTS)
+    user = api_staff(request, REPORT_INCIDENTS, INVESTIGATE_INCIDENTS, message=SEE_INCIDENTS)
     return incident_out(selectors.incident_get(user, id))
 
 
@@ -308,17 +291,11 @@ def _person(user: User, crn: str, session: Session | None) -> Person:
     """The person the concern is about: booked on the session when one is given; otherwise someone in
     your area (for someone who cannot see cases, someone booked on one of your sessions)."""
     if session is not None:
-        booked = Appointment.objects.filter(session=session, cancelled_at__isnull=True, person__crn=crn.upper())
-        person = Person.objects.filter(pk__in=booked.values("person_id")).first()
+        person = selectors.person_booked_on(session, crn)
         if person is None:
             raise ValidationError({"crn": "This person is not booked on the session"})
         return person
-    people = people_for(user).filter(crn=crn.upper())
-    if not user.has_perm(VIEW_CASES):
-        people = people.filter(
-            appointments__session__in=selectors.sessions_for(user), appointments__cancelled_at__isnull=True
-        )
-    person = people.first()
+    person = selectors.person_in_area(user, crn)
     if person is None:
         raise ValidationError({"crn": "No person with this CRN in your area"})
     return person

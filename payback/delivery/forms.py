@@ -8,12 +8,12 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from payback.core.fields import int_field, lower_first, set_choices, text_field, yes_no_field
 from payback.core.forms import GovukDateField
 from payback.projects.models import Project
 from payback.staff.models import User
 
-from .models import AbsenceReason, ConcernCategory, Outcome, Rating, StandDownReason, Vehicle
-from .services import RegisterLine
+from .models import ConcernCategory, StandDownReason, Vehicle
 
 TIME_PATTERN = re.compile(r"^(\d{1,2})[:.]?(\d{2})$")
 WEEKDAYS = [
@@ -25,11 +25,6 @@ WEEKDAYS = [
     (5, "Saturday"),
     (6, "Sunday"),
 ]
-YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
 
 
 class TimeOfDayField(forms.CharField):
@@ -45,7 +40,7 @@ class TimeOfDayField(forms.CharField):
 
     def clean(self, value: Any) -> time | None:  # type: ignore[override]
         text = (value or "").strip()
-        label = _lower_first(str(self.label))
+        label = lower_first(str(self.label))
         if not text:
             if self.required:
                 raise ValidationError(f"Enter the {label}")
@@ -58,77 +53,18 @@ class TimeOfDayField(forms.CharField):
         raise ValidationError(f"Enter the {label} as hours and minutes, like 09:30")
 
 
-def hh_mm(value: time | None) -> str:
-    return f"{value:%H:%M}" if value else ""
+def _mileage(label: str) -> forms.IntegerField:
+    """A mileage, whose range message writes the limit without separators."""
+    field = int_field(label, min_value=0, max_value=2_000_000)
+    between = f"{label} must be between 0 and 2000000"
+    field.error_messages.update(min_value=between, max_value=between)
+    return field
 
 
-def _int_field(
-    label: str, *, help_text: str = "", required: bool = True, min_value: int = 0, max_value: int = 100_000
-) -> forms.IntegerField:
-    lower = _lower_first(label)
-    return forms.IntegerField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        min_value=min_value,
-        max_value=max_value,
-        error_messages={
-            "invalid": f"{label} must be a whole number",
-            "required": f"Enter the {lower}",
-            "min_value": f"{label} must be between {min_value} and {max_value}",
-            "max_value": f"{label} must be between {min_value} and {max_value}",
-        },
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
-    )
-
-
-def _text(label: str, *, required: bool = False, max_length: int = 4000, message: str = "", **kwargs: Any) -> Any:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        widget=forms.Textarea,
-        error_messages={
-            "required": message or f"Enter {_lower_first(label)}",
-            "max_length": f"{label} must be {max_length:,} characters or fewer",
-        },
-        **kwargs,
-    )
-
-
-def _line(label: str, *, required: bool = False, max_length: int = 200, message: str = "", **kwargs: Any) -> Any:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        error_messages={
-            "required": message or f"Enter {_lower_first(label)}",
-            "max_length": f"{label} must be {max_length:,} characters or fewer",
-        },
-        **kwargs,
-    )
-
-
-def _yes_no(label: str, message: str, **kwargs: Any) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
-        choices=YES_NO,
-        widget=forms.RadioSelect(attrs={"inline": True}),
-        error_messages={"required": message},
-        **kwargs,
-    )
-
-
-def _choices(form: forms.Form, name: str, choices: Any) -> None:
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
-
-
-def _queryset(form: forms.Form, name: str, queryset: Any) -> None:
-    field = form.fields[name]
-    assert isinstance(field, forms.ModelChoiceField)
-    field.queryset = queryset
+def _as_written(field: forms.CharField) -> forms.CharField:
+    """The length message names the label as written, question mark or '(optional)' included."""
+    field.error_messages["max_length"] = f"{field.label} must be {field.max_length:,} characters or fewer"
+    return field
 
 
 def _staff_choice(label: str, *, required: bool, empty_label: str, message: str = "") -> Any:
@@ -153,7 +89,7 @@ class SessionFilterForm(forms.Form):
 
     def __init__(self, *args: Any, projects: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "project", [("", "All projects"), *[(p.pk, p.name) for p in projects]])
+        set_choices(self, "project", [("", "All projects"), *[(p.pk, p.name) for p in projects]])
 
 
 class VehicleChoiceField(forms.ModelChoiceField):
@@ -173,7 +109,7 @@ class _SessionFields(forms.Form):
     )
     start_time = TimeOfDayField(label="Start time")
     end_time = TimeOfDayField(label="Finish time")
-    capacity = _int_field("Places", help_text="How many people the session can take", min_value=1, max_value=50)
+    capacity = int_field("Places", help_text="How many people the session can take", min_value=1, max_value=50)
     supervisor = _staff_choice("Supervisor", required=False, empty_label="No supervisor yet: needs cover")
     vehicle = VehicleChoiceField(
         label="Vehicle",
@@ -182,14 +118,14 @@ class _SessionFields(forms.Form):
         empty_label="No vehicle",
         error_messages={"invalid_choice": "Select a vehicle from the list"},
     )
-    pick_up_point = _line("Pick-up point (optional)", max_length=200)
+    pick_up_point = _as_written(text_field("Pick-up point (optional)", max_length=200))
     pick_up_time = TimeOfDayField(label="Pick-up time (optional)", required=False)
 
     def __init__(self, *args: Any, projects: Any, supervisors: Any, vehicles: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _queryset(self, "project", projects)
-        _queryset(self, "supervisor", supervisors)
-        _queryset(self, "vehicle", vehicles)
+        set_choices(self, "project", projects)
+        set_choices(self, "supervisor", supervisors)
+        set_choices(self, "vehicle", vehicles)
 
 
 class SessionForm(_SessionFields):
@@ -207,7 +143,7 @@ class SeriesForm(_SessionFields):
     starts_on = GovukDateField(
         label="First week from", help_text="Sessions start from this date, for example 1 12 2026"
     )
-    weeks_ahead = _int_field("Weeks ahead", help_text="Between 1 and 26", min_value=1, max_value=26)
+    weeks_ahead = int_field("Weeks ahead", help_text="Between 1 and 26", min_value=1, max_value=26)
     field_order = ["project", "weekday", "starts_on", "weeks_ahead", "start_time", "end_time", "capacity"]
 
 
@@ -215,11 +151,11 @@ class AbsenceForm(forms.Form):
     supervisor = _staff_choice("Supervisor", required=True, empty_label="Select", message="Select the supervisor")
     starts_on = GovukDateField(label="First day of absence", help_text="For example, 7 12 2026")
     ends_on = GovukDateField(label="Last day of absence", help_text="For example, 11 12 2026")
-    reason = _line("Reason", required=True, message="Enter the reason for the absence")
+    reason = text_field("Reason", max_length=200, required=True, required_message="Enter the reason for the absence")
 
     def __init__(self, *args: Any, supervisors: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _queryset(self, "supervisor", supervisors)
+        set_choices(self, "supervisor", supervisors)
 
 
 class SupervisorForm(forms.Form):
@@ -229,17 +165,17 @@ class SupervisorForm(forms.Form):
 
     def __init__(self, *args: Any, supervisors: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _queryset(self, "supervisor", supervisors)
+        set_choices(self, "supervisor", supervisors)
 
 
 class BookForm(forms.Form):
-    crn = _line(
+    crn = text_field(
         "CRN",
         required=True,
         max_length=7,
-        message="Enter the CRN",
+        required_message="Enter the CRN",
         help_text="The case reference number, like X123456",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+        width="govuk-input--width-10",
     )
 
     def clean_crn(self) -> str:
@@ -247,7 +183,15 @@ class BookForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = _text("Why is the appointment cancelled?", required=True, max_length=500, message="Enter the reason")
+    reason = _as_written(
+        text_field(
+            "Why is the appointment cancelled?",
+            required=True,
+            max_length=500,
+            required_message="Enter the reason",
+            textarea=True,
+        )
+    )
 
 
 class StandDownForm(forms.Form):
@@ -257,7 +201,7 @@ class StandDownForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select why the session is stood down"},
     )
-    detail = _text("Details", max_length=500, help_text="Needed when the reason is other")
+    detail = text_field("Details", max_length=500, help_text="Needed when the reason is other", textarea=True)
 
 
 class TimesheetForm(forms.Form):
@@ -269,17 +213,18 @@ class TimesheetForm(forms.Form):
     )
     crn = BookForm.base_fields["crn"]
     worked_on = GovukDateField(label="Day worked", help_text="For example, 23 11 2026")
-    minutes = _int_field("Minutes worked", help_text="For example, 360 for 6 hours", min_value=1, max_value=720)
-    beneficiary_supervisor = _line(
+    minutes = int_field("Minutes worked", help_text="For example, 360 for 6 hours", min_value=1, max_value=720)
+    beneficiary_supervisor = text_field(
         "Beneficiary's supervisor",
+        max_length=200,
         required=True,
-        message="Enter the name of the beneficiary's supervisor who signed the timesheet",
+        required_message="Enter the name of the beneficiary's supervisor who signed the timesheet",
         help_text="The person who signed the timesheet",
     )
 
     def __init__(self, *args: Any, projects: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _queryset(self, "project", projects)
+        set_choices(self, "project", projects)
 
     def clean_crn(self) -> str:
         return str(self.cleaned_data["crn"]).strip().upper()
@@ -309,17 +254,21 @@ class ChecksForm(forms.Form):
     site_induction_given = forms.BooleanField(
         label="I have given the site induction to everyone new to this site", required=False
     )
-    hazards_seen = _text("Hazards seen today", help_text="Anything on site today that could hurt someone")
-    controls = _text("Controls", help_text="How each hazard is controlled")
+    hazards_seen = text_field(
+        "Hazards seen today", max_length=4000, help_text="Anything on site today that could hurt someone", textarea=True
+    )
+    controls = text_field("Controls", max_length=4000, help_text="How each hazard is controlled", textarea=True)
     go = forms.ChoiceField(
         label="Can work go ahead?",
         choices=[("go", "Go: it is safe to work"), ("no_go", "No go: it is not safe to work")],
         widget=forms.RadioSelect,
         error_messages={"required": "Select go or no go"},
     )
-    tools_out = _text(
+    tools_out = text_field(
         "Tools counted out",
+        max_length=4000,
         help_text="One tool on each line with how many, for example: Spade, 6",
+        textarea=True,
     )
 
     def clean_tools_out(self) -> dict[str, int]:
@@ -330,7 +279,7 @@ class ChecksForm(forms.Form):
                 continue
             name, _, count = line.rpartition(",")
             name, count = name.strip(), count.strip()
-            if not name or not count.isdigit():
+            if not name or not (count.isascii() and count.isdigit()):
                 raise ValidationError(f"Line {number}: enter the tool, a comma and how many, like Spade, 6")
             if name.lower() in {t.lower() for t in tools}:
                 raise ValidationError(f"Line {number}: {name} is listed twice")
@@ -343,9 +292,9 @@ def tools_text(counts: Any) -> str:
 
 
 class ToolInForm(forms.Form):
-    counted_in = _int_field("Counted back in", min_value=0, max_value=500)
-    damaged = _int_field("Damaged", required=False, min_value=0, max_value=500)
-    note = _line("What happened (if any are missing or damaged)", max_length=300)
+    counted_in = int_field("Counted back in", min_value=0, max_value=500)
+    damaged = int_field("Damaged", required=False, min_value=0, max_value=500)
+    note = text_field("What happened (if any are missing or damaged)", max_length=300)
 
 
 class ConcernForm(forms.Form):
@@ -355,40 +304,65 @@ class ConcernForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the kind of concern"},
     )
-    details = _text(
-        "What did you see or hear?",
-        required=True,
-        message="Describe what you saw or heard",
-        help_text="Say what happened, when, and what was said. It goes to the person's probation practitioner.",
+    details = _as_written(
+        text_field(
+            "What did you see or hear?",
+            max_length=4000,
+            required=True,
+            required_message="Describe what you saw or heard",
+            help_text="Say what happened, when, and what was said. It goes to the person's probation practitioner.",
+            textarea=True,
+        )
     )
 
 
 class IncidentForm(forms.Form):
     occurred_on = GovukDateField(label="Date it happened", help_text="For example, 25 11 2026")
     occurred_time = TimeOfDayField(label="Time it happened")
-    location = _line("Where did it happen?", required=True, max_length=300, message="Enter where it happened")
-    what_happened = _text("What happened?", required=True, message="Describe what happened")
-    near_miss = _yes_no("Was it a near miss?", "Select yes if nobody was hurt and nothing was damaged")
-    people_involved = _text("Who was involved?", help_text="Names of the people on the session and anyone else")
-    witnesses = _text("Witnesses", help_text="Names and how to contact them")
-    injuries = _text("Injuries", help_text="Who was hurt and how, and any first aid given")
-    damage = _text("Damage", help_text="To property, tools or vehicles")
-    emergency_services_called = _yes_no("Were the emergency services called?", "Select yes or no")
-    immediate_action = _text("What was done straight away?")
+    location = _as_written(
+        text_field("Where did it happen?", required=True, max_length=300, required_message="Enter where it happened")
+    )
+    what_happened = _as_written(
+        text_field(
+            "What happened?", max_length=4000, required=True, required_message="Describe what happened", textarea=True
+        )
+    )
+    near_miss = yes_no_field(
+        "Was it a near miss?", required_message="Select yes if nobody was hurt and nothing was damaged"
+    )
+    people_involved = _as_written(
+        text_field(
+            "Who was involved?",
+            max_length=4000,
+            help_text="Names of the people on the session and anyone else",
+            textarea=True,
+        )
+    )
+    witnesses = text_field("Witnesses", max_length=4000, help_text="Names and how to contact them", textarea=True)
+    injuries = text_field(
+        "Injuries", max_length=4000, help_text="Who was hurt and how, and any first aid given", textarea=True
+    )
+    damage = text_field("Damage", max_length=4000, help_text="To property, tools or vehicles", textarea=True)
+    emergency_services_called = yes_no_field("Were the emergency services called?", required_message="Select yes or no")
+    immediate_action = _as_written(text_field("What was done straight away?", max_length=4000, textarea=True))
 
 
 class IncidentUpdateForm(forms.Form):
     paperwork_complete = forms.BooleanField(label="The incident paperwork is complete", required=False)
-    investigation = _text("Investigation")
-    outcome = _text("Outcome")
-    learning = _text("Learning to share")
+    investigation = text_field("Investigation", max_length=4000, textarea=True)
+    outcome = text_field("Outcome", max_length=4000, textarea=True)
+    learning = text_field("Learning to share", max_length=4000, textarea=True)
 
 
 class AcknowledgeForm(forms.Form):
-    action_taken = _text(
-        "What have you done about the concern?",
-        required=True,
-        message="Record what you have done about the concern",
+    action_taken = _as_written(
+        text_field(
+            "What have you done about the concern?",
+            max_length=4000,
+            required=True,
+            required_message="Record what you have done about the concern",
+            textarea=True,
+        )
     )
 
 
@@ -397,17 +371,32 @@ class AcknowledgeForm(forms.Form):
 
 
 class VehicleCheckForm(forms.Form):
-    roadworthy = _yes_no("Is the vehicle roadworthy?", "Select yes if the vehicle is safe to drive")
-    defects = _text("Defects", help_text="Anything wrong with the vehicle. A defect takes it off the road.")
-    mileage_out = _int_field("Mileage out", min_value=0, max_value=2_000_000)
+    roadworthy = yes_no_field(
+        "Is the vehicle roadworthy?", required_message="Select yes if the vehicle is safe to drive"
+    )
+    defects = text_field(
+        "Defects",
+        max_length=4000,
+        help_text="Anything wrong with the vehicle. A defect takes it off the road.",
+        textarea=True,
+    )
+    mileage_out = _mileage("Mileage out")
 
 
 class MileageInForm(forms.Form):
-    mileage_in = _int_field("Mileage in", min_value=0, max_value=2_000_000)
+    mileage_in = _mileage("Mileage in")
 
 
 class ClearDefectForm(forms.Form):
-    note = _text("How was the defect put right?", required=True, message="Say how the defect was put right")
+    note = _as_written(
+        text_field(
+            "How was the defect put right?",
+            max_length=4000,
+            required=True,
+            required_message="Say how the defect was put right",
+            textarea=True,
+        )
+    )
 
 
 class DriverForm(forms.Form):
@@ -417,114 +406,4 @@ class DriverForm(forms.Form):
 
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _queryset(self, "driver", staff)
-
-
-# ---------------------------------------------------------------------------------------------
-# The register: one small form per person, and the submit's own fields
-
-
-CONFIRM_CLOSE = "Confirm that every outcome is right before closing the register"
-
-
-class RegisterMetaForm(forms.Form):
-    idempotency_key = forms.CharField(max_length=100, widget=forms.HiddenInput)
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-    action = forms.ChoiceField(choices=[("save", "Save register"), ("close", "Close register")])
-    confirm = forms.BooleanField(
-        label="I confirm every outcome is right and the register can be closed",
-        help_text="Needed to close: closing credits everyone's hours, and outcomes can then only be corrected",
-        required=False,
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("action") == "close" and not data.get("confirm"):
-            self.add_error("confirm", CONFIRM_CLOSE)
-        return data
-
-
-class RegisterLineForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label="Outcome",
-        choices=Outcome.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    absence_reason = forms.ChoiceField(
-        label="Reason, for an acceptable absence",
-        help_text="Evidence is expected for medical, court and other reasons",
-        choices=[("", "Not an acceptable absence"), *AbsenceReason.choices],
-        required=False,
-    )
-    arrived_at = TimeOfDayField(
-        label="Start time", required=False, help_text="When they started work, if not the session start"
-    )
-    left_at = TimeOfDayField(
-        label="Finish time",
-        required=False,
-        help_text="When they stopped or were sent home, if not the session end",
-    )
-    penalty_minutes = _int_field(
-        "Penalty minutes",
-        required=False,
-        help_text="For lateness or breaks beyond policy",
-        min_value=0,
-        max_value=720,
-    )
-    work_quality = forms.ChoiceField(label="Work quality", choices=[("", "Not rated"), *Rating.choices], required=False)
-    behaviour = forms.ChoiceField(label="Behaviour", choices=[("", "Not rated"), *Rating.choices], required=False)
-    note = forms.CharField(
-        label="Note (optional)",
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea,
-        error_messages={"max_length": "The note must be 1,000 characters or fewer"},
-    )
-
-    def __init__(self, *args: Any, appointment_id: int, person: str, **kwargs: Any) -> None:
-        kwargs["prefix"] = f"a{appointment_id}"
-        super().__init__(*args, **kwargs)
-        self.appointment_id = appointment_id
-        self.person = person
-
-    def has_entries(self) -> bool:
-        """Whether anything was entered for this person (an untouched line is not submitted)."""
-        return self.is_bound and any(str(self[name].value() or "").strip() for name in self.fields)
-
-    def name_errors(self) -> None:
-        """Say whose line each message is about, for the error summary and beside the field."""
-        for name, messages in list(self.errors.items()):
-            named = [str(m) if str(m).startswith(f"{self.person}: ") else self.about(str(m)) for m in messages]
-            self.errors[name] = self.error_class(named)
-
-    def about(self, message: str) -> str:
-        return f"{self.person}: {_lower_first(message)}"
-
-    def line(self) -> RegisterLine:
-        data = self.cleaned_data
-        return RegisterLine(
-            appointment_id=self.appointment_id,
-            outcome=data.get("outcome") or "",
-            arrived_at=data.get("arrived_at"),
-            left_at=data.get("left_at"),
-            penalty_minutes=data.get("penalty_minutes") or 0,
-            absence_reason=data.get("absence_reason") or "",
-            work_quality=data.get("work_quality") or "",
-            behaviour=data.get("behaviour") or "",
-            note=data.get("note") or "",
-        )
-
-
-def register_initial(appointment: Any) -> dict[str, Any]:
-    """What is saved for a person, as the register's fields show it."""
-    return {
-        "outcome": appointment.outcome,
-        "absence_reason": appointment.absence_reason,
-        "arrived_at": hh_mm(appointment.arrived_at),
-        "left_at": hh_mm(appointment.left_at),
-        "penalty_minutes": appointment.penalty_minutes or "",
-        "work_quality": appointment.work_quality,
-        "behaviour": appointment.behaviour,
-        "note": appointment.note if appointment.outcome else "",
-    }
+        set_choices(self, "driver", staff)

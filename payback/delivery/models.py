@@ -204,6 +204,9 @@ class Appointment(models.Model):
     note = models.CharField(max_length=1000, blank=True)
     evidence_due = models.DateField(null=True, blank=True)
     credited_entry = models.ForeignKey(LedgerEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Why the credit is less than was worked, if it is ("capped at 3 hours of the 8 hours: ..."),
+    # or why nothing was credited: kept from the register's close and any correction.
+    credit_note = models.TextField(blank=True)
     rebooked = models.BooleanField(default=False)
     outcome_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -440,7 +440,9 @@ def test_work_killed_between_the_register_and_the_ledger_leaves_nothing(
     body = register(session, lines, close=True)
     with (
         nothing_saved(),
-        mock.patch("payback.delivery.services.ledger_credit_work", side_effect=RuntimeError("power cut")),
+        mock.patch(
+            "payback.delivery.services.register.ledger_credit_work_noted", side_effect=RuntimeError("power cut")
+        ),
     ):
         response = client.post(f"/sessions/{session.pk}/register", body)
     assert response.status_code == 500

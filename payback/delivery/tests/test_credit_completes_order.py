@@ -68,6 +68,8 @@ def test_the_session_that_completes_an_order_credits_only_the_work_still_needed(
     assert credit["credited_minutes"] == 180
     assert credit["note"].startswith("capped at 3 hours of the ")
     assert "with the 1 hour 30 minutes of earned reduction it earns" in credit["note"]
+    appointment.refresh_from_db()
+    assert appointment.credit_note == credit["note"]  # the explanation stays with the appointment
     balance = requirement_balance(person)
     assert (balance.work_minutes, balance.earned_reduction_minutes, balance.remaining_minutes) == (4500, 1500, 0)
     person.refresh_from_db()

@@ -309,6 +309,26 @@ def test_before_work_checks_refuse_what_is_missing_then_record(supervisor: User,
     assert "Checks recorded at" in page and "Spade: 6 out" in page
 
 
+def test_unusual_digits_in_the_register_and_the_tools_are_refused_not_a_server_error(
+    supervisor: User, session: Session
+) -> None:
+    adams, _, _ = appointments_of(session)
+    client = client_for(supervisor)
+    hidden = register_form(client, session)
+    data = register_data(hidden, {adams: {"outcome": "attended_complied"}})
+    data["appointment"] = [*data["appointment"], "\u00b2", "\u0663"]  # superscript two, Arabic-Indic three
+    response = client.post(f"/sessions/{session.pk}/register/", data)
+    assert response.status_code == 302
+    adams.refresh_from_db()
+    assert adams.outcome == "attended_complied"
+
+    url = f"/sessions/{session.pk}/before-work/"
+    response = client.post(url, {"toolbox_talk_given": "on", "go": "go", "tools_out": "Spade, \u00b2"})
+    assert response.status_code == 200
+    assert "Line 1: enter the tool, a comma and how many, like Spade, 6" in text_of(response)
+    assert not session.tool_counts.exists()
+
+
 def test_register_saved_then_closed_credits_the_ledger_and_shows_hours_earned(
     supervisor: User, practitioner: User, session: Session
 ) -> None:

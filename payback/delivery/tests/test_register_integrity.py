@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from payback.cases.models import Requirement
-from payback.cases.services import ledger_credit_work
+from payback.cases.services import ledger_credit_work_noted
 from payback.core.models import AuditEvent
 from payback.delivery import services
 from payback.delivery.models import Appointment, IdempotentRequest, Session, SessionStatus
@@ -372,10 +372,10 @@ def test_killed_after_the_first_credit_nothing_is_saved_and_the_retry_credits_on
         if calls:
             raise ConnectionError("the phone lost its signal")
         calls.append(1)
-        return ledger_credit_work(**kwargs)
+        return ledger_credit_work_noted(**kwargs)
 
     with (
-        mock.patch("payback.delivery.services.ledger_credit_work", side_effect=credit_then_die),
+        mock.patch("payback.delivery.services.register.ledger_credit_work_noted", side_effect=credit_then_die),
         pytest.raises(ConnectionError),
     ):
         submit_as(supervisor, session, lines, key="dying", version=version)

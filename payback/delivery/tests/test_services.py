@@ -37,6 +37,7 @@ from payback.staff.models import Pdu, User
 from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPERVISOR, sync_roles
 
 from .factories import (
+    EVERY_DAY,
     Clock,
     actions_since,
     active_project,
@@ -118,7 +119,7 @@ def session(coordinator: User, project: Project, supervisor: User) -> Session:
 
 @pytest.fixture
 def person(practitioner: User) -> Requirement:
-    return placeable_person(practitioner)
+    return placeable_person(practitioner, availability=EVERY_DAY)
 
 
 def refused(service: Callable[..., Any], /, **kwargs: Any) -> dict[str, list[str]]:
@@ -412,7 +413,7 @@ def test_a_full_session_is_refused(coordinator: User, practitioner: User, projec
     first, second = placeable_person(practitioner), placeable_person(practitioner)
     book(coordinator, small, first)
     errors = refused(services.appointment_book, actor=coordinator, session=small, requirement=second)
-    assert errors == {"requirement": ["The session is full (1 place)"]}
+    assert errors == {"requirement": ["Session capacity: Towpath clearance is full"]}
 
 
 def test_a_cancelled_booking_frees_the_place_and_the_day(
@@ -450,7 +451,7 @@ def test_a_project_restriction_refuses_a_person_with_that_risk_flag(
     flagged = placeable_person(practitioner, flags=["not-near-children"])
     unflagged = placeable_person(practitioner, flags=["self-harm"])
     errors = refused(services.appointment_book, actor=coordinator, session=session, requirement=flagged)
-    assert errors == {"requirement": ["The project excludes people flagged 'not near children'"]}
+    assert errors == {"requirement": ["Risk flags: Playground painting excludes people flagged not near children"]}
     book(coordinator, session, unflagged)
 
 
@@ -462,7 +463,7 @@ def test_a_women_only_project_refuses_a_man(
     errors = refused(
         services.appointment_book, actor=coordinator, session=session, requirement=placeable_person(practitioner)
     )
-    assert errors == {"requirement": ["The project is for women only"]}
+    assert errors == {"requirement": ["Women-only session: Community garden is for women only"]}
     book(coordinator, session, placeable_person(practitioner, sex="female", first_name="Alice"))
 
 
@@ -473,7 +474,7 @@ def test_a_non_association_already_booked_is_refused(
     non_association_add(actor=practitioner, person=person.person, other=other.person, reason="Co-defendants")
     book(coordinator, session, person)
     errors = refused(services.appointment_book, actor=coordinator, session=session, requirement=other)
-    assert errors == {"requirement": ["A person they must not be placed with is already booked on this session"]}
+    assert errors == {"requirement": ["Non-association: Blake Smith must not be placed with Alex Smith"]}
 
 
 def test_a_session_stood_down_or_past_cannot_be_booked(
@@ -741,7 +742,9 @@ def test_a_register_closed_twice_is_refused(
 def test_an_outcome_for_someone_not_booked_is_refused_naming_the_line(
     clock: Clock, coordinator: User, practitioner: User, supervisor: User, session: Session
 ) -> None:
-    here, there, cancelled = (placeable_person(practitioner, last_name=n) for n in ("Adams", "Brown", "Clark"))
+    here, there, cancelled = (
+        placeable_person(practitioner, last_name=n, availability=EVERY_DAY) for n in ("Adams", "Brown", "Clark")
+    )
     (booked,) = book(coordinator, session, here)
     elsewhere = plan_session(coordinator, session.project, SESSION_DAY + timedelta(1), supervisor=None)
     (not_here,) = book(coordinator, elsewhere, there)
@@ -1067,7 +1070,7 @@ def test_the_stand_down_allowance_is_the_policy_in_force_on_the_session_date(
     )
     before = plan_session(coordinator, project, date(2026, 12, 31), supervisor=supervisor)
     after = plan_session(coordinator, project, date(2027, 1, 6), supervisor=supervisor)
-    first, second = placeable_person(practitioner), placeable_person(practitioner)
+    first, second = (placeable_person(practitioner, availability=EVERY_DAY) for _ in range(2))
     book(coordinator, before, first)
     book(coordinator, after, second)
     owed = remaining(first), remaining(second)
@@ -1105,7 +1108,9 @@ def test_the_stand_down_report_counts_by_reason_project_and_week(
     weather_2 = plan_session(coordinator, project, date(2026, 12, 29), supervisor=None)
     site = plan_session(coordinator, park, date(2026, 12, 23), supervisor=None)
     plan_session(coordinator, park, date(2026, 12, 24), supervisor=None)  # runs as planned
-    first, second, third = (placeable_person(practitioner, last_name=n) for n in ("Adams", "Brown", "Clark"))
+    first, second, third = (
+        placeable_person(practitioner, last_name=n, availability=EVERY_DAY) for n in ("Adams", "Brown", "Clark")
+    )
     book(coordinator, weather_1, first, second)
     _, cancelled = book(coordinator, site, third, placeable_person(practitioner, last_name="Davis"))
     services.appointment_cancel(actor=coordinator, appointment=cancelled, reason="Moved away")
@@ -1310,8 +1315,8 @@ def test_only_an_authorised_driver_may_check_a_vehicle_out(manager: User, other_
     mark = audit_mark()
     authorise_driver(manager, other_supervisor, today=PLANNING_DAY)
     assert actions_since(mark) == ["driver.authorised"]
-    assert services.driver_is_authorised(other_supervisor, on=PLANNING_DAY)
-    assert not services.driver_is_authorised(other_supervisor, on=PLANNING_DAY + timedelta(days=366))
+    assert selectors.driver_is_authorised(other_supervisor, on=PLANNING_DAY)
+    assert not selectors.driver_is_authorised(other_supervisor, on=PLANNING_DAY + timedelta(days=366))
 
 
 # ---------------------------------------------------------------------------------------------

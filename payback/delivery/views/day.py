@@ -14,21 +14,21 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from payback.cases.assessment.selectors import SessionNeeds
+from payback.core.edge import bound, staff_user, submit
 from payback.core.formatting import format_minutes
+from payback.staff.models import User
 
 from .. import rules, selectors, services, timing
 from ..forms import (
     ChecksForm,
     ConcernForm,
     IncidentForm,
-    RegisterLineForm,
-    RegisterMetaForm,
     ToolInForm,
-    register_initial,
     tools_text,
 )
-from ..models import Appointment, IdempotentRequest, Outcome, Session, SessionStatus
-from .common import PLAN, RAISE_CONCERNS, REPORT_INCIDENTS, RUN, apply_errors, permission_any, user_of
+from ..models import Appointment, Incident, Outcome, Session, SessionStatus
+from ..register_forms import RegisterLineForm, RegisterMetaForm, register_initial
+from .common import PLAN, RAISE_CONCERNS, REPORT_INCIDENTS, RUN, permission_any
 
 CLEAR_DRAFT = "delivery.clear_register_draft"
 CONFLICT = "Someone else has changed this register: your entries are below, check them against the latest"
@@ -37,7 +37,7 @@ CONFLICT = "Someone else has changed this register: your entries are below, chec
 @login_required
 @permission_required(RUN, raise_exception=True)
 def today(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     day = timezone.localdate()
     return render(
         request,
@@ -45,22 +45,14 @@ def today(request: HttpRequest) -> HttpResponse:
         {
             "today": day,
             "sessions": selectors.my_sessions(user, on=day),
-            "coming": selectors.sessions_between(user, day + timedelta(days=1), day + timedelta(days=14)).filter(
-                supervisor=user
-            ),
+            "coming": selectors.my_sessions_between(user, day + timedelta(days=1), day + timedelta(days=14)),
         },
     )
 
 
 def _hours_earned(session: Session, rows: list[selectors.RegisterRow]) -> list[dict[str, Any]]:
-    """What each person earned, from the ledger entries the register posted, with the register's
-    note on why someone got less than they worked."""
-    notes: dict[int, str] = {}
-    stored = IdempotentRequest.objects.filter(
-        scope="register", response__session_id=session.pk, response__closed=True
-    ).first()
-    if stored is not None:
-        notes = {line["appointment_id"]: line.get("note", "") for line in stored.response.get("lines", [])}
+    """What each person earned, from the ledger entries the register posted, with the note kept on
+    the appointment on why someone got less than they worked."""
     credit_to_come = session.status == SessionStatus.STOOD_DOWN and not timing.stand_down_credit_is_due(
         session_date=session.date, today=timezone.localdate()
     )
@@ -68,7 +60,7 @@ def _hours_earned(session: Session, rows: list[selectors.RegisterRow]) -> list[d
     for row in rows:
         appointment = row.appointment
         entry = appointment.credited_entry
-        note = notes.get(appointment.pk, "")
+        note = appointment.credit_note
         if credit_to_come and appointment.outcome == Outcome.STOOD_DOWN:
             note = f"the stand-down credit posts on {timing.long_date(session.date)}, the day of the session"
         earned.append({"appointment": appointment, "minutes": entry.minutes if entry is not None else 0, "note": note})
@@ -78,7 +70,7 @@ def _hours_earned(session: Session, rows: list[selectors.RegisterRow]) -> list[d
 @login_required
 @permission_any(RUN, PLAN)
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     session = selectors.session_get(user, pk)
     rows = selectors.register_rows(session)
     clear_draft = request.session.pop(CLEAR_DRAFT, None) == session.pk
@@ -88,9 +80,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "session": session,
             "rows": rows,
-            "tools": list(session.tool_counts.order_by("tool")),
+            "tools": selectors.tool_counts(session),
             "earned": _hours_earned(session, rows) if session.status != SessionStatus.PLANNED else [],
-            "incidents": session.incidents.order_by("-occurred_at"),
+            "incidents": selectors.session_incidents(session),
             "can_run": user.has_perm(RUN),
             "can_plan": user.has_perm(PLAN),
             "can_report": user.has_perm(REPORT_INCIDENTS),
@@ -111,7 +103,7 @@ def _register_not_yet(session: Session) -> str:
 @login_required
 @permission_required(RUN, raise_exception=True)
 def session_checks(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     session = selectors.session_get(user, pk)
     if session.status != SessionStatus.PLANNED:
         messages.error(request, f"The session is {session.get_status_display().lower()}")
@@ -125,32 +117,32 @@ def session_checks(request: HttpRequest, pk: int) -> HttpResponse:
         "site_induction_given": session.site_induction_given,
         "hazards_seen": session.hazards_seen,
         "controls": session.controls,
-        "tools_out": tools_text(session.tool_counts.order_by("tool")),
+        "tools_out": tools_text(selectors.tool_counts(session)),
     }
     if session.go_decision is not None:
         initial["go"] = "go" if session.go_decision else "no_go"
-    form = ChecksForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.session_record_checks(
-                actor=user,
-                session=session,
-                toolbox_talk_given=data["toolbox_talk_given"],
-                site_induction_given=data["site_induction_given"],
-                hazards_seen=data["hazards_seen"],
-                controls=data["controls"],
-                go=data["go"] == "go",
-                tools_out=data["tools_out"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                "Before-work checks recorded" if data["go"] == "go" else "No go recorded: tell your operations manager",
-            )
-            return redirect("delivery:session", pk=pk)
+    form = bound(request, ChecksForm, initial=initial)
+    done = submit(
+        form,
+        lambda data: services.session_record_checks(
+            actor=user,
+            session=session,
+            toolbox_talk_given=data["toolbox_talk_given"],
+            site_induction_given=data["site_induction_given"],
+            hazards_seen=data["hazards_seen"],
+            controls=data["controls"],
+            go=data["go"] == "go",
+            tools_out=data["tools_out"],
+        ),
+    )
+    if done.ok:
+        messages.success(
+            request,
+            "Before-work checks recorded"
+            if form.cleaned_data["go"] == "go"
+            else "No go recorded: tell your operations manager",
+        )
+        return redirect("delivery:session", pk=pk)
     return render(request, "delivery/session_checks.html", {"session": session, "form": form})
 
 
@@ -194,7 +186,7 @@ class RegisterRowView:
 def _posted_ids(data: Any) -> list[int]:
     ids: list[int] = []
     for value in data.getlist("appointment"):
-        if str(value).isdigit() and int(value) not in ids:
+        if str(value).isascii() and str(value).isdigit() and int(value) not in ids:
             ids.append(int(value))
     return ids
 
@@ -212,9 +204,7 @@ def _register_rows(session: Session, data: Any | None) -> list[RegisterRowView]:
             appointment: Appointment | None = row.appointment
             needs: SessionNeeds | None = row.needs
         else:
-            appointment = (
-                Appointment.objects.filter(session=session, pk=appointment_id).select_related("person").first()
-            )
+            appointment = selectors.appointment_on_session(session, appointment_id)
             needs = None
         person = appointment.person.full_name if appointment is not None else "Someone not booked on this session"
         bound = data if appointment_id in posted else None
@@ -242,7 +232,7 @@ def _result_message(result: services.RegisterResult) -> str:
 @login_required
 @permission_required(RUN, raise_exception=True)
 def register(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     session = selectors.session_get(user, pk)
     errors: list[str] = []
     confirm_errors: list[str] = []
@@ -269,14 +259,14 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
             version = submitted.cleaned_data["version"]
         if rows_ok and submitted.is_valid():
             posted = [row for row in rows if row.form.has_entries()]
+            write = services.register_close if submitted.cleaned_data["action"] == "close" else services.register_save
             try:
-                result = services.register_submit(
+                result = write(
                     actor=user,
                     session=session,
                     expected_version=submitted.cleaned_data["version"],
                     idempotency_key=submitted.cleaned_data["idempotency_key"],
                     lines=[row.form.line() for row in posted],
-                    close=submitted.cleaned_data["action"] == "close",
                 )
             except services.RegisterConflict as stale:
                 conflict = True
@@ -292,6 +282,20 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         for row in rows:
             row.form.name_errors()
         meta = _meta(version)
+    return _register_page(request, session, rows, meta, errors=errors, confirm_errors=confirm_errors, conflict=conflict)
+
+
+def _register_page(
+    request: HttpRequest,
+    session: Session,
+    rows: list[RegisterRowView],
+    meta: RegisterMetaForm,
+    *,
+    errors: list[str],
+    confirm_errors: list[str],
+    conflict: bool,
+) -> HttpResponse:
+    """The register with every message beside the person and field it is about."""
     field_errors = [
         (f"id_{row.form.prefix}-{name}" + ("-0" if name == "outcome" else ""), message)
         for row in rows
@@ -317,6 +321,11 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _index(text: str) -> int:
+    """A line's index in a service's error key; past every line when it is not a plain number."""
+    return int(text) if text.isascii() and text.isdigit() else 1 << 31
+
+
 def _apply_register_errors(error: ValidationError, posted: list[RegisterRowView], errors: list[str]) -> None:
     """Each message of the register service beside the person and field it is about."""
     if not hasattr(error, "error_dict"):
@@ -324,7 +333,7 @@ def _apply_register_errors(error: ValidationError, posted: list[RegisterRowView]
         return
     for key, messages_ in error.message_dict.items():
         parts = key.split(".")
-        if len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit() and int(parts[1]) < len(posted):
+        if len(parts) == 3 and parts[0] == "lines" and _index(parts[1]) < len(posted):
             form = posted[int(parts[1])].form
             name = "outcome" if parts[2] == "appointment_id" else parts[2]
             for message in messages_:
@@ -340,9 +349,9 @@ def _apply_register_errors(error: ValidationError, posted: list[RegisterRowView]
 @login_required
 @permission_required(RUN, raise_exception=True)
 def tools_in(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     session = selectors.session_get(user, pk)
-    tools = list(session.tool_counts.order_by("tool"))
+    tools = selectors.tool_counts(session)
     if not tools:
         messages.error(request, "No tools were counted out for this session")
         return redirect("delivery:session", pk=pk)
@@ -401,38 +410,37 @@ def tools_in(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(RAISE_CONCERNS, raise_exception=True)
 def concern_raise(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     session = selectors.session_get(user, pk)
-    appointment = session.appointments.filter(pk=aid).select_related("person").first()
+    appointment = selectors.appointment_on_session(session, aid)
     if appointment is None:
         raise Http404("No such person on this session")
-    form = ConcernForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.risk_concern_raise(
-                actor=user,
-                person=appointment.person,
-                category=form.cleaned_data["category"],
-                details=form.cleaned_data["details"],
-                session=session,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            practitioner = appointment.person.practitioner
-            messages.success(
-                request,
-                f"Concern about {appointment.person.full_name} sent to "
-                + (str(practitioner) if practitioner else "their probation practitioner"),
-            )
-            return redirect("delivery:session", pk=pk)
+    form = bound(request, ConcernForm)
+    done = submit(
+        form,
+        lambda data: services.risk_concern_raise(
+            actor=user,
+            person=appointment.person,
+            category=form.cleaned_data["category"],
+            details=form.cleaned_data["details"],
+            session=session,
+        ),
+    )
+    if done.ok:
+        practitioner = appointment.person.practitioner
+        messages.success(
+            request,
+            f"Concern about {appointment.person.full_name} sent to "
+            + (str(practitioner) if practitioner else "their probation practitioner"),
+        )
+        return redirect("delivery:session", pk=pk)
     return render(request, "delivery/concern_form.html", {"session": session, "appointment": appointment, "form": form})
 
 
 @login_required
 @permission_required(REPORT_INCIDENTS, raise_exception=True)
 def incident_report(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     session = selectors.session_get(user, pk)
     now = timezone.localtime()
     project = session.project
@@ -441,33 +449,32 @@ def incident_report(request: HttpRequest, pk: int) -> HttpResponse:
         "occurred_time": f"{now:%H:%M}",
         "location": ", ".join(x for x in (project.address, project.postcode) if x),
     }
-    form = IncidentForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        occurred_at = timezone.make_aware(datetime.combine(data["occurred_on"], data["occurred_time"]))
-        try:
-            incident = services.incident_report(
-                actor=user,
-                project=project,
-                session=session,
-                occurred_at=occurred_at,
-                location=data["location"],
-                what_happened=data["what_happened"],
-                people_involved=data["people_involved"],
-                witnesses=data["witnesses"],
-                injuries=data["injuries"],
-                damage=data["damage"],
-                emergency_services_called=data["emergency_services_called"] == "yes",
-                immediate_action=data["immediate_action"],
-                near_miss=data["near_miss"] == "yes",
-            )
-        except ValidationError as error:
-            apply_errors(form, error, rename={"occurred_at": "occurred_on"})
-        else:
-            messages.success(
-                request,
-                f"{'Near miss' if incident.near_miss else 'Incident'} reported: the operations manager has been told. "
-                f"The full paperwork is due by {timezone.localtime(incident.paperwork_due_at):%-d %B %Y %H:%M}",
-            )
-            return redirect("delivery:session", pk=pk)
+    form = bound(request, IncidentForm, initial=initial)
+    done = submit(form, lambda data: _report(user, session, data), rename={"occurred_at": "occurred_on"})
+    if done.ok and (incident := done.value) is not None:
+        messages.success(
+            request,
+            f"{'Near miss' if incident.near_miss else 'Incident'} reported: the operations manager has been told. "
+            f"The full paperwork is due by {timezone.localtime(incident.paperwork_due_at):%-d %B %Y %H:%M}",
+        )
+        return redirect("delivery:session", pk=pk)
     return render(request, "delivery/incident_form.html", {"session": session, "form": form})
+
+
+def _report(user: User, session: Session, data: dict[str, Any]) -> Incident:
+    """The incident as reported from the session's page."""
+    return services.incident_report(
+        actor=user,
+        project=session.project,
+        session=session,
+        occurred_at=timezone.make_aware(datetime.combine(data["occurred_on"], data["occurred_time"])),
+        location=data["location"],
+        what_happened=data["what_happened"],
+        people_involved=data["people_involved"],
+        witnesses=data["witnesses"],
+        injuries=data["injuries"],
+        damage=data["damage"],
+        emergency_services_called=data["emergency_services_called"] == "yes",
+        immediate_action=data["immediate_action"],
+        near_miss=data["near_miss"] == "yes",
+    )

@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from payback.core.edge import apply_errors, bound, staff_user, submit
+
 from .. import conflicts, selectors, services
 from ..forms import (
     AcknowledgeForm,
@@ -17,7 +19,7 @@ from ..forms import (
     MileageInForm,
     VehicleCheckForm,
 )
-from ..models import IncidentStatus, SessionStatus
+from ..models import IncidentStatus
 from .common import (
     ACKNOWLEDGE,
     DECIDE,
@@ -25,12 +27,7 @@ from .common import (
     MANAGE_VEHICLES,
     PLAN,
     RUN,
-    apply_errors,
-    drivers_in_scope,
     permission_any,
-    staff_who_can,
-    user_of,
-    vehicles_in_scope,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -40,7 +37,7 @@ from .common import (
 @login_required
 @permission_required(DECIDE, raise_exception=True)
 def to_decide(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     everyone = request.GET.get("whose") == "all"
     return render(
         request,
@@ -62,8 +59,8 @@ def bookings_to_fix(request: HttpRequest) -> HttpResponse:
         request,
         "delivery/bookings_to_fix.html",
         {
-            "appointments": conflicts.bookings_to_fix(user_of(request), today=today),
-            "can_plan": user_of(request).has_perm(PLAN),
+            "appointments": conflicts.bookings_to_fix(staff_user(request), today=today),
+            "can_plan": staff_user(request).has_perm(PLAN),
         },
     )
 
@@ -71,7 +68,7 @@ def bookings_to_fix(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(ACKNOWLEDGE, raise_exception=True)
 def concern_list(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     show_all = request.GET.get("show") == "all"
     return render(
         request,
@@ -83,9 +80,9 @@ def concern_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(ACKNOWLEDGE, raise_exception=True)
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     concern = selectors.concern_get(user, pk)
-    form = AcknowledgeForm(request.POST if request.method == "POST" else None)
+    form = bound(request, AcknowledgeForm)
     if request.method == "POST" and concern.acknowledged_at is None and form.is_valid():
         try:
             services.risk_concern_acknowledge(
@@ -106,7 +103,7 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(INVESTIGATE, raise_exception=True)
 def incident_list(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     show_all = request.GET.get("show") == "all"
     incidents = selectors.incidents_for(user) if show_all else selectors.open_incidents(user)
     return render(
@@ -119,7 +116,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(INVESTIGATE, raise_exception=True)
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     incident = selectors.incident_get(user, pk)
     initial = {
         "paperwork_complete": incident.paperwork_completed_at is not None,
@@ -127,7 +124,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "outcome": incident.outcome,
         "learning": incident.learning,
     }
-    form = IncidentUpdateForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = bound(request, IncidentUpdateForm, initial=initial)
     if request.method == "POST" and incident.status != IncidentStatus.CLOSED and form.is_valid():
         data = form.cleaned_data
         close = request.POST.get("action") == "close"
@@ -156,13 +153,13 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_any(MANAGE_VEHICLES, RUN)
 def vehicle_list(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     return render(
         request,
         "delivery/vehicle_list.html",
         {
-            "vehicles": vehicles_in_scope(user),
-            "drivers": drivers_in_scope(user),
+            "vehicles": selectors.vehicles_in_scope(user),
+            "drivers": selectors.drivers_in_scope(user),
             "today": timezone.localdate(),
             "can_manage": user.has_perm(MANAGE_VEHICLES),
         },
@@ -172,20 +169,16 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_any(MANAGE_VEHICLES, RUN)
 def vehicle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     vehicle = selectors.vehicle_get(user, pk)
     return render(
         request,
         "delivery/vehicle_detail.html",
         {
             "vehicle": vehicle,
-            "checks": vehicle.checks.select_related("checked_by", "cleared_by", "session__project").order_by(
-                "-checked_at"
-            )[:30],
+            "checks": selectors.vehicle_checks(vehicle),
             "can_manage": user.has_perm(MANAGE_VEHICLES),
-            "upcoming": vehicle.sessions.filter(date__gte=timezone.localdate(), status=SessionStatus.PLANNED)
-            .select_related("project")
-            .order_by("date", "start_time")[:10],
+            "upcoming": selectors.vehicle_upcoming(vehicle, today=timezone.localdate()),
         },
     )
 
@@ -193,7 +186,7 @@ def vehicle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_any(MANAGE_VEHICLES, RUN)
 def vehicle_check(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     vehicle = selectors.vehicle_get(user, pk)
     session = None
     session_id = request.GET.get("session", "")
@@ -201,87 +194,80 @@ def vehicle_check(request: HttpRequest, pk: int) -> HttpResponse:
         session = selectors.session_get(user, int(session_id))
         if session.vehicle_id != vehicle.pk:
             raise Http404("The session does not use this vehicle")
-    form = VehicleCheckForm(
-        request.POST if request.method == "POST" else None, initial={"mileage_out": vehicle.mileage or ""}
+    form = bound(request, VehicleCheckForm, initial={"mileage_out": vehicle.mileage or ""})
+    done = submit(
+        form,
+        lambda data: services.vehicle_check_out(
+            actor=user,
+            vehicle=vehicle,
+            roadworthy=data["roadworthy"] == "yes",
+            defects=data["defects"],
+            mileage_out=data["mileage_out"],
+            session=session,
+        ),
+        rename={"vehicle": "roadworthy"},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            check = services.vehicle_check_out(
-                actor=user,
-                vehicle=vehicle,
-                roadworthy=data["roadworthy"] == "yes",
-                defects=data["defects"],
-                mileage_out=data["mileage_out"],
-                session=session,
-            )
-        except ValidationError as error:
-            apply_errors(form, error, rename={"vehicle": "roadworthy"})
+    if done.ok and (check := done.value) is not None:
+        if check.roadworthy:
+            messages.success(request, f"{vehicle.registration} checked: roadworthy")
         else:
-            if check.roadworthy:
-                messages.success(request, f"{vehicle.registration} checked: roadworthy")
-            else:
-                messages.success(request, f"{vehicle.registration} is off the road until the defect is cleared")
-            if session is not None:
-                return redirect("delivery:session", pk=session.pk)
-            return redirect("delivery:vehicle", pk=pk)
+            messages.success(request, f"{vehicle.registration} is off the road until the defect is cleared")
+        if session is not None:
+            return redirect("delivery:session", pk=session.pk)
+        return redirect("delivery:vehicle", pk=pk)
     return render(request, "delivery/vehicle_check.html", {"vehicle": vehicle, "session": session, "form": form})
 
 
 @login_required
 @permission_any(MANAGE_VEHICLES, RUN)
 def mileage_in(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     vehicle = selectors.vehicle_get(user, pk)
-    check = vehicle.checks.filter(pk=cid).first()
-    if check is None:
-        raise Http404("No such check of this vehicle")
-    form = MileageInForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.vehicle_check_in(actor=user, check=check, mileage_in=form.cleaned_data["mileage_in"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Mileage in recorded for {vehicle.registration}")
-            return redirect("delivery:vehicle", pk=pk)
+    check = selectors.vehicle_check_get(vehicle, cid)
+    form = bound(request, MileageInForm)
+    done = submit(
+        form,
+        lambda data: services.vehicle_check_in(actor=user, check=check, mileage_in=form.cleaned_data["mileage_in"]),
+    )
+    if done.ok:
+        messages.success(request, f"Mileage in recorded for {vehicle.registration}")
+        return redirect("delivery:vehicle", pk=pk)
     return render(request, "delivery/mileage_in.html", {"vehicle": vehicle, "check": check, "form": form})
 
 
 @login_required
 @permission_required(MANAGE_VEHICLES, raise_exception=True)
 def clear_defect(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     vehicle = selectors.vehicle_get(user, pk)
-    form = ClearDefectForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.vehicle_clear_defect(actor=user, vehicle=vehicle, note=form.cleaned_data["note"])
-        except ValidationError as error:
-            apply_errors(form, error, rename={"vehicle": "note"})
-        else:
-            messages.success(request, f"{vehicle.registration} is back on the road")
-            return redirect("delivery:vehicle", pk=pk)
+    form = bound(request, ClearDefectForm)
+    done = submit(
+        form,
+        lambda data: services.vehicle_clear_defect(actor=user, vehicle=vehicle, note=form.cleaned_data["note"]),
+        rename={"vehicle": "note"},
+    )
+    if done.ok:
+        messages.success(request, f"{vehicle.registration} is back on the road")
+        return redirect("delivery:vehicle", pk=pk)
     return render(request, "delivery/clear_defect.html", {"vehicle": vehicle, "form": form})
 
 
 @login_required
 @permission_required(MANAGE_VEHICLES, raise_exception=True)
 def driver_authorise(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
-    form = DriverForm(request.POST if request.method == "POST" else None, staff=staff_who_can(user, RUN))
-    if request.method == "POST" and form.is_valid():
+    user = staff_user(request)
+    form = bound(request, DriverForm, staff=selectors.staff_who_can(user, RUN))
+    done = submit(
+        form,
+        lambda data: services.driver_authorise(
+            actor=user,
+            driver=data["driver"],
+            licence_checked_on=data["licence_checked_on"],
+            valid_until=data["valid_until"],
+        ),
+    )
+    if done.ok:
         data = form.cleaned_data
-        try:
-            services.driver_authorise(
-                actor=user,
-                driver=data["driver"],
-                licence_checked_on=data["licence_checked_on"],
-                valid_until=data["valid_until"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"{data['driver']} is authorised to drive until {data['valid_until']:%-d %B %Y}")
-            return redirect("delivery:vehicles")
+        messages.success(request, f"{data['driver']} is authorised to drive until {data['valid_until']:%-d %B %Y}")
+        return redirect("delivery:vehicles")
     return render(request, "delivery/driver_form.html", {"form": form})

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from payback.core.edge import apply_errors, bound, staff_user, submit
 from payback.core.formatting import format_minutes
 from payback.core.selectors import policy_book
 from payback.projects.selectors import projects_for
@@ -32,17 +33,10 @@ from ..forms import (
     SupervisorForm,
     TimesheetForm,
 )
-from ..models import SessionStatus, SupervisorAbsence
 from .common import (
     PLAN,
     RUN,
     TIMESHEETS,
-    active_projects,
-    apply_errors,
-    open_requirement,
-    staff_who_can,
-    user_of,
-    vehicles_in_scope,
 )
 
 SERIES_SKIPPED = "delivery.series_skipped"
@@ -62,16 +56,14 @@ def _week_of(value: str | None, default: date) -> date:
 @login_required
 @permission_required(PLAN, raise_exception=True)
 def session_list(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     today = timezone.localdate()
     week = _week_of(request.GET.get("week"), today)
     form = SessionFilterForm(request.GET or None, projects=projects_for(user).order_by("name"))
     data = form.cleaned_data if form.is_valid() else {}
-    sessions = selectors.sessions_between(user, week, week + timedelta(days=6))
-    if data.get("project"):
-        sessions = sessions.filter(project_id=data["project"])
-    if data.get("cover") == "1":
-        sessions = sessions.filter(needs_cover=True, status=SessionStatus.PLANNED)
+    sessions = selectors.sessions_in_week(
+        user, week, project_id=data.get("project"), cover_only=data.get("cover") == "1"
+    )
     keep = {k: v for k, v in request.GET.items() if k != "week" and v}
     days = []
     listed = list(sessions)
@@ -98,80 +90,73 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 
 def _session_form_kwargs(request: HttpRequest) -> dict[str, Any]:
-    user = user_of(request)
+    user = staff_user(request)
     return {
-        "projects": active_projects(user),
-        "supervisors": staff_who_can(user, RUN),
-        "vehicles": vehicles_in_scope(user),
+        "projects": selectors.active_projects(user),
+        "supervisors": selectors.staff_who_can(user, RUN),
+        "vehicles": selectors.vehicles_in_scope(user),
     }
 
 
 @login_required
 @permission_required(PLAN, raise_exception=True)
 def session_create(request: HttpRequest) -> HttpResponse:
-    form = SessionForm(request.POST if request.method == "POST" else None, **_session_form_kwargs(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            session = services.session_create(
-                actor=user_of(request),
-                project=data["project"],
-                session_date=data["session_date"],
-                start_time=data["start_time"],
-                end_time=data["end_time"],
-                capacity=data["capacity"],
-                supervisor=data["supervisor"],
-                vehicle=data["vehicle"],
-                pick_up_point=data["pick_up_point"],
-                pick_up_time=data["pick_up_time"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Session planned: {session}")
-            return redirect("delivery:session", pk=session.pk)
+    form = bound(request, SessionForm, **_session_form_kwargs(request))
+    done = submit(
+        form,
+        lambda data: services.session_create(
+            actor=staff_user(request),
+            project=data["project"],
+            session_date=data["session_date"],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            capacity=data["capacity"],
+            supervisor=data["supervisor"],
+            vehicle=data["vehicle"],
+            pick_up_point=data["pick_up_point"],
+            pick_up_time=data["pick_up_time"],
+        ),
+    )
+    if done.ok and (session := done.value) is not None:
+        messages.success(request, f"Session planned: {session}")
+        return redirect("delivery:session", pk=session.pk)
     return render(request, "delivery/session_form.html", {"form": form})
 
 
 @login_required
 @permission_required(PLAN, raise_exception=True)
 def series_create(request: HttpRequest) -> HttpResponse:
-    form = SeriesForm(
-        request.POST if request.method == "POST" else None,
-        initial={"weeks_ahead": 8},
-        **_session_form_kwargs(request),
+    form = bound(request, SeriesForm, initial={"weeks_ahead": 8}, **_session_form_kwargs(request))
+    done = submit(
+        form,
+        lambda data: services.session_series_create(
+            actor=staff_user(request),
+            project=data["project"],
+            weekday=data["weekday"],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            capacity=data["capacity"],
+            starts_on=data["starts_on"],
+            weeks_ahead=data["weeks_ahead"],
+            supervisor=data["supervisor"],
+            vehicle=data["vehicle"],
+            pick_up_point=data["pick_up_point"],
+            pick_up_time=data["pick_up_time"],
+        ),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            series, created, skipped = services.session_series_create(
-                actor=user_of(request),
-                project=data["project"],
-                weekday=data["weekday"],
-                start_time=data["start_time"],
-                end_time=data["end_time"],
-                capacity=data["capacity"],
-                starts_on=data["starts_on"],
-                weeks_ahead=data["weeks_ahead"],
-                supervisor=data["supervisor"],
-                vehicle=data["vehicle"],
-                pick_up_point=data["pick_up_point"],
-                pick_up_time=data["pick_up_time"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            request.session[SERIES_SKIPPED] = {"series": series.pk, "skipped": skipped}
-            messages.success(request, f"{len(created)} weekly session{'s' if len(created) != 1 else ''} planned")
-            return redirect("delivery:series", pk=series.pk)
+    if done.ok and (result := done.value) is not None:
+        series, created, skipped = result
+        request.session[SERIES_SKIPPED] = {"series": series.pk, "skipped": skipped}
+        messages.success(request, f"{len(created)} weekly session{'s' if len(created) != 1 else ''} planned")
+        return redirect("delivery:series", pk=series.pk)
     return render(request, "delivery/series_form.html", {"form": form})
 
 
 @login_required
 @permission_required(PLAN, raise_exception=True)
 def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
-    sessions = list(selectors.sessions_for(user).filter(series_id=pk).order_by("date"))
+    user = staff_user(request)
+    sessions = selectors.series_sessions(user, pk)
     if not sessions:
         raise Http404("No such series")
     flash = request.session.pop(SERIES_SKIPPED, None)
@@ -186,78 +171,72 @@ def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(PLAN, raise_exception=True)
 def absence_create(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
-    form = AbsenceForm(request.POST if request.method == "POST" else None, supervisors=staff_who_can(user, RUN))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            absence, affected = services.supervisor_absence_record(
-                actor=user,
-                supervisor=data["supervisor"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                reason=data["reason"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            count = len(affected)
-            messages.success(
-                request,
-                f"Absence recorded: {count} session{'s' if count != 1 else ''} flagged for cover"
-                if count
-                else "Absence recorded: no planned sessions are affected",
-            )
-            return redirect("delivery:absence", pk=absence.pk)
+    user = staff_user(request)
+    form = bound(request, AbsenceForm, supervisors=selectors.staff_who_can(user, RUN))
+    done = submit(
+        form,
+        lambda data: services.supervisor_absence_record(
+            actor=user,
+            supervisor=data["supervisor"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            reason=data["reason"],
+        ),
+    )
+    if done.ok and (result := done.value) is not None:
+        absence, affected = result
+        count = len(affected)
+        messages.success(
+            request,
+            f"Absence recorded: {count} session{'s' if count != 1 else ''} flagged for cover"
+            if count
+            else "Absence recorded: no planned sessions are affected",
+        )
+        return redirect("delivery:absence", pk=absence.pk)
     return render(request, "delivery/absence_form.html", {"form": form})
 
 
 @login_required
 @permission_required(PLAN, raise_exception=True)
 def absence_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
-    absence = (
-        SupervisorAbsence.objects.filter(supervisor__in=staff_who_can(user, RUN), pk=pk)
-        .select_related("supervisor", "recorded_by")
-        .first()
-    )
-    if absence is None:
-        raise Http404("No such absence")
-    sessions = selectors.sessions_for(user).filter(
-        supervisor=absence.supervisor, date__range=(absence.starts_on, absence.ends_on)
-    )
+    user = staff_user(request)
+    absence = selectors.absence_get(user, pk)
+    sessions = selectors.sessions_in_absence(user, absence)
     return render(request, "delivery/absence_detail.html", {"absence": absence, "sessions": sessions})
 
 
 @login_required
 @permission_required(PLAN, raise_exception=True)
 def supervisor_change(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     session = selectors.session_get(user, pk)
-    form = SupervisorForm(
-        request.POST if request.method == "POST" else None,
-        supervisors=staff_who_can(user, RUN),
+    form = bound(
+        request,
+        SupervisorForm,
+        supervisors=selectors.staff_who_can(user, RUN),
         initial={"supervisor": session.supervisor_id},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_assign_supervisor(actor=user, session=session, supervisor=form.cleaned_data["supervisor"])
-        except ValidationError as error:
-            apply_errors(form, error, rename={"session": "supervisor"})
-        else:
-            messages.success(request, f"{form.cleaned_data['supervisor']} will supervise the session")
-            return redirect("delivery:session", pk=pk)
+    done = submit(
+        form,
+        lambda data: services.session_assign_supervisor(
+            actor=user, session=session, supervisor=form.cleaned_data["supervisor"]
+        ),
+        rename={"session": "supervisor"},
+    )
+    if done.ok:
+        messages.success(request, f"{form.cleaned_data['supervisor']} will supervise the session")
+        return redirect("delivery:session", pk=pk)
     return render(request, "delivery/supervisor_form.html", {"session": session, "form": form})
 
 
 @login_required
 @permission_required(PLAN, raise_exception=True)
 def appointment_book(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     session = selectors.session_get(user, pk)
-    form = BookForm(request.POST if request.method == "POST" else None)
+    form = bound(request, BookForm)
     if request.method == "POST" and form.is_valid():
-        requirement = open_requirement(user, form.cleaned_data["crn"])
+        requirement = selectors.open_requirement(user, form.cleaned_data["crn"])
         if requirement is None:
             form.add_error("crn", "No open case with this CRN in your area")
         else:
@@ -265,7 +244,7 @@ def appointment_book(request: HttpRequest, pk: int) -> HttpResponse:
                 appointment = services.appointment_book(actor=user, session=session, requirement=requirement)
             except ValidationError as error:
                 # Every reason, one to a line: the service checks them all, not only the first.
-                reasons = services.appointment_check(session, requirement, book=policy_book())
+                reasons = selectors.appointment_check(session, requirement, book=policy_book())
                 for message in reasons or error.messages:
                     form.add_error("crn", f"{requirement.person.full_name}: {message[:1].lower()}{message[1:]}")
             else:
@@ -277,21 +256,23 @@ def appointment_book(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(PLAN, raise_exception=True)
 def appointment_cancel(request: HttpRequest, aid: int) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     appointment = selectors.appointment_get(user, aid)
     session = selectors.session_get(user, appointment.session_id)
     if appointment.cancelled_at is not None:
         messages.error(request, "The appointment is already cancelled")
         return redirect("delivery:session", pk=session.pk)
-    form = CancelForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.appointment_cancel(actor=user, appointment=appointment, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            apply_errors(form, error, rename={"appointment": "reason"})
-        else:
-            messages.success(request, f"Appointment for {appointment.person.full_name} cancelled")
-            return redirect("delivery:session", pk=session.pk)
+    form = bound(request, CancelForm)
+    done = submit(
+        form,
+        lambda data: services.appointment_cancel(
+            actor=user, appointment=appointment, reason=form.cleaned_data["reason"]
+        ),
+        rename={"appointment": "reason"},
+    )
+    if done.ok:
+        messages.success(request, f"Appointment for {appointment.person.full_name} cancelled")
+        return redirect("delivery:session", pk=session.pk)
     return render(
         request, "delivery/appointment_cancel.html", {"session": session, "appointment": appointment, "form": form}
     )
@@ -300,9 +281,9 @@ def appointment_cancel(request: HttpRequest, aid: int) -> HttpResponse:
 @login_required
 @permission_required(PLAN, raise_exception=True)
 def stand_down(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     session = selectors.session_get(user, pk)
-    form = StandDownForm(request.POST if request.method == "POST" else None)
+    form = bound(request, StandDownForm)
     book = policy_book()
     allowance = book.value("stand_down_credit_minutes", session.date)
     # Nothing is credited before it happens: a future session's credit posts on its date.
@@ -345,14 +326,14 @@ def stand_down(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(PLAN, raise_exception=True)
 def to_rebook(request: HttpRequest) -> HttpResponse:
-    return render(request, "delivery/to_rebook.html", {"appointments": selectors.to_rebook(user_of(request))})
+    return render(request, "delivery/to_rebook.html", {"appointments": selectors.to_rebook(staff_user(request))})
 
 
 @login_required
 @permission_required(PLAN, raise_exception=True)
 @require_POST
 def mark_rebooked(request: HttpRequest, aid: int) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     appointment = selectors.to_rebook(user).filter(pk=aid).first()
     if appointment is None:
         raise Http404("No such appointment to rebook")
@@ -408,7 +389,7 @@ def _chart(weeks: list[tuple[date, int]]) -> dict[str, Any]:
 @login_required
 @permission_required(PLAN, raise_exception=True)
 def stand_down_report(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+    user = staff_user(request)
     today = timezone.localdate()
     # By default the last twelve weeks and the next four: sessions are often stood down ahead.
     default_start, default_end = _monday(today) - timedelta(weeks=11), _monday(today) + timedelta(weeks=5, days=-1)
@@ -439,13 +420,11 @@ def stand_down_report(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(TIMESHEETS, raise_exception=True)
 def timesheet_create(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
-    form = TimesheetForm(
-        request.POST if request.method == "POST" else None, projects=active_projects(user, individual=True)
-    )
+    user = staff_user(request)
+    form = bound(request, TimesheetForm, projects=selectors.active_projects(user, individual=True))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        requirement = open_requirement(user, data["crn"])
+        requirement = selectors.open_requirement(user, data["crn"])
         if requirement is None:
             form.add_error("crn", "No open case with this CRN in your area")
         else:

@@ -1,0 +1,210 @@
+"""Incidents, accidents and near misses, and risk concerns raised with the practitioner."""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from payback.cases.models import Person
+from payback.core.services import audit_record
+from payback.projects.models import Project
+from payback.projects.services import project_flag_review
+from payback.staff.models import User
+
+from ..models import ConcernCategory, Incident, IncidentStatus, RiskConcern, Session
+from .subjects import person_subject
+
+INCIDENT_PAPERWORK_HOURS = 24
+
+
+def _operations_managers_emails(project: Project) -> list[str]:
+    return list(
+        User.objects.filter(
+            Q(groups__name="Operations manager"),
+            Q(region_id=project.pdu.region_id) | Q(pdu_id=project.pdu_id),
+            is_active=True,
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def _tell_operations_managers(*, actor: User, incident: Incident, kind: str) -> None:
+    """Email the operations managers of the project's area at once."""
+    recipients = _operations_managers_emails(incident.project)
+    if recipients:
+        send_mail(
+            subject=f"{kind} reported at {incident.project.name}",
+            message=(
+                f"{kind} reported by {actor} at {incident.location} on "
+                f"{timezone.localtime(incident.occurred_at):%-d %B %Y %H:%M}.\n\n{incident.what_happened}\n\n"
+                f"Emergency services called: {'yes' if incident.emergency_services_called else 'no'}.\n"
+                f"Paperwork due by {timezone.localtime(incident.paperwork_due_at):%-d %B %Y %H:%M}."
+            ),
+            from_email=None,
+            recipient_list=recipients,
+        )
+
+
+@transaction.atomic
+def incident_report(
+    *,
+    actor: User,
+    project: Project,
+    occurred_at: datetime,
+    location: str,
+    what_happened: str,
+    session: Session | None = None,
+    people_involved: str = "",
+    witnesses: str = "",
+    injuries: str = "",
+    damage: str = "",
+    emergency_services_called: bool = False,
+    immediate_action: str = "",
+    near_miss: bool = False,
+) -> Incident:
+    """Report an incident, accident or near miss. The operations manager is told at once, the
+    paperwork is due within 24 hours, and the project's risk assessment is flagged for review."""
+    errors: dict[str, str] = {}
+    if occurred_at > timezone.now() + timedelta(minutes=5):
+        errors["occurred_at"] = "The incident cannot be in the future"
+    if not location.strip():
+        errors["location"] = "Enter where it happened"
+    if not what_happened.strip():
+        errors["what_happened"] = "Describe what happened"
+    if errors:
+        raise ValidationError(errors)
+    incident = Incident(
+        session=session,
+        project=project,
+        occurred_at=occurred_at,
+        location=location.strip(),
+        what_happened=what_happened.strip(),
+        people_involved=people_involved.strip(),
+        witnesses=witnesses.strip(),
+        injuries=injuries.strip(),
+        damage=damage.strip(),
+        emergency_services_called=emergency_services_called,
+        immediate_action=immediate_action.strip(),
+        near_miss=near_miss,
+        reported_by=actor,
+        paperwork_due_at=timezone.now() + timedelta(hours=INCIDENT_PAPERWORK_HOURS),
+    )
+    incident.full_clean()
+    incident.save()
+    kind = "Near miss" if near_miss else "Incident"
+    project_flag_review(
+        actor=actor, project=project, reason=f"{kind} on {occurred_at:%-d %B %Y}: {what_happened[:200]}"
+    )
+    _tell_operations_managers(actor=actor, incident=incident, kind=kind)
+    audit_record(
+        actor=actor,
+        action="incident.reported",
+        obj=incident,
+        summary=f"{kind} reported at {project.name}: {what_happened.strip()[:200]}",
+        subject=f"project:{project.pk}",
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_update(
+    *,
+    actor: User,
+    incident: Incident,
+    paperwork_complete: bool | None = None,
+    investigation: str | None = None,
+    outcome: str | None = None,
+    learning: str | None = None,
+    close: bool = False,
+) -> Incident:
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status == IncidentStatus.CLOSED:
+        raise ValidationError({"incident": "The incident is closed"})
+    if paperwork_complete and incident.paperwork_completed_at is None:
+        incident.paperwork_completed_at = timezone.now()
+        incident.status = IncidentStatus.PAPERWORK_COMPLETE
+    if investigation is not None:
+        incident.investigation = investigation.strip()
+        if incident.investigation:
+            incident.status = IncidentStatus.UNDER_INVESTIGATION
+    if outcome is not None:
+        incident.outcome = outcome.strip()
+    if learning is not None:
+        incident.learning = learning.strip()
+    if close:
+        errors = {}
+        if incident.paperwork_completed_at is None:
+            errors["paperwork_complete"] = "The paperwork must be complete before the incident is closed"
+        if not incident.outcome:
+            errors["outcome"] = "Record the outcome of the investigation"
+        if not incident.learning:
+            errors["learning"] = "Record what has been learned, to share"
+        if errors:
+            raise ValidationError(errors)
+        incident.status = IncidentStatus.CLOSED
+        incident.closed_by = actor
+        incident.closed_at = timezone.now()
+    incident.save()
+    audit_record(
+        actor=actor,
+        action="incident.updated",
+        obj=incident,
+        summary=f"Incident {incident.get_status_display().lower()}",
+        subject=f"project:{incident.project_id}",
+    )
+    return incident
+
+
+@transaction.atomic
+def risk_concern_raise(
+    *, actor: User, person: Person, category: str, details: str, session: Session | None = None
+) -> RiskConcern:
+    errors = {}
+    if category not in ConcernCategory.values:
+        errors["category"] = "Select the kind of concern"
+    if not details.strip():
+        errors["details"] = "Describe what you saw or heard"
+    elif len(details) > 4000:
+        errors["details"] = "Keep the description to 4,000 characters or fewer"
+    if errors:
+        raise ValidationError(errors)
+    concern = RiskConcern.objects.create(
+        person=person, session=session, category=category, details=details.strip(), raised_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="risk_concern.raised",
+        obj=concern,
+        summary=f"Risk concern raised: {ConcernCategory(category).label.lower()}",
+        subject=person_subject(person.pk),
+    )
+    return concern
+
+
+@transaction.atomic
+def risk_concern_acknowledge(*, actor: User, concern: RiskConcern, action_taken: str) -> RiskConcern:
+    concern = RiskConcern.objects.select_for_update().get(pk=concern.pk)
+    if concern.acknowledged_at is not None:
+        raise ValidationError({"concern": "This concern has already been acknowledged"})
+    if not action_taken.strip():
+        raise ValidationError({"action_taken": "Record what you have done about the concern"})
+    concern.acknowledged_by = actor
+    concern.acknowledged_at = timezone.now()
+    concern.action_taken = action_taken.strip()
+    concern.save()
+    audit_record(
+        actor=actor,
+        action="risk_concern.acknowledged",
+        obj=concern,
+        summary=f"Risk concern acknowledged: {action_taken.strip()[:200]}",
+        subject=person_subject(concern.person_id),
+    )
+    return concern
+
+
+# ---------------------------------------------------------------------------------------------

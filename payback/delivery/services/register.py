@@ -1,0 +1,455 @@
+"""The register: outcomes saved while the session runs, and closing it, which posts every
+credit. Each submit is idempotent (a repeat returns the first answer) and checks the version it
+was read at."""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from payback.cases.models import CLOSED_STATUSES, CaseStatus
+from payback.cases.selectors import requirement_balance, requirement_is_backlog
+from payback.cases.services import ledger_correct, ledger_credit_work_noted
+from payback.core.policy import PolicyBook
+from payback.core.selectors import policy_book
+from payback.core.services import audit_record
+from payback.core.workingdays import add_working_days
+from payback.staff.models import User
+
+from .. import rules, timing
+from ..models import Appointment, IdempotentRequest, Outcome, Rating, Session, SessionStatus
+from .subjects import person_subject, session_subject
+
+RECORDED_FIELDS = [
+    "outcome",
+    "arrived_at",
+    "left_at",
+    "penalty_minutes",
+    "absence_reason",
+    "work_quality",
+    "behaviour",
+    "note",
+    "outcome_recorded_by",
+    "outcome_recorded_at",
+]
+
+
+class RegisterConflict(Exception):
+    """Someone else changed the register since this copy was read."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(f"The register has changed since you opened it (now version {current_version})")
+        self.current_version = current_version
+
+
+@dataclass
+class RegisterLine:
+    appointment_id: int
+    outcome: str
+    arrived_at: time | None = None
+    left_at: time | None = None
+    penalty_minutes: int = 0
+    absence_reason: str = ""
+    work_quality: str = ""
+    behaviour: str = ""
+    note: str = ""
+
+
+@dataclass
+class RegisterResult:
+    session_id: int
+    version: int
+    closed: bool
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    replayed: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"session_id": self.session_id, "version": self.version, "closed": self.closed, "lines": self.lines}
+
+
+def _request_hash(payload: Any) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def line_errors(index: int, line: RegisterLine, session: Session, booked: dict[int, Appointment]) -> dict[str, str]:
+    prefix = f"lines.{index}."
+    errors: dict[str, str] = {}
+    if line.appointment_id not in booked:
+        errors[prefix + "appointment_id"] = "This person is not booked on this session"
+        return errors
+    if line.outcome not in Outcome.values:
+        errors[prefix + "outcome"] = "Select an outcome"
+        return errors
+    conflict = booked[line.appointment_id].conflict
+    if conflict and line.outcome in rules.ATTENDED and line.outcome != Outcome.SENT_HOME_SERVICE:
+        errors[prefix + "outcome"] = (
+            f"This booking breaks a placement rule ({conflict}): it cannot be worked until the "
+            "coordinator moves or cancels it. Record them as sent home for service reasons"
+        )
+        return errors
+    for name, value in (("work_quality", line.work_quality), ("behaviour", line.behaviour)):
+        if value and value not in Rating.values:
+            errors[prefix + name] = "Choose a rating from excellent to poor"
+    facts = rules.OutcomeFacts(
+        outcome=line.outcome,
+        session_start=session.start_time,
+        session_end=session.end_time,
+        arrived_at=line.arrived_at,
+        left_at=line.left_at,
+        penalty_minutes=line.penalty_minutes,
+        absence_reason=line.absence_reason,
+    )
+    errors.update({prefix + k: v for k, v in rules.outcome_errors(facts).items()})
+    if len(line.note) > 1000:
+        errors[prefix + "note"] = "The note must be 1,000 characters or fewer"
+    return errors
+
+
+def _credit(*, actor: User, appointment: Appointment, session: Session, book: PolicyBook) -> tuple[int, str]:
+    """Post the credit for one outcome and keep its explanation on the appointment.
+    Returns (minutes credited, why not all)."""
+    credited, note = _post_credit(actor=actor, appointment=appointment, session=session, book=book)
+    if note != appointment.credit_note:
+        appointment.credit_note = note
+        appointment.save(update_fields=["credit_note"])
+    return credited, note
+
+
+def _post_credit(*, actor: User, appointment: Appointment, session: Session, book: PolicyBook) -> tuple[int, str]:
+    """Post the credit for one attended outcome. Returns (minutes credited, why not all)."""
+    facts = rules.OutcomeFacts(
+        outcome=appointment.outcome,
+        session_start=session.start_time,
+        session_end=session.end_time,
+        arrived_at=appointment.arrived_at,
+        left_at=appointment.left_at,
+        penalty_minutes=appointment.penalty_minutes,
+    )
+    minutes = rules.credit_minutes(facts)
+    if minutes <= 0:
+        return 0, ""
+    requirement = appointment.requirement
+    if requirement.status in CLOSED_STATUSES:
+        return 0, f"no credit: the case is {CaseStatus(requirement.status).label.lower()}"
+    remaining = requirement_balance(requirement).remaining_minutes
+    if requirement_is_backlog(requirement, book=book, on=session.date, remaining=remaining):
+        return 0, "no credit: the case is in backlog"
+    if remaining <= 0:
+        return 0, "no credit: no hours are owed"
+    # Only the part still needed is credited, counting the earned reduction it earns itself
+    # (cases.rules.credit_needed); the note says so when that is less than was worked.
+    written = ledger_credit_work_noted(
+        actor=actor,
+        requirement=requirement,
+        minutes=minutes,
+        occurred_on=session.date,
+        source="session",
+        source_ref=str(appointment.pk),
+        reason=f"{session.project.name}: {Outcome(appointment.outcome).label}",
+        book=book,
+    )
+    appointment.credited_entry = written.entry
+    appointment.save(update_fields=["credited_entry"])
+    return written.entry.minutes, written.note
+
+
+def _replay(idempotency_key: str, *, actor: User, request_hash: str) -> RegisterResult | None:
+    """The first answer to a submit already made with this key, or None."""
+    previous = IdempotentRequest.objects.filter(key=idempotency_key).first()
+    if previous is None:
+        return None
+    if previous.request_hash != request_hash or previous.user_id != actor.pk:
+        raise ValidationError({"idempotency_key": "This key was used for a different submit: use a new key"})
+    stored = previous.response
+    return RegisterResult(
+        session_id=stored["session_id"],
+        version=stored["version"],
+        closed=stored["closed"],
+        lines=stored["lines"],
+        replayed=True,
+    )
+
+
+def _begin(
+    *, actor: User, session: Session, expected_version: int, idempotency_key: str, payload: dict[str, Any]
+) -> tuple[Session, str, RegisterResult | None]:
+    """Lock the session for a submit: (the locked session, the request's hash, the first answer
+    when this is a repeat). A submit made from an out-of-date copy raises RegisterConflict."""
+    if not idempotency_key or len(idempotency_key) > 100:
+        raise ValidationError({"idempotency_key": "Each submit needs an idempotency key of up to 100 characters"})
+    request_hash = _request_hash(payload)
+    replayed = _replay(idempotency_key, actor=actor, request_hash=request_hash)
+    if replayed is not None:
+        return session, request_hash, replayed
+    session = Session.objects.select_for_update().select_related("project").get(pk=session.pk)
+    # The same submit may have been committed while this one waited for the lock (a double tap,
+    # or a retry sent before the first answer arrived): it gets the first answer, not a conflict.
+    replayed = _replay(idempotency_key, actor=actor, request_hash=request_hash)
+    if replayed is not None:
+        return session, request_hash, replayed
+    if session.register_version != expected_version:
+        raise RegisterConflict(session.register_version)
+    if session.status == SessionStatus.CLOSED:
+        raise ValidationError({"session": "The register is already closed: correct an outcome instead"})
+    if session.status == SessionStatus.STOOD_DOWN:
+        raise ValidationError({"session": "The session was stood down"})
+    if too_soon := timing.register_refusal(
+        session_date=session.date, start_time=session.start_time, now=timing.london_now()
+    ):
+        raise ValidationError({"session": too_soon})
+    return session, request_hash, None
+
+
+def _payload(session: Session, expected_version: int, lines: list[RegisterLine], *, close: bool) -> dict[str, Any]:
+    return {"session": session.pk, "version": expected_version, "close": close, "lines": [vars(x) for x in lines]}
+
+
+def _record_outcomes(
+    *, actor: User, session: Session, lines: list[RegisterLine], now: datetime
+) -> dict[int, Appointment]:
+    """Check every line, then record the outcomes; returns everyone booked, by appointment."""
+    booked = {
+        a.pk: a
+        for a in Appointment.objects.select_for_update()
+        .filter(session=session, cancelled_at__isnull=True)
+        .select_related("requirement", "requirement__order", "person")
+    }
+    errors: dict[str, str] = {}
+    seen: set[int] = set()
+    for index, line in enumerate(lines):
+        if line.appointment_id in seen:
+            errors[f"lines.{index}.appointment_id"] = "This person appears twice in the register"
+        seen.add(line.appointment_id)
+        errors.update(line_errors(index, line, session, booked))
+    if errors:
+        raise ValidationError(errors)
+    for line in lines:
+        appointment = booked[line.appointment_id]
+        appointment.outcome = line.outcome
+        appointment.arrived_at = line.arrived_at
+        appointment.left_at = line.left_at
+        appointment.penalty_minutes = line.penalty_minutes
+        appointment.absence_reason = line.absence_reason if line.outcome == Outcome.ACCEPTABLE_ABSENCE else ""
+        appointment.work_quality = line.work_quality
+        appointment.behaviour = line.behaviour
+        appointment.note = line.note.strip()
+        appointment.outcome_recorded_by = actor
+        appointment.outcome_recorded_at = now
+    Appointment.objects.bulk_update([booked[line.appointment_id] for line in lines], RECORDED_FIELDS)
+    return booked
+
+
+def _result_line(appointment: Appointment, credited: int = 0, note: str = "") -> dict[str, Any]:
+    return {
+        "appointment_id": appointment.pk,
+        "person": appointment.person.full_name,
+        "outcome": appointment.outcome,
+        "credited_minutes": credited,
+        "note": note,
+    }
+
+
+def _finish(
+    *,
+    actor: User,
+    session: Session,
+    lines: list[RegisterLine],
+    result_lines: list[dict[str, Any]],
+    idempotency_key: str,
+    request_hash: str,
+    close: bool,
+) -> RegisterResult:
+    """The new version, the audit event, and the answer kept for a repeat of the same submit."""
+    session.register_version += 1
+    session.save()
+    count = f"{len(lines)} outcome{'s' if len(lines) != 1 else ''} recorded"
+    audit_record(
+        actor=actor,
+        action="register.closed" if close else "register.saved",
+        obj=session,
+        summary=("Register closed: " if close else "Register saved: ") + count,
+        subject=session_subject(session),
+    )
+    result = RegisterResult(
+        session_id=session.pk,
+        version=session.register_version,
+        closed=close,
+        lines=sorted(result_lines, key=lambda x: x["person"]),
+    )
+    try:
+        with transaction.atomic():
+            IdempotentRequest.objects.create(
+                key=idempotency_key, user=actor, scope="register", request_hash=request_hash, response=result.as_dict()
+            )
+    except IntegrityError:
+        # The same key was committed by another submit (for another register) while this one ran:
+        # nothing of this one is kept.
+        raise ValidationError({"idempotency_key": "This key was used for a different submit: use a new key"}) from None
+    return result
+
+
+@transaction.atomic
+def register_save(
+    *, actor: User, session: Session, expected_version: int, idempotency_key: str, lines: list[RegisterLine]
+) -> RegisterResult:
+    """Record outcomes, leaving the register open. Outcomes can be recorded from the session's
+    start time (UK time), never before.
+
+    A repeat of the same submit (same idempotency key) returns the first answer and changes
+    nothing. A submit made from an out-of-date copy raises RegisterConflict."""
+    session, request_hash, replayed = _begin(
+        actor=actor,
+        session=session,
+        expected_version=expected_version,
+        idempotency_key=idempotency_key,
+        payload=_payload(session, expected_version, lines, close=False),
+    )
+    if replayed is not None:
+        return replayed
+    booked = _record_outcomes(actor=actor, session=session, lines=lines, now=timezone.now())
+    return _finish(
+        actor=actor,
+        session=session,
+        lines=lines,
+        result_lines=[_result_line(appointment) for appointment in booked.values()],
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+        close=False,
+    )
+
+
+@transaction.atomic
+def register_close(
+    *,
+    actor: User,
+    session: Session,
+    expected_version: int,
+    idempotency_key: str,
+    lines: list[RegisterLine],
+    book: PolicyBook | None = None,
+) -> RegisterResult:
+    """Record the last outcomes and close the register, posting every credit, in one transaction.
+    Each credit's explanation (why less than was worked, if so) is kept on the appointment.
+
+    A repeat of the same submit (same idempotency key) returns the first answer and changes
+    nothing. A submit made from an out-of-date copy raises RegisterConflict."""
+    session, request_hash, replayed = _begin(
+        actor=actor,
+        session=session,
+        expected_version=expected_version,
+        idempotency_key=idempotency_key,
+        payload=_payload(session, expected_version, lines, close=True),
+    )
+    if replayed is not None:
+        return replayed
+    now = timezone.now()
+    booked = _record_outcomes(actor=actor, session=session, lines=lines, now=now)
+    missing = [a for a in booked.values() if not a.outcome]
+    if missing:
+        names = ", ".join(a.person.full_name for a in missing)
+        raise ValidationError({"close": f"Record an outcome for everyone before closing: {names}"})
+    book = book or policy_book()
+    result_lines = []
+    for appointment in booked.values():
+        credited, note = _credit(actor=actor, appointment=appointment, session=session, book=book)
+        if appointment.outcome in rules.FAILURES:
+            days = book.value("failure_evidence_working_days", session.date)
+            appointment.evidence_due = add_working_days(session.date, days)
+            appointment.save(update_fields=["evidence_due"])
+        result_lines.append(_result_line(appointment, credited, note))
+    session.status = SessionStatus.CLOSED
+    session.closed_at = now
+    session.closed_by = actor
+    return _finish(
+        actor=actor,
+        session=session,
+        lines=lines,
+        result_lines=result_lines,
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+        close=True,
+    )
+
+
+def register_submit(
+    *,
+    actor: User,
+    session: Session,
+    expected_version: int,
+    idempotency_key: str,
+    lines: list[RegisterLine],
+    close: bool = False,
+    book: PolicyBook | None = None,
+) -> RegisterResult:
+    """`register_close` when `close`, otherwise `register_save`."""
+    if close:
+        return register_close(
+            actor=actor,
+            session=session,
+            expected_version=expected_version,
+            idempotency_key=idempotency_key,
+            lines=lines,
+            book=book,
+        )
+    return register_save(
+        actor=actor, session=session, expected_version=expected_version, idempotency_key=idempotency_key, lines=lines
+    )
+
+
+@transaction.atomic
+def appointment_correct_outcome(
+    *, actor: User, appointment: Appointment, line: RegisterLine, reason: str, book: PolicyBook | None = None
+) -> Appointment:
+    """Correct an outcome after the register closed: the old credit is reversed in the ledger and
+    a new one posted. Nothing in the ledger is edited."""
+    book = book or policy_book()
+    appointment = (
+        Appointment.objects.select_for_update()
+        .select_related("session", "session__project", "requirement")
+        .get(pk=appointment.pk)
+    )
+    session = appointment.session
+    if session.status != SessionStatus.CLOSED:
+        raise ValidationError({"appointment": "The register is still open: change the outcome there"})
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the outcome is being corrected"})
+    errors = line_errors(0, line, session, {appointment.pk: appointment})
+    if errors:
+        raise ValidationError({k.removeprefix("lines.0."): v for k, v in errors.items()})
+    before = appointment.outcome
+    if appointment.credited_entry is not None:
+        ledger_correct(actor=actor, entry=appointment.credited_entry, reason=f"Outcome corrected: {reason.strip()}")
+        appointment.credited_entry = None
+    appointment.outcome = line.outcome
+    appointment.arrived_at = line.arrived_at
+    appointment.left_at = line.left_at
+    appointment.penalty_minutes = line.penalty_minutes
+    appointment.absence_reason = line.absence_reason if line.outcome == Outcome.ACCEPTABLE_ABSENCE else ""
+    appointment.work_quality = line.work_quality
+    appointment.behaviour = line.behaviour
+    appointment.evidence_due = (
+        add_working_days(session.date, book.value("failure_evidence_working_days", session.date))
+        if line.outcome in rules.FAILURES
+        else None
+    )
+    appointment.save()
+    _credit(actor=actor, appointment=appointment, session=session, book=book)
+    audit_record(
+        actor=actor,
+        action="appointment.outcome_corrected",
+        obj=appointment,
+        summary=f"Outcome on {session.date:%-d %B %Y} corrected from {Outcome(before).label if before else 'none'} "
+        f"to {Outcome(line.outcome).label}: {reason.strip()}",
+        subject=person_subject(appointment.person_id),
+        before={"outcome": before},
+        after={"outcome": line.outcome},
+    )
+    return appointment
+
+
+# ---------------------------------------------------------------------------------------------

@@ -1,0 +1,72 @@
+"""Individual placements: hours from the beneficiary's timesheet, credited like a session."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from payback.cases.models import Requirement
+from payback.cases.services import ledger_credit_work
+from payback.core.policy import PolicyBook
+from payback.core.selectors import policy_book
+from payback.projects.models import Project, ProjectType
+from payback.staff.models import User
+
+from ..models import IndividualPlacementTimesheet
+
+
+@transaction.atomic
+def timesheet_record(
+    *,
+    actor: User,
+    project: Project,
+    requirement: Requirement,
+    worked_on: date,
+    minutes: int,
+    beneficiary_supervisor: str,
+    book: PolicyBook | None = None,
+) -> IndividualPlacementTimesheet:
+    """Hours on an individual placement, from the beneficiary's timesheet, credited like a session."""
+    book = book or policy_book()
+    errors = {}
+    if project.project_type != ProjectType.INDIVIDUAL:
+        errors["project"] = "Timesheets are for individual placements"
+    if not isinstance(minutes, int) or not 1 <= minutes <= 12 * 60:
+        errors["minutes"] = "Enter the minutes worked that day, between 1 and 720"
+    if worked_on > timezone.localdate():
+        errors["worked_on"] = "The day worked must be today or in the past"
+    if not beneficiary_supervisor.strip():
+        errors["beneficiary_supervisor"] = "Enter the name of the beneficiary's supervisor who signed the timesheet"
+    if IndividualPlacementTimesheet.objects.filter(
+        requirement=requirement, project=project, worked_on=worked_on
+    ).exists():
+        errors["worked_on"] = "Hours for this day are already recorded"
+    if errors:
+        raise ValidationError(errors)
+    try:
+        # The same timesheet sent twice at once: the second waits for the first, then finds its line.
+        with transaction.atomic():
+            line = IndividualPlacementTimesheet.objects.create(
+                project=project,
+                requirement=requirement,
+                worked_on=worked_on,
+                minutes=minutes,
+                beneficiary_supervisor=beneficiary_supervisor.strip(),
+                entered_by=actor,
+            )
+    except IntegrityError:
+        raise ValidationError({"worked_on": "Hours for this day are already recorded"}) from None
+    entry = ledger_credit_work(
+        actor=actor,
+        requirement=requirement,
+        minutes=minutes,
+        occurred_on=worked_on,
+        source="individual_placement",
+        source_ref=str(line.pk),
+        reason=f"{project.name}, supervised by {beneficiary_supervisor.strip()}",
+        book=book,
+    )
+    line.credited_entry = entry
+    line.save(update_fields=["credited_entry"])
+    return line
