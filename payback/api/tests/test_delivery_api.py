@@ -17,6 +17,7 @@ from payback.cases.models import Requirement
 from payback.core.models import AuditEvent
 from payback.delivery.models import Appointment, IdempotentRequest, Incident, RiskConcern, Session
 from payback.delivery.tests.factories import (
+    EVERY_DAY,
     Clock,
     active_project,
     book,
@@ -398,7 +399,7 @@ def test_an_outcome_for_someone_not_booked_is_refused(
 ) -> None:
     clock.today = PLANNING_DAY
     elsewhere = plan_session(coordinator, project, date(2026, 12, 24), supervisor=None)
-    (stranger,) = book(coordinator, elsewhere, placeable_person(practitioner, last_name="Cole"))
+    (stranger,) = book(coordinator, elsewhere, placeable_person(practitioner, last_name="Cole", availability=EVERY_DAY))
     clock.today = SESSION_DAY
     lines = [
         {"appointment_id": stranger.pk, "outcome": "attended_complied"},
