@@ -43,16 +43,6 @@ def _empty_cache() -> Iterator[None]:
 
 
 @pytest.fixture
-def coordinator(make_user: MakeUser, pdu_a: Pdu) -> User:
-    return make_user("cora", role=PLACEMENT_COORDINATOR, pdu=pdu_a)
-
-
-@pytest.fixture
-def manager(make_user: MakeUser, pdu_a: Pdu) -> User:
-    return make_user("mo", role=OPERATIONS_MANAGER, pdu=pdu_a)
-
-
-@pytest.fixture
 def london_coordinator(make_user: MakeUser, pdu_b: Pdu) -> User:
     return make_user("lena", role=PLACEMENT_COORDINATOR, pdu=pdu_b)
 

@@ -31,8 +31,9 @@ from payback.projects.models import (
     RiskAssessmentAuditSample,
 )
 from payback.projects.rules import PRINCIPLES
+from payback.projects.services import nominations
 from payback.staff.models import Pdu, Scope, User
-from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR
+from payback.staff.roles import OPERATIONS_MANAGER
 
 pytestmark = pytest.mark.django_db
 
@@ -60,16 +61,6 @@ SOUND: dict[str, Any] = {
 
 # ---------------------------------------------------------------------------------------------
 # Fixtures and helpers
-
-
-@pytest.fixture
-def coordinator(make_user: MakeUser, pdu_a: Pdu) -> User:
-    return make_user("cora", role=PLACEMENT_COORDINATOR, pdu=pdu_a)
-
-
-@pytest.fixture
-def manager(make_user: MakeUser, pdu_a: Pdu) -> User:
-    return make_user("mo", role=OPERATIONS_MANAGER, pdu=pdu_a)
 
 
 @pytest.fixture
@@ -112,7 +103,7 @@ def refused(service: Callable[..., Any], /, **kwargs: Any) -> dict[str, list[str
 
 def received_on(monkeypatch: pytest.MonkeyPatch, day: date) -> None:
     """Make the nomination service see `day` as today (the clock itself is not changed)."""
-    monkeypatch.setattr(services, "timezone", SimpleNamespace(now=timezone.now, localdate=lambda: day))
+    monkeypatch.setattr(nominations, "timezone", SimpleNamespace(now=timezone.now, localdate=lambda: day))
 
 
 def nominate(pdu: Pdu, **overrides: Any) -> tuple[Nomination, bool]:

@@ -1,0 +1,56 @@
+"""Every write about nominations, beneficiaries, projects and their assessments. Each service
+runs in one transaction, writes an audit event, and saves everything or nothing."""
+
+from .assessments import (
+    ASSESSMENT_FIELDS,
+    project_assessment_decide,
+    project_assessment_recommend,
+    project_assessment_start,
+    project_assessment_update,
+)
+from .audit_samples import audit_sample_draw
+from .beneficiaries import BENEFICIARY_FIELDS, beneficiary_create, beneficiary_update
+from .nominations import (
+    DUPLICATE_WINDOW,
+    MAX_TEXT,
+    nomination_accept,
+    nomination_acknowledge,
+    nomination_reject,
+    nomination_set_referral_means,
+    nomination_submit,
+)
+from .projects import (
+    PROJECT_FIELDS,
+    project_change_status,
+    project_create,
+    project_flag_review,
+    project_set_tasks,
+    project_subject,
+    project_update,
+)
+
+__all__ = [
+    "ASSESSMENT_FIELDS",
+    "BENEFICIARY_FIELDS",
+    "DUPLICATE_WINDOW",
+    "MAX_TEXT",
+    "PROJECT_FIELDS",
+    "audit_sample_draw",
+    "beneficiary_create",
+    "beneficiary_update",
+    "nomination_accept",
+    "nomination_acknowledge",
+    "nomination_reject",
+    "nomination_set_referral_means",
+    "nomination_submit",
+    "project_assessment_decide",
+    "project_assessment_recommend",
+    "project_assessment_start",
+    "project_assessment_update",
+    "project_change_status",
+    "project_create",
+    "project_flag_review",
+    "project_set_tasks",
+    "project_subject",
+    "project_update",
+]

@@ -1,0 +1,81 @@
+"""The beneficiaries register, and a beneficiary's page, new and edit forms."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from payback.core.edge import bound, staff_user, submit
+from payback.staff.roles import MANAGE_PROJECTS, VIEW_PROJECTS
+from payback.staff.selectors import pdus_for
+
+from .. import selectors, services
+from ..forms import (
+    BeneficiaryFilterForm,
+    BeneficiaryForm,
+)
+from .common import page_query, paginate
+
+
+@login_required
+@permission_required(VIEW_PROJECTS, raise_exception=True)
+def beneficiary_list(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    form = BeneficiaryFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    beneficiaries = selectors.beneficiary_search(user, kind=data.get("kind") or "", q=data.get("q") or "")
+    return render(
+        request,
+        "projects/beneficiary_list.html",
+        {
+            "form": form,
+            "page": paginate(request, beneficiaries),
+            "page_query": urlencode(page_query(request)),
+            "can_manage": user.has_perm(MANAGE_PROJECTS),
+        },
+    )
+
+
+@login_required
+@permission_required(MANAGE_PROJECTS, raise_exception=True)
+def beneficiary_create(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    form = bound(request, BeneficiaryForm, pdus=pdus_for(user), initial={"pdu": user.pdu_id} if user.pdu_id else {})
+    done = submit(form, lambda data: services.beneficiary_create(actor=user, pdu=data["pdu"], **form.values()))
+    if done.ok and (beneficiary := done.value) is not None:
+        messages.success(request, f"Beneficiary {beneficiary.name} recorded")
+        return redirect("projects:beneficiary", pk=beneficiary.pk)
+    return render(request, "projects/beneficiary_form.html", {"form": form, "beneficiary": None})
+
+
+@login_required
+@permission_required(VIEW_PROJECTS, raise_exception=True)
+def beneficiary_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    beneficiary = selectors.beneficiary_get(user, pk)
+    return render(
+        request,
+        "projects/beneficiary_detail.html",
+        {
+            "beneficiary": beneficiary,
+            "projects": selectors.beneficiary_projects(user, beneficiary),
+            "nominations": selectors.beneficiary_nominations(user, beneficiary),
+            "feedback_url": request.build_absolute_uri(f"/feedback/{beneficiary.feedback_token}/"),
+            "can_manage": user.has_perm(MANAGE_PROJECTS),
+        },
+    )
+
+
+@login_required
+@permission_required(MANAGE_PROJECTS, raise_exception=True)
+def beneficiary_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    beneficiary = selectors.beneficiary_get(user, pk)
+    initial = {name: getattr(beneficiary, name) for name in services.BENEFICIARY_FIELDS}
+    form = bound(request, BeneficiaryForm, initial=initial)
+    if submit(form, lambda _: services.beneficiary_update(actor=user, beneficiary=beneficiary, **form.values())).ok:
+        messages.success(request, f"Beneficiary {beneficiary.name} updated")
+        return redirect("projects:beneficiary", pk=beneficiary.pk)
+    return render(request, "projects/beneficiary_form.html", {"form": form, "beneficiary": beneficiary})

@@ -1,0 +1,176 @@
+"""The projects register, and a project's page: details, work schedule, status and the review flag."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from payback.cases.assessment.rules import DAY_NAMES
+from payback.core.edge import bound, staff_user, submit
+from payback.staff.roles import APPROVE_PROJECTS, MANAGE_PROJECTS, VIEW_PROJECTS
+from payback.staff.selectors import pdus_for
+
+from .. import selectors, services
+from ..forms import (
+    ProjectFilterForm,
+    ProjectForm,
+    ProjectStatusForm,
+    ReviewNeededForm,
+    TasksForm,
+)
+from ..models import (
+    AssessmentDecision,
+    ProjectStatus,
+)
+from .common import page_query, paginate
+
+
+@login_required
+@permission_required(VIEW_PROJECTS, raise_exception=True)
+def project_list(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    form = ProjectFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.ProjectFilters(
+        status=data.get("status") or "",
+        project_type=data.get("project_type") or "",
+        review_needed=bool(data.get("review_needed")),
+        q=data.get("q") or "",
+    )
+    descending = request.GET.get("order") == "desc"
+    projects = selectors.project_list(user, filters)
+    if descending:
+        projects = projects.order_by("-name")
+    base_query = page_query(request, drop=("page", "order"))
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            "form": form,
+            "page": paginate(request, projects),
+            "sort": {
+                "aria_sort": "descending" if descending else "ascending",
+                "href": "?" + urlencode({**base_query, "order": "asc" if descending else "desc"}, doseq=True),
+            },
+            "page_query": urlencode({**base_query, "order": "desc" if descending else "asc"}, doseq=True),
+            "can_manage": user.has_perm(MANAGE_PROJECTS),
+            "can_approve": user.has_perm(APPROVE_PROJECTS),
+        },
+    )
+
+
+@login_required
+@permission_required(MANAGE_PROJECTS, raise_exception=True)
+def project_create(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    initial: dict[str, Any] = {"project_type": "group", "capacity": 6}
+    if user.pdu_id:
+        initial["pdu"] = user.pdu_id
+    beneficiary = request.GET.get("beneficiary", "")
+    if beneficiary.isascii() and beneficiary.isdigit() and len(beneficiary) < 19:
+        initial["beneficiary"] = int(beneficiary)
+    form = bound(
+        request,
+        ProjectForm,
+        beneficiaries=selectors.beneficiaries_for(user).order_by("name"),
+        pdus=pdus_for(user),
+        initial=initial,
+    )
+    done = submit(
+        form,
+        lambda data: services.project_create(
+            actor=user, beneficiary=data["beneficiary"], pdu=data["pdu"], **form.values()
+        ),
+    )
+    if done.ok and (project := done.value) is not None:
+        messages.success(request, f"Draft project {project.name} recorded")
+        return redirect("projects:project", pk=project.pk)
+    return render(request, "projects/project_form.html", {"form": form, "project": None})
+
+
+def project_context(request: HttpRequest, pk: int) -> dict[str, Any]:
+    user = staff_user(request)
+    project = selectors.project_get(user, pk)
+    assessments = selectors.project_assessments(project)
+    latest = assessments[0] if assessments else None
+    return {
+        "project": project,
+        "days": [DAY_NAMES[day] for day in project.days if day in DAY_NAMES],
+        "tasks": list(project.tasks.all()),
+        "latest": latest,
+        "assessments": assessments,
+        "current": selectors.current_project_assessment(project),
+        "waiting": latest is not None and latest.status == AssessmentDecision.RECOMMENDED,
+        "open": latest if latest is not None and latest.status in EDITABLE else None,
+        "can_manage": user.has_perm(MANAGE_PROJECTS),
+        "can_approve": user.has_perm(APPROVE_PROJECTS),
+        "nominations": project.nominations.all(),
+    }
+
+
+EDITABLE = (AssessmentDecision.DRAFT, AssessmentDecision.RETURNED)
+
+
+@login_required
+@permission_required(VIEW_PROJECTS, raise_exception=True)
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "projects/project_detail.html", project_context(request, pk))
+
+
+@login_required
+@permission_required(MANAGE_PROJECTS, raise_exception=True)
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    project = selectors.project_get(user, pk)
+    form = bound(request, ProjectForm, initial=ProjectForm.initial_from(project))
+    if submit(form, lambda _: services.project_update(actor=user, project=project, **form.values())).ok:
+        messages.success(request, f"Project {project.name} updated")
+        return redirect("projects:project", pk=project.pk)
+    return render(request, "projects/project_form.html", {"form": form, "project": project})
+
+
+@login_required
+@permission_required(MANAGE_PROJECTS, raise_exception=True)
+def project_tasks(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    project = selectors.project_get(user, pk)
+    initial = {"tasks": "\n".join(task.description for task in project.tasks.all())}
+    form = bound(request, TasksForm, initial=initial)
+    if submit(form, lambda _: services.project_set_tasks(actor=user, project=project, tasks=form.task_list())).ok:
+        messages.success(request, "Work schedule saved")
+        return redirect("projects:project", pk=project.pk)
+    return render(request, "projects/project_tasks.html", {"form": form, "project": project})
+
+
+@login_required
+@permission_required(MANAGE_PROJECTS, raise_exception=True)
+def project_status(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    project = selectors.project_get(user, pk)
+    form = bound(request, ProjectStatusForm, current=project.status)
+    done = submit(
+        form,
+        lambda data: services.project_change_status(
+            actor=user, project=project, to_status=data["to_status"], reason=data["reason"]
+        ),
+    )
+    if done.ok:
+        to_status = form.cleaned_data["to_status"]
+        messages.success(request, f"Project {project.name} is now {ProjectStatus(to_status).label.lower()}")
+        return redirect("projects:project", pk=project.pk)
+    return render(request, "projects/project_status.html", {"form": form, "project": project})
+
+
+@login_required
+@permission_required(VIEW_PROJECTS, raise_exception=True)
+def project_review(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    project = selectors.project_get(user, pk)
+    form = bound(request, ReviewNeededForm)
+    if submit(form, lambda data: services.project_flag_review(actor=user, project=project, reason=data["reason"])).ok:
+        messages.success(request, "Review needed: the placement coordinator will review the risk assessment")
+        return redirect("projects:project", pk=project.pk)
+    return render(request, "projects/project_review.html", {"form": form, "project": project})
