@@ -1,7 +1,7 @@
 """Demo inductions, UPW assessments with the risk picture, and non-associations."""
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import time as clock
 from typing import Any, cast
 
@@ -45,7 +45,7 @@ from payback.demo.work_tables import (
 
 class AssessmentsBuilder(WorkBase):
     def inductions_and_assessments(self) -> None:
-        rng, today = self.rng, self.today
+        rng = self.rng
         progress = Progress("Assessments", len(self.cases), "people", self.out)
         diversity = {
             row[0]: row[1:]
@@ -53,123 +53,22 @@ class AssessmentsBuilder(WorkBase):
                 "person_id", "first_language", "interpreter_required", "religion_or_belief", "disability"
             )
         }
-        pick_rosh = ROSH
-        rosh_keys, rosh_weights = list(pick_rosh), list(pick_rosh.values())
         inductions: list[Induction] = []
         assessments: list[Assessment] = []
         flags_for: list[list[int]] = []
         for case in self.cases:
             progress.advance(1)
-            author = self.author(case)
-            booked = datetime.combine(case.sentence_date, clock(11, 0), tzinfo=LONDON)
-            location = f"{self.pdus[case.pdu_id].name} probation office"
-            if case.status == S.AWAITING_INDUCTION:
-                if rng.random() < 0.6:
-                    day = add_working_days(today, rng.randint(1, 8))
-                    inductions.append(
-                        Induction(
-                            requirement_id=case.requirement_id,
-                            starts_at=at(day, rng.choice((9, 10, 13, 14))),
-                            location=location,
-                            booked_by_id=author,
-                            booked_at=booked,
-                        )
-                    )
+            inducted = self._induction(case, inductions)
+            if inducted is None:
                 continue
-            inducted = working_day_on_or_before(min(case.induction_due, today - timedelta(days=1)))
-            inducted = max(inducted, case.sentence_date)
-            starts_at = at(inducted, rng.choice((9, 10, 13, 14)))
-            inductions.append(
-                Induction(
-                    requirement_id=case.requirement_id,
-                    starts_at=starts_at,
-                    location=location,
-                    booked_by_id=author,
-                    booked_at=booked,
-                    outcome=InductionOutcome.ATTENDED,
-                    minutes_attended=rng.choice((90, 120, 150, 180)),
-                    outcome_recorded_by_id=author,
-                    outcome_recorded_at=starts_at + timedelta(hours=3),
-                )
-            )
             awaiting = case.status == S.AWAITING_ASSESSMENT
             if awaiting and rng.random() < 0.7:
                 continue
             if not awaiting and rng.random() < NO_ASSESSMENT_SHARE:
                 continue
-            first_language, interpreter, religion, disability = diversity.get(case.person_id, ("", False, "", ""))
-            employed = rng.random() < EMPLOYED_SHARE
-            availability, commitments = self._availability(employed)
-            case.availability = availability
-            rosh = rng.choices(rosh_keys, weights=rosh_weights)[0]
-            submitted_day = min(today, inducted + timedelta(days=rng.randint(0, 10)))
-            submitted = at(submitted_day, rng.randint(9, 16), rng.choice((0, 15, 30, 45)))
-            versions = 2 if (not awaiting and rng.random() < SUPERSEDED_SHARE) else 1
-            needs_interpreter = bool(interpreter) or rng.random() < INTERPRETER_SHARE * 0.3
-            base: dict[str, Any] = {
-                "person_id": case.person_id,
-                "commitments": commitments,
-                "health_limitations": rng.choice(HEALTH) if rng.random() < 0.12 else "",
-                "disability_adjustments": rng.choice(DISABILITY_ADJUSTMENTS) if disability else "",
-                "neurodiversity_adjustments": rng.choice(NEURODIVERSITY_ADJUSTMENTS) if rng.random() < 0.08 else "",
-                "first_language": first_language or "English",
-                "interpreter_required": needs_interpreter,
-                "interpreter_language": (first_language or "Polish") if needs_interpreter else "",
-                "prayer_times": rng.choice(PRAYER_TIMES) if religion == "Muslim" and rng.random() < 0.6 else "",
-                "placement_preference": (
-                    PlacementPreference.WOMEN_ONLY
-                    if case.sex == Sex.FEMALE and rng.random() < 0.5
-                    else PlacementPreference.MIXED
-                ),
-                "transport": rng.choices(list(Transport), weights=(25, 55, 15, 5))[0],
-                "max_travel_minutes": rng.choice((30, 45, 60, 60, 75, 90)),
-                "skills": rng.choice(SKILLS),
-                "clothing_size": rng.choice(CLOTHING),
-                "boot_size": str(rng.randint(5, 12) if case.sex == Sex.FEMALE else rng.randint(7, 13)),
-                "author_id": author,
-            }
-            unsuitable = rng.random() < GROUP_UNSUITABLE_SHARE
-            base["group_work_unsuitable"] = unsuitable
-            base["group_work_unsuitable_reason"] = (
-                "Severe anxiety in groups, supported by GP letter" if unsuitable else ""
-            )
-            base["suitable_placement_types"] = (
-                [PlacementType.INDIVIDUAL] if unsuitable else [PlacementType.GROUP, PlacementType.INDIVIDUAL]
-            )
-            if unsuitable:
-                base["placement_preference"] = PlacementPreference.INDIVIDUAL
-            flags = [self.flags[code] for code, rate in FLAG_RATE.items() if code in self.flags and rng.random() < rate]
-            for version in range(1, versions + 1):
-                latest = version == versions
-                when = submitted if latest else at(max(case.sentence_date, inducted), 15)
-                row = Assessment(
-                    **base,
-                    version=version,
-                    availability=availability if latest else self._availability(employed)[0],
-                    rosh_level=rosh if latest else rng.choice((RoshLevel.LOW, RoshLevel.MEDIUM)),
-                    risk_assessed_on=when.date(),
-                    risk_notes="Risk reviewed with the practitioner; see OASys." if rosh != RoshLevel.LOW else "",
-                    created_at=when - timedelta(hours=2),
-                    submitted_at=when,
-                    status=AssessmentStatus.CURRENT if latest else AssessmentStatus.SUPERSEDED,
-                )
-                if latest and version > 1:
-                    row.submitted_at = when = max(submitted, at(inducted, 15) + timedelta(days=14))
-                    if when.date() > today:
-                        row.submitted_at = when = at(today, 9)
-                    row.risk_assessed_on = when.date()
-                    row.created_at = when - timedelta(hours=2)
-                if row.rosh_level in (RoshLevel.HIGH, RoshLevel.VERY_HIGH):
-                    if awaiting and rng.random() < 0.5:
-                        row.status = AssessmentStatus.AWAITING_COUNTERSIGNATURE
-                    else:
-                        row.countersigned_by_id = self.staff(case.pdu_id, "spos")
-                        row.countersigned_at = cast(datetime, row.submitted_at) + timedelta(hours=rng.randint(2, 48))
-                elif awaiting:
-                    row.status = AssessmentStatus.DRAFT
-                    row.submitted_at = None
-                assessments.append(row)
-                flags_for.append(flags if latest else flags[:1])
+            rows, flags = self._assessments(case, diversity.get(case.person_id, ("", False, "", "")), inducted)
+            assessments.extend(rows)
+            flags_for.extend(flags if row.version == len(rows) else flags[:1] for row in rows)
         Induction.objects.bulk_create(inductions, batch_size=BATCH_SIZE)
         Assessment.objects.bulk_create(assessments, batch_size=BATCH_SIZE)
         through = Assessment.risk_flags.through
@@ -185,6 +84,136 @@ class AssessmentsBuilder(WorkBase):
         self.counts["inductions"] = len(inductions)
         self.counts["assessments"] = len(assessments)
         self._non_associations()
+
+    def _induction(self, case: WorkCase, inductions: list[Induction]) -> date | None:
+        """Book the case's induction (attended, unless the case still awaits it): the day it was
+        attended, or None."""
+        rng, today = self.rng, self.today
+        author = self.author(case)
+        booked = datetime.combine(case.sentence_date, clock(11, 0), tzinfo=LONDON)
+        location = f"{self.pdus[case.pdu_id].name} probation office"
+        if case.status == S.AWAITING_INDUCTION:
+            if rng.random() < 0.6:
+                day = add_working_days(today, rng.randint(1, 8))
+                inductions.append(
+                    Induction(
+                        requirement_id=case.requirement_id,
+                        starts_at=at(day, rng.choice((9, 10, 13, 14))),
+                        location=location,
+                        booked_by_id=author,
+                        booked_at=booked,
+                    )
+                )
+            return None
+        inducted = working_day_on_or_before(min(case.induction_due, today - timedelta(days=1)))
+        inducted = max(inducted, case.sentence_date)
+        starts_at = at(inducted, rng.choice((9, 10, 13, 14)))
+        inductions.append(
+            Induction(
+                requirement_id=case.requirement_id,
+                starts_at=starts_at,
+                location=location,
+                booked_by_id=author,
+                booked_at=booked,
+                outcome=InductionOutcome.ATTENDED,
+                minutes_attended=rng.choice((90, 120, 150, 180)),
+                outcome_recorded_by_id=author,
+                outcome_recorded_at=starts_at + timedelta(hours=3),
+            )
+        )
+        return inducted
+
+    def _assessments(
+        self, case: WorkCase, diversity: tuple[Any, ...], inducted: date
+    ) -> tuple[list[Assessment], list[int]]:
+        """The case's assessment (and, now and then, the one it superseded), and its risk flags."""
+        rng, today = self.rng, self.today
+        awaiting = case.status == S.AWAITING_ASSESSMENT
+        employed = rng.random() < EMPLOYED_SHARE
+        availability, commitments = self._availability(employed)
+        case.availability = availability
+        rosh = rng.choices(list(ROSH), weights=list(ROSH.values()))[0]
+        submitted_day = min(today, inducted + timedelta(days=rng.randint(0, 10)))
+        submitted = at(submitted_day, rng.randint(9, 16), rng.choice((0, 15, 30, 45)))
+        versions = 2 if (not awaiting and rng.random() < SUPERSEDED_SHARE) else 1
+        base = self._assessment_answers(case, diversity, commitments)
+        flags = [self.flags[code] for code, rate in FLAG_RATE.items() if code in self.flags and rng.random() < rate]
+        rows = []
+        for version in range(1, versions + 1):
+            latest = version == versions
+            when = submitted if latest else at(max(case.sentence_date, inducted), 15)
+            row = Assessment(
+                **base,
+                version=version,
+                availability=availability if latest else self._availability(employed)[0],
+                rosh_level=rosh if latest else rng.choice((RoshLevel.LOW, RoshLevel.MEDIUM)),
+                risk_assessed_on=when.date(),
+                risk_notes="Risk reviewed with the practitioner; see OASys." if rosh != RoshLevel.LOW else "",
+                created_at=when - timedelta(hours=2),
+                submitted_at=when,
+                status=AssessmentStatus.CURRENT if latest else AssessmentStatus.SUPERSEDED,
+            )
+            if latest and version > 1:
+                row.submitted_at = when = max(submitted, at(inducted, 15) + timedelta(days=14))
+                if when.date() > today:
+                    row.submitted_at = when = at(today, 9)
+                row.risk_assessed_on = when.date()
+                row.created_at = when - timedelta(hours=2)
+            self._assessment_status(case, row, awaiting=awaiting)
+            rows.append(row)
+        return rows, flags
+
+    def _assessment_status(self, case: WorkCase, row: Assessment, *, awaiting: bool) -> None:
+        """A high risk needs a senior probation officer's countersignature; awaiting: a draft."""
+        rng = self.rng
+        if row.rosh_level in (RoshLevel.HIGH, RoshLevel.VERY_HIGH):
+            if awaiting and rng.random() < 0.5:
+                row.status = AssessmentStatus.AWAITING_COUNTERSIGNATURE
+            else:
+                row.countersigned_by_id = self.staff(case.pdu_id, "spos")
+                row.countersigned_at = cast(datetime, row.submitted_at) + timedelta(hours=rng.randint(2, 48))
+        elif awaiting:
+            row.status = AssessmentStatus.DRAFT
+            row.submitted_at = None
+
+    def _assessment_answers(
+        self, case: WorkCase, diversity: tuple[Any, ...], commitments: list[dict[str, str]]
+    ) -> dict[str, Any]:
+        """What every version of the case's assessment says about the person."""
+        rng = self.rng
+        first_language, interpreter, religion, disability = diversity
+        needs_interpreter = bool(interpreter) or rng.random() < INTERPRETER_SHARE * 0.3
+        base: dict[str, Any] = {
+            "person_id": case.person_id,
+            "commitments": commitments,
+            "health_limitations": rng.choice(HEALTH) if rng.random() < 0.12 else "",
+            "disability_adjustments": rng.choice(DISABILITY_ADJUSTMENTS) if disability else "",
+            "neurodiversity_adjustments": rng.choice(NEURODIVERSITY_ADJUSTMENTS) if rng.random() < 0.08 else "",
+            "first_language": first_language or "English",
+            "interpreter_required": needs_interpreter,
+            "interpreter_language": (first_language or "Polish") if needs_interpreter else "",
+            "prayer_times": rng.choice(PRAYER_TIMES) if religion == "Muslim" and rng.random() < 0.6 else "",
+            "placement_preference": (
+                PlacementPreference.WOMEN_ONLY
+                if case.sex == Sex.FEMALE and rng.random() < 0.5
+                else PlacementPreference.MIXED
+            ),
+            "transport": rng.choices(list(Transport), weights=(25, 55, 15, 5))[0],
+            "max_travel_minutes": rng.choice((30, 45, 60, 60, 75, 90)),
+            "skills": rng.choice(SKILLS),
+            "clothing_size": rng.choice(CLOTHING),
+            "boot_size": str(rng.randint(5, 12) if case.sex == Sex.FEMALE else rng.randint(7, 13)),
+            "author_id": self.author(case),
+        }
+        unsuitable = rng.random() < GROUP_UNSUITABLE_SHARE
+        base["group_work_unsuitable"] = unsuitable
+        base["group_work_unsuitable_reason"] = "Severe anxiety in groups, supported by GP letter" if unsuitable else ""
+        base["suitable_placement_types"] = (
+            [PlacementType.INDIVIDUAL] if unsuitable else [PlacementType.GROUP, PlacementType.INDIVIDUAL]
+        )
+        if unsuitable:
+            base["placement_preference"] = PlacementPreference.INDIVIDUAL
+        return base
 
     def _availability(self, employed: bool) -> tuple[dict[str, list[str]], list[dict[str, str]]]:
         rng = self.rng

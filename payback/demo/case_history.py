@@ -49,7 +49,7 @@ class CaseBuilder(CaseRecords):
         return day  # pragma: no cover - every case has a slot
 
     def work(self, case: Case, start: date) -> None:
-        rng, today = self.rng, self.today
+        today = self.today
         day = self.next_slot(case, start)
         week_seen = -1
         while True:
@@ -76,19 +76,22 @@ class CaseBuilder(CaseRecords):
                     continue
                 if case.closed_on is not None:
                     return
-            if rng.random() > case.offered:
-                pass  # no place offered this time (no capacity, or the session was stood down)
-            elif rng.random() < case.engagement:
-                if self.attend(case, day):
-                    return
-            elif rng.random() < case.unacceptable_share:
-                resume = self.failure(case, day)
-                if resume is not None:
-                    if resume == day:
-                        return
-                    day = self.next_slot(case, resume)
-                    continue
-            day = self.next_slot(case, day + timedelta(days=1))
+            resume = self.session_day(case, day)
+            if resume == day:
+                return
+            day = self.next_slot(case, resume if resume is not None else day + timedelta(days=1))
+
+    def session_day(self, case: Case, day: date) -> date | None:
+        """One of the case's session days: a place offered or not, then attended, missed or
+        failed. Returns `day` itself to stop, the day to carry on from, or None for the next slot."""
+        rng = self.rng
+        if rng.random() > case.offered:
+            return None  # no place offered this time (no capacity, or the session was stood down)
+        if rng.random() < case.engagement:
+            return day if self.attend(case, day) else None
+        if rng.random() < case.unacceptable_share:
+            return self.failure(case, day)
+        return None
 
     def weekly_events(self, case: Case, day: date, completion: date | None) -> date | None:
         """Rare events checked once a week. Returns the day to carry on from, `day` itself to

@@ -373,6 +373,21 @@ class CaseRecords:
         self.chunk.orders.append(order)
         return order, court
 
+    def engagement(self, hours: int) -> tuple[float, float, tuple[int, ...]]:
+        """How well the person will engage: the share of sessions they attend, the share of those
+        that go wrong, and the weekly slots (once a week, or twice for long orders now and then)."""
+        rng = self.rng
+        tier = rng.random()
+        if tier < 0.5:
+            engagement, unacceptable = rng.uniform(0.8, 0.97), 0.08
+        elif tier < 0.82:
+            engagement, unacceptable = rng.uniform(0.55, 0.8), 0.16
+        else:
+            engagement, unacceptable = rng.uniform(0.2, 0.55), 0.3
+        twice = rng.random() < (0.4 if hours >= 150 else 0.1)
+        slots = tuple(sorted(rng.sample(range(7), 2))) if twice else (rng.choice((0, 1, 2, 3, 4, 5, 5, 6, 6)),)
+        return engagement, unacceptable, slots
+
     def requirement(
         self,
         *,
@@ -399,15 +414,7 @@ class CaseRecords:
             created_at=order.created_at,
         )
         (self.chunk.concurrent if concurrent_with is not None else self.chunk.requirements).append(req)
-        tier = rng.random()
-        if tier < 0.5:
-            engagement, unacceptable = rng.uniform(0.8, 0.97), 0.08
-        elif tier < 0.82:
-            engagement, unacceptable = rng.uniform(0.55, 0.8), 0.16
-        else:
-            engagement, unacceptable = rng.uniform(0.2, 0.55), 0.3
-        twice = rng.random() < (0.4 if hours >= 150 else 0.1)
-        slots = tuple(sorted(rng.sample(range(7), 2))) if twice else (rng.choice((0, 1, 2, 3, 4, 5, 5, 6, 6)),)
+        engagement, unacceptable, slots = self.engagement(hours)
         supervisors = rng.sample(team.supervisors, min(2, len(team.supervisors))) if team.supervisors else []
         age = rules.age_on(person.date_of_birth, sentenced)
         case = Case(

@@ -108,6 +108,24 @@ def cases_for_pdu(builder: CaseBuilder, pdu: Pdu, count: int, team: PduStaff, af
             after_chunk()
 
 
+def _save_staff(builder: StaffBuilder, out: Stream | None) -> int:
+    progress = Progress("Staff", len(builder.new), "users", out)
+    saved = builder.save()
+    progress.advance(saved)
+    progress.finish()
+    return saved
+
+
+def _rebuild_totals(out: Stream | None) -> None:
+    """The ledger totals and completion dates, from the rows just written."""
+    progress = Progress("Ledger totals and completion dates", 2, "steps", out)
+    ledger_totals_rebuild()
+    progress.advance(1)
+    requirement_due_dates_rebuild()
+    progress.advance(1)
+    progress.finish()
+
+
 def seed_demo(
     *,
     size: str,
@@ -142,10 +160,7 @@ def seed_demo(
     with transaction.atomic(), historical_timestamps():
         staff_builder = StaffBuilder(rng, fake, make_password(DEMO_PASSWORD), today)
         staff = build_staff(plan=plan, pdus=pdus, regions=regions, builder=staff_builder)
-        progress = Progress("Staff", len(staff_builder.new), "users", out)
-        totals["staff"] = staff_builder.save()
-        progress.advance(totals["staff"])
-        progress.finish()
+        totals["staff"] = _save_staff(staff_builder, out)
 
         builder = CaseBuilder(
             rng=rng, fake=fake, book=book, today=today, now=now, crns=set(Person.objects.values_list("crn", flat=True))
@@ -163,12 +178,7 @@ def seed_demo(
         flush()
         progress.finish()
 
-        progress = Progress("Ledger totals and completion dates", 2, "steps", out)
-        ledger_totals_rebuild()
-        progress.advance(1)
-        requirement_due_dates_rebuild()
-        progress.advance(1)
-        progress.finish()
+        _rebuild_totals(out)
 
     return SeedResult(size=size, seconds=time.perf_counter() - started, counts=dict(totals))
 

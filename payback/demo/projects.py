@@ -39,97 +39,125 @@ from payback.projects.models import (
     ReferralMeans,
     RejectionReason,
 )
+from payback.staff.models import Pdu
 
 
 class ProjectsBuilder(AssessmentsBuilder):
     def projects(self) -> None:
-        rng, fake, today = self.rng, self.fake, self.today
+        rng = self.rng
         people = Counter(case.pdu_id for case in self.cases)
         progress = Progress("Projects", len(self.pdus), "PDUs", self.out)
         beneficiaries: dict[tuple[int, str], Beneficiary] = {}
         projects: list[tuple[Project, Template | None]] = []
         for pdu_id, pdu in self.pdus.items():
             lat0, lon0 = REGION_CENTRE.get(pdu.region.code, (52.5, -1.5))
-            pdu_lat = lat0 + rng.uniform(-SPREAD, SPREAD)
-            pdu_lon = lon0 + rng.uniform(-SPREAD, SPREAD)
+            centre = (lat0 + rng.uniform(-SPREAD, SPREAD), lon0 + rng.uniform(-SPREAD, SPREAD))
             groups = max(3, round(people[pdu_id] / 10))
             shops = max(1, round(people[pdu_id] / 60))
             names: set[str] = set()
             for i in range(groups + shops):
                 shop = i >= groups
                 template = None if shop else rng.choice(TEMPLATES)
-                for _ in range(20):
-                    place, saint = rng.choice(PLACES), rng.choice(SAINTS)
-                    if shop:
-                        charity = rng.choice(SHOP_CHARITIES)
-                        name = f"{place} {charity} shop"
-                        ben_name = f"{pdu.name} {charity} Trust"
-                    else:
-                        assert template is not None
-                        name = template.name.format(place=place, saint=saint)
-                        ben_name = template.beneficiary.format(place=place, saint=saint)
-                    if name not in names:
-                        break
+                name, ben_name, place = self._project_name(pdu, template, names)
                 names.add(name)
                 kind = BeneficiaryKind.CHARITY if shop else cast(Template, template).kind
                 beneficiary = beneficiaries.get((pdu_id, ben_name))
                 if beneficiary is None:
-                    beneficiary = beneficiaries[(pdu_id, ben_name)] = Beneficiary(
-                        name=ben_name,
-                        kind=kind,
-                        additionality_justification=(
-                            "Work the club would not otherwise pay for: volunteers have cleared it in past years."
-                            if kind == BeneficiaryKind.COMMERCIAL
-                            else ""
-                        ),
-                        address=f"{rng.randint(1, 120)} {fake.street_name()}, {pdu.name}",
-                        postcode=fake.postcode(),
-                        pdu=pdu,
-                        contact_name=fake.name(),
-                        contact_email=f"contact{len(beneficiaries)}@beneficiary.example.org",
-                        contact_phone=fake.phone_number(),
-                        mou_signed_on=today - timedelta(days=rng.randint(30, 1_500)),
-                        feedback_token=hashlib.sha256(f"{pdu.code}{ben_name}".encode()).hexdigest()[:32],
-                        created_at=at(today - timedelta(days=rng.randint(30, 1_500)), 10),
+                    beneficiary = beneficiaries[(pdu_id, ben_name)] = self._beneficiary(
+                        pdu, ben_name, kind, len(beneficiaries)
                     )
-                status = rng.choices(list(ProjectStatus), weights=(3, 3, 86, 5, 3))[0]
-                start, end = (clock(10, 0), clock(16, 0)) if shop else rng.choice(SESSION_HOURS)
-                if shop:
-                    days = ["mon", "tue", "wed", "thu", "fri", "sat"]
-                else:
-                    days = sorted(
-                        rng.sample(["mon", "tue", "wed", "thu", "fri", "sat", "sun"], rng.randint(1, 3)), key=DAYS.index
-                    )
-                    if rng.random() < 0.5 and "sat" not in days:
-                        days.append("sat")
-                review = status == ProjectStatus.ACTIVE and rng.random() < 0.03
-                project = Project(
-                    name=name,
-                    beneficiary=beneficiary,
-                    pdu=pdu,
-                    project_type=ProjectType.INDIVIDUAL if shop else ProjectType.GROUP,
-                    description=f"{name} for {ben_name}.",
-                    address=f"{place}, {pdu.name}",
-                    postcode=fake.postcode(),
-                    latitude=Decimal(f"{pdu_lat + rng.uniform(-0.05, 0.05):.5f}"),
-                    longitude=Decimal(f"{pdu_lon + rng.uniform(-0.08, 0.08):.5f}"),
-                    days=days,
-                    start_time=start,
-                    end_time=end,
-                    capacity=1 if shop else rng.randint(4, 8),
-                    status=status,
-                    review_needed=review,
-                    review_reason="Near miss: strimmer debris hit a passer-by" if review else "",
-                    review_raised_by_id=self.staff(pdu_id, "supervisors") if review else None,
-                    review_raised_at=at(today - timedelta(days=rng.randint(1, 10)), 15) if review else None,
-                    created_at=at(today - timedelta(days=rng.randint(60, 900)), 11),
-                )
+                project = self._project(pdu, centre, name=name, place=place, beneficiary=beneficiary, shop=shop)
                 projects.append((project, template))
             progress.advance(1)
         Beneficiary.objects.bulk_create(list(beneficiaries.values()), batch_size=BATCH_SIZE)
         for project, _ in projects:
             project.beneficiary_id = project.beneficiary.pk
         Project.objects.bulk_create([p for p, _ in projects], batch_size=BATCH_SIZE)
+        self._tasks_and_assessments(projects)
+        progress.finish()
+        self.project_rows = [p for p, _ in projects]
+        self.counts["beneficiaries"] = len(beneficiaries)
+        self.counts["projects"] = len(projects)
+        self._nominations()
+
+    def _project_name(self, pdu: Pdu, template: Template | None, names: set[str]) -> tuple[str, str, str]:
+        """A project name not yet used in the PDU (after 20 tries, one that is), its beneficiary's
+        name and its place. No template: a charity shop."""
+        rng = self.rng
+        for _ in range(20):
+            place, saint = rng.choice(PLACES), rng.choice(SAINTS)
+            if template is None:
+                charity = rng.choice(SHOP_CHARITIES)
+                name = f"{place} {charity} shop"
+                ben_name = f"{pdu.name} {charity} Trust"
+            else:
+                name = template.name.format(place=place, saint=saint)
+                ben_name = template.beneficiary.format(place=place, saint=saint)
+            if name not in names:
+                break
+        return name, ben_name, place
+
+    def _beneficiary(self, pdu: Pdu, name: str, kind: str, index: int) -> Beneficiary:
+        rng, fake, today = self.rng, self.fake, self.today
+        return Beneficiary(
+            name=name,
+            kind=kind,
+            additionality_justification=(
+                "Work the club would not otherwise pay for: volunteers have cleared it in past years."
+                if kind == BeneficiaryKind.COMMERCIAL
+                else ""
+            ),
+            address=f"{rng.randint(1, 120)} {fake.street_name()}, {pdu.name}",
+            postcode=fake.postcode(),
+            pdu=pdu,
+            contact_name=fake.name(),
+            contact_email=f"contact{index}@beneficiary.example.org",
+            contact_phone=fake.phone_number(),
+            mou_signed_on=today - timedelta(days=rng.randint(30, 1_500)),
+            feedback_token=hashlib.sha256(f"{pdu.code}{name}".encode()).hexdigest()[:32],
+            created_at=at(today - timedelta(days=rng.randint(30, 1_500)), 10),
+        )
+
+    def _project_days(self, shop: bool) -> list[str]:
+        if shop:
+            return ["mon", "tue", "wed", "thu", "fri", "sat"]
+        rng = self.rng
+        days = sorted(rng.sample(["mon", "tue", "wed", "thu", "fri", "sat", "sun"], rng.randint(1, 3)), key=DAYS.index)
+        if rng.random() < 0.5 and "sat" not in days:
+            days.append("sat")
+        return days
+
+    def _project(
+        self, pdu: Pdu, centre: tuple[float, float], *, name: str, place: str, beneficiary: Beneficiary, shop: bool
+    ) -> Project:
+        rng, fake, today = self.rng, self.fake, self.today
+        status = rng.choices(list(ProjectStatus), weights=(3, 3, 86, 5, 3))[0]
+        start, end = (clock(10, 0), clock(16, 0)) if shop else rng.choice(SESSION_HOURS)
+        days = self._project_days(shop)
+        review = status == ProjectStatus.ACTIVE and rng.random() < 0.03
+        return Project(
+            name=name,
+            beneficiary=beneficiary,
+            pdu=pdu,
+            project_type=ProjectType.INDIVIDUAL if shop else ProjectType.GROUP,
+            description=f"{name} for {beneficiary.name}.",
+            address=f"{place}, {pdu.name}",
+            postcode=fake.postcode(),
+            latitude=Decimal(f"{centre[0] + rng.uniform(-0.05, 0.05):.5f}"),
+            longitude=Decimal(f"{centre[1] + rng.uniform(-0.08, 0.08):.5f}"),
+            days=days,
+            start_time=start,
+            end_time=end,
+            capacity=1 if shop else rng.randint(4, 8),
+            status=status,
+            review_needed=review,
+            review_reason="Near miss: strimmer debris hit a passer-by" if review else "",
+            review_raised_by_id=self.staff(pdu.pk, "supervisors") if review else None,
+            review_raised_at=at(today - timedelta(days=rng.randint(1, 10)), 15) if review else None,
+            created_at=at(today - timedelta(days=rng.randint(60, 900)), 11),
+        )
+
+    def _tasks_and_assessments(self, projects: list[tuple[Project, Template | None]]) -> None:
         tasks: list[ProjectTask] = []
         assessments: list[ProjectAssessment] = []
         excluded: list[list[int]] = []
@@ -139,38 +167,8 @@ class ProjectsBuilder(AssessmentsBuilder):
                 tasks.append(ProjectTask(project=project, position=position, description=text))
             if project.status == ProjectStatus.DRAFT:
                 continue
-            coordinator = self.staff(project.pdu_id, "coordinators")
-            managers = self.managers.get(project.pdu.region_id) or [coordinator]
-            assessed = project.created_at + timedelta(days=rng.randint(5, 30))
-            children = bool(template and template.children)
-            assessments.append(
-                ProjectAssessment(
-                    project=project,
-                    hazards="Uneven ground, hand tools, weather, members of the public",
-                    controls="Toolbox talk, PPE issued, tools counted out and in, site marked off",
-                    welfare_toilets=True,
-                    welfare_shelter=rng.random() < 0.7,
-                    welfare_drinking_water=True,
-                    all_weather=rng.random() < 0.5,
-                    wet_weather_contingency="Indoor tasks at the depot",
-                    max_people=project.capacity,
-                    women_only=bool(template) and rng.random() < 0.03,
-                    tools_provided="Spades, rakes, litter pickers, gloves" if template else "",
-                    environmental_value="Cleaner, safer space for the community",
-                    replaces_paid_work=False,
-                    makes_profit=False,
-                    involves_personal_care=False,
-                    supervises_children_or_vulnerable_adults=False,
-                    recommendation="Suitable for unpaid work",
-                    status=AssessmentDecision.APPROVED,
-                    assessed_by_id=coordinator,
-                    recommended_at=assessed,
-                    decided_by_id=rng.choice(managers),
-                    decided_at=assessed + timedelta(days=rng.randint(1, 5)),
-                    created_at=assessed - timedelta(days=1),
-                )
-            )
-            excluded.append(children_flags if children else [])
+            assessments.append(self._project_assessment(project, template))
+            excluded.append(children_flags if template and template.children else [])
         ProjectTask.objects.bulk_create(tasks, batch_size=BATCH_SIZE)
         ProjectAssessment.objects.bulk_create(assessments, batch_size=BATCH_SIZE)
         through = ProjectAssessment.excluded_flags.through
@@ -182,11 +180,38 @@ class ProjectsBuilder(AssessmentsBuilder):
             ],
             batch_size=BATCH_SIZE,
         )
-        progress.finish()
-        self.project_rows = [p for p, _ in projects]
-        self.counts["beneficiaries"] = len(beneficiaries)
-        self.counts["projects"] = len(projects)
-        self._nominations()
+
+    def _project_assessment(self, project: Project, template: Template | None) -> ProjectAssessment:
+        """The approved assessment of a project past its draft."""
+        rng = self.rng
+        coordinator = self.staff(project.pdu_id, "coordinators")
+        managers = self.managers.get(project.pdu.region_id) or [coordinator]
+        assessed = project.created_at + timedelta(days=rng.randint(5, 30))
+        return ProjectAssessment(
+            project=project,
+            hazards="Uneven ground, hand tools, weather, members of the public",
+            controls="Toolbox talk, PPE issued, tools counted out and in, site marked off",
+            welfare_toilets=True,
+            welfare_shelter=rng.random() < 0.7,
+            welfare_drinking_water=True,
+            all_weather=rng.random() < 0.5,
+            wet_weather_contingency="Indoor tasks at the depot",
+            max_people=project.capacity,
+            women_only=bool(template) and rng.random() < 0.03,
+            tools_provided="Spades, rakes, litter pickers, gloves" if template else "",
+            environmental_value="Cleaner, safer space for the community",
+            replaces_paid_work=False,
+            makes_profit=False,
+            involves_personal_care=False,
+            supervises_children_or_vulnerable_adults=False,
+            recommendation="Suitable for unpaid work",
+            status=AssessmentDecision.APPROVED,
+            assessed_by_id=coordinator,
+            recommended_at=assessed,
+            decided_by_id=rng.choice(managers),
+            decided_at=assessed + timedelta(days=rng.randint(1, 5)),
+            created_at=assessed - timedelta(days=1),
+        )
 
     def _nominations(self) -> None:
         rng, fake, today = self.rng, self.fake, self.today

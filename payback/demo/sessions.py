@@ -34,46 +34,7 @@ from payback.projects.models import (
 class WorkBuilder(ProjectsBuilder):
     def sessions(self) -> None:
         rng, today = self.rng, self.today
-        authorised = set(DriverAuthorisation.objects.values_list("driver_id", flat=True))
-        registrations = set(Vehicle.objects.values_list("registration", flat=True))
-        vehicles: list[Vehicle] = []
-        drivers: list[DriverAuthorisation] = []
-        for pdu_id, pdu in self.pdus.items():
-            team = self.teams[pdu_id]
-            for _ in range(max(1, len(team.supervisors) // 3)):
-                description, seats = rng.choice(VEHICLES)
-                registration = ""
-                while not registration or registration in registrations:
-                    letters = "".join(rng.choice("ABCDEFGHJKLMNPRSTVWXY") for _ in range(5))
-                    registration = f"{letters[:2]}{rng.choice((19, 20, 21, 22, 23, 24, 70, 71, 72, 73))} {letters[2:]}"
-                registrations.add(registration)
-                vehicles.append(
-                    Vehicle(
-                        registration=registration,
-                        description=description,
-                        seats=seats,
-                        pdu=pdu,
-                        mileage=rng.randint(8_000, 90_000),
-                    )
-                )
-            for supervisor in team.supervisors:
-                if supervisor not in authorised and rng.random() < 0.5:
-                    authorised.add(supervisor)
-                    checked = today - timedelta(days=rng.randint(10, 300))
-                    drivers.append(
-                        DriverAuthorisation(
-                            driver_id=supervisor,
-                            licence_checked_on=checked,
-                            authorised_by_id=rng.choice(self.managers.get(pdu.region_id) or team.coordinators),
-                            valid_until=checked + timedelta(days=365),
-                        )
-                    )
-        Vehicle.objects.bulk_create(vehicles, batch_size=BATCH_SIZE)
-        DriverAuthorisation.objects.bulk_create(drivers, batch_size=BATCH_SIZE)
-        fleet: dict[int, list[Vehicle]] = defaultdict(list)
-        for vehicle in vehicles:
-            fleet[vehicle.pdu_id].append(vehicle)
-
+        vehicles, authorised, fleet = self._vehicles_and_drivers()
         first, last = today - timedelta(days=28), today + timedelta(days=13)
         active = [
             p for p in self.project_rows if p.status == ProjectStatus.ACTIVE and p.project_type == ProjectType.GROUP
@@ -114,6 +75,51 @@ class WorkBuilder(ProjectsBuilder):
         self.counts["vehicles"] = len(vehicles)
         self.counts["sessions"] = len(sessions)
         self._appointments(sessions)
+
+    def _vehicles_and_drivers(self) -> tuple[list[Vehicle], set[int], dict[int, list[Vehicle]]]:
+        """Each PDU's vans, and its supervisors authorised to drive them: the vans, the drivers and
+        the fleet of each PDU."""
+        rng, today = self.rng, self.today
+        authorised = set(DriverAuthorisation.objects.values_list("driver_id", flat=True))
+        registrations = set(Vehicle.objects.values_list("registration", flat=True))
+        vehicles: list[Vehicle] = []
+        drivers: list[DriverAuthorisation] = []
+        for pdu_id, pdu in self.pdus.items():
+            team = self.teams[pdu_id]
+            for _ in range(max(1, len(team.supervisors) // 3)):
+                description, seats = rng.choice(VEHICLES)
+                registration = ""
+                while not registration or registration in registrations:
+                    letters = "".join(rng.choice("ABCDEFGHJKLMNPRSTVWXY") for _ in range(5))
+                    registration = f"{letters[:2]}{rng.choice((19, 20, 21, 22, 23, 24, 70, 71, 72, 73))} {letters[2:]}"
+                registrations.add(registration)
+                vehicles.append(
+                    Vehicle(
+                        registration=registration,
+                        description=description,
+                        seats=seats,
+                        pdu=pdu,
+                        mileage=rng.randint(8_000, 90_000),
+                    )
+                )
+            for supervisor in team.supervisors:
+                if supervisor not in authorised and rng.random() < 0.5:
+                    authorised.add(supervisor)
+                    checked = today - timedelta(days=rng.randint(10, 300))
+                    drivers.append(
+                        DriverAuthorisation(
+                            driver_id=supervisor,
+                            licence_checked_on=checked,
+                            authorised_by_id=rng.choice(self.managers.get(pdu.region_id) or team.coordinators),
+                            valid_until=checked + timedelta(days=365),
+                        )
+                    )
+        Vehicle.objects.bulk_create(vehicles, batch_size=BATCH_SIZE)
+        DriverAuthorisation.objects.bulk_create(drivers, batch_size=BATCH_SIZE)
+        fleet: dict[int, list[Vehicle]] = defaultdict(list)
+        for vehicle in vehicles:
+            fleet[vehicle.pdu_id].append(vehicle)
+        return vehicles, authorised, fleet
 
     def _session(
         self,
