@@ -19,6 +19,7 @@ from payback.staff.models import Pdu, Region, Scope, User
 from payback.staff.roles import (
     HEAD_OF_UNPAID_WORK,
     OPERATIONS_MANAGER,
+    PLACEMENT_COORDINATOR,
     PROBATION_PRACTITIONER,
     ROLES,
     SUPERVISOR,
@@ -131,6 +132,20 @@ def other_region_practitioner(make_user: Callable[..., User], pdu_b: Pdu) -> Use
 @pytest.fixture
 def supervisor(make_user: Callable[..., User], pdu_a: Pdu) -> User:
     return make_user("sam", role=SUPERVISOR, pdu=pdu_a)
+
+
+@pytest.fixture
+def coordinator(make_user: Callable[..., User], pdu_a: Pdu) -> User:
+    return make_user("cora", role=PLACEMENT_COORDINATOR, pdu=pdu_a)
+
+
+@pytest.fixture
+def manager(make_user: Callable[..., User], pdu_a: Pdu) -> User:
+    """An operations manager in the North East, with an email address for the notices they get."""
+    user = make_user("mo", role=OPERATIONS_MANAGER, pdu=pdu_a)
+    user.email = "mo@probation.example"
+    user.save(update_fields=["email"])
+    return user
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from payback.cases.services import ledger_record_travel
 from payback.projects import services as project_services
 from payback.projects.models import Beneficiary, Project
 from payback.staff.models import Pdu, User
-from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR
+from payback.staff.roles import PLACEMENT_COORDINATOR
 
 from .client import ApiClient, token_for
 
@@ -34,16 +34,6 @@ def travel(case: Requirement, practitioner: User) -> LedgerEntry:
     return ledger_record_travel(
         actor=practitioner, requirement=case, minutes=60, occurred_on=date(2026, 3, 9), reason="Bus to the project"
     )
-
-
-@pytest.fixture
-def coordinator(make_user: Callable[..., User], pdu_a: Pdu) -> User:
-    return make_user("cora", role=PLACEMENT_COORDINATOR, pdu=pdu_a)
-
-
-@pytest.fixture
-def manager(make_user: Callable[..., User], pdu_a: Pdu) -> User:
-    return make_user("manny", role=OPERATIONS_MANAGER, pdu=pdu_a)
 
 
 @pytest.fixture

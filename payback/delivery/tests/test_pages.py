@@ -27,7 +27,7 @@ from payback.delivery.models import (
 from payback.projects import services as project_services
 from payback.projects.models import Project
 from payback.staff.models import Pdu, User
-from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPERVISOR, sync_roles
+from payback.staff.roles import OPERATIONS_MANAGER, SUPERVISOR, sync_roles
 
 pytestmark = pytest.mark.django_db
 
@@ -189,19 +189,6 @@ def session_credits(session: Session) -> list[tuple[str, int]]:
 def roles(db: Any) -> None:
     """Every role with exactly its permissions, whatever the migrations left in the groups."""
     sync_roles()
-
-
-@pytest.fixture
-def coordinator(make_user: MakeUser, pdu_a: Pdu) -> User:
-    return make_user("cora", role=PLACEMENT_COORDINATOR, pdu=pdu_a)
-
-
-@pytest.fixture
-def manager(make_user: MakeUser, pdu_a: Pdu) -> User:
-    user = make_user("mo", role=OPERATIONS_MANAGER, pdu=pdu_a)
-    user.email = "mo@probation.example.gov.uk"
-    user.save()
-    return user
 
 
 @pytest.fixture

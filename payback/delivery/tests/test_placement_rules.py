@@ -25,7 +25,7 @@ from payback.delivery.models import Appointment, Session
 from payback.projects import services as project_services
 from payback.projects.models import Project
 from payback.staff.models import Pdu, User
-from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPERVISOR
+from payback.staff.roles import PLACEMENT_COORDINATOR, SUPERVISOR
 
 from .factories import SOUND_PROJECT, active_project, book, induct, line, new_case, plan_session, version_of
 
@@ -35,16 +35,6 @@ TODAY = date(2026, 11, 16)
 WEDNESDAY = date(2026, 11, 18)
 THURSDAY = date(2026, 11, 19)
 MakeUser = Callable[..., User]
-
-
-@pytest.fixture
-def coordinator(make_user: MakeUser, pdu_a: Pdu) -> User:
-    return make_user("cora", role=PLACEMENT_COORDINATOR, pdu=pdu_a)
-
-
-@pytest.fixture
-def manager(make_user: MakeUser, pdu_a: Pdu) -> User:
-    return make_user("mo", role=OPERATIONS_MANAGER, pdu=pdu_a)
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ from payback.delivery.models import Appointment, IdempotentRequest, Outcome, Ses
 from payback.delivery.stand_down_credits import post_due_stand_down_credits
 from payback.projects.models import Project
 from payback.staff.models import Pdu, User
-from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR
 
 from .factories import (
     active_project,
@@ -31,7 +30,6 @@ from .factories import (
     counts,
     leave_owing,
     line,
-    make_staff,
     placeable_person,
     plan_session,
     remaining,
@@ -50,16 +48,6 @@ def at(day: date, clock: str, tz: ZoneInfo = LONDON) -> Iterator[None]:
     """Move the clock to a moment (UK time unless another zone is given)."""
     with time_machine.travel(datetime.combine(day, time.fromisoformat(clock), tzinfo=tz), tick=False):
         yield
-
-
-@pytest.fixture
-def coordinator(pdu_a: Pdu) -> User:
-    return make_staff("cora", role=PLACEMENT_COORDINATOR, pdu=pdu_a)
-
-
-@pytest.fixture
-def manager(pdu_a: Pdu) -> User:
-    return make_staff("mo", role=OPERATIONS_MANAGER, pdu=pdu_a)
 
 
 @pytest.fixture

@@ -26,7 +26,6 @@ from payback.delivery.models import Appointment, IdempotentRequest, Session, Ses
 from payback.delivery.services import RegisterConflict, RegisterLine, RegisterResult
 from payback.projects.models import Project
 from payback.staff.models import Pdu, User
-from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR
 
 from .factories import (
     Clock,
@@ -58,16 +57,6 @@ def clock() -> Iterator[Clock]:
 @pytest.fixture
 def make_user(db: Any) -> MakeUser:
     return make_staff
-
-
-@pytest.fixture
-def coordinator(make_user: MakeUser, pdu_a: Pdu) -> User:
-    return make_user("cora", role=PLACEMENT_COORDINATOR, pdu=pdu_a)
-
-
-@pytest.fixture
-def manager(make_user: MakeUser, pdu_a: Pdu) -> User:
-    return make_user("mo", role=OPERATIONS_MANAGER, pdu=pdu_a)
 
 
 @pytest.fixture

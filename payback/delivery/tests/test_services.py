@@ -34,7 +34,7 @@ from payback.delivery.services import RegisterConflict
 from payback.projects.models import Project, ProjectStatus
 from payback.projects.services import project_change_status
 from payback.staff.models import Pdu, User
-from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPERVISOR, sync_roles
+from payback.staff.roles import OPERATIONS_MANAGER, SUPERVISOR, sync_roles
 
 from .factories import (
     EVERY_DAY,
@@ -87,19 +87,6 @@ def roles(django_db_setup: Any, django_db_blocker: Any) -> None:
 @pytest.fixture
 def make_user(db: Any, roles: None) -> MakeUser:
     return make_staff
-
-
-@pytest.fixture
-def coordinator(make_user: MakeUser, pdu_a: Pdu) -> User:
-    return make_user("cora", role=PLACEMENT_COORDINATOR, pdu=pdu_a)
-
-
-@pytest.fixture
-def manager(make_user: MakeUser, pdu_a: Pdu) -> User:
-    user = make_user("mo", role=OPERATIONS_MANAGER, pdu=pdu_a)
-    user.email = "mo@probation.example"
-    user.save()
-    return user
 
 
 @pytest.fixture
