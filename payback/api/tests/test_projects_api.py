@@ -192,7 +192,7 @@ def test_a_project_shows_its_tasks_and_approved_assessment(
     assert assessment["id"] == approved.pk
     assert assessment["excluded_risk_flags"] == ["arson", "not-near-children"]
     assert assessment["women_only"] is True
-    assert (assessment["max_people"], assessment["approved_by"]) == (4, "Manny Tester")
+    assert (assessment["max_people"], assessment["approved_by"]) == (4, "Mo Tester")
 
 
 def test_starting_pausing_and_review(
