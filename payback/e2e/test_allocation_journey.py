@@ -17,8 +17,8 @@ from playwright.sync_api import Page, expect
 from payback.allocation.models import AllocationRun, RunStatus
 from payback.allocation.tests.weeks import SmallWeek, small_week
 from payback.delivery.models import Appointment
-from payback.delivery.tests.factories import active_project, plan_session
 from payback.staff.models import Pdu
+from payback.testing.builders import active_project, plan_session
 
 from .conftest import assert_accessible, sign_in
 from .steps import error_summary, expect_banner, heading, menu, sign_out

@@ -21,7 +21,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from payback.cases.models import Requirement
 from payback.delivery.models import Session
-from payback.delivery.tests.factories import (
+from payback.projects.models import Project
+from payback.staff.models import Pdu, User
+from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPERVISOR
+from payback.testing.builders import (
     active_project,
     authorise_driver,
     book,
@@ -30,9 +33,6 @@ from payback.delivery.tests.factories import (
     plan_session,
     vehicle,
 )
-from payback.projects.models import Project
-from payback.staff.models import Pdu, User
-from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPERVISOR
 
 from .conftest import assert_accessible, sign_in
 from .steps import expect_banner, heading, sign_out

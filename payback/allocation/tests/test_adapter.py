@@ -17,8 +17,8 @@ from payback.cases.models import NonAssociation
 from payback.cases.services import requirement_change_status
 from payback.delivery import services as delivery_services
 from payback.delivery.models import Appointment, SessionStatus
-from payback.delivery.tests.factories import authorise_driver, book, plan_session, vehicle
 from payback.staff.models import Pdu
+from payback.testing.builders import authorise_driver, book, plan_session, vehicle
 
 from .weeks import SmallWeek, small_week
 

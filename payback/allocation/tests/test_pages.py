@@ -18,9 +18,9 @@ from payback.api.tests.client import ApiClient, token_for
 from payback.cases.services import requirement_change_status
 from payback.delivery import services as delivery_services
 from payback.delivery.models import Appointment
-from payback.delivery.tests.factories import make_staff
 from payback.staff.models import Pdu
 from payback.staff.roles import OPERATIONS_MANAGER
+from payback.testing.builders import make_staff
 
 from .weeks import SmallWeek, small_week
 

@@ -9,15 +9,15 @@ from django.utils import timezone
 
 from payback.cases.models import Requirement
 from payback.delivery.models import Session
-from payback.delivery.tests.factories import (
+from payback.projects.models import Project
+from payback.staff.models import Pdu, User
+from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPERVISOR
+from payback.testing.builders import (
     active_project,
     make_staff,
     placeable_person,
     plan_session,
 )
-from payback.projects.models import Project
-from payback.staff.models import Pdu, User
-from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPERVISOR
 
 
 def next_monday(today: date | None = None) -> date:

@@ -16,7 +16,10 @@ from django.core import mail
 from payback.cases.models import Requirement
 from payback.core.models import AuditEvent
 from payback.delivery.models import Appointment, IdempotentRequest, Incident, RiskConcern, Session
-from payback.delivery.tests.factories import (
+from payback.projects.models import Project
+from payback.staff.models import Pdu, User
+from payback.staff.roles import OPERATIONS_MANAGER, SUPERVISOR
+from payback.testing.builders import (
     EVERY_DAY,
     Clock,
     active_project,
@@ -29,9 +32,6 @@ from payback.delivery.tests.factories import (
     remaining,
     version_of,
 )
-from payback.projects.models import Project
-from payback.staff.models import Pdu, User
-from payback.staff.roles import OPERATIONS_MANAGER, SUPERVISOR
 
 from .client import API, ApiClient, Response
 

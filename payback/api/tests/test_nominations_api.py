@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from payback.projects.models import Beneficiary, Nomination, Project
 from payback.staff.models import Pdu, User
+from payback.testing.builders import BENEFICIARY, nominate
 
 from .client import ApiClient
-from .projects_data import BENEFICIARY, fields, nominate, nothing_saved
+from .projects_data import fields, nothing_saved
 
 pytestmark = pytest.mark.django_db
 

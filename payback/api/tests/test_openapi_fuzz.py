@@ -30,10 +30,10 @@ from payback.cases.assessment import services as aservices
 from payback.cases.models import Person, Requirement
 from payback.cases.services import ledger_record_ete, ledger_record_travel
 from payback.delivery import services as dservices
-from payback.delivery.tests import factories as dfactories
 from payback.projects import services as pservices
 from payback.staff.models import Pdu, User
 from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SENIOR_PROBATION_OFFICER
+from payback.testing import builders as dfactories
 
 from .client import API, token_for
 

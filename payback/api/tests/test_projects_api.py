@@ -11,9 +11,10 @@ from payback.projects import services
 from payback.projects.models import Beneficiary, Project
 from payback.staff.models import Pdu, Scope, User
 from payback.staff.roles import PLACEMENT_COORDINATOR
+from payback.testing.builders import BENEFICIARY, approve_assessment
 
 from .client import ApiClient
-from .projects_data import BENEFICIARY, approve_assessment, fields, nothing_saved
+from .projects_data import fields, nothing_saved
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ import time_machine
 from payback.cases.models import LedgerEntry, Requirement
 from payback.delivery.models import Appointment, Session
 from payback.delivery.stand_down_credits import post_due_stand_down_credits
-from payback.delivery.tests.factories import (
+from payback.staff.models import Pdu, User
+from payback.testing.builders import (
     active_project,
     book,
     counts,
@@ -22,7 +23,6 @@ from payback.delivery.tests.factories import (
     remaining,
     version_of,
 )
-from payback.staff.models import Pdu, User
 
 from .client import ApiClient, Response
 

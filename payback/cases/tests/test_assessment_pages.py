@@ -466,7 +466,7 @@ def test_supervisor_cannot_open_the_assessment(woman: Requirement, supervisor: U
 
 def booked_on_a_session_of(supervisor: User, requirement: Requirement) -> None:
     from payback.cases.tests.test_session_needs_scope import booked_on
-    from payback.delivery.tests.factories import active_project, make_staff, plan_session
+    from payback.testing.builders import active_project, make_staff, plan_session
 
     assert supervisor.pdu is not None
     coordinator = make_staff("booking-coordinator", role=PLACEMENT_COORDINATOR, pdu=supervisor.pdu)

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from payback.cases.models import Requirement
 from payback.delivery.models import Appointment, Session
-from payback.delivery.tests.factories import active_project, make_staff, plan_session
 from payback.staff.models import Pdu, User
 from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPERVISOR
+from payback.testing.builders import active_project, make_staff, plan_session
 
 pytestmark = pytest.mark.django_db
 

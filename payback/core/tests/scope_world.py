@@ -9,16 +9,16 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from payback.allocation.services import allocation_run_start
-from payback.api.tests.projects_data import nominate
 from payback.cases.assessment import services as assessment_services
 from payback.cases.assessment.forms import pages_for
 from payback.cases.services import ledger_record_travel
 from payback.delivery import services as delivery_services
-from payback.delivery.tests import factories
 from payback.projects.models import ProjectAssessment
 from payback.staff.models import Pdu, Scope, User
 from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPERVISOR
 from payback.staff.services import api_token_create
+from payback.testing import builders as factories
+from payback.testing.builders import nominate
 
 
 def everyone(username: str, *, pdu: Pdu, scope: str = Scope.PDU) -> User:

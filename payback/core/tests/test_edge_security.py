@@ -208,7 +208,7 @@ def test_a_real_date_is_still_accepted() -> None:
 def test_unicode_digits_in_ids_are_not_found_rather_than_a_server_error(
     odd: str, make_user: Callable[..., User], pdu_a: Pdu, supervisor: User
 ) -> None:
-    from payback.delivery.tests.factories import vehicle
+    from payback.testing.builders import vehicle
 
     coordinator = make_user("cora", role=PLACEMENT_COORDINATOR, pdu=pdu_a)
     as_coordinator = Client(raise_request_exception=False)

@@ -12,8 +12,7 @@ from payback.cases.services import ledger_credit_work
 from payback.core.models import PolicyVersion
 from payback.staff.models import Pdu, User
 from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR
-
-from .factories import (
+from payback.testing.builders import (
     Clock,
     active_project,
     book,

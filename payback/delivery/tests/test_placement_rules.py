@@ -26,8 +26,16 @@ from payback.projects import services as project_services
 from payback.projects.models import Project
 from payback.staff.models import Pdu, User
 from payback.staff.roles import PLACEMENT_COORDINATOR, SUPERVISOR
-
-from .factories import SOUND_PROJECT, active_project, book, induct, line, new_case, plan_session, version_of
+from payback.testing.builders import (
+    SOUND_PROJECT,
+    active_project,
+    book,
+    induct,
+    line,
+    new_case,
+    plan_session,
+    version_of,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-11-16")]
 

@@ -23,8 +23,7 @@ from payback.delivery.models import Appointment, IdempotentRequest, Outcome, Ses
 from payback.delivery.stand_down_credits import post_due_stand_down_credits
 from payback.projects.models import Project
 from payback.staff.models import Pdu, User
-
-from .factories import (
+from payback.testing.builders import (
     active_project,
     book,
     counts,

@@ -26,8 +26,7 @@ from payback.delivery.models import Appointment, IdempotentRequest, Session, Ses
 from payback.delivery.services import RegisterConflict, RegisterLine, RegisterResult
 from payback.projects.models import Project
 from payback.staff.models import Pdu, User
-
-from .factories import (
+from payback.testing.builders import (
     Clock,
     active_project,
     book,

@@ -35,8 +35,7 @@ from payback.projects.models import Project, ProjectStatus
 from payback.projects.services import project_change_status
 from payback.staff.models import Pdu, User
 from payback.staff.roles import OPERATIONS_MANAGER, SUPERVISOR, sync_roles
-
-from .factories import (
+from payback.testing.builders import (
     EVERY_DAY,
     Clock,
     actions_since,

@@ -18,8 +18,7 @@ from payback.delivery import services
 from payback.delivery.models import IndividualPlacementTimesheet
 from payback.staff.models import Pdu, User
 from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR
-
-from .factories import Clock, active_project, frozen_today, make_staff, placeable_person, remaining
+from payback.testing.builders import Clock, active_project, frozen_today, make_staff, placeable_person, remaining
 
 PLANNING_DAY = date(2026, 12, 21)
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -1,4 +1,4 @@
-"""Builders for the delivery tests. Everything is made through the real services, so a project is
+"""Builders for the tests, in one place. Everything is made through the real services, so a project is
 active because it passed activation and a person is placeable because they were inducted and
 assessed. Only vehicles are created directly: the fleet has no service of its own."""
 
@@ -46,7 +46,7 @@ from payback.delivery.models import (
 )
 from payback.delivery.services import RegisterLine, RegisterResult
 from payback.projects import services as project_services
-from payback.projects.models import Project, ProjectStatus
+from payback.projects.models import Nomination, Project, ProjectAssessment, ProjectStatus
 from payback.staff.models import Pdu, Region, Scope, User
 from payback.staff.roles import PROBATION_PRACTITIONER, ROLES, sync_roles
 
@@ -394,3 +394,62 @@ def audit_mark() -> int:
 
 def actions_since(mark: int) -> list[str]:
     return list(AuditEvent.objects.filter(pk__gt=mark).order_by("pk").values_list("action", flat=True))
+
+
+# ---------------------------------------------------------------------------------------------
+# Nominations and beneficiaries
+
+
+BENEFICIARY: dict[str, Any] = {
+    "name": "St Mary's Church",
+    "kind": "charity",
+    "address": "Church Lane, Durham",
+    "postcode": "dh1 3aa",
+    "contact_name": "Rev. Ann Smith",
+    "contact_email": "ann@example.org",
+    "contact_phone": "01632 960 001",
+    "mou_signed_on": "2026-01-05",
+}
+
+
+def nominate(pdu: Pdu, **overrides: Any) -> Nomination:
+    fields: dict[str, Any] = {
+        "nominator_name": "Jo Bloggs",
+        "nominator_email": "jo@example.org",
+        "nominator_phone": "",
+        "organisation": "",
+        "on_behalf_of_group": False,
+        "work_description": "Clear the churchyard paths",
+        "location": "St Mary's churchyard",
+        "postcode": "DH1 3AA",
+        "who_benefits": "The parish",
+        "heard_about": "word_of_mouth",
+        "pdu": pdu,
+    }
+    fields.update(overrides)
+    nomination, _ = project_services.nomination_submit(**fields)
+    return nomination
+
+
+def approve_assessment(project: Project, coordinator: User, manager: User) -> ProjectAssessment:
+    assessment = project_services.project_assessment_start(actor=coordinator, project=project)
+    project_services.project_assessment_update(
+        actor=coordinator,
+        assessment=assessment,
+        values={
+            "hazards": "Uneven ground",
+            "controls": "Toolbox talk",
+            "welfare_toilets": True,
+            "welfare_drinking_water": True,
+            "all_weather": True,
+            "max_people": 4,
+            "women_only": True,
+            "replaces_paid_work": False,
+            "makes_profit": False,
+            "involves_personal_care": False,
+            "supervises_children_or_vulnerable_adults": False,
+        },
+        excluded_flags=list(RiskFlag.objects.filter(code__in=["not-near-children", "arson"])),
+    )
+    project_services.project_assessment_recommend(actor=coordinator, assessment=assessment, recommendation="Good value")
+    return project_services.project_assessment_decide(actor=manager, assessment=assessment, approve=True)

@@ -1,0 +1,1 @@
+"""What the tests share: builders that make records through the real services."""
