@@ -180,6 +180,7 @@ def test_if_empty_seeds_only_once() -> None:
     assert (Person.objects.count(), LedgerEntry.objects.count(), User.objects.count()) == counts
 
 
+@pytest.mark.today("2026-11-18")  # a working day: the demo supervisor has a session today
 def test_work_data_is_seeded_with_the_cases() -> None:
     """Inductions, assessments, projects, nominations and sessions added by seed_demo_work."""
     from payback.cases.models import Assessment, AssessmentStatus, Induction, NonAssociation, RoshLevel, Sex
