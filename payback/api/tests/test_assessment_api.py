@@ -375,6 +375,7 @@ def test_the_risk_flags_are_listed_with_their_codes(api_as: Api, practitioner: U
 # Placeability
 
 
+@pytest.mark.today("2026-11-25")  # inside the case's 12-month window
 def test_placeability_says_why_not_until_inducted_and_assessed(
     api_as: Api, case: Requirement, practitioner: User
 ) -> None:

@@ -19,6 +19,7 @@ def ids(response: Response) -> list[int]:
     return [item["id"] for item in response.json()["items"]]
 
 
+@pytest.mark.today("2026-11-25")
 def test_requirement_detail_has_balance_key_dates_and_flags(
     api_as: Callable[[User | None], ApiClient], case: Requirement, travel: object, practitioner: User
 ) -> None:
@@ -60,6 +61,7 @@ def test_requirement_detail_has_balance_key_dates_and_flags(
     assert body["flags"] == {"backlog": False, "at_risk": True, "induction": "overdue", "assessment": "overdue"}
 
 
+@pytest.mark.today("2026-11-25")
 def test_caseload_lists_open_cases_in_scope_with_balance(
     api_as: Callable[[User | None], ApiClient],
     make_case: Callable[..., Requirement],
