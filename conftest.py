@@ -20,13 +20,11 @@ from payback.staff.roles import (
     HEAD_OF_UNPAID_WORK,
     OPERATIONS_MANAGER,
     PLACEMENT_COORDINATOR,
-    PROBATION_PRACTITIONER,
-    ROLES,
     SUPERVISOR,
     sync_roles,
 )
+from payback.testing.builders import make_staff
 
-PASSWORD = "correct-horse-battery-staple"
 _crns = itertools.count(100000)
 
 # Every test runs on a fixed "today", never the real clock. A test that depends on the day
@@ -86,37 +84,9 @@ def pdu_b(db: Any) -> Pdu:
 
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., User]:
+    """Make a member of staff in a role and an area (see `payback.testing.builders.make_staff`)."""
     ensure_reference_data()
-    # The roles are synced after the staff app migrates, before the later apps have their
-    # permissions: sync again unless every role already holds every permission it should.
-    if Group.permissions.through.objects.count() != sum(len(role.permissions) for role in ROLES):
-        sync_roles()
-
-    def make(
-        username: str,
-        *,
-        role: str = PROBATION_PRACTITIONER,
-        scope: str = Scope.PDU,
-        pdu: Pdu | None = None,
-        region: Region | None = None,
-        gender: str = "not_stated",
-    ) -> User:
-        if pdu is not None:
-            region = pdu.region
-        user = User.objects.create_user(
-            username=username,
-            password=PASSWORD,
-            first_name=username.title(),
-            last_name="Tester",
-            scope=scope,
-            pdu=pdu if scope == Scope.PDU else None,
-            region=region if scope != Scope.NATIONAL else None,
-            gender=gender,
-        )
-        user.groups.add(Group.objects.get(name=role))
-        return user
-
-    return make
+    return make_staff
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, ViewportSize, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from conftest import PASSWORD
+from payback.testing.builders import PASSWORD
 
 # Playwright's sync API keeps an event loop running in the test thread, so Django would refuse
 # ORM calls made by fixtures and assertions as "async unsafe". They are plain synchronous calls.

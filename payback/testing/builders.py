@@ -14,7 +14,6 @@ from django.contrib.auth.models import Group
 from django.db.models import Max
 from django.utils import timezone
 
-from conftest import PASSWORD
 from payback.cases.assessment import services as assessment_services
 from payback.cases.models import (
     Assessment,
@@ -50,6 +49,7 @@ from payback.projects.models import Nomination, Project, ProjectAssessment, Proj
 from payback.staff.models import Pdu, Region, Scope, User
 from payback.staff.roles import PROBATION_PRACTITIONER, ROLES, sync_roles
 
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - every test user's, never a real account
 SENTENCED = date(2026, 3, 2)
 _crns = itertools.count(1)
 _registrations = itertools.count(1)
@@ -104,7 +104,8 @@ def make_staff(
     region: Region | None = None,
     gender: str = "not_stated",
 ) -> User:
-    """Like the shared make_user fixture, but syncing the roles only when a permission is missing."""
+    """A member of staff in a role and an area. The roles are synced after the staff app migrates,
+    before later apps have their permissions: sync again when a permission is missing."""
     if Group.permissions.through.objects.count() != sum(len(r.permissions) for r in ROLES):
         sync_roles()
     if pdu is not None:
