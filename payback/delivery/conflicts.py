@@ -99,20 +99,21 @@ def bookings_recheck(
     )
     broken = 0
     for session in sessions:
-        for aid, text in session_problems(session).items():
+        found = session_problems(session)
+        recorded = dict(Appointment.objects.filter(pk__in=found).values_list("pk", "conflict"))
+        for aid, text in found.items():
             broken += bool(text)
-            _record(actor, aid, text)
+            if recorded.get(aid) != text:
+                _record(actor, Appointment.objects.get(pk=aid), session, text)
     return broken
 
 
-def _record(actor: User | None, appointment_id: int, text: str) -> None:
-    appointment = Appointment.objects.select_related("session__project").get(pk=appointment_id)
-    if appointment.conflict == text:
-        return
+def _record(actor: User | None, appointment: Appointment, session: Session, text: str) -> None:
+    """Keep what the booking now breaks on it (only called when that changed), with an audit event."""
     appointment.conflict = text
     appointment.conflict_found_at = timezone.now() if text else None
     appointment.save(update_fields=["conflict", "conflict_found_at"])
-    booking = f"Booking on {appointment.session.project.name} on {appointment.date:%-d %B %Y}"
+    booking = f"Booking on {session.project.name} on {appointment.date:%-d %B %Y}"
     audit_record(
         actor=actor,
         action="appointment.conflict" if text else "appointment.conflict_cleared",
