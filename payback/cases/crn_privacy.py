@@ -42,5 +42,4 @@ def _record_attempt(user: User, held: Person) -> None:
             obj=held,
             summary=f"{user.get_full_name() or user.username} ({area}) tried to record a new case with this "
             f"person's CRN; they were not told it is recorded in {held.pdu}",
-            subject=f"person:{held.pk}",
         )

@@ -19,17 +19,61 @@ def _actor_name(actor: Any) -> str:
     return full_name or getattr(actor, "username", "unknown")
 
 
+# The history each audited record's events are filed under: the kind of history, and the
+# attribute of the record that holds its id. A case's events are on the person's history, a
+# project's assessments on the project's, a member of staff's tokens on theirs.
+AUDIT_SUBJECTS: dict[str, tuple[str, str]] = {
+    "staff.user": ("staff", "pk"),
+    "staff.apitoken": ("staff", "user_id"),
+    "cases.person": ("person", "pk"),
+    "cases.requirement": ("person", "person_id"),
+    "cases.assessment": ("person", "person_id"),
+    "cases.induction": ("person", "requirement.person_id"),
+    "cases.ledgerentry": ("person", "requirement.person_id"),
+    "projects.beneficiary": ("beneficiary", "pk"),
+    "projects.project": ("project", "pk"),
+    "projects.projectassessment": ("project", "project_id"),
+    "projects.nomination": ("nomination", "pk"),
+    "projects.riskassessmentauditsample": ("region", "region_id"),
+    "delivery.session": ("session", "pk"),
+    "delivery.appointment": ("person", "person_id"),
+    "delivery.riskconcern": ("person", "person_id"),
+    "delivery.incident": ("project", "project_id"),
+    "delivery.vehicle": ("vehicle", "pk"),
+    "delivery.vehiclecheck": ("vehicle", "vehicle_id"),
+    "delivery.driverauthorisation": ("staff", "driver_id"),
+    "allocation.allocationrun": ("allocation", "pk"),
+    "core.policyversion": ("policy", "key"),
+}
+
+
+def audit_subject_of(obj: models.Model) -> str:
+    """The history `obj`'s audit events are filed under, like "person:12"; empty for a record
+    that has none of its own."""
+    filed = AUDIT_SUBJECTS.get(obj._meta.label_lower)
+    if filed is None:
+        return ""
+    kind, path = filed
+    value: Any = obj
+    for name in path.split("."):
+        value = getattr(value, name)
+    return f"{kind}:{value}"
+
+
 def audit_record(
     *,
     actor: Any,
     action: str,
     obj: models.Model,
     summary: str,
-    subject: str = "",
+    subject: str | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one audit event. Call inside the transaction of the change it describes."""
+    """Write one audit event. Call inside the transaction of the change it describes.
+
+    The event is filed under `subject` when given, otherwise under the history of `obj`
+    (see `AUDIT_SUBJECTS`)."""
     origin = current_origin()
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
@@ -40,7 +84,7 @@ def audit_record(
         summary=summary[:500],
         before=before,
         after=after,
-        subject=subject,
+        subject=audit_subject_of(obj) if subject is None else subject,
         channel=origin.channel,
         ip_address=origin.ip_address,
     )
@@ -118,12 +162,5 @@ def policy_version_add(
         after["backdated_days"] = (timezone.localdate() - effective_from).days
         after["backdating_reason"] = version.backdating_reason
         summary += f", backdated {after['backdated_days']} days: {version.backdating_reason}"
-    audit_record(
-        actor=actor,
-        action="policy.version_added",
-        obj=version,
-        summary=summary,
-        subject=f"policy:{key}",
-        after=after,
-    )
+    audit_record(actor=actor, action="policy.version_added", obj=version, summary=summary, after=after)
     return version

@@ -61,7 +61,6 @@ def staff_create(
         action="staff.created",
         obj=user,
         summary=f"Staff account {username} created as {role} ({user.scope_label})",
-        subject=f"staff:{user.pk}",
     )
     return user
 
@@ -93,7 +92,6 @@ def api_token_create(*, actor: Any, user: User, name: str, days: int = API_TOKEN
         action="staff.api_token_created",
         obj=token,
         summary=f"API token {name} created for {user}, working until {timezone.localtime(token.expires_at):%d %B %Y}",
-        subject=f"staff:{user.pk}",
     )
     return token, raw
 
@@ -109,7 +107,6 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
             action="staff.api_token_revoked",
             obj=token,
             summary=f"API token {token.name} revoked",
-            subject=f"staff:{token.user_id}",
         )
     return token
 

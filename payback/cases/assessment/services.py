@@ -38,10 +38,6 @@ from . import rules as arules
 A = AssessmentStatus
 
 
-def _subject(person_id: int) -> str:
-    return f"person:{person_id}"
-
-
 # ---------------------------------------------------------------------------------------------
 # Induction
 
@@ -79,7 +75,6 @@ def induction_book(
         action="induction.booked",
         obj=induction,
         summary=f"Induction booked for {timezone.localtime(starts_at):%-d %B %Y at %H:%M} at {location.strip()}{late}",
-        subject=_subject(requirement.person_id),
     )
     return induction
 
@@ -98,7 +93,6 @@ def induction_record_outcome(
     says induction counts towards hours, and moves the case on."""
     book = book or policy_book()
     induction = Induction.objects.select_for_update().select_related("requirement").get(pk=induction.pk)
-    requirement = induction.requirement
     started = timezone.localtime(induction.starts_at).date()
     _check_outcome(induction, outcome=outcome, reason=reason, minutes_attended=minutes_attended, started=started)
     induction.outcome = outcome
@@ -114,7 +108,6 @@ def induction_record_outcome(
         summary=f"Induction outcome: {InductionOutcome(outcome).label.lower()}"
         + (f" ({format_minutes(minutes_attended)})" if minutes_attended and outcome == "attended" else "")
         + (f": {reason.strip()}" if reason.strip() else ""),
-        subject=_subject(requirement.person_id),
     )
     if outcome == InductionOutcome.ATTENDED:
         assert minutes_attended is not None
@@ -289,7 +282,6 @@ def assessment_start(*, actor: User, person: Person) -> Assessment:
         action="assessment.started",
         obj=draft,
         summary=f"UPW assessment version {draft.version} started",
-        subject=_subject(person.pk),
     )
     return draft
 
@@ -343,7 +335,6 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
             obj=assessment,
             summary=f"UPW assessment version {assessment.version} submitted for countersignature "
             f"({RoshLevel(assessment.rosh_level).label.lower()} risk of serious harm)",
-            subject=_subject(assessment.person_id),
         )
         return assessment
     audit_record(
@@ -351,7 +342,6 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
         action="assessment.submitted",
         obj=assessment,
         summary=f"UPW assessment version {assessment.version} completed",
-        subject=_subject(assessment.person_id),
     )
     return _make_current(actor=actor, assessment=assessment)
 
@@ -398,7 +388,6 @@ def assessment_countersign(*, actor: User, assessment: Assessment, approve: bool
             action="assessment.countersigned",
             obj=assessment,
             summary=f"UPW assessment version {assessment.version} countersigned",
-            subject=_subject(assessment.person_id),
         )
         return _make_current(actor=actor, assessment=assessment)
     assessment.status = A.RETURNED
@@ -408,7 +397,6 @@ def assessment_countersign(*, actor: User, assessment: Assessment, approve: bool
         action="assessment.returned",
         obj=assessment,
         summary=f"UPW assessment version {assessment.version} returned: {comment.strip()}",
-        subject=_subject(assessment.person_id),
     )
     return assessment
 
@@ -440,6 +428,6 @@ def non_association_add(*, actor: User, person: Person, other: Person, reason: s
             action="non_association.added",
             obj=record,
             summary=f"Must not be placed with {whom.full_name} ({whom.crn})",
-            subject=_subject(who.pk),
+            subject=f"person:{who.pk}",
         )
     return record

@@ -25,7 +25,7 @@ from ..models import (
     Person,
     Requirement,
 )
-from .common import audit_subject, today
+from .common import today
 from .ledger import requirement_due_dates
 
 S = CaseStatus
@@ -98,7 +98,6 @@ def requirement_create(
         action="requirement.created",
         obj=requirement,
         summary=f"Unpaid work requirement of {hours} hours recorded",
-        subject=audit_subject(requirement),
         after={"ordered_minutes": requirement.ordered_minutes, "order": order.pk},
     )
     return requirement
@@ -205,7 +204,6 @@ def _order_save(
         summary=(
             f"{person.full_name} ({person.crn}) recorded with a {order.get_order_type_display()} made at {order.court}"
         ),
-        subject=f"person:{person.pk}",
         after={"crn": person.crn, "order_type": order_type, "sentence_date": sentence_date.isoformat()},
     )
     return order

@@ -1,5 +1,4 @@
-"""What every write to a case shares: "today", the requirement locked for the write, and the
-subject its audit events are filed under."""
+"""What every write to a case shares: "today" and the requirement locked for the write."""
 
 from datetime import date
 
@@ -15,7 +14,3 @@ def today() -> date:
 def requirement_locked(requirement: Requirement) -> Requirement:
     """The requirement, locked for this transaction so two writes to its ledger cannot race."""
     return Requirement.objects.select_for_update().select_related("order", "person").get(pk=requirement.pk)
-
-
-def audit_subject(requirement: Requirement) -> str:
-    return f"person:{requirement.person_id}"

@@ -14,7 +14,7 @@ from payback.staff.models import User
 from .. import rules
 from ..models import CLOSED_STATUSES, CaseStatus, LedgerEntry, LedgerKind, Requirement
 from ..selectors import requirement_balance, requirement_is_backlog
-from .common import audit_subject, requirement_locked, today
+from .common import requirement_locked, today
 from .ledger import LedgerWrite, ledger_after_credit, ledger_post, ledger_remember, ledger_replay, requirement_due_dates
 from .status import status_set
 
@@ -74,7 +74,6 @@ def _extend(*, actor: User | None, requirement: Requirement, extended_until: dat
         action="requirement.extended",
         obj=requirement,
         summary=f"Court extended the time to complete to {extended_until:%d %B %Y}",
-        subject=audit_subject(requirement),
         before={"extended_until": before.isoformat() if before else None},
         after={"extended_until": extended_until.isoformat()},
     )

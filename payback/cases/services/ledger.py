@@ -28,7 +28,7 @@ from ..models import (
     Requirement,
 )
 from ..selectors import requirement_balance
-from .common import audit_subject, today
+from .common import today
 from .status import status_set
 
 S = CaseStatus
@@ -68,7 +68,6 @@ def ledger_post(
         action="ledger.correction" if reverses else f"ledger.{kind}",
         obj=entry,
         summary=f"{verb} {LedgerKind(kind).label.lower()}: {rules.format_minutes(minutes)} ({reason})",
-        subject=audit_subject(requirement),
         after={"kind": kind, "minutes": minutes, "occurred_on": occurred_on.isoformat(), "source": source},
     )
     return entry

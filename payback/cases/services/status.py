@@ -12,7 +12,7 @@ from payback.staff.models import User
 from .. import rules
 from ..models import CaseStatus, CaseStatusChange, Requirement
 from ..selectors import requirement_balance, requirement_is_backlog
-from .common import audit_subject, requirement_locked, today
+from .common import requirement_locked, today
 
 S = CaseStatus
 ACTIVE = {S.AWAITING_INDUCTION, S.AWAITING_ASSESSMENT, S.AWAITING_PLACEMENT, S.WORKING}
@@ -72,7 +72,6 @@ def status_set(*, actor: User | None, requirement: Requirement, to_status: str, 
         action="requirement.status_changed",
         obj=requirement,
         summary=f"Status changed from {S(before).label.lower()} to {S(to_status).label.lower()}: {reason}",
-        subject=audit_subject(requirement),
         before={"status": before},
         after={"status": to_status},
     )

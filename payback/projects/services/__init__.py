@@ -25,7 +25,6 @@ from .projects import (
     project_create,
     project_flag_review,
     project_set_tasks,
-    project_subject,
     project_update,
 )
 
@@ -51,6 +50,5 @@ __all__ = [
     "project_create",
     "project_flag_review",
     "project_set_tasks",
-    "project_subject",
     "project_update",
 ]

@@ -19,7 +19,6 @@ from ..models import (
     ProjectAssessment,
     ProjectStatus,
 )
-from .projects import project_subject
 
 ASSESSMENT_FIELDS = (
     "hazards",
@@ -63,7 +62,6 @@ def project_assessment_start(*, actor: User, project: Project) -> ProjectAssessm
         action="project_assessment.started",
         obj=draft,
         summary="Project assessment started" if latest is None else "Project assessment review started",
-        subject=project_subject(project),
     )
     return draft
 
@@ -97,7 +95,6 @@ def project_assessment_update(
         action="project_assessment.updated",
         obj=assessment,
         summary=f"Project assessment for {assessment.project.name} updated",
-        subject=project_subject(assessment.project),
     )
     return assessment
 
@@ -141,7 +138,6 @@ def project_assessment_recommend(
         action="project_assessment.recommended",
         obj=assessment,
         summary=f"Project {assessment.project.name} recommended for approval",
-        subject=project_subject(assessment.project),
     )
     return assessment
 
@@ -186,6 +182,5 @@ def project_assessment_decide(
         action="project_assessment.approved" if approve else "project_assessment.returned",
         obj=assessment,
         summary=f"Project assessment for {project.name} " + ("approved" if approve else f"returned: {comment.strip()}"),
-        subject=project_subject(project),
     )
     return assessment

@@ -43,6 +43,5 @@ def audit_sample_draw(
         action="audit_sample.drawn",
         obj=sample,
         summary=f"{len(chosen)} project risk assessments drawn for the {year} audit in {region} (seed {seed})",
-        subject=f"region:{region.pk}",
     )
     return sample

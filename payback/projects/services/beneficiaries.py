@@ -60,7 +60,6 @@ def beneficiary_create(*, actor: User, pdu: Pdu, **values: Any) -> Beneficiary:
         action="beneficiary.created",
         obj=beneficiary,
         summary=f"Beneficiary {beneficiary.name} ({beneficiary.get_kind_display().lower()}) recorded",
-        subject=f"beneficiary:{beneficiary.pk}",
     )
     return beneficiary
 
@@ -87,7 +86,6 @@ def beneficiary_update(*, actor: User, beneficiary: Beneficiary, **values: Any) 
         action="beneficiary.updated",
         obj=beneficiary,
         summary=f"Beneficiary {beneficiary.name} updated: {', '.join(changed) or 'no change'}",
-        subject=f"beneficiary:{beneficiary.pk}",
         before={k: str(current[k]) for k in changed},
         after=changed,
     )

@@ -113,7 +113,6 @@ def nomination_submit(
         action="nomination.submitted",
         obj=nomination,
         summary=f"Nomination {nomination.reference} received for {pdu}",
-        subject=f"nomination:{nomination.pk}",
     )
     return nomination, True
 
@@ -145,7 +144,6 @@ def nomination_acknowledge(*, actor: User, nomination: Nomination) -> Nomination
         action="nomination.acknowledged",
         obj=nomination,
         summary=f"Nomination {nomination.reference} acknowledged by email to {nomination.nominator_email}",
-        subject=f"nomination:{nomination.pk}",
     )
     return nomination
 
@@ -162,7 +160,6 @@ def nomination_set_referral_means(*, actor: User, nomination: Nomination, referr
         action="nomination.referral_means",
         obj=nomination,
         summary=f"Means of referral recorded as {ReferralMeans(referral_means).label.lower()}",
-        subject=f"nomination:{nomination.pk}",
         before={"referral_means": before},
         after={"referral_means": referral_means},
     )
@@ -213,7 +210,6 @@ def nomination_accept(
         action="nomination.accepted",
         obj=nomination,
         summary=f"Nomination {nomination.reference} accepted: draft project {project.name} for {beneficiary.name}",
-        subject=f"nomination:{nomination.pk}",
     )
     return project
 
@@ -240,6 +236,5 @@ def nomination_reject(*, actor: User, nomination: Nomination, reason: str, detai
         action="nomination.rejected",
         obj=nomination,
         summary=f"Nomination {nomination.reference} rejected: {RejectionReason(reason).label.lower()}",
-        subject=f"nomination:{nomination.pk}",
     )
     return nomination

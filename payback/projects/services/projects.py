@@ -22,11 +22,6 @@ from ..models import (
     ProjectType,
 )
 
-
-def project_subject(project: Project) -> str:
-    return f"project:{project.pk}"
-
-
 PROJECT_FIELDS = (
     "name",
     "project_type",
@@ -81,7 +76,6 @@ def project_create(*, actor: User, beneficiary: Beneficiary, pdu: Pdu, **values:
         action="project.created",
         obj=project,
         summary=f"Draft project {project.name} for {beneficiary.name}",
-        subject=project_subject(project),
     )
     return project
 
@@ -101,13 +95,7 @@ def project_update(*, actor: User, project: Project, **values: Any) -> Project:
         setattr(project, name, value)
     project.full_clean()
     project.save()
-    audit_record(
-        actor=actor,
-        action="project.updated",
-        obj=project,
-        summary=f"Project {project.name} updated",
-        subject=project_subject(project),
-    )
+    audit_record(actor=actor, action="project.updated", obj=project, summary=f"Project {project.name} updated")
     return project
 
 
@@ -126,7 +114,6 @@ def project_set_tasks(*, actor: User, project: Project, tasks: list[str]) -> lis
         action="project.tasks",
         obj=project,
         summary=f"Work schedule set: {len(created)} task{'s' if len(created) != 1 else ''}",
-        subject=project_subject(project),
     )
     return created
 
@@ -175,7 +162,6 @@ def project_change_status(*, actor: User, project: Project, to_status: str, reas
         action="project.status",
         obj=project,
         summary=f"Project {project.name} {ProjectStatus(to_status).label.lower()}: {reason.strip()}",
-        subject=project_subject(project),
         before={"status": before},
         after={"status": to_status},
     )
@@ -198,6 +184,5 @@ def project_flag_review(*, actor: User, project: Project, reason: str) -> Projec
         action="project.review_needed",
         obj=project,
         summary=f"Risk assessment review needed: {project.review_reason}",
-        subject=project_subject(project),
     )
     return project
