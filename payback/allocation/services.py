@@ -33,10 +33,6 @@ STALE = (
 )
 
 
-def _subject(run: AllocationRun) -> str:
-    return f"allocation:{run.pk}"
-
-
 def _locked(run: AllocationRun) -> AllocationRun:
     return AllocationRun.objects.select_for_update(of=("self",)).select_related("pdu", "parent").get(pk=run.pk)
 
@@ -97,13 +93,8 @@ def allocation_run_start(
             )
     except IntegrityError:
         raise ValidationError({"week_start": BEING_MADE}) from None
-    audit_record(
-        actor=actor,
-        action="allocation.run_started",
-        obj=run,
-        summary=f"{RunKind(kind).label} started for {pdu.name}, week of {week_start:%-d %B %Y}",
-        subject=_subject(run),
-    )
+    summary = f"{RunKind(kind).label} started for {pdu.name}, week of {week_start:%-d %B %Y}"
+    audit_record(actor=actor, action="allocation.run_started", obj=run, summary=summary)
     result = run_allocation.enqueue(run.pk)
     AllocationRun.objects.filter(pk=run.pk).update(task_id=str(result.id)[:64])
     run.refresh_from_db()
@@ -254,7 +245,7 @@ def allocation_hand_edit(
     _log(run, actor, action, summary, person=person_id, source=source, target=target)
     run.conflicts = []
     run.save(update_fields=["pins", "removals", "plan", "score", "edits", "conflicts"])
-    audit_record(actor=actor, action="allocation.hand_edit", obj=run, summary=summary, subject=_subject(run))
+    audit_record(actor=actor, action="allocation.hand_edit", obj=run, summary=summary)
     return run
 
 
@@ -309,7 +300,7 @@ def allocation_pin(*, actor: User, run: AllocationRun, person_id: int, session_i
     run.pins = [list(pair) for pair in sorted(pins)]
     _log(run, actor, "pin" if pin else "unpin", summary, person=person_id, source=None, target=session_id)
     run.save(update_fields=["pins", "edits"])
-    audit_record(actor=actor, action="allocation.pin", obj=run, summary=summary, subject=_subject(run))
+    audit_record(actor=actor, action="allocation.pin", obj=run, summary=summary)
     return run
 
 
@@ -366,7 +357,7 @@ def _publish(*, actor: User, run: AllocationRun) -> AllocationRun:
     summary = f"Plan published: {booked} appointment{'s' if booked != 1 else ''} booked"
     if run.kind == RunKind.REPLAN:
         summary += f", {cancelled} cancelled"
-    audit_record(actor=actor, action="allocation.published", obj=run, summary=summary, subject=_subject(run))
+    audit_record(actor=actor, action="allocation.published", obj=run, summary=summary)
     # Each supervisor gets their list; after a re-plan, only those whose sessions changed.
     affected = {s for _, s in made} | {s for _, s in cancel}
     told = adapter.email_supervisors(

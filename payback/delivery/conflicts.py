@@ -114,13 +114,9 @@ def _record(actor: User | None, appointment: Appointment, session: Session, text
     appointment.conflict_found_at = timezone.now() if text else None
     appointment.save(update_fields=["conflict", "conflict_found_at"])
     booking = f"Booking on {session.project.name} on {appointment.date:%-d %B %Y}"
-    audit_record(
-        actor=actor,
-        action="appointment.conflict" if text else "appointment.conflict_cleared",
-        obj=appointment,
-        summary=f"{booking} now breaks a rule: {text}" if text else f"{booking} no longer breaks a rule",
-        subject=f"person:{appointment.person_id}",
-    )
+    action = "appointment.conflict" if text else "appointment.conflict_cleared"
+    summary = f"{booking} now breaks a rule: {text}" if text else f"{booking} no longer breaks a rule"
+    audit_record(actor=actor, action=action, obj=appointment, summary=summary)
 
 
 def bookings_to_fix(user: User, *, today: date) -> QuerySet[Appointment]:

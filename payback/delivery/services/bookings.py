@@ -13,7 +13,7 @@ from payback.staff.models import User
 from .. import conflicts
 from ..models import Appointment, Outcome, Session
 from ..selectors import appointment_check
-from .subjects import person_subject
+from .common import refuse_if
 
 
 @transaction.atomic
@@ -32,59 +32,37 @@ def appointment_book(
         session=session, requirement=requirement, person=requirement.person, date=session.date, booked_by=actor
     )
     Session.objects.filter(pk=session.pk).update(register_version=session.register_version + 1)
-    audit_record(
-        actor=actor,
-        action="appointment.booked",
-        obj=appointment,
-        summary=f"Booked on {session.project.name} on {session.date:%-d %B %Y}",
-        subject=person_subject(requirement.person_id),
-    )
+    summary = f"Booked on {session.project.name} on {session.date:%-d %B %Y}"
+    audit_record(actor=actor, action="appointment.booked", obj=appointment, summary=summary)
     return appointment
 
 
 @transaction.atomic
 def appointment_cancel(*, actor: User, appointment: Appointment, reason: str) -> Appointment:
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    if appointment.outcome:
-        raise ValidationError({"appointment": "An outcome is recorded: correct the outcome instead"})
-    if not reason.strip():
-        raise ValidationError({"reason": "Enter why the appointment is cancelled"})
+    refuse_if(bool(appointment.outcome), "appointment", "An outcome is recorded: correct the outcome instead")
+    refuse_if(not reason.strip(), "reason", "Enter why the appointment is cancelled")
     appointment.cancelled_at = timezone.now()
     appointment.note = reason.strip()
     appointment.conflict = ""
     appointment.save(update_fields=["cancelled_at", "note", "conflict"])
     # Whoever is left on the session is checked again (a woman may now be the only woman).
     conflicts.bookings_recheck(actor=actor, session_ids=[appointment.session_id])
-    audit_record(
-        actor=actor,
-        action="appointment.cancelled",
-        obj=appointment,
-        summary=f"Appointment on {appointment.date:%-d %B %Y} cancelled: {reason.strip()}",
-        subject=person_subject(appointment.person_id),
-    )
+    summary = f"Appointment on {appointment.date:%-d %B %Y} cancelled: {reason.strip()}"
+    audit_record(actor=actor, action="appointment.cancelled", obj=appointment, summary=summary)
     return appointment
-
-
-# ---------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def appointment_mark_rebooked(*, actor: User, appointment: Appointment) -> Appointment:
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    if appointment.outcome != Outcome.STOOD_DOWN:
-        raise ValidationError({"appointment": "Only people stood down by the service are on the list to rebook"})
-    if appointment.rebooked:
-        raise ValidationError({"appointment": "Already marked as rebooked"})
+    refuse_if(
+        appointment.outcome != Outcome.STOOD_DOWN,
+        "appointment",
+        "Only people stood down by the service are on the list to rebook",
+    )
+    refuse_if(appointment.rebooked, "appointment", "Already marked as rebooked")
     appointment.rebooked = True
     appointment.save(update_fields=["rebooked"])
-    audit_record(
-        actor=actor,
-        action="appointment.rebooked",
-        obj=appointment,
-        summary="Rebooked after a stand-down",
-        subject=person_subject(appointment.person_id),
-    )
+    audit_record(actor=actor, action="appointment.rebooked", obj=appointment, summary="Rebooked after a stand-down")
     return appointment
-
-
-# ---------------------------------------------------------------------------------------------

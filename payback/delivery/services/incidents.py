@@ -2,7 +2,6 @@
 
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -15,7 +14,7 @@ from payback.projects.services import project_flag_review
 from payback.staff.models import User
 
 from ..models import ConcernCategory, Incident, IncidentStatus, RiskConcern, Session
-from .subjects import person_subject
+from .common import refuse_any, refuse_if
 
 INCIDENT_PAPERWORK_HOURS = 24
 
@@ -76,8 +75,7 @@ def incident_report(
         errors["location"] = "Enter where it happened"
     if not what_happened.strip():
         errors["what_happened"] = "Describe what happened"
-    if errors:
-        raise ValidationError(errors)
+    refuse_any(errors)
     incident = Incident(
         session=session,
         project=project,
@@ -101,14 +99,24 @@ def incident_report(
         actor=actor, project=project, reason=f"{kind} on {occurred_at:%-d %B %Y}: {what_happened[:200]}"
     )
     _tell_operations_managers(actor=actor, incident=incident, kind=kind)
-    audit_record(
-        actor=actor,
-        action="incident.reported",
-        obj=incident,
-        summary=f"{kind} reported at {project.name}: {what_happened.strip()[:200]}",
-        subject=f"project:{project.pk}",
-    )
+    summary = f"{kind} reported at {project.name}: {what_happened.strip()[:200]}"
+    audit_record(actor=actor, action="incident.reported", obj=incident, summary=summary)
     return incident
+
+
+def _close(actor: User, incident: Incident) -> None:
+    """Close the incident, once its paperwork, outcome and learning are all recorded."""
+    errors = {}
+    if incident.paperwork_completed_at is None:
+        errors["paperwork_complete"] = "The paperwork must be complete before the incident is closed"
+    if not incident.outcome:
+        errors["outcome"] = "Record the outcome of the investigation"
+    if not incident.learning:
+        errors["learning"] = "Record what has been learned, to share"
+    refuse_any(errors)
+    incident.status = IncidentStatus.CLOSED
+    incident.closed_by = actor
+    incident.closed_at = timezone.now()
 
 
 @transaction.atomic
@@ -123,8 +131,7 @@ def incident_update(
     close: bool = False,
 ) -> Incident:
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    if incident.status == IncidentStatus.CLOSED:
-        raise ValidationError({"incident": "The incident is closed"})
+    refuse_if(incident.status == IncidentStatus.CLOSED, "incident", "The incident is closed")
     if paperwork_complete and incident.paperwork_completed_at is None:
         incident.paperwork_completed_at = timezone.now()
         incident.status = IncidentStatus.PAPERWORK_COMPLETE
@@ -137,26 +144,10 @@ def incident_update(
     if learning is not None:
         incident.learning = learning.strip()
     if close:
-        errors = {}
-        if incident.paperwork_completed_at is None:
-            errors["paperwork_complete"] = "The paperwork must be complete before the incident is closed"
-        if not incident.outcome:
-            errors["outcome"] = "Record the outcome of the investigation"
-        if not incident.learning:
-            errors["learning"] = "Record what has been learned, to share"
-        if errors:
-            raise ValidationError(errors)
-        incident.status = IncidentStatus.CLOSED
-        incident.closed_by = actor
-        incident.closed_at = timezone.now()
+        _close(actor, incident)
     incident.save()
-    audit_record(
-        actor=actor,
-        action="incident.updated",
-        obj=incident,
-        summary=f"Incident {incident.get_status_display().lower()}",
-        subject=f"project:{incident.project_id}",
-    )
+    summary = f"Incident {incident.get_status_display().lower()}"
+    audit_record(actor=actor, action="incident.updated", obj=incident, summary=summary)
     return incident
 
 
@@ -171,40 +162,24 @@ def risk_concern_raise(
         errors["details"] = "Describe what you saw or heard"
     elif len(details) > 4000:
         errors["details"] = "Keep the description to 4,000 characters or fewer"
-    if errors:
-        raise ValidationError(errors)
+    refuse_any(errors)
     concern = RiskConcern.objects.create(
         person=person, session=session, category=category, details=details.strip(), raised_by=actor
     )
-    audit_record(
-        actor=actor,
-        action="risk_concern.raised",
-        obj=concern,
-        summary=f"Risk concern raised: {ConcernCategory(category).label.lower()}",
-        subject=person_subject(person.pk),
-    )
+    summary = f"Risk concern raised: {ConcernCategory(category).label.lower()}"
+    audit_record(actor=actor, action="risk_concern.raised", obj=concern, summary=summary)
     return concern
 
 
 @transaction.atomic
 def risk_concern_acknowledge(*, actor: User, concern: RiskConcern, action_taken: str) -> RiskConcern:
     concern = RiskConcern.objects.select_for_update().get(pk=concern.pk)
-    if concern.acknowledged_at is not None:
-        raise ValidationError({"concern": "This concern has already been acknowledged"})
-    if not action_taken.strip():
-        raise ValidationError({"action_taken": "Record what you have done about the concern"})
+    refuse_if(concern.acknowledged_at is not None, "concern", "This concern has already been acknowledged")
+    refuse_if(not action_taken.strip(), "action_taken", "Record what you have done about the concern")
     concern.acknowledged_by = actor
     concern.acknowledged_at = timezone.now()
     concern.action_taken = action_taken.strip()
     concern.save()
-    audit_record(
-        actor=actor,
-        action="risk_concern.acknowledged",
-        obj=concern,
-        summary=f"Risk concern acknowledged: {action_taken.strip()[:200]}",
-        subject=person_subject(concern.person_id),
-    )
+    summary = f"Risk concern acknowledged: {action_taken.strip()[:200]}"
+    audit_record(actor=actor, action="risk_concern.acknowledged", obj=concern, summary=summary)
     return concern
-
-
-# ---------------------------------------------------------------------------------------------

@@ -1,15 +1,15 @@
 """The register: outcomes saved while the session runs, and closing it, which posts every
-credit. Each submit is idempotent (a repeat returns the first answer) and checks the version it
-was read at."""
+credit. Each submit is idempotent: a repeat of the same submit (same idempotency key) returns the
+first answer and changes nothing. A submit made from an out-of-date copy raises RegisterConflict."""
 
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from payback.cases.models import CLOSED_STATUSES, CaseStatus
@@ -23,7 +23,7 @@ from payback.staff.models import User
 
 from .. import rules, timing
 from ..models import Appointment, IdempotentRequest, Outcome, Rating, Session, SessionStatus
-from .subjects import person_subject, session_subject
+from .common import create_unless_taken, refuse_any, refuse_if
 
 RECORDED_FIELDS = [
     "outcome",
@@ -37,6 +37,7 @@ RECORDED_FIELDS = [
     "outcome_recorded_by",
     "outcome_recorded_at",
 ]
+KEY_REUSED = "This key was used for a different submit: use a new key"
 
 
 class RegisterConflict(Exception):
@@ -163,8 +164,7 @@ def _replay(idempotency_key: str, *, actor: User, request_hash: str) -> Register
     previous = IdempotentRequest.objects.filter(key=idempotency_key).first()
     if previous is None:
         return None
-    if previous.request_hash != request_hash or previous.user_id != actor.pk:
-        raise ValidationError({"idempotency_key": "This key was used for a different submit: use a new key"})
+    refuse_if(previous.request_hash != request_hash or previous.user_id != actor.pk, "idempotency_key", KEY_REUSED)
     stored = previous.response
     return RegisterResult(
         session_id=stored["session_id"],
@@ -175,38 +175,75 @@ def _replay(idempotency_key: str, *, actor: User, request_hash: str) -> Register
     )
 
 
-def _begin(
-    *, actor: User, session: Session, expected_version: int, idempotency_key: str, payload: dict[str, Any]
-) -> tuple[Session, str, RegisterResult | None]:
+@dataclass(frozen=True)
+class _Submit:
+    """One submit of the register, as sent: outcomes to record, and whether to close it."""
+
+    actor: User
+    session: Session
+    expected_version: int
+    idempotency_key: str
+    lines: list[RegisterLine]
+    close: bool
+
+    def request_hash(self) -> str:
+        payload = {
+            "session": self.session.pk,
+            "version": self.expected_version,
+            "close": self.close,
+            "lines": [vars(x) for x in self.lines],
+        }
+        return _request_hash(payload)
+
+
+def _begin(submit: _Submit) -> tuple[Session, str, RegisterResult | None]:
     """Lock the session for a submit: (the locked session, the request's hash, the first answer
     when this is a repeat). A submit made from an out-of-date copy raises RegisterConflict."""
-    if not idempotency_key or len(idempotency_key) > 100:
-        raise ValidationError({"idempotency_key": "Each submit needs an idempotency key of up to 100 characters"})
-    request_hash = _request_hash(payload)
-    replayed = _replay(idempotency_key, actor=actor, request_hash=request_hash)
+    key, actor = submit.idempotency_key, submit.actor
+    refuse_if(
+        not key or len(key) > 100, "idempotency_key", "Each submit needs an idempotency key of up to 100 characters"
+    )
+    request_hash = submit.request_hash()
+    replayed = _replay(key, actor=actor, request_hash=request_hash)
     if replayed is not None:
-        return session, request_hash, replayed
-    session = Session.objects.select_for_update().select_related("project").get(pk=session.pk)
+        return submit.session, request_hash, replayed
+    session = Session.objects.select_for_update().select_related("project").get(pk=submit.session.pk)
     # The same submit may have been committed while this one waited for the lock (a double tap,
     # or a retry sent before the first answer arrived): it gets the first answer, not a conflict.
-    replayed = _replay(idempotency_key, actor=actor, request_hash=request_hash)
+    replayed = _replay(key, actor=actor, request_hash=request_hash)
     if replayed is not None:
         return session, request_hash, replayed
-    if session.register_version != expected_version:
+    if session.register_version != submit.expected_version:
         raise RegisterConflict(session.register_version)
-    if session.status == SessionStatus.CLOSED:
-        raise ValidationError({"session": "The register is already closed: correct an outcome instead"})
-    if session.status == SessionStatus.STOOD_DOWN:
-        raise ValidationError({"session": "The session was stood down"})
+    _refuse_closed(session)
+    return session, request_hash, None
+
+
+def _refuse_closed(session: Session) -> None:
+    """Outcomes go on the register only while it is open, from the session's start time (UK time)."""
+    closed = "The register is already closed: correct an outcome instead"
+    refuse_if(session.status == SessionStatus.CLOSED, "session", closed)
+    refuse_if(session.status == SessionStatus.STOOD_DOWN, "session", "The session was stood down")
     if too_soon := timing.register_refusal(
         session_date=session.date, start_time=session.start_time, now=timing.london_now()
     ):
         raise ValidationError({"session": too_soon})
-    return session, request_hash, None
 
 
-def _payload(session: Session, expected_version: int, lines: list[RegisterLine], *, close: bool) -> dict[str, Any]:
-    return {"session": session.pk, "version": expected_version, "close": close, "lines": [vars(x) for x in lines]}
+def _copy_outcome(appointment: Appointment, line: RegisterLine) -> None:
+    """Put the outcome recorded on a register line onto the appointment."""
+    appointment.outcome = line.outcome
+    appointment.arrived_at = line.arrived_at
+    appointment.left_at = line.left_at
+    appointment.penalty_minutes = line.penalty_minutes
+    appointment.absence_reason = line.absence_reason if line.outcome == Outcome.ACCEPTABLE_ABSENCE else ""
+    appointment.work_quality = line.work_quality
+    appointment.behaviour = line.behaviour
+
+
+def _evidence_due(session: Session, book: PolicyBook) -> date:
+    """The day evidence for a failure to comply is due, in working days from the session."""
+    return add_working_days(session.date, book.value("failure_evidence_working_days", session.date))
 
 
 def _record_outcomes(
@@ -226,17 +263,10 @@ def _record_outcomes(
             errors[f"lines.{index}.appointment_id"] = "This person appears twice in the register"
         seen.add(line.appointment_id)
         errors.update(line_errors(index, line, session, booked))
-    if errors:
-        raise ValidationError(errors)
+    refuse_any(errors)
     for line in lines:
         appointment = booked[line.appointment_id]
-        appointment.outcome = line.outcome
-        appointment.arrived_at = line.arrived_at
-        appointment.left_at = line.left_at
-        appointment.penalty_minutes = line.penalty_minutes
-        appointment.absence_reason = line.absence_reason if line.outcome == Outcome.ACCEPTABLE_ABSENCE else ""
-        appointment.work_quality = line.work_quality
-        appointment.behaviour = line.behaviour
+        _copy_outcome(appointment, line)
         appointment.note = line.note.strip()
         appointment.outcome_recorded_by = actor
         appointment.outcome_recorded_at = now
@@ -254,43 +284,70 @@ def _result_line(appointment: Appointment, credited: int = 0, note: str = "") ->
     }
 
 
-def _finish(
-    *,
-    actor: User,
-    session: Session,
-    lines: list[RegisterLine],
-    result_lines: list[dict[str, Any]],
-    idempotency_key: str,
-    request_hash: str,
-    close: bool,
-) -> RegisterResult:
+def _close(
+    *, actor: User, session: Session, booked: dict[int, Appointment], book: PolicyBook | None, now: datetime
+) -> list[dict[str, Any]]:
+    """Close the register once everyone has an outcome: post every credit and set when evidence of
+    each failure is due. Returns the answer's lines."""
+    missing = [a for a in booked.values() if not a.outcome]
+    if missing:
+        names = ", ".join(a.person.full_name for a in missing)
+        raise ValidationError({"close": f"Record an outcome for everyone before closing: {names}"})
+    book = book or policy_book()
+    result_lines = []
+    for appointment in booked.values():
+        credited, note = _credit(actor=actor, appointment=appointment, session=session, book=book)
+        if appointment.outcome in rules.FAILURES:
+            appointment.evidence_due = _evidence_due(session, book)
+            appointment.save(update_fields=["evidence_due"])
+        result_lines.append(_result_line(appointment, credited, note))
+    session.status = SessionStatus.CLOSED
+    session.closed_at = now
+    session.closed_by = actor
+    return result_lines
+
+
+def _finish(submit: _Submit, session: Session, result_lines: list[dict[str, Any]], request_hash: str) -> RegisterResult:
     """The new version, the audit event, and the answer kept for a repeat of the same submit."""
+    actor, close = submit.actor, submit.close
     session.register_version += 1
     session.save()
-    count = f"{len(lines)} outcome{'s' if len(lines) != 1 else ''} recorded"
-    audit_record(
-        actor=actor,
-        action="register.closed" if close else "register.saved",
-        obj=session,
-        summary=("Register closed: " if close else "Register saved: ") + count,
-        subject=session_subject(session),
-    )
+    count = f"{len(submit.lines)} outcome{'s' if len(submit.lines) != 1 else ''} recorded"
+    summary = ("Register closed: " if close else "Register saved: ") + count
+    action = "register.closed" if close else "register.saved"
+    audit_record(actor=actor, action=action, obj=session, summary=summary)
     result = RegisterResult(
         session_id=session.pk,
         version=session.register_version,
         closed=close,
         lines=sorted(result_lines, key=lambda x: x["person"]),
     )
-    try:
-        with transaction.atomic():
-            IdempotentRequest.objects.create(
-                key=idempotency_key, user=actor, scope="register", request_hash=request_hash, response=result.as_dict()
-            )
-    except IntegrityError:
-        # The same key was committed by another submit (for another register) while this one ran:
-        # nothing of this one is kept.
-        raise ValidationError({"idempotency_key": "This key was used for a different submit: use a new key"}) from None
+    kept = create_unless_taken(
+        IdempotentRequest,
+        key=submit.idempotency_key,
+        user=actor,
+        scope="register",
+        request_hash=request_hash,
+        response=result.as_dict(),
+    )
+    # The same key was committed by another submit (for another register) while this one ran:
+    # nothing of this one is kept.
+    refuse_if(kept is None, "idempotency_key", KEY_REUSED)
     return result
+
+
+def _submit(submit: _Submit, book: PolicyBook | None) -> RegisterResult:
+    """Record the submit's outcomes, and close the register if asked, in the caller's transaction."""
+    session, request_hash, replayed = _begin(submit)
+    if replayed is not None:
+        return replayed
+    now = timezone.now()
+    booked = _record_outcomes(actor=submit.actor, session=session, lines=submit.lines, now=now)
+    if submit.close:
+        result_lines = _close(actor=submit.actor, session=session, booked=booked, book=book, now=now)
+    else:
+        result_lines = [_result_line(appointment) for appointment in booked.values()]
+    return _finish(submit, session, result_lines, request_hash)
 
 
 @transaction.atomic
@@ -298,29 +355,8 @@ def register_save(
     *, actor: User, session: Session, expected_version: int, idempotency_key: str, lines: list[RegisterLine]
 ) -> RegisterResult:
     """Record outcomes, leaving the register open. Outcomes can be recorded from the session's
-    start time (UK time), never before.
-
-    A repeat of the same submit (same idempotency key) returns the first answer and changes
-    nothing. A submit made from an out-of-date copy raises RegisterConflict."""
-    session, request_hash, replayed = _begin(
-        actor=actor,
-        session=session,
-        expected_version=expected_version,
-        idempotency_key=idempotency_key,
-        payload=_payload(session, expected_version, lines, close=False),
-    )
-    if replayed is not None:
-        return replayed
-    booked = _record_outcomes(actor=actor, session=session, lines=lines, now=timezone.now())
-    return _finish(
-        actor=actor,
-        session=session,
-        lines=lines,
-        result_lines=[_result_line(appointment) for appointment in booked.values()],
-        idempotency_key=idempotency_key,
-        request_hash=request_hash,
-        close=False,
-    )
+    start time (UK time), never before."""
+    return _submit(_Submit(actor, session, expected_version, idempotency_key, lines, close=False), book=None)
 
 
 @transaction.atomic
@@ -334,48 +370,11 @@ def register_close(
     book: PolicyBook | None = None,
 ) -> RegisterResult:
     """Record the last outcomes and close the register, posting every credit, in one transaction.
-    Each credit's explanation (why less than was worked, if so) is kept on the appointment.
-
-    A repeat of the same submit (same idempotency key) returns the first answer and changes
-    nothing. A submit made from an out-of-date copy raises RegisterConflict."""
-    session, request_hash, replayed = _begin(
-        actor=actor,
-        session=session,
-        expected_version=expected_version,
-        idempotency_key=idempotency_key,
-        payload=_payload(session, expected_version, lines, close=True),
-    )
-    if replayed is not None:
-        return replayed
-    now = timezone.now()
-    booked = _record_outcomes(actor=actor, session=session, lines=lines, now=now)
-    missing = [a for a in booked.values() if not a.outcome]
-    if missing:
-        names = ", ".join(a.person.full_name for a in missing)
-        raise ValidationError({"close": f"Record an outcome for everyone before closing: {names}"})
-    book = book or policy_book()
-    result_lines = []
-    for appointment in booked.values():
-        credited, note = _credit(actor=actor, appointment=appointment, session=session, book=book)
-        if appointment.outcome in rules.FAILURES:
-            days = book.value("failure_evidence_working_days", session.date)
-            appointment.evidence_due = add_working_days(session.date, days)
-            appointment.save(update_fields=["evidence_due"])
-        result_lines.append(_result_line(appointment, credited, note))
-    session.status = SessionStatus.CLOSED
-    session.closed_at = now
-    session.closed_by = actor
-    return _finish(
-        actor=actor,
-        session=session,
-        lines=lines,
-        result_lines=result_lines,
-        idempotency_key=idempotency_key,
-        request_hash=request_hash,
-        close=True,
-    )
+    Each credit's explanation (why less than was worked, if so) is kept on the appointment."""
+    return _submit(_Submit(actor, session, expected_version, idempotency_key, lines, close=True), book=book)
 
 
+@transaction.atomic
 def register_submit(
     *,
     actor: User,
@@ -387,18 +386,7 @@ def register_submit(
     book: PolicyBook | None = None,
 ) -> RegisterResult:
     """`register_close` when `close`, otherwise `register_save`."""
-    if close:
-        return register_close(
-            actor=actor,
-            session=session,
-            expected_version=expected_version,
-            idempotency_key=idempotency_key,
-            lines=lines,
-            book=book,
-        )
-    return register_save(
-        actor=actor, session=session, expected_version=expected_version, idempotency_key=idempotency_key, lines=lines
-    )
+    return _submit(_Submit(actor, session, expected_version, idempotency_key, lines, close=close), book=book)
 
 
 @transaction.atomic
@@ -414,42 +402,24 @@ def appointment_correct_outcome(
         .get(pk=appointment.pk)
     )
     session = appointment.session
-    if session.status != SessionStatus.CLOSED:
-        raise ValidationError({"appointment": "The register is still open: change the outcome there"})
-    if not reason.strip():
-        raise ValidationError({"reason": "Enter why the outcome is being corrected"})
+    refuse_if(
+        session.status != SessionStatus.CLOSED, "appointment", "The register is still open: change the outcome there"
+    )
+    refuse_if(not reason.strip(), "reason", "Enter why the outcome is being corrected")
     errors = line_errors(0, line, session, {appointment.pk: appointment})
-    if errors:
-        raise ValidationError({k.removeprefix("lines.0."): v for k, v in errors.items()})
+    refuse_any({k.removeprefix("lines.0."): v for k, v in errors.items()})
     before = appointment.outcome
     if appointment.credited_entry is not None:
         ledger_correct(actor=actor, entry=appointment.credited_entry, reason=f"Outcome corrected: {reason.strip()}")
         appointment.credited_entry = None
-    appointment.outcome = line.outcome
-    appointment.arrived_at = line.arrived_at
-    appointment.left_at = line.left_at
-    appointment.penalty_minutes = line.penalty_minutes
-    appointment.absence_reason = line.absence_reason if line.outcome == Outcome.ACCEPTABLE_ABSENCE else ""
-    appointment.work_quality = line.work_quality
-    appointment.behaviour = line.behaviour
-    appointment.evidence_due = (
-        add_working_days(session.date, book.value("failure_evidence_working_days", session.date))
-        if line.outcome in rules.FAILURES
-        else None
-    )
+    _copy_outcome(appointment, line)
+    appointment.evidence_due = _evidence_due(session, book) if line.outcome in rules.FAILURES else None
     appointment.save()
     _credit(actor=actor, appointment=appointment, session=session, book=book)
+    old, new = (Outcome(before).label if before else "none"), Outcome(line.outcome).label
+    summary = f"Outcome on {session.date:%-d %B %Y} corrected from {old} to {new}: {reason.strip()}"
+    was, now = {"outcome": before}, {"outcome": line.outcome}
     audit_record(
-        actor=actor,
-        action="appointment.outcome_corrected",
-        obj=appointment,
-        summary=f"Outcome on {session.date:%-d %B %Y} corrected from {Outcome(before).label if before else 'none'} "
-        f"to {Outcome(line.outcome).label}: {reason.strip()}",
-        subject=person_subject(appointment.person_id),
-        before={"outcome": before},
-        after={"outcome": line.outcome},
+        actor=actor, action="appointment.outcome_corrected", obj=appointment, summary=summary, before=was, after=now
     )
     return appointment
-
-
-# ---------------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """The service standing a session down: everyone booked is stood down and credited the allowance."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,7 +11,7 @@ from payback.staff.models import User
 from .. import timing
 from ..models import Appointment, Outcome, Session, SessionStatus, StandDownReason
 from ..stand_down_credits import stand_down_credit_post
-from .subjects import session_subject
+from .common import refuse_any
 
 
 @transaction.atomic
@@ -31,8 +30,7 @@ def session_stand_down(
         errors["reason"] = "Select why the session is stood down"
     elif reason == StandDownReason.OTHER and not detail.strip():
         errors["detail"] = "Explain why the session is stood down"
-    if errors:
-        raise ValidationError(errors)
+    refuse_any(errors)
     now = timezone.now()
     stood_down = list(
         Appointment.objects.select_for_update().filter(session=session, cancelled_at__isnull=True, outcome="")
@@ -52,12 +50,6 @@ def session_stand_down(
     if timing.stand_down_credit_is_due(session_date=session.date, today=timezone.localdate()):
         for appointment in stood_down:
             stand_down_credit_post(actor=actor, appointment=appointment, session=session, book=book)
-    audit_record(
-        actor=actor,
-        action="session.stood_down",
-        obj=session,
-        summary=f"Session stood down: {StandDownReason(reason).label.lower()}"
-        + (f" ({detail.strip()})" if detail.strip() else ""),
-        subject=session_subject(session),
-    )
+    why = StandDownReason(reason).label.lower() + (f" ({detail.strip()})" if detail.strip() else "")
+    audit_record(actor=actor, action="session.stood_down", obj=session, summary=f"Session stood down: {why}")
     return session

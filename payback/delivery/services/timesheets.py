@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from payback.cases.models import Requirement
@@ -14,6 +14,9 @@ from payback.projects.models import Project, ProjectType
 from payback.staff.models import User
 
 from ..models import IndividualPlacementTimesheet
+from .common import create_unless_taken, refuse_any
+
+ALREADY_RECORDED = "Hours for this day are already recorded"
 
 
 @transaction.atomic
@@ -41,22 +44,19 @@ def timesheet_record(
     if IndividualPlacementTimesheet.objects.filter(
         requirement=requirement, project=project, worked_on=worked_on
     ).exists():
-        errors["worked_on"] = "Hours for this day are already recorded"
-    if errors:
-        raise ValidationError(errors)
-    try:
-        # The same timesheet sent twice at once: the second waits for the first, then finds its line.
-        with transaction.atomic():
-            line = IndividualPlacementTimesheet.objects.create(
-                project=project,
-                requirement=requirement,
-                worked_on=worked_on,
-                minutes=minutes,
-                beneficiary_supervisor=beneficiary_supervisor.strip(),
-                entered_by=actor,
-            )
-    except IntegrityError:
-        raise ValidationError({"worked_on": "Hours for this day are already recorded"}) from None
+        errors["worked_on"] = ALREADY_RECORDED
+    refuse_any(errors)
+    line = create_unless_taken(
+        IndividualPlacementTimesheet,
+        project=project,
+        requirement=requirement,
+        worked_on=worked_on,
+        minutes=minutes,
+        beneficiary_supervisor=beneficiary_supervisor.strip(),
+        entered_by=actor,
+    )
+    if line is None:
+        raise ValidationError({"worked_on": ALREADY_RECORDED})
     entry = ledger_credit_work(
         actor=actor,
         requirement=requirement,

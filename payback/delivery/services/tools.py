@@ -1,7 +1,6 @@
 """Before and after work: the toolbox talk, the dynamic risk assessment, and tools counted out
 and back in."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,7 +9,7 @@ from payback.staff.models import User
 
 from .. import timing
 from ..models import Session, SessionStatus, ToolCount
-from .subjects import session_subject
+from .common import refuse_any
 
 
 @transaction.atomic
@@ -40,8 +39,7 @@ def session_record_checks(
     for tool, count in tools_out.items():
         if not tool.strip() or not isinstance(count, int) or count < 0 or count > 500:
             errors["tools_out"] = f"Enter a count between 0 and 500 for {tool or 'each tool'}"
-    if errors:
-        raise ValidationError(errors)
+    refuse_any(errors)
     session.toolbox_talk_given = toolbox_talk_given
     session.site_induction_given = site_induction_given
     session.hazards_seen = hazards_seen.strip()
@@ -51,18 +49,9 @@ def session_record_checks(
     session.save()
     for tool, count in tools_out.items():
         ToolCount.objects.update_or_create(session=session, tool=tool.strip(), defaults={"counted_out": count})
-    audit_record(
-        actor=actor,
-        action="session.checks",
-        obj=session,
-        summary=f"Toolbox talk given; dynamic risk assessment: {'go' if go else 'no go'}; "
-        f"{sum(tools_out.values())} tools counted out",
-        subject=session_subject(session),
-    )
+    checks = f"dynamic risk assessment: {'go' if go else 'no go'}; {sum(tools_out.values())} tools counted out"
+    audit_record(actor=actor, action="session.checks", obj=session, summary=f"Toolbox talk given; {checks}")
     return session
-
-
-# ---------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -82,8 +71,7 @@ def session_count_tools_in(
             errors["tools_in"] = f"Damaged {tool} must be among those counted in"
         elif (counted_in < record.counted_out or damaged) and not note.strip():
             errors["tools_in"] = f"Say what happened to the missing or damaged {tool}"
-    if errors:
-        raise ValidationError(errors)
+    refuse_any(errors)
     problems = []
     for tool, (counted_in, damaged, note) in counts.items():
         record = tools[tool]
@@ -91,14 +79,6 @@ def session_count_tools_in(
         record.save()
         if record.missing or damaged:
             problems.append(f"{tool}: {record.missing} missing, {damaged} damaged ({note.strip()})")
-    audit_record(
-        actor=actor,
-        action="session.tools_in",
-        obj=session,
-        summary="Tools counted in" + (f"; reported: {'; '.join(problems)}" if problems else ", all present"),
-        subject=session_subject(session),
-    )
+    reported = f"; reported: {'; '.join(problems)}" if problems else ", all present"
+    audit_record(actor=actor, action="session.tools_in", obj=session, summary=f"Tools counted in{reported}")
     return list(tools.values())
-
-
-# ---------------------------------------------------------------------------------------------

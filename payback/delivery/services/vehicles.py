@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,6 +10,7 @@ from payback.staff.models import User
 
 from ..models import DriverAuthorisation, Session, Vehicle, VehicleCheck
 from ..selectors import driver_is_authorised
+from .common import refuse_any, refuse_if
 
 
 @transaction.atomic
@@ -20,8 +20,7 @@ def driver_authorise(*, actor: User, driver: User, licence_checked_on: date, val
         errors["licence_checked_on"] = "The licence check must be today or in the past"
     if valid_until <= licence_checked_on:
         errors["valid_until"] = "The authorisation must end after the licence check"
-    if errors:
-        raise ValidationError(errors)
+    refuse_any(errors)
     authorisation, _ = DriverAuthorisation.objects.update_or_create(
         driver=driver,
         defaults={
@@ -31,14 +30,10 @@ def driver_authorise(*, actor: User, driver: User, licence_checked_on: date, val
             "revoked_at": None,
         },
     )
-    audit_record(
-        actor=actor,
-        action="driver.authorised",
-        obj=authorisation,
-        summary=f"{driver} authorised to drive until {valid_until:%-d %B %Y} "
-        f"(licence checked {licence_checked_on:%-d %B %Y})",
-        subject=f"staff:{driver.pk}",
+    summary = (
+        f"{driver} authorised to drive until {valid_until:%-d %B %Y} (licence checked {licence_checked_on:%-d %B %Y})"
     )
+    audit_record(actor=actor, action="driver.authorised", obj=authorisation, summary=summary)
     return authorisation
 
 
@@ -57,8 +52,7 @@ def vehicle_check_out(
         errors["mileage_out"] = f"The mileage cannot be less than the last recorded, {vehicle.mileage}"
     if not roadworthy and not defects.strip():
         errors["defects"] = "Describe the defect"
-    if errors:
-        raise ValidationError(errors)
+    refuse_any(errors)
     check = VehicleCheck.objects.create(
         vehicle=vehicle,
         session=session,
@@ -72,46 +66,34 @@ def vehicle_check_out(
         vehicle.off_road = True
         vehicle.off_road_reason = defects.strip()[:300]
     vehicle.save()
-    audit_record(
-        actor=actor,
-        action="vehicle.checked",
-        obj=check,
-        summary=f"{vehicle.registration} checked: "
-        + ("roadworthy" if roadworthy else f"off the road ({defects.strip()})"),
-        subject=f"vehicle:{vehicle.pk}",
-    )
+    state = "roadworthy" if roadworthy else f"off the road ({defects.strip()})"
+    summary = f"{vehicle.registration} checked: {state}"
+    audit_record(actor=actor, action="vehicle.checked", obj=check, summary=summary)
     return check
 
 
 @transaction.atomic
 def vehicle_check_in(*, actor: User, check: VehicleCheck, mileage_in: int) -> VehicleCheck:
     check = VehicleCheck.objects.select_for_update().select_related("vehicle").get(pk=check.pk)
-    if check.mileage_in is not None:
-        raise ValidationError({"mileage_in": "The mileage in is already recorded"})
-    if mileage_in < check.mileage_out:
-        raise ValidationError(
-            {"mileage_in": f"The mileage in cannot be less than the mileage out, {check.mileage_out}"}
-        )
+    refuse_if(check.mileage_in is not None, "mileage_in", "The mileage in is already recorded")
+    refuse_if(
+        mileage_in < check.mileage_out,
+        "mileage_in",
+        f"The mileage in cannot be less than the mileage out, {check.mileage_out}",
+    )
     check.mileage_in = mileage_in
     check.save(update_fields=["mileage_in"])
     Vehicle.objects.filter(pk=check.vehicle_id).update(mileage=mileage_in)
-    audit_record(
-        actor=actor,
-        action="vehicle.returned",
-        obj=check,
-        summary=f"{check.vehicle.registration} returned: {mileage_in - check.mileage_out} miles",
-        subject=f"vehicle:{check.vehicle_id}",
-    )
+    summary = f"{check.vehicle.registration} returned: {mileage_in - check.mileage_out} miles"
+    audit_record(actor=actor, action="vehicle.returned", obj=check, summary=summary)
     return check
 
 
 @transaction.atomic
 def vehicle_clear_defect(*, actor: User, vehicle: Vehicle, note: str) -> Vehicle:
     vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
-    if not vehicle.off_road:
-        raise ValidationError({"vehicle": "The vehicle is not off the road"})
-    if not note.strip():
-        raise ValidationError({"note": "Say how the defect was put right"})
+    refuse_if(not vehicle.off_road, "vehicle", "The vehicle is not off the road")
+    refuse_if(not note.strip(), "note", "Say how the defect was put right")
     reason = vehicle.off_road_reason
     vehicle.off_road = False
     vehicle.off_road_reason = ""
@@ -119,14 +101,6 @@ def vehicle_clear_defect(*, actor: User, vehicle: Vehicle, note: str) -> Vehicle
     VehicleCheck.objects.filter(vehicle=vehicle, roadworthy=False, cleared_at__isnull=True).update(
         cleared_by=actor, cleared_at=timezone.now()
     )
-    audit_record(
-        actor=actor,
-        action="vehicle.cleared",
-        obj=vehicle,
-        summary=f"{vehicle.registration} back on the road: {reason} — {note.strip()}",
-        subject=f"vehicle:{vehicle.pk}",
-    )
+    summary = f"{vehicle.registration} back on the road: {reason} — {note.strip()}"
+    audit_record(actor=actor, action="vehicle.cleared", obj=vehicle, summary=summary)
     return vehicle
-
-
-# ---------------------------------------------------------------------------------------------
