@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from payback.core.fields import set_choices
+from payback.core.fields import radio_field, record_choice, set_choices
 from payback.projects.models import Project
 from payback.staff.models import Pdu
 
@@ -23,11 +23,12 @@ def week_choices(today: date) -> list[tuple[str, str]]:
 
 
 class RunForm(forms.Form):
-    pdu = forms.ModelChoiceField(
-        label="Probation Delivery Unit",
-        queryset=Pdu.objects.none(),
+    pdu = record_choice(
+        "Probation Delivery Unit",
+        Pdu,
         empty_label=None,
-        error_messages={"required": "Choose the PDU to plan", "invalid_choice": "Choose a PDU in your area"},
+        required_message="Choose the PDU to plan",
+        invalid_message="Choose a PDU in your area",
     )
     week_start = forms.ChoiceField(
         label="Week",
@@ -101,25 +102,16 @@ SCENARIOS = [
 
 
 class CapacityForm(forms.Form):
-    pdu = forms.ModelChoiceField(
-        label="Probation Delivery Unit",
-        queryset=Pdu.objects.none(),
-        empty_label=None,
-        error_messages={"invalid_choice": "Choose a PDU in your area"},
+    pdu = record_choice("Probation Delivery Unit", Pdu, empty_label=None, invalid_message="Choose a PDU in your area")
+    scenario = radio_field(
+        "What if", SCENARIOS, required=False, error_messages={"invalid_choice": "Choose a change from the list"}
     )
-    scenario = forms.ChoiceField(
-        label="What if",
-        choices=SCENARIOS,
-        required=False,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose a change from the list"},
-    )
-    project = forms.ModelChoiceField(
-        label="Project that closes",
-        queryset=Project.objects.none(),
+    project = record_choice(
+        "Project that closes",
+        Project,
         required=False,
         empty_label="Choose a project",
-        error_messages={"invalid_choice": "Choose an active project in the PDU"},
+        invalid_message="Choose an active project in the PDU",
     )
 
     def __init__(self, *args: Any, pdus: QuerySet[Pdu], projects: QuerySet[Project], **kwargs: Any) -> None:

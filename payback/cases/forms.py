@@ -7,7 +7,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from payback.core.fields import int_field, set_choices
+from payback.core.fields import (
+    int_field,
+    radio_field,
+    reason_field,
+    record_choice,
+    search_field,
+    set_choices,
+    whole_number_field,
+)
 from payback.core.forms import GovukDateField
 from payback.staff.models import Pdu
 
@@ -19,20 +27,6 @@ ORDER_TYPE_CHOICES = [
     *OrderType.choices,
     (YOUTH_REHABILITATION_ORDER, "Youth Rehabilitation Order"),
 ]
-
-
-def _whole_number(label: str, *, help_text: str = "", required: bool = True) -> forms.IntegerField:
-    """A whole number with no range of its own: the service says what is allowed."""
-    return forms.IntegerField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        error_messages={
-            "invalid": f"{label} must be a whole number",
-            "required": f"Enter the {label.lower()}",
-        },
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
-    )
 
 
 class CaseCreateForm(forms.Form):
@@ -48,9 +42,7 @@ class CaseCreateForm(forms.Form):
     )
     last_name = forms.CharField(label="Last name", max_length=100, error_messages={"required": "Enter the last name"})
     date_of_birth = GovukDateField(label="Date of birth", help_text="For example, 27 3 1990")
-    sex = forms.ChoiceField(
-        label="Sex", choices=Sex.choices, widget=forms.RadioSelect, error_messages={"required": "Select the sex"}
-    )
+    sex = radio_field("Sex", Sex.choices, required_message="Select the sex")
     phone = forms.CharField(label="Phone number (optional)", max_length=30, required=False)
     email = forms.EmailField(
         label="Email address (optional)",
@@ -59,19 +51,14 @@ class CaseCreateForm(forms.Form):
     )
     address = forms.CharField(label="Address (optional)", max_length=300, required=False, widget=forms.Textarea)
     postcode = forms.CharField(label="Postcode (optional)", max_length=10, required=False)
-    pdu = forms.ModelChoiceField(
-        label="PDU managing the case",
-        queryset=Pdu.objects.none(),
+    pdu = record_choice(
+        "PDU managing the case",
+        Pdu,
         empty_label="Select a PDU",
-        error_messages={"required": "Select the PDU that manages the case"},
+        required_message="Select the PDU that manages the case",
     )
-    order_type = forms.ChoiceField(
-        label="Type of order",
-        choices=ORDER_TYPE_CHOICES,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the type of order"},
-    )
-    operational_period_months = _whole_number(
+    order_type = radio_field("Type of order", ORDER_TYPE_CHOICES, required_message="Select the type of order")
+    operational_period_months = whole_number_field(
         "Operational period in months",
         help_text="Suspended Sentence Orders only: between 6 and 24 months",
         required=False,
@@ -134,41 +121,19 @@ class IdempotentForm(forms.Form):
 
 
 class AdjustmentForm(IdempotentForm):
-    kind = forms.ChoiceField(
-        label="Type of adjustment",
-        choices=ADJUSTMENT_KINDS,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the type of adjustment"},
-    )
-    minutes = _whole_number("Minutes", help_text="For example, 90 for 1 hour 30 minutes")
+    kind = radio_field("Type of adjustment", ADJUSTMENT_KINDS, required_message="Select the type of adjustment")
+    minutes = whole_number_field("Minutes", help_text="For example, 90 for 1 hour 30 minutes")
     occurred_on = GovukDateField(label="Date it applies to", help_text="For example, 12 11 2026")
-    reason = forms.CharField(
-        label="Reason",
-        max_length=500,
-        widget=forms.Textarea,
-        error_messages={"required": "Enter the reason for the adjustment"},
-    )
+    reason = reason_field("Reason", required_message="Enter the reason for the adjustment")
 
 
 class CorrectionForm(IdempotentForm):
-    reason = forms.CharField(
-        label="Why is this entry wrong?",
-        max_length=500,
-        widget=forms.Textarea,
-        error_messages={"required": "Enter why the entry is being corrected"},
-    )
+    reason = reason_field("Why is this entry wrong?", required_message="Enter why the entry is being corrected")
 
 
 class StatusForm(forms.Form):
-    to_status = forms.ChoiceField(
-        label="New status",
-        choices=CaseStatus.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the new status"},
-    )
-    reason = forms.CharField(
-        label="Reason", max_length=500, widget=forms.Textarea, error_messages={"required": "Enter the reason"}
-    )
+    to_status = radio_field("New status", CaseStatus.choices, required_message="Select the new status")
+    reason = reason_field("Reason", required_message="Enter the reason")
 
     def __init__(self, *args: Any, allowed: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -176,7 +141,7 @@ class StatusForm(forms.Form):
 
 
 class CaseloadFilterForm(forms.Form):
-    q = forms.CharField(label="Name or CRN", required=False, max_length=100)
+    q = search_field("Name or CRN")
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "Open cases"), *CaseStatus.choices])
     flag = forms.ChoiceField(label="Due or at risk", required=False, choices=[])
     pdu = forms.TypedChoiceField(label="PDU", required=False, choices=[], coerce=int, empty_value=None)

@@ -8,7 +8,15 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from payback.core.fields import int_field, lower_first, set_choices, text_field, yes_no_field
+from payback.core.fields import (
+    int_field,
+    lower_first,
+    radio_field,
+    record_choice,
+    set_choices,
+    text_field,
+    yes_no_field,
+)
 from payback.core.forms import GovukDateField
 from payback.projects.models import Project
 from payback.staff.models import User
@@ -67,13 +75,28 @@ def _as_written(field: forms.CharField) -> forms.CharField:
     return field
 
 
+def _account(label: str, *, required_message: str = "", help_text: str = "", max_length: int = 4000) -> forms.CharField:
+    """What someone saw or did, in their own words in a text area. Required when a message for a
+    missing answer is given; the length message names the question as written."""
+    field = text_field(
+        label,
+        max_length=max_length,
+        required=bool(required_message),
+        required_message=required_message,
+        help_text=help_text,
+        textarea=True,
+    )
+    return _as_written(field)
+
+
 def _staff_choice(label: str, *, required: bool, empty_label: str, message: str = "") -> Any:
-    return forms.ModelChoiceField(
-        label=label,
-        queryset=User.objects.none(),
+    return record_choice(
+        label,
+        User,
         required=required,
         empty_label=empty_label,
-        error_messages={"required": message, "invalid_choice": "Select someone from the list"},
+        required_message=message,
+        invalid_message="Select someone from the list",
     )
 
 
@@ -101,11 +124,12 @@ class VehicleChoiceField(forms.ModelChoiceField):
 
 
 class _SessionFields(forms.Form):
-    project = forms.ModelChoiceField(
-        label="Project",
-        queryset=Project.objects.none(),
+    project = record_choice(
+        "Project",
+        Project,
         empty_label="Select a project",
-        error_messages={"required": "Select the project", "invalid_choice": "Select an active project"},
+        required_message="Select the project",
+        invalid_message="Select an active project",
     )
     start_time = TimeOfDayField(label="Start time")
     end_time = TimeOfDayField(label="Finish time")
@@ -183,33 +207,25 @@ class BookForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = _as_written(
-        text_field(
-            "Why is the appointment cancelled?",
-            required=True,
-            max_length=500,
-            required_message="Enter the reason",
-            textarea=True,
-        )
-    )
+    reason = _account("Why is the appointment cancelled?", max_length=500, required_message="Enter the reason")
 
 
 class StandDownForm(forms.Form):
-    reason = forms.ChoiceField(
-        label="Why is the session stood down?",
-        choices=StandDownReason.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select why the session is stood down"},
+    reason = radio_field(
+        "Why is the session stood down?",
+        StandDownReason.choices,
+        required_message="Select why the session is stood down",
     )
     detail = text_field("Details", max_length=500, help_text="Needed when the reason is other", textarea=True)
 
 
 class TimesheetForm(forms.Form):
-    project = forms.ModelChoiceField(
-        label="Individual placement",
-        queryset=Project.objects.none(),
+    project = record_choice(
+        "Individual placement",
+        Project,
         empty_label="Select a placement",
-        error_messages={"required": "Select the placement", "invalid_choice": "Select a placement from the list"},
+        required_message="Select the placement",
+        invalid_message="Select a placement from the list",
     )
     crn = BookForm.base_fields["crn"]
     worked_on = GovukDateField(label="Day worked", help_text="For example, 23 11 2026")
@@ -258,11 +274,10 @@ class ChecksForm(forms.Form):
         "Hazards seen today", max_length=4000, help_text="Anything on site today that could hurt someone", textarea=True
     )
     controls = text_field("Controls", max_length=4000, help_text="How each hazard is controlled", textarea=True)
-    go = forms.ChoiceField(
-        label="Can work go ahead?",
-        choices=[("go", "Go: it is safe to work"), ("no_go", "No go: it is not safe to work")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select go or no go"},
+    go = radio_field(
+        "Can work go ahead?",
+        [("go", "Go: it is safe to work"), ("no_go", "No go: it is not safe to work")],
+        required_message="Select go or no go",
     )
     tools_out = text_field(
         "Tools counted out",
@@ -298,21 +313,13 @@ class ToolInForm(forms.Form):
 
 
 class ConcernForm(forms.Form):
-    category = forms.ChoiceField(
-        label="What is the concern about?",
-        choices=ConcernCategory.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the kind of concern"},
+    category = radio_field(
+        "What is the concern about?", ConcernCategory.choices, required_message="Select the kind of concern"
     )
-    details = _as_written(
-        text_field(
-            "What did you see or hear?",
-            max_length=4000,
-            required=True,
-            required_message="Describe what you saw or heard",
-            help_text="Say what happened, when, and what was said. It goes to the person's probation practitioner.",
-            textarea=True,
-        )
+    details = _account(
+        "What did you see or hear?",
+        required_message="Describe what you saw or heard",
+        help_text="Say what happened, when, and what was said. It goes to the person's probation practitioner.",
     )
 
 
@@ -322,29 +329,18 @@ class IncidentForm(forms.Form):
     location = _as_written(
         text_field("Where did it happen?", required=True, max_length=300, required_message="Enter where it happened")
     )
-    what_happened = _as_written(
-        text_field(
-            "What happened?", max_length=4000, required=True, required_message="Describe what happened", textarea=True
-        )
-    )
+    what_happened = _account("What happened?", required_message="Describe what happened")
     near_miss = yes_no_field(
         "Was it a near miss?", required_message="Select yes if nobody was hurt and nothing was damaged"
     )
-    people_involved = _as_written(
-        text_field(
-            "Who was involved?",
-            max_length=4000,
-            help_text="Names of the people on the session and anyone else",
-            textarea=True,
-        )
-    )
+    people_involved = _account("Who was involved?", help_text="Names of the people on the session and anyone else")
     witnesses = text_field("Witnesses", max_length=4000, help_text="Names and how to contact them", textarea=True)
     injuries = text_field(
         "Injuries", max_length=4000, help_text="Who was hurt and how, and any first aid given", textarea=True
     )
     damage = text_field("Damage", max_length=4000, help_text="To property, tools or vehicles", textarea=True)
     emergency_services_called = yes_no_field("Were the emergency services called?", required_message="Select yes or no")
-    immediate_action = _as_written(text_field("What was done straight away?", max_length=4000, textarea=True))
+    immediate_action = _account("What was done straight away?")
 
 
 class IncidentUpdateForm(forms.Form):
@@ -355,14 +351,8 @@ class IncidentUpdateForm(forms.Form):
 
 
 class AcknowledgeForm(forms.Form):
-    action_taken = _as_written(
-        text_field(
-            "What have you done about the concern?",
-            max_length=4000,
-            required=True,
-            required_message="Record what you have done about the concern",
-            textarea=True,
-        )
+    action_taken = _account(
+        "What have you done about the concern?", required_message="Record what you have done about the concern"
     )
 
 
@@ -388,15 +378,7 @@ class MileageInForm(forms.Form):
 
 
 class ClearDefectForm(forms.Form):
-    note = _as_written(
-        text_field(
-            "How was the defect put right?",
-            max_length=4000,
-            required=True,
-            required_message="Say how the defect was put right",
-            textarea=True,
-        )
-    )
+    note = _account("How was the defect put right?", required_message="Say how the defect was put right")
 
 
 class DriverForm(forms.Form):

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from payback.core.fields import int_field, lower_first
+from payback.core.fields import int_field, lower_first, radio_field
 
 from .forms import TimeOfDayField
 from .models import AbsenceReason, Outcome, Rating
@@ -38,12 +38,7 @@ class RegisterMetaForm(forms.Form):
 
 
 class RegisterLineForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label="Outcome",
-        choices=Outcome.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
+    outcome = radio_field("Outcome", Outcome.choices, required=False)
     absence_reason = forms.ChoiceField(
         label="Reason, for an acceptable absence",
         help_text="Evidence is expected for medical, court and other reasons",

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from payback.core.fields import YES_NO
+from payback.core.fields import YES_NO, checkboxes_field, radio_field, reason_field, whole_number_field
 from payback.core.forms import GovukDateField
 
 from ..models import Assessment, InductionOutcome, PlacementPreference, PlacementType, RiskFlag, RoshLevel, Transport
@@ -28,6 +28,8 @@ def _text(label: str, *, textarea: bool = True, max_length: int = 2000, help_tex
 class AssessmentPage(forms.Form):
     title = ""
     slug = ""
+    # Questions the page asks as Yes or No, kept on the assessment as true or false.
+    yes_no_answers: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, assessment: Assessment, **kwargs: Any) -> None:
         self.assessment = assessment
@@ -35,10 +37,16 @@ class AssessmentPage(forms.Form):
         super().__init__(*args, **kwargs)
 
     def initial_from(self, assessment: Assessment) -> dict[str, Any]:
-        return {name: getattr(assessment, name) for name in self.base_fields if hasattr(assessment, name)}
+        initial = {name: getattr(assessment, name) for name in self.base_fields if hasattr(assessment, name)}
+        for name in self.yes_no_answers:
+            initial[name] = "yes" if getattr(assessment, name) else "no"
+        return initial
 
     def values(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
+        values = dict(self.cleaned_data)
+        for name in self.yes_no_answers:
+            values[name] = values[name] == "yes"
+        return values
 
     def risk_flags(self) -> list[RiskFlag] | None:
         return None
@@ -79,9 +87,7 @@ class AvailabilityPage(AssessmentPage):
 
 
 for _day in arules.DAYS:
-    AvailabilityPage.base_fields[f"{_day}_parts"] = forms.MultipleChoiceField(
-        label=arules.DAY_NAMES[_day], required=False, choices=PART_CHOICES, widget=forms.CheckboxSelectMultiple
-    )
+    AvailabilityPage.base_fields[f"{_day}_parts"] = checkboxes_field(arules.DAY_NAMES[_day], PART_CHOICES)
     AvailabilityPage.base_fields[f"{_day}_reason"] = forms.ChoiceField(
         label=f"If not available all of {arules.DAY_NAMES[_day]}, why not", required=False, choices=REASON_CHOICES
     )
@@ -102,24 +108,14 @@ class HealthPage(AssessmentPage):
 class LanguagePage(AssessmentPage):
     title = "Language"
     slug = "language"
+    yes_no_answers = ("interpreter_required",)
     first_language = _text("First language", textarea=False, max_length=100)
-    interpreter_required = forms.ChoiceField(
-        label="Does the person need an interpreter for essential information?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select yes if the person needs an interpreter"},
+    interpreter_required = radio_field(
+        "Does the person need an interpreter for essential information?",
+        YES_NO,
+        required_message="Select yes if the person needs an interpreter",
     )
     interpreter_language = _text("Language the interpreter must speak", textarea=False, max_length=100)
-
-    def initial_from(self, assessment: Assessment) -> dict[str, Any]:
-        initial = super().initial_from(assessment)
-        initial["interpreter_required"] = "yes" if assessment.interpreter_required else "no"
-        return initial
-
-    def values(self) -> dict[str, Any]:
-        values = dict(self.cleaned_data)
-        values["interpreter_required"] = values["interpreter_required"] == "yes"
-        return values
 
 
 class ReligionPage(AssessmentPage):
@@ -131,11 +127,8 @@ class ReligionPage(AssessmentPage):
         max_length=300,
         help_text="Prayer breaks are taken within the working day on site",
     )
-    days_cannot_work = forms.MultipleChoiceField(
-        label="Days the person cannot work for religious reasons",
-        required=False,
-        choices=list(arules.DAY_NAMES.items()),
-        widget=forms.CheckboxSelectMultiple,
+    days_cannot_work = checkboxes_field(
+        "Days the person cannot work for religious reasons", list(arules.DAY_NAMES.items())
     )
     religious_observance_notes = _text("Anything else about religious observance")
 
@@ -143,35 +136,31 @@ class ReligionPage(AssessmentPage):
 class PreferencePage(AssessmentPage):
     title = "Placement preference"
     slug = "preference"
-    placement_preference = forms.ChoiceField(
-        label="Where would she prefer to work?",
-        choices=PlacementPreference.choices,
-        widget=forms.RadioSelect,
+    placement_preference = radio_field(
+        "Where would she prefer to work?",
+        PlacementPreference.choices,
         help_text="A woman is never placed in an otherwise all-male group",
-        error_messages={"required": "Select her placement preference"},
+        required_message="Select her placement preference",
     )
 
 
 class TravelPage(AssessmentPage):
     title = "Travel"
     slug = "travel"
-    transport = forms.ChoiceField(
-        label="How will the person travel to work?",
-        choices=Transport.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select how the person will travel"},
+    transport = radio_field(
+        "How will the person travel to work?", Transport.choices, required_message="Select how the person will travel"
     )
-    max_travel_minutes = forms.IntegerField(
-        label="Longest journey the person can make, in minutes",
+    max_travel_minutes = whole_number_field(
+        "Longest journey the person can make, in minutes",
         min_value=1,
         max_value=180,
+        required_message="Enter the longest journey in minutes",
         error_messages={
-            "required": "Enter the longest journey in minutes",
             "invalid": "Enter the longest journey as a whole number of minutes",
             "min_value": "Enter the longest journey, between 1 and 180 minutes",
             "max_value": "Enter the longest journey, between 1 and 180 minutes",
         },
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+        width="govuk-input--width-4",
     )
 
 
@@ -187,28 +176,20 @@ class SkillsPage(AssessmentPage):
 class PlacementsPage(AssessmentPage):
     title = "Types of placement"
     slug = "placements"
-    group_work_unsuitable = forms.ChoiceField(
-        label="Is group work unsuitable for the person?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select yes if group work is unsuitable"},
+    yes_no_answers = ("group_work_unsuitable",)
+    group_work_unsuitable = radio_field(
+        "Is group work unsuitable for the person?", YES_NO, required_message="Select yes if group work is unsuitable"
     )
     group_work_unsuitable_reason = _text("Why group work is unsuitable")
-    suitable_placement_types = forms.MultipleChoiceField(
-        label="Types of placement the person is suitable for",
-        choices=PlacementType.choices,
-        widget=forms.CheckboxSelectMultiple,
+    suitable_placement_types = checkboxes_field(
+        "Types of placement the person is suitable for",
+        PlacementType.choices,
+        required=True,
         error_messages={"required": "Select at least one type of placement"},
     )
 
-    def initial_from(self, assessment: Assessment) -> dict[str, Any]:
-        initial = super().initial_from(assessment)
-        initial["group_work_unsuitable"] = "yes" if assessment.group_work_unsuitable else "no"
-        return initial
-
     def values(self) -> dict[str, Any]:
-        values = dict(self.cleaned_data)
-        values["group_work_unsuitable"] = values["group_work_unsuitable"] == "yes"
+        values = super().values()
         if values["group_work_unsuitable"] and not values["group_work_unsuitable_reason"].strip():
             self.add_error("group_work_unsuitable_reason", "Enter why group work is unsuitable")
         return values
@@ -217,12 +198,11 @@ class PlacementsPage(AssessmentPage):
 class RiskPage(AssessmentPage):
     title = "Risk"
     slug = "risk"
-    rosh_level = forms.ChoiceField(
-        label="Risk of serious harm",
-        choices=RoshLevel.choices,
-        widget=forms.RadioSelect,
+    rosh_level = radio_field(
+        "Risk of serious harm",
+        RoshLevel.choices,
         help_text="High and very high need a senior probation officer's countersignature",
-        error_messages={"required": "Select the risk of serious harm level"},
+        required_message="Select the risk of serious harm level",
     )
     flags = forms.ModelMultipleChoiceField(
         label="Specific risk flags",
@@ -273,11 +253,10 @@ class NonAssociationForm(forms.Form):
         error_messages={"required": "Enter the CRN of the other person"},
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
-    reason = forms.CharField(
-        label="Why they must not be placed together",
+    reason = reason_field(
+        "Why they must not be placed together",
         max_length=300,
-        widget=forms.Textarea,
-        error_messages={"required": "Enter why they must not be placed together"},
+        required_message="Enter why they must not be placed together",
     )
 
 
@@ -294,26 +273,22 @@ class InductionBookForm(forms.Form):
 
 
 class InductionOutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label="What happened?",
-        choices=InductionOutcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select what happened at the induction"},
+    outcome = radio_field(
+        "What happened?", InductionOutcome.choices, required_message="Select what happened at the induction"
     )
-    minutes_attended = forms.IntegerField(
-        label="Minutes the induction lasted (if attended)",
+    minutes_attended = whole_number_field(
+        "Minutes the induction lasted (if attended)",
         required=False,
         error_messages={"invalid": "Enter the minutes as a whole number"},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+        width="govuk-input--width-4",
     )
     reason = _text("Reason or notes", help_text="Needed for an absence")
 
 
 class CountersignForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[("approve", "Countersign"), ("return", "Return for changes")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether to countersign or return the assessment"},
+    decision = radio_field(
+        "Your decision",
+        [("approve", "Countersign"), ("return", "Return for changes")],
+        required_message="Select whether to countersign or return the assessment",
     )
     comment = _text("Comment", help_text="Required when returning the assessment")

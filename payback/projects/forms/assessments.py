@@ -5,16 +5,19 @@ from typing import Any
 from django import forms
 
 from payback.cases.models import RiskFlag
-from payback.core.fields import int_field, text_field, yes_no_field
+from payback.core.fields import (
+    checkboxes_field,
+    int_field,
+    radio_field,
+    record_choice,
+    set_choices,
+    text_field,
+    yes_no_field,
+)
 from payback.staff.models import Region
 
 from ..services import MAX_TEXT
-from .common import (
-    from_yes_no,
-    number_says,
-    says,
-    yes_no,
-)
+from .common import from_yes_no, number_says, says, yes_no
 
 WELFARE = [
     ("welfare_toilets", "Toilets"),
@@ -38,12 +41,8 @@ class ProjectAssessmentForm(forms.Form):
         text_field("How each risk is controlled", max_length=MAX_TEXT, textarea=True),
         max_length=f"Risk controls must be {MAX_TEXT:,} characters or fewer",
     )
-    welfare = forms.MultipleChoiceField(
-        label="Welfare facilities on site or arranged nearby",
-        required=False,
-        choices=WELFARE,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Select all that apply",
+    welfare = checkboxes_field(
+        "Welfare facilities on site or arranged nearby", WELFARE, help_text="Select all that apply"
     )
     all_weather = yes_no_field("Can the work go ahead in all weathers?", required_message="", required=False)
     wet_weather_contingency = text_field(
@@ -144,11 +143,10 @@ class ProjectAssessmentForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[("approve", "Approve: the project can go ahead"), ("return", "Return it for changes")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether you approve the project assessment or return it"},
+    decision = radio_field(
+        "Your decision",
+        [("approve", "Approve: the project can go ahead"), ("return", "Return it for changes")],
+        required_message="Select whether you approve the project assessment or return it",
     )
     comment = text_field(
         "Comment", max_length=MAX_TEXT, textarea=True, help_text="Required when you return it: say what must change"
@@ -160,12 +158,7 @@ class AuditSampleForm(forms.Form):
         int_field("Year", required=True, width="govuk-input--width-4"),
         **number_says("Year"),
     )
-    region = forms.ModelChoiceField(
-        label="Region",
-        queryset=Region.objects.none(),
-        empty_label="Select a region",
-        error_messages={"required": "Select the region"},
-    )
+    region = record_choice("Region", Region, empty_label="Select a region", required_message="Select the region")
     size = says(
         int_field(
             "How many projects to sample",
@@ -192,6 +185,4 @@ class AuditSampleForm(forms.Form):
 
     def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["region"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = regions
+        set_choices(self, "region", regions)

@@ -5,26 +5,21 @@ from typing import Any
 
 from django import forms
 
-from payback.core.fields import text_field, yes_no_field
+from payback.core.fields import (
+    checkboxes_field,
+    filter_choice,
+    radio_field,
+    record_choice,
+    search_field,
+    set_choices,
+    text_field,
+    yes_no_field,
+)
 from payback.staff.models import Pdu
 
-from ..models import (
-    Beneficiary,
-    BeneficiaryKind,
-    HeardAbout,
-    NominationStatus,
-    ReferralMeans,
-    RejectionReason,
-)
+from ..models import Beneficiary, BeneficiaryKind, HeardAbout, NominationStatus, ReferralMeans, RejectionReason
 from ..services import MAX_TEXT
-from .common import (
-    EMAIL_FORMAT,
-    POSTCODE_FORMAT,
-    clean_phone,
-    normalise_postcode,
-    pdu_choices,
-    says,
-)
+from .common import additionality_field, clean_phone, email_field, normalise_postcode, pdu_choices, postcode_field, says
 
 # The public nomination form: one page per question group, answers kept in the session.
 
@@ -47,15 +42,11 @@ class AboutYouPage(NominationPage):
     slug = "about-you"
     title = "About you"
     nominator_name = text_field("Full name", max_length=200, required=True, required_message="Enter your full name")
-    nominator_email = forms.EmailField(
-        label="Email address",
-        max_length=254,
+    nominator_email = email_field(
+        "Email address",
+        required_message="Enter your email address",
         help_text="We will only use this to tell you what happens to your nomination",
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": EMAIL_FORMAT,
-            "max_length": "Email address must be 254 characters or fewer",
-        },
+        max_length="Email address must be 254 characters or fewer",
     )
     nominator_phone = text_field("Phone number (optional)", max_length=30, width="govuk-input--width-20")
     on_behalf_of_group = yes_no_field(
@@ -110,12 +101,11 @@ class WherePage(NominationPage):
         ),
         max_length="Where the work is must be 300 characters or fewer",
     )
-    postcode = forms.CharField(
-        label="Postcode",
-        max_length=10,
+    postcode = postcode_field(
+        "Postcode",
+        required_message="Enter the postcode",
         help_text="The postcode of the place, or the nearest one",
-        error_messages={"required": "Enter the postcode", "max_length": POSTCODE_FORMAT},
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}),
+        attrs={"autocomplete": "postal-code"},
     )
     pdu = forms.TypedChoiceField(
         label="Which area is the work in?",
@@ -130,9 +120,7 @@ class WherePage(NominationPage):
     def __init__(self, *args: Any, answers: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, answers=answers, **kwargs)
         self.pdu_groups = pdu_choices(Pdu.objects.select_related("region"))
-        pdu_field = self.fields["pdu"]
-        assert isinstance(pdu_field, forms.TypedChoiceField)
-        pdu_field.choices = [("", "Select an area"), *self.pdu_groups]
+        set_choices(self, "pdu", [("", "Select an area"), *self.pdu_groups])
 
     def clean_postcode(self) -> str:
         return normalise_postcode(self.cleaned_data["postcode"])
@@ -157,14 +145,11 @@ class WhoBenefitsPage(NominationPage):
 class HeardAboutPage(NominationPage):
     slug = "how-you-heard"
     title = "How did you hear about Community Payback?"
-    heard_about = forms.ChoiceField(
-        label="Choose one",
-        choices=HeardAbout.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select how you heard about Community Payback",
-            "invalid_choice": "Select how you heard about Community Payback",
-        },
+    heard_about = radio_field(
+        "Choose one",
+        HeardAbout.choices,
+        required_message="Select how you heard about Community Payback",
+        error_messages={"invalid_choice": "Select how you heard about Community Payback"},
     )
 
 
@@ -183,14 +168,9 @@ def nomination_page_of(field: str) -> type[NominationPage]:
 
 
 class NominationFilterForm(forms.Form):
-    q = forms.CharField(label="Reference, name, place or postcode", required=False, max_length=100)
-    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any"), *NominationStatus.choices])
-    overdue = forms.MultipleChoiceField(
-        label="Acknowledgement",
-        required=False,
-        choices=[("yes", "Overdue only")],
-        widget=forms.CheckboxSelectMultiple,
-    )
+    q = search_field("Reference, name, place or postcode")
+    status = filter_choice("Status", NominationStatus.choices)
+    overdue = checkboxes_field("Acknowledgement", [("yes", "Overdue only")])
 
 
 class ReferralMeansForm(forms.Form):
@@ -202,28 +182,18 @@ class ReferralMeansForm(forms.Form):
 
 
 class NominationAcceptForm(forms.Form):
-    beneficiary = forms.ModelChoiceField(
-        label="An existing beneficiary",
-        queryset=Beneficiary.objects.none(),
+    beneficiary = record_choice(
+        "An existing beneficiary",
+        Beneficiary,
         required=False,
         empty_label="None: enter a new beneficiary below",
-        error_messages={"invalid_choice": "Select a beneficiary from the list"},
+        invalid_message="Select a beneficiary from the list",
     )
     name = text_field("Organisation name", max_length=200)
-    kind = forms.ChoiceField(
-        label="Type of organisation", choices=BeneficiaryKind.choices, widget=forms.RadioSelect, required=False
-    )
-    additionality_justification = says(
-        text_field("How the work is additional (commercial organisations only)", max_length=MAX_TEXT, textarea=True),
-        max_length=f"How the work is additional must be {MAX_TEXT:,} characters or fewer",
-    )
+    kind = radio_field("Type of organisation", BeneficiaryKind.choices, required=False)
+    additionality_justification = additionality_field()
     contact_name = text_field("Contact name", max_length=200)
-    contact_email = forms.EmailField(
-        label="Contact email address (optional)",
-        required=False,
-        max_length=254,
-        error_messages={"invalid": EMAIL_FORMAT},
-    )
+    contact_email = email_field("Contact email address (optional)")
     contact_phone = text_field("Contact phone number (optional)", max_length=30)
     project_name = text_field(
         "Project name",
@@ -235,9 +205,7 @@ class NominationAcceptForm(forms.Form):
 
     def __init__(self, *args: Any, beneficiaries: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["beneficiary"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = beneficiaries
+        set_choices(self, "beneficiary", beneficiaries)
 
     def clean_contact_phone(self) -> str:
         return clean_phone(self.cleaned_data["contact_phone"])
@@ -254,12 +222,7 @@ class NominationAcceptForm(forms.Form):
 
 
 class NominationRejectForm(forms.Form):
-    reason = forms.ChoiceField(
-        label="Why is the nomination rejected?",
-        choices=RejectionReason.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
+    reason = radio_field("Why is the nomination rejected?", RejectionReason.choices, required=False)
     detail = says(
         text_field(
             "Explain the decision",

@@ -6,33 +6,28 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from payback.cases.assessment.rules import DAY_NAMES, DAYS
-from payback.core.fields import int_field, text_field
+from payback.core.fields import (
+    checkboxes_field,
+    filter_choice,
+    int_field,
+    radio_field,
+    record_choice,
+    search_field,
+    set_choices,
+    text_field,
+)
 from payback.staff.models import Pdu
 
-from ..models import (
-    Beneficiary,
-    ProjectStatus,
-    ProjectType,
-)
+from ..models import Beneficiary, ProjectStatus, ProjectType
 from ..services import MAX_TEXT, PROJECT_FIELDS
-from .common import (
-    POSTCODE_FORMAT,
-    normalise_postcode,
-    number_says,
-    says,
-)
+from .common import choices_or_drop, number_says, optional_postcode, postcode_field, says
 
 
 class ProjectFilterForm(forms.Form):
-    q = forms.CharField(label="Project or beneficiary", required=False, max_length=100)
-    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any"), *ProjectStatus.choices])
-    project_type = forms.ChoiceField(label="Type", required=False, choices=[("", "Any"), *ProjectType.choices])
-    review_needed = forms.MultipleChoiceField(
-        label="Risk assessment",
-        required=False,
-        choices=[("yes", "Review needed only")],
-        widget=forms.CheckboxSelectMultiple,
-    )
+    q = search_field("Project or beneficiary")
+    status = filter_choice("Status", ProjectStatus.choices)
+    project_type = filter_choice("Type", ProjectType.choices)
+    review_needed = checkboxes_field("Risk assessment", [("yes", "Review needed only")])
 
 
 def _time(label: str) -> forms.TimeField:
@@ -63,42 +58,30 @@ def _coordinate(label: str) -> forms.DecimalField:
 
 
 class ProjectForm(forms.Form):
-    beneficiary = forms.ModelChoiceField(
-        label="Beneficiary",
-        queryset=Beneficiary.objects.none(),
+    beneficiary = record_choice(
+        "Beneficiary",
+        Beneficiary,
         empty_label="Select a beneficiary",
-        error_messages={"required": "Select the beneficiary", "invalid_choice": "Select a beneficiary from the list"},
+        required_message="Select the beneficiary",
+        invalid_message="Select a beneficiary from the list",
     )
-    pdu = forms.ModelChoiceField(
-        label="PDU running the project",
-        queryset=Pdu.objects.none(),
+    pdu = record_choice(
+        "PDU running the project",
+        Pdu,
         empty_label="Select a PDU",
-        error_messages={"required": "Select the PDU running the project"},
+        required_message="Select the PDU running the project",
     )
     name = text_field("Project name", max_length=200)
-    project_type = forms.ChoiceField(
-        label="Type of project", choices=ProjectType.choices, widget=forms.RadioSelect, required=False
-    )
+    project_type = radio_field("Type of project", ProjectType.choices, required=False)
     description = text_field("Description (optional)", max_length=MAX_TEXT, textarea=True)
     address = says(
         text_field("Address of the site", max_length=300, textarea=True),
         max_length="Address must be 300 characters or fewer",
     )
-    postcode = forms.CharField(
-        label="Postcode",
-        max_length=10,
-        required=False,
-        error_messages={"max_length": POSTCODE_FORMAT},
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-    )
+    postcode = postcode_field("Postcode")
     latitude = _coordinate("Latitude (optional)")
     longitude = _coordinate("Longitude (optional)")
-    days = forms.MultipleChoiceField(
-        label="Days the project can run",
-        required=False,
-        choices=[(day, DAY_NAMES[day]) for day in DAYS],
-        widget=forms.CheckboxSelectMultiple,
-    )
+    days = checkboxes_field("Days the project can run", [(day, DAY_NAMES[day]) for day in DAYS])
     start_time = _time("Start time")
     end_time = _time("Finish time")
     capacity = says(
@@ -113,13 +96,8 @@ class ProjectForm(forms.Form):
 
     def __init__(self, *args: Any, beneficiaries: Any = None, pdus: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, queryset in (("beneficiary", beneficiaries), ("pdu", pdus)):
-            if queryset is None:
-                del self.fields[name]
-            else:
-                field = self.fields[name]
-                assert isinstance(field, forms.ModelChoiceField)
-                field.queryset = queryset
+        choices_or_drop(self, "beneficiary", beneficiaries)
+        choices_or_drop(self, "pdu", pdus)
 
     @staticmethod
     def initial_from(project: Any) -> dict[str, Any]:
@@ -130,8 +108,7 @@ class ProjectForm(forms.Form):
         return initial
 
     def clean_postcode(self) -> str:
-        value = self.cleaned_data["postcode"].strip()
-        return normalise_postcode(value) if value else ""
+        return optional_postcode(self.cleaned_data["postcode"])
 
     def values(self) -> dict[str, Any]:
         values = {k: v for k, v in self.cleaned_data.items() if k not in {"beneficiary", "pdu"}}
@@ -170,19 +147,14 @@ STATUS_ACTIONS = {
 
 
 class ProjectStatusForm(forms.Form):
-    to_status = forms.ChoiceField(
-        label="New status",
-        choices=list(STATUS_ACTIONS.items()),
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the new status"},
-    )
+    to_status = radio_field("New status", list(STATUS_ACTIONS.items()), required_message="Select the new status")
     reason = text_field("Reason", max_length=500, textarea=True)
 
     def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["to_status"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(status, label) for status, label in STATUS_ACTIONS.items() if status != current]
+        set_choices(
+            self, "to_status", [(status, label) for status, label in STATUS_ACTIONS.items() if status != current]
+        )
 
 
 class ReviewNeededForm(forms.Form):
