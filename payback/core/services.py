@@ -1,7 +1,11 @@
-"""Writes shared by every app: the audit trail and policy versions."""
+"""Writes shared by every app: the audit trail, the steps every write takes (checking the names
+of the details changed, saving and auditing), drafts that a second person signs off, and policy
+versions."""
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -88,6 +92,80 @@ def audit_record(
         channel=origin.channel,
         ip_address=origin.ip_address,
     )
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def values_check_known(values: Mapping[str, Any], fields: Iterable[str], message: str) -> None:
+    """Refuse details that are not among `fields`: the first unknown name is told `message`."""
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: message})
+
+
+def save_audited(
+    obj: M,
+    *,
+    actor: Any,
+    action: str,
+    summary: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> M:
+    """Check a new or changed record against its model's rules, save it and audit the write."""
+    obj.full_clean()
+    obj.save()
+    audit_record(actor=actor, action=action, obj=obj, summary=summary, before=before, after=after)
+    return obj
+
+
+def field_change_audited(obj: models.Model, field: str, value: Any, *, actor: Any, action: str, summary: str) -> None:
+    """Change one field of a record, save only that field, and audit the change with the value
+    before and after."""
+    before = getattr(obj, field)
+    setattr(obj, field, value)
+    obj.save(update_fields=[field])
+    audit_record(actor=actor, action=action, obj=obj, summary=summary, before={field: before}, after={field: value})
+
+
+def draft_carry_over(draft: M, latest: M | None, *, fields: Iterable[str], flags: str) -> M:
+    """Save a new draft of an assessment holding the answers and the risk flags (the many-to-many
+    field `flags`) of the latest version, when there is one."""
+    if latest is not None:
+        for name in fields:
+            setattr(draft, name, getattr(latest, name))
+    draft.save()
+    if latest is not None:
+        getattr(draft, flags).set(getattr(latest, flags).all())
+    return draft
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """An assessment that someone other than its author approves, or returns with a comment: the
+    permission needed, and what each refusal says."""
+
+    permission: str
+    not_permitted: str
+    own_work: str
+    not_waiting: str
+    comment_needed: str
+
+    def check(self, *, actor: Any, author_id: int | None, waiting: bool, approve: bool, comment: str) -> None:
+        """Refuse a decision by someone without the permission, by the author, on an assessment not
+        waiting for one, or a return without a comment."""
+        errors: dict[str, str] = {}
+        if not actor.has_perm(self.permission):
+            errors["assessment"] = self.not_permitted
+        elif author_id == actor.pk:
+            errors["assessment"] = self.own_work
+        elif not waiting:
+            errors["assessment"] = self.not_waiting
+        if not approve and not comment.strip():
+            errors["comment"] = self.comment_needed
+        if errors:
+            raise ValidationError(errors)
 
 
 NATIONAL_SCOPE = "national"

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from payback.core.services import audit_record
+from payback.core.services import audit_record, save_audited
 
 from .models import API_TOKEN_DAYS, API_TOKEN_MAX_DAYS, ApiToken, Pdu, Region, Scope, User
 from .roles import ROLES
@@ -53,15 +53,13 @@ def staff_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean()
-    user.save()
-    user.groups.add(Group.objects.get(name=role))
-    audit_record(
+    save_audited(
+        user,
         actor=actor,
         action="staff.created",
-        obj=user,
         summary=f"Staff account {username} created as {role} ({user.scope_label})",
     )
+    user.groups.add(Group.objects.get(name=role))
     return user
 
 
@@ -85,15 +83,8 @@ def api_token_create(*, actor: Any, user: User, name: str, days: int = API_TOKEN
         token_hash=_hash(raw),
         expires_at=timezone.now() + timedelta(days=days),
     )
-    token.full_clean()
-    token.save()
-    audit_record(
-        actor=actor,
-        action="staff.api_token_created",
-        obj=token,
-        summary=f"API token {name} created for {user}, working until {timezone.localtime(token.expires_at):%d %B %Y}",
-    )
-    return token, raw
+    summary = f"API token {name} created for {user}, working until {timezone.localtime(token.expires_at):%d %B %Y}"
+    return save_audited(token, actor=actor, action="staff.api_token_created", summary=summary), raw
 
 
 @transaction.atomic

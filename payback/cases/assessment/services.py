@@ -10,7 +10,7 @@ from django.utils import timezone
 from payback.core.formatting import format_minutes
 from payback.core.policy import PolicyBook
 from payback.core.selectors import policy_book
-from payback.core.services import audit_record
+from payback.core.services import SignOff, audit_record, draft_carry_over, save_audited, values_check_known
 from payback.core.signals import placement_facts_changed
 from payback.staff.models import User
 
@@ -67,16 +67,9 @@ def induction_book(
     if errors:
         raise ValidationError(errors)
     induction = Induction(requirement=requirement, starts_at=starts_at, location=location.strip(), booked_by=actor)
-    induction.full_clean()
-    induction.save()
     late = f" (after the deadline: {late_reason.strip()})" if day > requirement.induction_due else ""
-    audit_record(
-        actor=actor,
-        action="induction.booked",
-        obj=induction,
-        summary=f"Induction booked for {timezone.localtime(starts_at):%-d %B %Y at %H:%M} at {location.strip()}{late}",
-    )
-    return induction
+    summary = f"Induction booked for {timezone.localtime(starts_at):%-d %B %Y at %H:%M} at {location.strip()}{late}"
+    return save_audited(induction, actor=actor, action="induction.booked", summary=summary)
 
 
 @transaction.atomic
@@ -271,17 +264,9 @@ def assessment_start(*, actor: User, person: Person) -> Assessment:
         )
     latest = person.assessments.order_by("-version").first()
     draft = Assessment(person=person, version=(latest.version + 1) if latest else 1, author=actor, status=A.DRAFT)
-    if latest is not None:
-        for name in EDITABLE_FIELDS:
-            setattr(draft, name, getattr(latest, name))
-    draft.save()
-    if latest is not None:
-        draft.risk_flags.set(latest.risk_flags.all())
+    draft_carry_over(draft, latest, fields=EDITABLE_FIELDS, flags="risk_flags")
     audit_record(
-        actor=actor,
-        action="assessment.started",
-        obj=draft,
-        summary=f"UPW assessment version {draft.version} started",
+        actor=actor, action="assessment.started", obj=draft, summary=f"UPW assessment version {draft.version} started"
     )
     return draft
 
@@ -294,9 +279,7 @@ def assessment_update(
     assessment = Assessment.objects.select_for_update().select_related("person").get(pk=assessment.pk)
     if assessment.status not in (A.DRAFT, A.RETURNED):
         raise ValidationError({"assessment": "A submitted assessment cannot be changed: start a new version"})
-    unknown = set(values) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError({sorted(unknown)[0]: "This is not part of the assessment"})
+    values_check_known(values, EDITABLE_FIELDS, "This is not part of the assessment")
     errors = _field_errors(assessment.person, values)
     if errors:
         raise ValidationError(errors)
@@ -363,21 +346,26 @@ def _make_current(*, actor: User, assessment: Assessment) -> Assessment:
     return assessment
 
 
+COUNTERSIGNATURE = SignOff(
+    permission="cases.countersign_assessment",
+    not_permitted="Only a senior probation officer can countersign an assessment",
+    own_work="You wrote this assessment: another senior probation officer must countersign it",
+    not_waiting="This assessment is not waiting for countersignature",
+    comment_needed="Enter what needs to change before it can be countersigned",
+)
+
+
 @transaction.atomic
 def assessment_countersign(*, actor: User, assessment: Assessment, approve: bool, comment: str = "") -> Assessment:
     """A senior probation officer approves a high-risk assessment, or returns it with a comment."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    errors: dict[str, str] = {}
-    if not actor.has_perm("cases.countersign_assessment"):
-        errors["assessment"] = "Only a senior probation officer can countersign an assessment"
-    elif assessment.author_id == actor.pk:
-        errors["assessment"] = "You wrote this assessment: another senior probation officer must countersign it"
-    elif assessment.status != A.AWAITING_COUNTERSIGNATURE:
-        errors["assessment"] = "This assessment is not waiting for countersignature"
-    if not approve and not comment.strip():
-        errors["comment"] = "Enter what needs to change before it can be countersigned"
-    if errors:
-        raise ValidationError(errors)
+    COUNTERSIGNATURE.check(
+        actor=actor,
+        author_id=assessment.author_id,
+        waiting=assessment.status == A.AWAITING_COUNTERSIGNATURE,
+        approve=approve,
+        comment=comment,
+    )
     assessment.review_comment = comment.strip()
     if approve:
         assessment.countersigned_by = actor

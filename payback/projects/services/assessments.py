@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from payback.cases.models import RiskFlag
-from payback.core.services import audit_record
+from payback.core.services import SignOff, audit_record, draft_carry_over, values_check_known
 from payback.core.signals import placement_facts_changed
 from payback.staff.models import User
 
@@ -50,13 +50,9 @@ def project_assessment_start(*, actor: User, project: Project) -> ProjectAssessm
     if project.assessments.filter(status=AssessmentDecision.RECOMMENDED).exists():
         raise ValidationError({"assessment": "An assessment is waiting for an operations manager's decision"})
     latest = project.assessments.order_by("-created_at").first()
-    draft = ProjectAssessment(project=project, assessed_by=actor)
-    if latest is not None:
-        for name in ASSESSMENT_FIELDS:
-            setattr(draft, name, getattr(latest, name))
-    draft.save()
-    if latest is not None:
-        draft.excluded_flags.set(latest.excluded_flags.all())
+    draft = draft_carry_over(
+        ProjectAssessment(project=project, assessed_by=actor), latest, fields=ASSESSMENT_FIELDS, flags="excluded_flags"
+    )
     audit_record(
         actor=actor,
         action="project_assessment.started",
@@ -77,9 +73,7 @@ def project_assessment_update(
     assessment = ProjectAssessment.objects.select_for_update().select_related("project").get(pk=assessment.pk)
     if assessment.status not in (AssessmentDecision.DRAFT, AssessmentDecision.RETURNED):
         raise ValidationError({"assessment": "This assessment has been sent for a decision and cannot be changed"})
-    unknown = set(values) - set(ASSESSMENT_FIELDS)
-    if unknown:
-        raise ValidationError({sorted(unknown)[0]: "Not part of the project assessment"})
+    values_check_known(values, ASSESSMENT_FIELDS, "Not part of the project assessment")
     max_people = values.get("max_people")
     if max_people is not None and (not isinstance(max_people, int) or not 1 <= max_people <= 30):
         raise ValidationError({"max_people": "Enter how many people can be placed, between 1 and 30"})
@@ -142,23 +136,28 @@ def project_assessment_recommend(
     return assessment
 
 
+DECISION = SignOff(
+    permission="projects.approve_projectassessment",
+    not_permitted="Only an operations manager can approve a project assessment",
+    own_work="You made this assessment: another manager must decide on it",
+    not_waiting="This assessment is not waiting for a decision",
+    comment_needed="Enter what must change before the project can be approved",
+)
+
+
 @transaction.atomic
 def project_assessment_decide(
     *, actor: User, assessment: ProjectAssessment, approve: bool, comment: str = ""
 ) -> ProjectAssessment:
     """An operations manager approves the assessment (the project is then assessed) or returns it."""
     assessment = ProjectAssessment.objects.select_for_update().select_related("project").get(pk=assessment.pk)
-    errors: dict[str, str] = {}
-    if not actor.has_perm("projects.approve_projectassessment"):
-        errors["assessment"] = "Only an operations manager can approve a project assessment"
-    elif assessment.assessed_by_id == actor.pk:
-        errors["assessment"] = "You made this assessment: another manager must decide on it"
-    elif assessment.status != AssessmentDecision.RECOMMENDED:
-        errors["assessment"] = "This assessment is not waiting for a decision"
-    if not approve and not comment.strip():
-        errors["comment"] = "Enter what must change before the project can be approved"
-    if errors:
-        raise ValidationError(errors)
+    DECISION.check(
+        actor=actor,
+        author_id=assessment.assessed_by_id,
+        waiting=assessment.status == AssessmentDecision.RECOMMENDED,
+        approve=approve,
+        comment=comment,
+    )
     project = assessment.project
     assessment.decided_by = actor
     assessment.decided_at = timezone.now()

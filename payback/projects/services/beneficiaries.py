@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from payback.core.services import audit_record
+from payback.core.services import save_audited, values_check_known
 from payback.staff.models import Pdu, User
 
 from .. import rules
@@ -29,7 +29,8 @@ BENEFICIARY_FIELDS = (
 )
 
 
-def _beneficiary_errors(values: dict[str, Any]) -> dict[str, str]:
+def _check_beneficiary(values: dict[str, Any]) -> None:
+    """Refuse a beneficiary's details (all of them, as they would be saved) if any is wrong."""
     errors: dict[str, str] = {}
     if not (values.get("name") or "").strip():
         errors["name"] = "Enter the organisation's name"
@@ -41,52 +42,34 @@ def _beneficiary_errors(values: dict[str, Any]) -> dict[str, str]:
     signed = values.get("mou_signed_on")
     if isinstance(signed, date) and signed > timezone.localdate():
         errors["mou_signed_on"] = "The memorandum of understanding must be signed today or in the past"
-    return errors
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
 def beneficiary_create(*, actor: User, pdu: Pdu, **values: Any) -> Beneficiary:
-    unknown = set(values) - set(BENEFICIARY_FIELDS)
-    if unknown:
-        raise ValidationError({sorted(unknown)[0]: "Not a beneficiary detail"})
-    errors = _beneficiary_errors(values)
-    if errors:
-        raise ValidationError(errors)
+    values_check_known(values, BENEFICIARY_FIELDS, "Not a beneficiary detail")
+    _check_beneficiary(values)
     beneficiary = Beneficiary(pdu=pdu, **values)
-    beneficiary.full_clean()
-    beneficiary.save()
-    audit_record(
-        actor=actor,
-        action="beneficiary.created",
-        obj=beneficiary,
-        summary=f"Beneficiary {beneficiary.name} ({beneficiary.get_kind_display().lower()}) recorded",
-    )
-    return beneficiary
+    summary = f"Beneficiary {beneficiary.name} ({beneficiary.get_kind_display().lower()}) recorded"
+    return save_audited(beneficiary, actor=actor, action="beneficiary.created", summary=summary)
 
 
 @transaction.atomic
 def beneficiary_update(*, actor: User, beneficiary: Beneficiary, **values: Any) -> Beneficiary:
-    unknown = set(values) - set(BENEFICIARY_FIELDS)
-    if unknown:
-        raise ValidationError({sorted(unknown)[0]: "Not a beneficiary detail"})
+    values_check_known(values, BENEFICIARY_FIELDS, "Not a beneficiary detail")
     # Work on the row as it is now: the caller's copy may predate the feedback link being used.
     beneficiary = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
     current = {name: getattr(beneficiary, name) for name in BENEFICIARY_FIELDS}
-    merged = {**current, **values}
-    errors = _beneficiary_errors(merged)
-    if errors:
-        raise ValidationError(errors)
+    _check_beneficiary(current | values)
     for name, value in values.items():
         setattr(beneficiary, name, value)
-    beneficiary.full_clean()
-    beneficiary.save()
     changed = {k: str(v) for k, v in values.items() if current.get(k) != v}
-    audit_record(
+    return save_audited(
+        beneficiary,
         actor=actor,
         action="beneficiary.updated",
-        obj=beneficiary,
         summary=f"Beneficiary {beneficiary.name} updated: {', '.join(changed) or 'no change'}",
         before={k: str(current[k]) for k in changed},
         after=changed,
     )
-    return beneficiary

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from payback.core.policy import PolicyBook
 from payback.core.selectors import policy_book
-from payback.core.services import audit_record
+from payback.core.services import audit_record, field_change_audited, save_audited
 from payback.staff.models import Pdu, User
 
 from .. import rules
@@ -106,15 +106,8 @@ def nomination_submit(
         fingerprint=fingerprint,
         acknowledge_by=rules.acknowledgement_due(today, book),
     )
-    nomination.full_clean()
-    nomination.save()
-    audit_record(
-        actor=None,
-        action="nomination.submitted",
-        obj=nomination,
-        summary=f"Nomination {nomination.reference} received for {pdu}",
-    )
-    return nomination, True
+    summary = f"Nomination {nomination.reference} received for {pdu}"
+    return save_audited(nomination, actor=None, action="nomination.submitted", summary=summary), True
 
 
 @transaction.atomic
@@ -152,23 +145,29 @@ def nomination_acknowledge(*, actor: User, nomination: Nomination) -> Nomination
 def nomination_set_referral_means(*, actor: User, nomination: Nomination, referral_means: str) -> Nomination:
     if referral_means not in ReferralMeans.values:
         raise ValidationError({"referral_means": "Select how the nomination was received"})
-    before = nomination.referral_means
-    nomination.referral_means = referral_means
-    nomination.save(update_fields=["referral_means"])
-    audit_record(
-        actor=actor,
-        action="nomination.referral_means",
-        obj=nomination,
-        summary=f"Means of referral recorded as {ReferralMeans(referral_means).label.lower()}",
-        before={"referral_means": before},
-        after={"referral_means": referral_means},
+    summary = f"Means of referral recorded as {ReferralMeans(referral_means).label.lower()}"
+    field_change_audited(
+        nomination, "referral_means", referral_means, actor=actor, action="nomination.referral_means", summary=summary
     )
     return nomination
 
 
-def _check_undecided(nomination: Nomination) -> None:
+def _undecided_locked(nomination: Nomination) -> Nomination:
+    """The nomination, locked for the decision; refused if it is already accepted or rejected."""
+    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
     if nomination.status in (NominationStatus.ACCEPTED, NominationStatus.REJECTED):
         raise ValidationError({"nomination": f"This nomination has already been {nomination.status}"})
+    return nomination
+
+
+def _decided(nomination: Nomination, *, actor: User, status: str, action: str, summary: str) -> Nomination:
+    """Record the decision on a nomination, who made it and when, and audit it."""
+    nomination.status = status
+    nomination.decided_at = timezone.now()
+    nomination.decided_by = actor
+    nomination.save()
+    audit_record(actor=actor, action=action, obj=nomination, summary=summary)
+    return nomination
 
 
 @transaction.atomic
@@ -181,8 +180,7 @@ def nomination_accept(
     new_beneficiary: dict[str, Any] | None = None,
 ) -> Project:
     """Accept: link an existing beneficiary or create one, and start a draft project."""
-    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
-    _check_undecided(nomination)
+    nomination = _undecided_locked(nomination)
     if beneficiary is None and not new_beneficiary:
         raise ValidationError({"beneficiary": "Choose the beneficiary, or enter a new one"})
     if not project_name.strip():
@@ -199,25 +197,16 @@ def nomination_accept(
         address=nomination.location,
         postcode=nomination.postcode,
     )
-    nomination.status = NominationStatus.ACCEPTED
-    nomination.decided_at = timezone.now()
-    nomination.decided_by = actor
     nomination.beneficiary = beneficiary
     nomination.project = project
-    nomination.save()
-    audit_record(
-        actor=actor,
-        action="nomination.accepted",
-        obj=nomination,
-        summary=f"Nomination {nomination.reference} accepted: draft project {project.name} for {beneficiary.name}",
-    )
+    summary = f"Nomination {nomination.reference} accepted: draft project {project.name} for {beneficiary.name}"
+    _decided(nomination, actor=actor, status=NominationStatus.ACCEPTED, action="nomination.accepted", summary=summary)
     return project
 
 
 @transaction.atomic
 def nomination_reject(*, actor: User, nomination: Nomination, reason: str, detail: str) -> Nomination:
-    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
-    _check_undecided(nomination)
+    nomination = _undecided_locked(nomination)
     errors = {}
     if reason not in RejectionReason.values:
         errors["reason"] = "Select the reason for rejecting the nomination"
@@ -225,16 +214,9 @@ def nomination_reject(*, actor: User, nomination: Nomination, reason: str, detai
         errors["detail"] = "Explain the decision, so it can be given to the nominator"
     if errors:
         raise ValidationError(errors)
-    nomination.status = NominationStatus.REJECTED
     nomination.rejection_reason = reason
     nomination.rejection_detail = detail.strip()
-    nomination.decided_at = timezone.now()
-    nomination.decided_by = actor
-    nomination.save()
-    audit_record(
-        actor=actor,
-        action="nomination.rejected",
-        obj=nomination,
-        summary=f"Nomination {nomination.reference} rejected: {RejectionReason(reason).label.lower()}",
+    summary = f"Nomination {nomination.reference} rejected: {RejectionReason(reason).label.lower()}"
+    return _decided(
+        nomination, actor=actor, status=NominationStatus.REJECTED, action="nomination.rejected", summary=summary
     )
-    return nomination

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from payback.cases.assessment.rules import DAYS
-from payback.core.services import audit_record
+from payback.core.services import audit_record, field_change_audited, save_audited, values_check_known
 from payback.staff.models import Pdu, User
 
 from ..models import (
@@ -37,7 +37,8 @@ PROJECT_FIELDS = (
 )
 
 
-def _project_errors(values: dict[str, Any]) -> dict[str, str]:
+def _check_project(values: dict[str, Any]) -> None:
+    """Refuse a project's details (all of them, as they would be saved) if any is wrong."""
     errors: dict[str, str] = {}
     if not (values.get("name") or "").strip():
         errors["name"] = "Enter a name for the project"
@@ -57,46 +58,28 @@ def _project_errors(values: dict[str, Any]) -> dict[str, str]:
         errors["longitude" if lat is not None else "latitude"] = "Enter both latitude and longitude, or neither"
     elif lat is not None and lon is not None and not (49 <= float(lat) <= 56 and -6.5 <= float(lon) <= 2):
         errors["latitude"] = "The location must be in England or Wales"
-    return errors
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
 def project_create(*, actor: User, beneficiary: Beneficiary, pdu: Pdu, **values: Any) -> Project:
-    unknown = set(values) - set(PROJECT_FIELDS)
-    if unknown:
-        raise ValidationError({sorted(unknown)[0]: "Not a project detail"})
-    errors = _project_errors(values)
-    if errors:
-        raise ValidationError(errors)
+    values_check_known(values, PROJECT_FIELDS, "Not a project detail")
+    _check_project(values)
     project = Project(beneficiary=beneficiary, pdu=pdu, status=ProjectStatus.DRAFT, **values)
-    project.full_clean()
-    project.save()
-    audit_record(
-        actor=actor,
-        action="project.created",
-        obj=project,
-        summary=f"Draft project {project.name} for {beneficiary.name}",
-    )
-    return project
+    summary = f"Draft project {project.name} for {beneficiary.name}"
+    return save_audited(project, actor=actor, action="project.created", summary=summary)
 
 
 @transaction.atomic
 def project_update(*, actor: User, project: Project, **values: Any) -> Project:
-    unknown = set(values) - set(PROJECT_FIELDS)
-    if unknown:
-        raise ValidationError({sorted(unknown)[0]: "Not a project detail"})
+    values_check_known(values, PROJECT_FIELDS, "Not a project detail")
     # Work on the row as it is now: the caller's copy may predate an approval or a review flag.
     project = Project.objects.select_for_update().get(pk=project.pk)
-    merged = {name: getattr(project, name) for name in PROJECT_FIELDS} | values
-    errors = _project_errors(merged)
-    if errors:
-        raise ValidationError(errors)
+    _check_project({name: getattr(project, name) for name in PROJECT_FIELDS} | values)
     for name, value in values.items():
         setattr(project, name, value)
-    project.full_clean()
-    project.save()
-    audit_record(actor=actor, action="project.updated", obj=project, summary=f"Project {project.name} updated")
-    return project
+    return save_audited(project, actor=actor, action="project.updated", summary=f"Project {project.name} updated")
 
 
 @transaction.atomic
@@ -154,17 +137,8 @@ def project_change_status(*, actor: User, project: Project, to_status: str, reas
         errors["reason"] = "Enter the reason"
     if errors:
         raise ValidationError(errors)
-    before = project.status
-    project.status = to_status
-    project.save(update_fields=["status"])
-    audit_record(
-        actor=actor,
-        action="project.status",
-        obj=project,
-        summary=f"Project {project.name} {ProjectStatus(to_status).label.lower()}: {reason.strip()}",
-        before={"status": before},
-        after={"status": to_status},
-    )
+    summary = f"Project {project.name} {ProjectStatus(to_status).label.lower()}: {reason.strip()}"
+    field_change_audited(project, "status", to_status, actor=actor, action="project.status", summary=summary)
     return project
 
 
