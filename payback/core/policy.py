@@ -120,6 +120,23 @@ RULES: dict[str, PolicyRule] = {
             unit="working days",
         ),
         PolicyRule(
+            "warning_window_months",
+            "Warning window",
+            "Months after a warning within which a further unacceptable failure means breach action "
+            "(Sentencing Act 2020 Sch 10 para 6: one warning in 12 months).",
+            "int",
+            12,
+            unit="months",
+        ),
+        PolicyRule(
+            "review_rate_weeks",
+            "Rate at review",
+            "Weeks of the person's own recent work used at a review to project when they will finish.",
+            "int",
+            8,
+            unit="weeks",
+        ),
+        PolicyRule(
             "allocation_weights",
             "Allocation goal weights",
             "How much each goal counts when the weekly plan is made: placed, shortfall_per_hour (hours towards "

@@ -34,6 +34,9 @@ RAISE_CONCERNS = "delivery.add_riskconcern"
 ACKNOWLEDGE_CONCERNS = "delivery.change_riskconcern"
 MANAGE_VEHICLES = "delivery.change_vehicle"
 ENTER_TIMESHEETS = "delivery.add_individualplacementtimesheet"
+DECIDE_FAILURES = "enforcement.decide_failure"
+AGREE_DEPARTURE = "enforcement.agree_departure"
+RECORD_COURT_OUTCOMES = "enforcement.add_courtoutcome"
 VIEW_POLICY = "core.view_policyversion"
 MANAGE_POLICY = "core.manage_policy"
 
@@ -97,6 +100,8 @@ ROLES: tuple[Role, ...] = (
             CHANGE_CASE_STATUS,
             ASSESS,
             ACKNOWLEDGE_CONCERNS,
+            DECIDE_FAILURES,
+            RECORD_COURT_OUTCOMES,
             VIEW_POLICY,
         ),
     ),
@@ -112,6 +117,9 @@ ROLES: tuple[Role, ...] = (
             ASSESS,
             COUNTERSIGN,
             ACKNOWLEDGE_CONCERNS,
+            DECIDE_FAILURES,
+            AGREE_DEPARTURE,
+            RECORD_COURT_OUTCOMES,
             VIEW_POLICY,
         ),
     ),

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "payback.cases",
     "payback.projects",
     "payback.delivery",
+    "payback.enforcement",
     "payback.allocation",
     "payback.api",
     "payback.demo",
@@ -188,6 +189,14 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "payback@probation.example.gov.uk")
+
+# Files people send as evidence (and letters kept on a case): outside the web root, never served
+# by address, only through views that check the member of staff may see the case.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+# A virus scanner for uploaded evidence: the dotted path of a function taking the file's bytes and
+# returning True when it is clean. Unset, files are kept as "not scanned".
+EVIDENCE_SCANNER = os.environ.get("EVIDENCE_SCANNER", "")
 
 SERVICE_NAME = "Payback"
 SERVICE_PHASE = "beta"

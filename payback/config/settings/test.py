@@ -1,6 +1,7 @@
 """The test suite: PostgreSQL (DATABASE_URL), fast password hashing, no throttling surprises."""
 
 import os
+import tempfile
 
 from .base import *  # noqa: F403
 
@@ -14,3 +15,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 if not os.environ.get("DATABASE_URL"):
     raise RuntimeError("The test suite runs on PostgreSQL: set DATABASE_URL (make test does).")
+# Evidence and letters written by tests go to a folder of their own, thrown away with the machine's
+# temporary files.
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="payback-private-"))  # noqa: F405

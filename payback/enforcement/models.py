@@ -1,0 +1,244 @@
+"""The second half of a case's life: failures and the decisions on them, warnings, breach, the
+court's outcomes and the reviews at 6 and 9 months. Every step is a record of its own (who, when,
+why): nothing here is edited once made, a reversal is a new record pointing at the old."""
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+
+from payback.cases.models import Induction, LedgerEntry, Person, Requirement
+from payback.delivery.models import Appointment
+
+USER = settings.AUTH_USER_MODEL
+
+
+def evidence_storage() -> FileSystemStorage:
+    """Where evidence files are kept: a folder outside the web root with no public address. A file
+    is only ever sent by the evidence view, to staff who can see the case."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+class Failure(models.Model):
+    """An enforceable outcome (unacceptable absence, failed to comply, sent home for behaviour, a
+    missed induction) taken up by enforcement. Its facts are copied from the appointment or the
+    induction when it is taken up, so the record stands even if the register is corrected."""
+
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="failures")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="failures")
+    appointment = models.OneToOneField(
+        Appointment, null=True, blank=True, on_delete=models.PROTECT, related_name="failure"
+    )
+    induction = models.OneToOneField(Induction, null=True, blank=True, on_delete=models.PROTECT, related_name="failure")
+    occurred_on = models.DateField()
+    outcome = models.CharField(max_length=40)
+    outcome_label = models.CharField(max_length=100)
+    where = models.CharField(max_length=300, blank=True)
+    supervisor_note = models.CharField(max_length=1000, blank=True)
+    recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    evidence_due = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(appointment__isnull=False) | models.Q(induction__isnull=False),
+                name="failure_has_a_source",
+            )
+        ]
+        permissions = [
+            ("decide_failure", "Can decide failures, warn and start breach"),
+            ("agree_departure", "Can agree not to take the step the enforcement rules give"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outcome_label} on {self.occurred_on:%d %b %Y} ({self.person})"
+
+
+class RequestMethod(models.TextChoices):
+    LETTER = "letter", "Letter"
+    PHONE = "phone", "Phone"
+    TEXT = "text", "Text message"
+    IN_PERSON = "in_person", "In person"
+
+
+class EvidenceRequest(models.Model):
+    """The person was asked to explain: the evidence clock runs from the day they were asked."""
+
+    failure = models.ForeignKey(Failure, on_delete=models.PROTECT, related_name="evidence_requests")
+    method = models.CharField(max_length=20, choices=RequestMethod.choices)
+    asked_on = models.DateField()
+    due_on = models.DateField()
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["asked_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Asked by {self.get_method_display().lower()} on {self.asked_on:%d %b %Y}"
+
+
+class ScanStatus(models.TextChoices):
+    NOT_SCANNED = "not_scanned", "Not scanned"
+    CLEAN = "clean", "No virus found"
+    INFECTED = "infected", "Virus found: withheld"
+
+
+class Evidence(models.Model):
+    """What the person gave to explain a failure: a note of it, and a file where there is one
+    (PDF or photo), kept outside the web root and only served to staff who can see the case."""
+
+    failure = models.ForeignKey(Failure, on_delete=models.PROTECT, related_name="evidence")
+    description = models.CharField(max_length=500)
+    received_on = models.DateField()
+    file = models.FileField(upload_to="evidence/%Y/%m/", storage=evidence_storage, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size_bytes = models.PositiveIntegerField(default=0)
+    scan_status = models.CharField(max_length=20, choices=ScanStatus.choices, default=ScanStatus.NOT_SCANNED)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return f"{self.description} (received {self.received_on:%d %b %Y})"
+
+
+class Verdict(models.TextChoices):
+    ACCEPTABLE = "acceptable", "Acceptable"
+    UNACCEPTABLE = "unacceptable", "Unacceptable"
+
+
+class Decision(models.Model):
+    """The practitioner's decision on a failure. A decision reversed (on appeal, or corrected) gets
+    a new record pointing at it; the current decision is the one not reversed."""
+
+    failure = models.ForeignKey(Failure, on_delete=models.PROTECT, related_name="decisions")
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    reason = models.CharField(max_length=1000)
+    decided_on = models.DateField()
+    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()} on {self.decided_on:%d %b %Y}"
+
+
+class Step(models.TextChoices):
+    NONE = "none", "No enforcement action"
+    WARNING = "warning", "Warning letter"
+    BREACH = "breach", "Breach action"
+
+
+class Action(models.Model):
+    """The enforcement step taken on an unacceptable failure, with the step the rules gave and the
+    rule that gave it. Where the practitioner departs from the rules' step, the reason is kept (and
+    for breach not taken, the senior probation officer who agreed it)."""
+
+    failure = models.OneToOneField(Failure, on_delete=models.PROTECT, related_name="action")
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="enforcement_actions")
+    rule_step = models.CharField(max_length=20, choices=Step.choices)
+    rule_code = models.CharField(max_length=50)
+    rule_text = models.CharField(max_length=500)
+    step = models.CharField(max_length=20, choices=Step.choices)
+    departure_reason = models.CharField(max_length=1000, blank=True)
+    agreed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    taken_on = models.DateField()
+    taken_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    taken_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["taken_on", "id"]
+        indexes = [models.Index(fields=["requirement", "step"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} on {self.taken_on:%d %b %Y}"
+
+    @property
+    def departed(self) -> bool:
+        return self.step != self.rule_step
+
+
+class HearingOutcome(models.TextChoices):
+    CONTINUES = "continues", "Order continues"
+    CONTINUES_FINE = "continues_fine", "Order continues with a fine"
+    CONTINUES_EXTRA_HOURS = "continues_extra_hours", "Order continues with extra hours"
+    EXTENDED = "extended", "Time to complete extended"
+    REVOKED_RESENTENCED = "revoked_resentenced", "Revoked and re-sentenced"
+    REVOKED_NO_ACTION = "revoked_no_action", "Revoked with no further action"
+
+
+class HearingKind(models.TextChoices):
+    BREACH = "breach", "Breach"
+    EXTENSION = "extension", "Application to extend"
+    REVOCATION = "revocation", "Application to revoke"
+
+
+class CourtOutcome(models.Model):
+    """What the court decided at a hearing about the order, and the ledger entry or status change
+    it wrote."""
+
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="court_outcomes")
+    kind = models.CharField(max_length=20, choices=HearingKind.choices)
+    breach = models.ForeignKey(Action, null=True, blank=True, on_delete=models.PROTECT, related_name="court_outcomes")
+    hearing_on = models.DateField()
+    court = models.CharField(max_length=200)
+    outcome = models.CharField(max_length=30, choices=HearingOutcome.choices)
+    extra_minutes = models.PositiveIntegerField(default=0)
+    fine_pence = models.PositiveIntegerField(default=0)
+    extended_until = models.DateField(null=True, blank=True)
+    notes = models.CharField(max_length=1000, blank=True)
+    ledger_entry = models.ForeignKey(LedgerEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["hearing_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} at {self.court} on {self.hearing_on:%d %b %Y}"
+
+
+class ExtensionApplication(models.Model):
+    """The practitioner's application to the court to extend the time to complete."""
+
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="extension_applications")
+    applied_on = models.DateField()
+    asked_until = models.DateField()
+    reason = models.CharField(max_length=1000)
+    applied_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    applied_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.OneToOneField(
+        CourtOutcome, null=True, blank=True, on_delete=models.PROTECT, related_name="application"
+    )
+
+    class Meta:
+        ordering = ["applied_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Extension to {self.asked_until:%d %b %Y} applied for on {self.applied_on:%d %b %Y}"
+
+
+class IdempotentRequest(models.Model):
+    """The answer given to an enforcement write, kept so that a repeat with the same key changes
+    nothing (see `payback.core.idempotency`)."""
+
+    key = models.CharField(max_length=100, unique=True)
+    user = models.ForeignKey(USER, null=True, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    response = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

@@ -1,0 +1,16 @@
+"""Every enforcement write: see each module for its rules."""
+
+from .court import court_outcome_record, extension_apply
+from .decisions import AGREE_DEPARTURE, decision_reverse, evidence_request_record, failure_decide
+from .evidence import check_evidence_file, evidence_record
+
+__all__ = [
+    "AGREE_DEPARTURE",
+    "check_evidence_file",
+    "court_outcome_record",
+    "decision_reverse",
+    "evidence_record",
+    "evidence_request_record",
+    "extension_apply",
+    "failure_decide",
+]
