@@ -4,9 +4,9 @@ A published run is a record: who ran it, when, the score, every hand edit."""
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 
+from payback.core.models import staff_member
 from payback.staff.models import Pdu
 
 
@@ -50,7 +50,7 @@ class AllocationRun(models.Model):
     message = models.TextField(blank=True)
     time_limit = models.FloatField(default=10.0)
     task_id = models.CharField(max_length=64, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = staff_member()
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -66,9 +66,7 @@ class AllocationRun(models.Model):
     conflicts = models.JSONField(default=list, blank=True)  # why the last publish was refused
     appointments = models.JSONField(default=dict, blank=True)  # {"person:session": appointment_id} once published
     published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    published_by = staff_member(optional=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

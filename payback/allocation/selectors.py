@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from payback.core.selectors import found_or_404
 from payback.projects.models import Project, ProjectStatus
 from payback.projects.selectors import projects_for
 from payback.staff.models import Pdu, User
@@ -46,10 +47,7 @@ def planner_pdu(user: User, pdus: QuerySet[Pdu]) -> Pdu | None:
 
 
 def run_get(user: User, pk: int) -> AllocationRun:
-    run = runs_for(user).filter(pk=pk).first()
-    if run is None:
-        raise Http404("No such allocation run")
-    return run
+    return found_or_404(runs_for(user), "allocation run", pk=pk)
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ session needs a member of staff may see."""
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
-from django.http import Http404
 
+from payback.core.selectors import found_or_404
 from payback.staff.models import User
 from payback.staff.roles import VIEW_CASES
 from payback.staff.selectors import scope_q
@@ -26,15 +26,13 @@ def risk_flags_by_code(codes: Iterable[str]) -> tuple[list[RiskFlag], list[str]]
 
 def induction_get(user: User, pk: int) -> Induction:
     """One induction whose case the user may see, or 404."""
-    induction = (
-        Induction.objects.filter(scope_q(user, pdu_field="requirement__person__pdu"))
-        .select_related("requirement__person", "booked_by", "outcome_recorded_by")
-        .filter(pk=pk)
-        .first()
+    return found_or_404(
+        Induction.objects.filter(scope_q(user, pdu_field="requirement__person__pdu")).select_related(
+            "requirement__person", "booked_by", "outcome_recorded_by"
+        ),
+        "induction",
+        pk=pk,
     )
-    if induction is None:
-        raise Http404("No such induction")
-    return induction
 
 
 def session_needs_person_get(user: User, crn: str) -> Person:
@@ -43,7 +41,4 @@ def session_needs_person_get(user: User, crn: str) -> Person:
     people = Person.objects.filter(scope_q(user, pdu_field="pdu"), crn=crn.strip().upper()).select_related("pdu")
     if not user.has_perm(VIEW_CASES):
         people = people.filter(appointments__session__supervisor=user, appointments__cancelled_at__isnull=True)
-    person = people.distinct().first()
-    if person is None:
-        raise Http404("No such person")
-    return person
+    return found_or_404(people.distinct(), "person")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from payback.core.models import RepeatableRequest, staff_member
 from payback.staff.models import Pdu
 
 
@@ -176,9 +177,7 @@ class LedgerEntry(models.Model):
     source = models.CharField(max_length=30)
     source_ref = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_member(optional=True)
 
     class Meta:
         ordering = ["occurred_on", "id"]
@@ -211,20 +210,10 @@ class LedgerTotals(models.Model):
         return f"Totals for requirement {self.requirement_id}"
 
 
-class LedgerRequest(models.Model):
-    """The answer given to a request that moved minutes in a ledger, kept with a hash of the
-    request so that a repeat with the same idempotency key (a retry, a double submit) gets the
-    same answer and changes nothing."""
+class LedgerRequest(RepeatableRequest):
+    """The answer given to a request that moved minutes in a ledger."""
 
-    key = models.CharField(max_length=100, unique=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
-    scope = models.CharField(max_length=100)
-    request_hash = models.CharField(max_length=64)
-    response = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.key}"
 
 
 class CaseStatusChange(models.Model):
@@ -233,9 +222,7 @@ class CaseStatusChange(models.Model):
     to_status = models.CharField(max_length=30, choices=CaseStatus.choices)
     reason = models.CharField(max_length=500)
     changed_at = models.DateTimeField(auto_now_add=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    changed_by = staff_member(optional=True)
 
     class Meta:
         ordering = ["changed_at", "id"]
@@ -261,16 +248,12 @@ class Induction(models.Model):
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="inductions")
     starts_at = models.DateTimeField()
     location = models.CharField(max_length=200)
-    booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    booked_by = staff_member(optional=True)
     booked_at = models.DateTimeField(auto_now_add=True)
     outcome = models.CharField(max_length=30, choices=InductionOutcome.choices, blank=True)
     outcome_reason = models.CharField(max_length=500, blank=True)
     minutes_attended = models.PositiveIntegerField(null=True, blank=True)
-    outcome_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    outcome_recorded_by = staff_member(optional=True)
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -365,12 +348,10 @@ class Assessment(models.Model):
     risk_flags = models.ManyToManyField(RiskFlag, blank=True, related_name="+")
     risk_notes = models.TextField(blank=True)
     risk_assessed_on = models.DateField(null=True, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = staff_member()
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    countersigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    countersigned_by = staff_member(optional=True)
     countersigned_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
 
@@ -397,7 +378,7 @@ class NonAssociation(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     other = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=300)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = staff_member()
     recorded_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 

@@ -16,12 +16,11 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
 from payback.core.models import AuditEvent
 from payback.core.policy import PolicyBook
-from payback.core.selectors import audit_events_for, policy_book
+from payback.core.selectors import audit_events_for, found_or_404, policy_book
 from payback.staff.models import User
 from payback.staff.selectors import scope_q
 
@@ -221,17 +220,11 @@ def case_flags(requirement: Requirement, *, book: PolicyBook, today: date) -> Ca
 
 def requirement_get(user: User, pk: int) -> Requirement:
     """One requirement the user may see, or 404."""
-    requirement = requirements_for(user).filter(pk=pk).first()
-    if requirement is None:
-        raise Http404("No such case")
-    return requirement
+    return found_or_404(requirements_for(user), "case", pk=pk)
 
 
 def person_get(user: User, crn: str) -> Person:
-    person = Person.objects.filter(scope_q(user, pdu_field="pdu")).filter(crn=crn.upper()).select_related("pdu").first()
-    if person is None:
-        raise Http404("No such person")
-    return person
+    return found_or_404(people_for(user), "person", crn=crn.upper())
 
 
 def people_for(user: User) -> QuerySet[Person]:
@@ -245,10 +238,7 @@ def ledger_entries_for(user: User) -> QuerySet[LedgerEntry]:
 
 
 def ledger_entry_get(user: User, pk: int) -> LedgerEntry:
-    entry = ledger_entries_for(user).filter(pk=pk).first()
-    if entry is None:
-        raise Http404("No such ledger entry")
-    return entry
+    return found_or_404(ledger_entries_for(user), "ledger entry", pk=pk)
 
 
 def ledger_for(requirement: Requirement) -> list[LedgerEntry]:

@@ -1,5 +1,33 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+
+
+def staff_member(*, optional: bool = False, related_name: str = "+") -> Any:
+    """The member of staff who did something to a record: booked, recorded, decided or closed it.
+    Anyone named on a record stays on it: their account cannot be deleted while it is."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=optional, blank=optional, on_delete=models.PROTECT, related_name=related_name
+    )
+
+
+class RepeatableRequest(models.Model):
+    """The answer given to a request that changed something, kept with a hash of the request so that
+    a repeat with the same idempotency key (a retry, a double submit) gets the same answer and
+    changes nothing."""
+
+    key = models.CharField(max_length=100, unique=True)
+    scope = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    response = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"
 
 
 class PolicyVersion(models.Model):
@@ -12,9 +40,7 @@ class PolicyVersion(models.Model):
     # Why a version was made to take effect before the day it was added (blank when it was not).
     backdating_reason = models.CharField(max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_member(optional=True)
 
     class Meta:
         ordering = ["key", "-effective_from", "-id"]
@@ -35,9 +61,7 @@ class AuditEvent(models.Model):
     """Who did what to which object, when and from where. Written by services; never edited."""
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = staff_member(optional=True)
     actor_name = models.CharField(max_length=200)
     action = models.CharField(max_length=100)
     object_type = models.CharField(max_length=100)

@@ -1,12 +1,24 @@
 """Reads of shared data: policy in force on a date, audit history."""
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.http import Http404
 
 from .models import AuditEvent, PolicyVersion
 from .policy import PolicyBook
+
+_M = TypeVar("_M", bound=Model)
+
+
+def found_or_404(records: QuerySet[_M], what: str, **lookup: Any) -> _M:
+    """The one record that matches among those the user may see: any other is "No such ..." (404),
+    so a record outside the user's area cannot be told from one that does not exist."""
+    record = records.filter(**lookup).first()
+    if record is None:
+        raise Http404(f"No such {what}")
+    return record
 
 
 def policy_book() -> PolicyBook:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from payback.cases.models import LedgerEntry, Person, Requirement
+from payback.core.models import RepeatableRequest, staff_member
 from payback.projects.models import Project
 from payback.staff.models import Pdu
 
@@ -29,7 +30,7 @@ class DriverAuthorisation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="driver_authorisation"
     )
     licence_checked_on = models.DateField()
-    authorised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    authorised_by = staff_member()
     valid_until = models.DateField()
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -44,15 +45,13 @@ class VehicleCheck(models.Model):
     session = models.ForeignKey(
         "Session", null=True, blank=True, on_delete=models.PROTECT, related_name="vehicle_checks"
     )
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_by = staff_member()
     checked_at = models.DateTimeField(auto_now_add=True)
     defects = models.TextField(blank=True)
     roadworthy = models.BooleanField()
     mileage_out = models.PositiveIntegerField()
     mileage_in = models.PositiveIntegerField(null=True, blank=True)
-    cleared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    cleared_by = staff_member(optional=True)
     cleared_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -66,16 +65,14 @@ class SessionSeries(models.Model):
     weekday = models.PositiveSmallIntegerField()  # 0 Monday … 6 Sunday
     start_time = models.TimeField()
     end_time = models.TimeField()
-    supervisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    supervisor = staff_member(optional=True)
     capacity = models.PositiveSmallIntegerField()
     vehicle = models.ForeignKey(Vehicle, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     pick_up_point = models.CharField(max_length=200, blank=True)
     pick_up_time = models.TimeField(null=True, blank=True)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = staff_member()
 
     def __str__(self) -> str:
         return f"Weekly session on {self.project}"
@@ -103,9 +100,7 @@ class Session(models.Model):
     date = models.DateField(db_index=True)
     start_time = models.TimeField()
     end_time = models.TimeField()
-    supervisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="supervised_sessions"
-    )
+    supervisor = staff_member(optional=True, related_name="supervised_sessions")
     needs_cover = models.BooleanField(default=False)
     capacity = models.PositiveSmallIntegerField()
     vehicle = models.ForeignKey(Vehicle, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions")
@@ -123,15 +118,11 @@ class Session(models.Model):
     stand_down_reason = models.CharField(max_length=20, choices=StandDownReason.choices, blank=True)
     stand_down_detail = models.CharField(max_length=500, blank=True)
     stood_down_at = models.DateTimeField(null=True, blank=True)
-    stood_down_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    stood_down_by = staff_member(optional=True)
     # The register: every accepted change increments the version (concurrent edits are detected).
     register_version = models.PositiveIntegerField(default=0)
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    closed_by = staff_member(optional=True)
 
     class Meta:
         ordering = ["date", "start_time", "id"]
@@ -143,11 +134,11 @@ class Session(models.Model):
 
 
 class SupervisorAbsence(models.Model):
-    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="absences")
+    supervisor = staff_member(related_name="absences")
     starts_on = models.DateField()
     ends_on = models.DateField()
     reason = models.CharField(max_length=200)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = staff_member()
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -191,7 +182,7 @@ class Appointment(models.Model):
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="appointments")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="appointments")
     date = models.DateField()  # the session's date: one appointment per person per day
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    booked_by = staff_member()
     booked_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=40, choices=Outcome.choices, blank=True)
@@ -208,9 +199,7 @@ class Appointment(models.Model):
     # or why nothing was credited: kept from the register's close and any correction.
     credit_note = models.TextField(blank=True)
     rebooked = models.BooleanField(default=False)
-    outcome_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    outcome_recorded_by = staff_member(optional=True)
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
     # The placement rules this booking now breaks, in words (empty if none): kept current by
     # `conflicts.bookings_recheck` whenever the facts change. Such a booking cannot be worked.
@@ -272,7 +261,7 @@ class Incident(models.Model):
     emergency_services_called = models.BooleanField(default=False)
     immediate_action = models.TextField(blank=True)
     near_miss = models.BooleanField(default=False)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_by = staff_member()
     reported_at = models.DateTimeField(auto_now_add=True)
     paperwork_due_at = models.DateTimeField()
     paperwork_completed_at = models.DateTimeField(null=True, blank=True)
@@ -280,9 +269,7 @@ class Incident(models.Model):
     investigation = models.TextField(blank=True)
     outcome = models.TextField(blank=True)
     learning = models.TextField(blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    closed_by = staff_member(optional=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -308,11 +295,9 @@ class RiskConcern(models.Model):
     session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.PROTECT, related_name="risk_concerns")
     category = models.CharField(max_length=20, choices=ConcernCategory.choices)
     details = models.TextField()
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_by = staff_member()
     raised_at = models.DateTimeField(auto_now_add=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    acknowledged_by = staff_member(optional=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     action_taken = models.TextField(blank=True)
 
@@ -323,18 +308,10 @@ class RiskConcern(models.Model):
         return f"{self.get_category_display()} concern about {self.person}"
 
 
-class IdempotentRequest(models.Model):
-    """The answer given to a submit from the field, kept so a repeat gets the same answer."""
+class IdempotentRequest(RepeatableRequest):
+    """The answer given to a submit from the field."""
 
-    key = models.CharField(max_length=100, unique=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    scope = models.CharField(max_length=100)
-    request_hash = models.CharField(max_length=64)
-    response = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.key}"
 
 
 class IndividualPlacementTimesheet(models.Model):
@@ -345,7 +322,7 @@ class IndividualPlacementTimesheet(models.Model):
     worked_on = models.DateField()
     minutes = models.PositiveIntegerField()
     beneficiary_supervisor = models.CharField(max_length=200)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_by = staff_member()
     entered_at = models.DateTimeField(auto_now_add=True)
     credited_entry = models.ForeignKey(LedgerEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 

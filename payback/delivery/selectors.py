@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from payback.cases.assessment.selectors import SessionNeeds, requirement_placeability, session_needs
 from payback.cases.models import CLOSED_STATUSES, Person, Requirement
 from payback.cases.selectors import people_for, requirement_balance, requirements_for
 from payback.core.policy import PolicyBook
+from payback.core.selectors import found_or_404
 from payback.projects.models import Project, ProjectStatus, ProjectType
 from payback.projects.selectors import current_project_assessment, projects_for
 from payback.staff.models import User
@@ -51,10 +51,7 @@ def sessions_for(user: User) -> QuerySet[Session]:
 
 
 def session_get(user: User, pk: int) -> Session:
-    session = sessions_for(user).filter(pk=pk).first()
-    if session is None:
-        raise Http404("No such session")
-    return session
+    return found_or_404(sessions_for(user), "session", pk=pk)
 
 
 def my_sessions(user: User, *, on: date) -> QuerySet[Session]:
@@ -120,15 +117,13 @@ def register_rows(session: Session) -> list[RegisterRow]:
 
 
 def appointment_get(user: User, pk: int) -> Appointment:
-    appointment = (
-        Appointment.objects.filter(scope_q(user, pdu_field="person__pdu"))
-        .select_related("session", "session__project", "person", "requirement", "credited_entry")
-        .filter(pk=pk)
-        .first()
+    return found_or_404(
+        Appointment.objects.filter(scope_q(user, pdu_field="person__pdu")).select_related(
+            "session", "session__project", "person", "requirement", "credited_entry"
+        ),
+        "appointment",
+        pk=pk,
     )
-    if appointment is None:
-        raise Http404("No such appointment")
-    return appointment
 
 
 def failures_to_decide(user: User, *, mine_only: bool = True) -> QuerySet[Appointment]:
@@ -159,15 +154,11 @@ def concerns_for_practitioner(user: User, *, open_only: bool = True) -> QuerySet
 
 
 def concern_get(user: User, pk: int) -> RiskConcern:
-    concern = (
-        RiskConcern.objects.filter(scope_q(user, pdu_field="person__pdu"))
-        .select_related("person")
-        .filter(pk=pk)
-        .first()
+    return found_or_404(
+        RiskConcern.objects.filter(scope_q(user, pdu_field="person__pdu")).select_related("person"),
+        "concern",
+        pk=pk,
     )
-    if concern is None:
-        raise Http404("No such concern")
-    return concern
 
 
 def incidents_for(user: User) -> QuerySet[Incident]:
@@ -177,10 +168,7 @@ def incidents_for(user: User) -> QuerySet[Incident]:
 
 
 def incident_get(user: User, pk: int) -> Incident:
-    incident = incidents_for(user).filter(pk=pk).first()
-    if incident is None:
-        raise Http404("No such incident")
-    return incident
+    return found_or_404(incidents_for(user), "incident", pk=pk)
 
 
 def open_incidents(user: User) -> QuerySet[Incident]:
@@ -194,10 +182,7 @@ def vehicles_for(user: User) -> QuerySet[Vehicle]:
 
 
 def vehicle_get(user: User, pk: int) -> Vehicle:
-    vehicle = Vehicle.objects.filter(scope_q(user, pdu_field="pdu")).filter(pk=pk).first()
-    if vehicle is None:
-        raise Http404("No such vehicle")
-    return vehicle
+    return found_or_404(Vehicle.objects.filter(scope_q(user, pdu_field="pdu")), "vehicle", pk=pk)
 
 
 @dataclass(frozen=True)
@@ -382,14 +367,8 @@ def series_sessions(user: User, series_id: int) -> list[Session]:
 
 def absence_get(user: User, pk: int) -> SupervisorAbsence:
     """An absence of a supervisor in the user's area."""
-    absence = (
-        SupervisorAbsence.objects.filter(supervisor__in=staff_who_can(user, RUN_SESSIONS), pk=pk)
-        .select_related("supervisor", "recorded_by")
-        .first()
-    )
-    if absence is None:
-        raise Http404("No such absence")
-    return absence
+    absences = SupervisorAbsence.objects.filter(supervisor__in=staff_who_can(user, RUN_SESSIONS))
+    return found_or_404(absences.select_related("supervisor", "recorded_by"), "absence", pk=pk)
 
 
 def sessions_in_absence(user: User, absence: SupervisorAbsence) -> QuerySet[Session]:
@@ -424,7 +403,4 @@ def vehicle_upcoming(vehicle: Vehicle, *, today: date) -> QuerySet[Session]:
 
 
 def vehicle_check_get(vehicle: Vehicle, pk: int) -> VehicleCheck:
-    check = vehicle.checks.filter(pk=pk).first()
-    if check is None:
-        raise Http404("No such check of this vehicle")
-    return check
+    return found_or_404(vehicle.checks.all(), "check of this vehicle", pk=pk)

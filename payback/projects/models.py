@@ -1,9 +1,9 @@
 import secrets
 
-from django.conf import settings
 from django.db import models
 
 from payback.cases.models import RiskFlag
+from payback.core.models import staff_member
 from payback.staff.models import Pdu
 
 
@@ -80,9 +80,7 @@ class Project(models.Model):
     # Raised after an accident, near miss or change: the risk assessment must be reviewed.
     review_needed = models.BooleanField(default=False)
     review_reason = models.CharField(max_length=500, blank=True)
-    review_raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    review_raised_by = staff_member(optional=True)
     review_raised_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -141,11 +139,9 @@ class ProjectAssessment(models.Model):
     supervises_children_or_vulnerable_adults = models.BooleanField(null=True)
     recommendation = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=AssessmentDecision.choices, default=AssessmentDecision.DRAFT)
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_by = staff_member()
     recommended_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    decided_by = staff_member(optional=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_comment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -217,13 +213,9 @@ class Nomination(models.Model):
     acknowledge_by = models.DateField()
     status = models.CharField(max_length=20, choices=NominationStatus.choices, default=NominationStatus.NEW)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    acknowledged_by = staff_member(optional=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    decided_by = staff_member(optional=True)
     rejection_reason = models.CharField(max_length=20, choices=RejectionReason.choices, blank=True)
     rejection_detail = models.TextField(blank=True)
     beneficiary = models.ForeignKey(
@@ -246,7 +238,7 @@ class RiskAssessmentAuditSample(models.Model):
     seed = models.BigIntegerField()
     size = models.PositiveSmallIntegerField()
     projects = models.ManyToManyField(Project, related_name="audit_samples")
-    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drawn_by = staff_member()
     drawn_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

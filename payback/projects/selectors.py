@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
+from payback.core.selectors import found_or_404
 from payback.staff.models import Pdu, User
 from payback.staff.selectors import scope_q
 
@@ -50,10 +50,7 @@ def nomination_register(user: User, filters: NominationFilters, *, today: date) 
 
 
 def nomination_get(user: User, pk: int) -> Nomination:
-    nomination = nominations_for(user).filter(pk=pk).first()
-    if nomination is None:
-        raise Http404("No such nomination")
-    return nomination
+    return found_or_404(nominations_for(user), "nomination", pk=pk)
 
 
 def acknowledgement_tag(nomination: Nomination, *, today: date) -> str:
@@ -94,10 +91,7 @@ def beneficiary_search(user: User, *, kind: str = "", q: str = "") -> QuerySet[B
 
 
 def beneficiary_get(user: User, pk: int) -> Beneficiary:
-    beneficiary = beneficiaries_for(user).filter(pk=pk).first()
-    if beneficiary is None:
-        raise Http404("No such beneficiary")
-    return beneficiary
+    return found_or_404(beneficiaries_for(user), "beneficiary", pk=pk)
 
 
 @dataclass(frozen=True)
@@ -126,23 +120,17 @@ def project_list(user: User, filters: ProjectFilters) -> QuerySet[Project]:
 
 
 def project_get(user: User, pk: int) -> Project:
-    project = projects_for(user).filter(pk=pk).first()
-    if project is None:
-        raise Http404("No such project")
-    return project
+    return found_or_404(projects_for(user), "project", pk=pk)
 
 
 def project_assessment_get(user: User, pk: int) -> ProjectAssessment:
-    assessment = (
+    return found_or_404(
         ProjectAssessment.objects.filter(scope_q(user, pdu_field="project__pdu"))
         .select_related("project", "assessed_by", "decided_by")
-        .prefetch_related("excluded_flags")
-        .filter(pk=pk)
-        .first()
+        .prefetch_related("excluded_flags"),
+        "project assessment",
+        pk=pk,
     )
-    if assessment is None:
-        raise Http404("No such project assessment")
-    return assessment
 
 
 def project_assessments(project: Project) -> list[ProjectAssessment]:

@@ -2,7 +2,8 @@
 `scope_q`; an object outside the user's scope is simply not found (404)."""
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
+
+from payback.core.selectors import found_or_404
 
 from .models import ApiToken, Pdu, Region, Scope, User
 
@@ -50,7 +51,4 @@ def api_tokens_of(user: User) -> QuerySet[ApiToken]:
 
 def api_token_get(user: User, pk: int) -> ApiToken:
     """One of the member of staff's own API tokens; anyone else's is not found."""
-    token = ApiToken.objects.filter(pk=pk, user=user).first()
-    if token is None:
-        raise Http404("No such token")
-    return token
+    return found_or_404(ApiToken.objects.all(), "token", pk=pk, user=user)

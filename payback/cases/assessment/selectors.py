@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from payback.core.policy import PolicyBook
+from payback.core.selectors import found_or_404
 from payback.staff.models import User
 from payback.staff.selectors import scope_q
 
@@ -42,16 +42,13 @@ def open_assessment(person: Person) -> Assessment | None:
 
 
 def assessment_get(user: User, pk: int) -> Assessment:
-    assessment = (
+    return found_or_404(
         Assessment.objects.filter(scope_q(user, pdu_field="person__pdu"))
         .select_related("person", "author", "countersigned_by")
-        .prefetch_related("risk_flags")
-        .filter(pk=pk)
-        .first()
+        .prefetch_related("risk_flags"),
+        "assessment",
+        pk=pk,
     )
-    if assessment is None:
-        raise Http404("No such assessment")
-    return assessment
 
 
 def assessment_versions(person: Person) -> QuerySet[Assessment]:
