@@ -8,6 +8,7 @@ urlpatterns = [
     path("cases/", include("payback.cases.urls")),
     path("projects/", include("payback.projects.urls")),
     path("sessions/", include("payback.delivery.urls")),
+    path("enforcement/", include("payback.enforcement.urls")),
     path("allocation/", include("payback.allocation.urls")),
     path("nominate/", include(nominate_urlpatterns)),
     path("api/v1/", include("payback.api.urls")),

@@ -54,6 +54,19 @@ class Failure(models.Model):
     def __str__(self) -> str:
         return f"{self.outcome_label} on {self.occurred_on:%d %b %Y} ({self.person})"
 
+    @property
+    def ref(self) -> str:
+        """How pages and the API name the failure: by the appointment or induction it came from."""
+        return f"A{self.appointment_id}" if self.appointment_id else f"I{self.induction_id}"
+
+    @property
+    def standing(self) -> "Decision | None":
+        """The decision that stands: the latest that no later decision reverses."""
+        decisions = list(self.decisions.all())
+        reversed_ids = {d.reverses_id for d in decisions if d.reverses_id}
+        standing = [d for d in decisions if d.pk not in reversed_ids]
+        return max(standing, key=lambda d: (d.decided_at, d.pk), default=None)
+
 
 class RequestMethod(models.TextChoices):
     LETTER = "letter", "Letter"

@@ -20,7 +20,7 @@ from payback.staff.models import User
 from payback.staff.selectors import scope_q
 
 from . import rules
-from .models import Action, CourtOutcome, Decision, Failure, Step, Verdict
+from .models import Action, CourtOutcome, Decision, Evidence, Failure, Step, Verdict
 
 
 @dataclass(frozen=True)
@@ -108,9 +108,7 @@ def failure_of(source: FailureSource) -> Failure | None:
 
 def current_decision(failure: Failure | None) -> Decision | None:
     """The decision that stands: the latest one not reversed."""
-    if failure is None:
-        return None
-    return failure.decisions.filter(reversed_by__isnull=True).order_by("-decided_at", "-id").first()
+    return None if failure is None else failure.standing
 
 
 @dataclass(frozen=True)
@@ -189,7 +187,7 @@ def open_breach(requirement: Requirement) -> Action | None:
 def unacceptable_failures(requirement: Requirement) -> list[Failure]:
     """Failures on this requirement whose standing decision is unacceptable, in date order."""
     failures = Failure.objects.filter(requirement=requirement).prefetch_related("decisions")
-    return [f for f in failures if (d := current_decision(f)) is not None and d.verdict == Verdict.UNACCEPTABLE]
+    return [f for f in failures if (d := f.standing) is not None and d.verdict == Verdict.UNACCEPTABLE]
 
 
 def enforcement_record(requirement: Requirement) -> dict[str, object]:
@@ -197,12 +195,22 @@ def enforcement_record(requirement: Requirement) -> dict[str, object]:
     failures = list(
         Failure.objects.filter(requirement=requirement)
         .select_related("recorded_by")
+        .select_related("action")
         .prefetch_related("decisions__decided_by", "evidence_requests", "evidence")
     )
     return {
         "failures": failures,
         "actions": list(Action.objects.filter(requirement=requirement).select_related("taken_by", "agreed_by")),
         "court_outcomes": list(CourtOutcome.objects.filter(requirement=requirement)),
+        "applications": list(requirement.extension_applications.all()),
         "breach": open_breach(requirement),
         "closed": requirement.status in (CaseStatus.COMPLETED, CaseStatus.REVOKED, CaseStatus.TRANSFERRED_OUT),
     }
+
+
+def evidence_get(user: User, pk: int) -> Evidence:
+    """A piece of evidence on a case the user may see, or 404."""
+    evidence = Evidence.objects.filter(scope_q(user, pdu_field="failure__person__pdu"), pk=pk).first()
+    if evidence is None:
+        raise Http404("No such evidence")
+    return evidence

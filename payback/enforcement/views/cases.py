@@ -1,0 +1,80 @@
+"""A case's enforcement: its failures, warnings and breach, the court's outcomes, an application
+to extend, and the breach pack for court."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from payback.cases.selectors import ledger_for
+from payback.cases.views import case_context
+from payback.core.edge import pick, redirect_success, staff_page, staff_user, submit
+from payback.core.idempotency import KeyReused
+from payback.staff.roles import RECORD_COURT_OUTCOMES, VIEW_CASES
+
+from .. import selectors, services
+from ..forms import CourtOutcomeForm, ExtensionForm
+
+KEY_USED = "This form was already used for something else: check the details and submit again"
+
+
+def _context(request: HttpRequest, pk: int) -> dict[str, Any]:
+    context = case_context(request, pk, "enforcement")
+    context.update(selectors.enforcement_record(context["case"]))
+    context["can_record_court"] = staff_user(request).has_perm(RECORD_COURT_OUTCOMES)
+    return context
+
+
+@staff_page(VIEW_CASES)
+def case_enforcement(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "enforcement/case.html", _context(request, pk))
+
+
+@staff_page(VIEW_CASES)
+def breach_pack(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything the court needs about a breach: the order, the ledger, the failures with their
+    evidence and decisions, and the warnings and steps taken with the rules that gave them."""
+    context = _context(request, pk)
+    context["ledger"] = ledger_for(context["case"])
+    return render(request, "enforcement/breach_pack.html", context)
+
+
+def _case_form(
+    request: HttpRequest, pk: int, form_class: type, template: str, write: Any, message: str
+) -> HttpResponse:
+    context = _context(request, pk)
+    user = staff_user(request)
+    form = form_class(request.POST if request.method == "POST" else None)
+    try:
+        if submit(form, lambda data: write(user, context["case"], data)).ok:
+            return redirect_success(request, message, "enforcement:case", pk=pk)
+    except KeyReused:
+        form = form.with_new_key()
+        form.add_error(None, KEY_USED)
+    return render(request, template, {**context, "form": form})
+
+
+@staff_page(RECORD_COURT_OUTCOMES)
+def court_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    def write(user: Any, requirement: Any, data: dict[str, Any]) -> Any:
+        return services.court_outcome_record(
+            actor=user,
+            requirement=requirement,
+            extra_minutes=(data["extra_hours"] or 0) * 60,
+            fine_pence=(data["fine_pounds"] or 0) * 100,
+            **pick(data, "kind", "hearing_on", "court", "outcome", "extended_until", "notes", "idempotency_key"),
+        )
+
+    return _case_form(request, pk, CourtOutcomeForm, "enforcement/court_form.html", write, "Court outcome recorded")
+
+
+@staff_page(RECORD_COURT_OUTCOMES)
+def extension_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    def write(user: Any, requirement: Any, data: dict[str, Any]) -> Any:
+        return services.extension_apply(
+            actor=user, requirement=requirement, **pick(data, "asked_until", "reason", "idempotency_key")
+        )
+
+    return _case_form(
+        request, pk, ExtensionForm, "enforcement/extension_form.html", write, "Application to extend recorded"
+    )
