@@ -49,6 +49,7 @@ class Failure(models.Model):
         permissions = [
             ("decide_failure", "Can decide failures, warn and start breach"),
             ("agree_departure", "Can agree not to take the step the enforcement rules give"),
+            ("oversee_decisions", "Can see the overdue decisions of everyone in their area"),
         ]
 
     def __str__(self) -> str:

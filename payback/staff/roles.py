@@ -36,6 +36,7 @@ MANAGE_VEHICLES = "delivery.change_vehicle"
 ENTER_TIMESHEETS = "delivery.add_individualplacementtimesheet"
 DECIDE_FAILURES = "enforcement.decide_failure"
 AGREE_DEPARTURE = "enforcement.agree_departure"
+OVERSEE_DECISIONS = "enforcement.oversee_decisions"
 RECORD_COURT_OUTCOMES = "enforcement.add_courtoutcome"
 VIEW_POLICY = "core.view_policyversion"
 MANAGE_POLICY = "core.manage_policy"
@@ -119,6 +120,7 @@ ROLES: tuple[Role, ...] = (
             ACKNOWLEDGE_CONCERNS,
             DECIDE_FAILURES,
             AGREE_DEPARTURE,
+            OVERSEE_DECISIONS,
             RECORD_COURT_OUTCOMES,
             VIEW_POLICY,
         ),

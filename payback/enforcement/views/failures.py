@@ -11,7 +11,7 @@ from payback.cases.models import CLOSED_STATUSES
 from payback.core.edge import pick, redirect_success, staff_page, staff_user, submit
 from payback.core.idempotency import KeyReused
 from payback.core.selectors import policy_book
-from payback.staff.roles import DECIDE_FAILURES, VIEW_CASES
+from payback.staff.roles import DECIDE_FAILURES, OVERSEE_DECISIONS, VIEW_CASES
 
 from .. import selectors, services
 from ..forms import DecisionForm, EvidenceForm, EvidenceRequestForm, ReverseForm
@@ -29,7 +29,7 @@ def to_decide(request: HttpRequest) -> HttpResponse:
     return render(request, "enforcement/to_decide.html", {"rows": rows, "everyone": everyone, "today": today})
 
 
-@staff_page(DECIDE_FAILURES)
+@staff_page(OVERSEE_DECISIONS)
 def overdue_decisions(request: HttpRequest) -> HttpResponse:
     """A senior's view: every decision in their area whose evidence date has passed."""
     user = staff_user(request)
