@@ -1,4 +1,5 @@
-"""The cases API's schemas: what it accepts and answers for people, requirements and the hours ledger."""
+"""The cases API's schemas: what it accepts and answers for people, requirements and the hours ledger,
+and the shaping of records into them."""
 
 from datetime import date, datetime
 from typing import Literal
@@ -6,9 +7,20 @@ from typing import Literal
 from ninja import Field, Path, Schema
 from pydantic import StrictInt
 
-from payback.core.api_common import NO_NUL, InputSchema, PageQuery
+from payback.core.api_common import (
+    NO_NUL,
+    InputSchema,
+    OptionalChoice,
+    Page,
+    PageQuery,
+    StaffName,
+    idempotency_key_field,
+    shaped,
+)
 
-from .models import CaseStatus, LedgerKind, OrderType, Sex
+from .models import CaseStatus, LedgerEntry, LedgerKind, OrderType, Person, Requirement, Sex
+from .rules import Balance
+from .selectors import CaseFlags
 
 CRN_PATTERN = r"^[A-Za-z][0-9]{6}$"
 CRN = Path(..., pattern=CRN_PATTERN, description="Case reference number, like X123456")
@@ -32,10 +44,8 @@ class PersonOut(Schema):
     pdu: PduOut = Field(description="The Probation Delivery Unit that manages the case")
 
 
-class PersonPage(Schema):
+class PersonPage(Page):
     count: int = Field(description="People matching the filters, across all pages")
-    page: int
-    page_size: int
     items: list[PersonOut]
 
 
@@ -60,7 +70,7 @@ class PersonDetailOut(PersonOut):
     email: str
     address: str
     postcode: str
-    practitioner: str | None = Field(description="Name of the probation practitioner who owns the case")
+    practitioner: StaffName = Field(description="Name of the probation practitioner who owns the case")
     requirements: list[RequirementRef] = Field(description="The person's Unpaid Work requirements, newest first")
 
 
@@ -69,10 +79,10 @@ class FlagsOut(Schema):
     at_risk: bool = Field(
         description="The hours still owed cannot be worked at the weekly standard before the completion date"
     )
-    induction: Literal["due", "overdue"] | None = Field(
+    induction: OptionalChoice[Literal["due", "overdue"]] = Field(
         description="Whether the induction is still to happen and late; null once it has happened"
     )
-    assessment: Literal["due", "overdue"] | None = Field(
+    assessment: OptionalChoice[Literal["due", "overdue"]] = Field(
         description="Whether the UPW assessment is still to happen and late; null once it has happened"
     )
 
@@ -89,10 +99,8 @@ class RequirementSummaryOut(Schema):
     flags: FlagsOut
 
 
-class RequirementPage(Schema):
+class RequirementPage(Page):
     count: int = Field(description="Requirements matching the filters, across all pages")
-    page: int
-    page_size: int
     items: list[RequirementSummaryOut]
 
 
@@ -152,7 +160,7 @@ class LedgerEntryOut(Schema):
     reverses: int | None = Field(description="For a correction, the id of the entry it reverses")
     reversed_by: int | None = Field(description="The id of the correction that reverses this entry, if any")
     created_at: datetime
-    created_by: str | None = Field(description="Who recorded it; null when the service recorded it itself")
+    created_by: StaffName = Field(description="Who recorded it; null when the service recorded it itself")
 
 
 IDEMPOTENCY_KEY_TEXT = (
@@ -174,28 +182,14 @@ class AdjustmentIn(InputSchema):
         description="Why the adjustment is made, or what the activity was",
         examples=["Two buses each way to the project"],
     )
-    idempotency_key: str | None = Field(
-        None,
-        min_length=1,
-        max_length=100,
-        pattern=NO_NUL,
-        description=IDEMPOTENCY_KEY_TEXT,
-        examples=["8b1f0c2e-5d7a-4e8b-9c61-0f4a9d7e2b13"],
-    )
+    idempotency_key: str | None = idempotency_key_field(IDEMPOTENCY_KEY_TEXT, "8b1f0c2e-5d7a-4e8b-9c61-0f4a9d7e2b13")
 
 
 class CorrectionIn(InputSchema):
     reason: str = Field(
         max_length=500, pattern=NO_NUL, description="Why the entry is being corrected", examples=["Recorded twice"]
     )
-    idempotency_key: str | None = Field(
-        None,
-        min_length=1,
-        max_length=100,
-        pattern=NO_NUL,
-        description=IDEMPOTENCY_KEY_TEXT,
-        examples=["3c0e6f5a-2b7d-4f0e-9a51-7d2c8e4b1f60"],
-    )
+    idempotency_key: str | None = idempotency_key_field(IDEMPOTENCY_KEY_TEXT, "3c0e6f5a-2b7d-4f0e-9a51-7d2c8e4b1f60")
 
 
 class AdjustmentOut(LedgerEntryOut):
@@ -229,4 +223,68 @@ class RequirementsQuery(PageQuery):
         None,
         description="overdue: induction or assessment overdue; due_soon: due in the next 7 days; "
         "at_risk: at risk of not finishing in time; backlog: completion date passed with hours owed",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Shaping records into schemas
+
+
+def _pdu(person: Person) -> PduOut:
+    pdu = person.pdu
+    return shaped(PduOut, pdu, region=pdu.region.name)
+
+
+def person_out(person: Person) -> PersonOut:
+    return shaped(PersonOut, person, pdu=_pdu(person))
+
+
+def person_detail(person: Person, *, requirements: list[Requirement]) -> PersonDetailOut:
+    """The person with the requirements of theirs the caller may see."""
+    refs = [shaped(RequirementRef, r, sentence_date=r.order.sentence_date) for r in requirements]
+    return shaped(PersonDetailOut, person, pdu=_pdu(person), requirements=refs)
+
+
+def entry_out(entry: LedgerEntry, *, reversed_by: int | None) -> LedgerEntryOut:
+    return shaped(
+        LedgerEntryOut, entry, requirement=entry.requirement_id, reverses=entry.reverses_id, reversed_by=reversed_by
+    )
+
+
+def requirement_summary(requirement: Requirement, *, flags: CaseFlags) -> RequirementSummaryOut:
+    person = requirement.person
+    return shaped(
+        RequirementSummaryOut,
+        requirement,
+        crn=person.crn,
+        person_name=person.full_name,
+        pdu=person.pdu.code,
+        remaining_minutes=flags.remaining,
+        completion_date=flags.completion,
+        flags=flags,
+    )
+
+
+def _balance(balance: Balance) -> BalanceOut:
+    credited = CreditedOut(
+        work=balance.work_minutes,
+        travel=balance.travel_minutes,
+        ete=balance.ete_minutes,
+        earned_reduction=balance.earned_reduction_minutes,
+    )
+    return shaped(BalanceOut, balance, credited=credited, percent_complete=max(0, balance.percent_complete))
+
+
+def requirement_out(
+    requirement: Requirement, *, balance: Balance, flags: CaseFlags, review_dates: list[date]
+) -> RequirementOut:
+    key_dates = shaped(KeyDatesOut, requirement, review_dates=review_dates, completion_date=flags.completion)
+    return shaped(
+        RequirementOut,
+        requirement,
+        person=person_out(requirement.person),
+        concurrent_with=requirement.concurrent_with_id,
+        balance=_balance(balance),
+        key_dates=key_dates,
+        flags=flags,
     )

@@ -4,14 +4,24 @@ Times of day are "HH:MM" strings (UK time) both ways, so a time read from a sess
 in the register unchanged."""
 
 from datetime import date, datetime, time
-from typing import Any
+from typing import Annotated, Any
 
-from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import StrictBool, StrictInt, field_validator
+from pydantic import BeforeValidator, StrictBool, StrictInt
 
-from payback.core.api_common import NO_NUL, InputSchema, PageQuery
-from payback.staff.models import User
+from payback.cases.api_schemas import CRN_PATTERN
+from payback.core.api_common import (
+    InputSchema,
+    OptionalChoice,
+    Page,
+    PageQuery,
+    Ref,
+    ServiceDateTime,
+    StaffName,
+    idempotency_key_field,
+    shaped,
+    text,
+)
 
 from .models import (
     AbsenceReason,
@@ -29,20 +39,8 @@ from .models import (
 from .services import RegisterResult
 
 HH_MM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
-CRN_PATTERN = r"^[A-Za-z][0-9]{6}$"
 TEXT = 4000
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 MAX_VERSION = 2**31 - 1
-
-
-def _text(max_length: int = TEXT, description: str = "", *, required: bool = False) -> Any:
-    if required:
-        return Field(min_length=1, max_length=max_length, pattern=NO_NUL, description=description)
-    return Field("", max_length=max_length, pattern=NO_NUL, description=description)
-
-
-def name_of(user: User | None) -> str | None:
-    return (user.get_full_name() or user.username) if user else None
 
 
 def hh_mm(value: time | None) -> str | None:
@@ -53,9 +51,17 @@ def parse_hh_mm(value: str | None) -> time | None:
     return None if value is None else time.fromisoformat(value)
 
 
-class Ref(Schema):
-    id: int
-    name: str
+def _time_text(value: Any) -> Any:
+    return hh_mm(value) if isinstance(value, time) else value
+
+
+# A time of day kept as a time, shown as "HH:MM" (UK time).
+TimeText = Annotated[str, BeforeValidator(_time_text)]
+OptionalTimeText = Annotated[str | None, BeforeValidator(_time_text)]
+
+
+def _hh_mm_field(description: str, example: str) -> Any:
+    return Field(None, pattern=HH_MM, description=description, examples=[example])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -74,10 +80,10 @@ class SessionSummaryOut(Schema):
     id: int
     project: Ref
     date: date
-    start_time: str = Field(description="HH:MM, UK time")
-    end_time: str = Field(description="HH:MM, UK time")
+    start_time: TimeText = Field(description="HH:MM, UK time")
+    end_time: TimeText = Field(description="HH:MM, UK time")
     status: SessionStatus
-    supervisor: str | None = Field(description="Name of the supervisor; null while nobody is assigned")
+    supervisor: StaffName = Field(description="Name of the supervisor; null while nobody is assigned")
     needs_cover: bool = Field(description="The supervisor is away (or none is assigned): someone must cover")
     capacity: int = Field(description="How many people can be booked")
     booked: int = Field(description="People booked (cancelled appointments left out)")
@@ -88,13 +94,13 @@ class AppointmentOut(Schema):
     requirement_id: int
     crn: str
     person_name: str
-    outcome: Outcome | None = Field(description="null until the register records one")
-    absence_reason: AbsenceReason | None = Field(description="For an acceptable absence")
-    arrived_at: str | None = Field(description="When the person started (HH:MM); null means the session's start")
-    left_at: str | None = Field(description="When the person finished or was sent home (HH:MM)")
+    outcome: OptionalChoice[Outcome] = Field(description="null until the register records one")
+    absence_reason: OptionalChoice[AbsenceReason] = Field(description="For an acceptable absence")
+    arrived_at: OptionalTimeText = Field(description="When the person started (HH:MM); null means the session's start")
+    left_at: OptionalTimeText = Field(description="When the person finished or was sent home (HH:MM)")
     penalty_minutes: int = Field(description="Minutes taken off for lateness or breaks beyond policy")
-    work_quality: Rating | None
-    behaviour: Rating | None
+    work_quality: OptionalChoice[Rating]
+    behaviour: OptionalChoice[Rating]
     note: str
     evidence_due: date | None = Field(
         description="For a possible failure to comply: when evidence of an acceptable reason is due"
@@ -107,21 +113,19 @@ class AppointmentOut(Schema):
 class SessionOut(SessionSummaryOut):
     vehicle: str | None = Field(description="Registration of the vehicle, if one is used")
     pick_up_point: str
-    pick_up_time: str | None = Field(description="HH:MM")
+    pick_up_time: OptionalTimeText = Field(description="HH:MM")
     go_decision: bool | None = Field(description="The dynamic risk assessment on the day: null until it is made")
     register_version: int = Field(
         description="Goes up with every accepted change to the register: send it back as expected_version"
     )
     closed_at: datetime | None
-    stand_down_reason: StandDownReason | None
+    stand_down_reason: OptionalChoice[StandDownReason]
     stand_down_detail: str
     appointments: list[AppointmentOut] = Field(description="Everyone booked, by last name")
 
 
-class SessionPage(Schema):
+class SessionPage(Page):
     count: int = Field(description="Sessions matching the filters, across all pages")
-    page: int
-    page_size: int
     items: list[SessionSummaryOut]
 
 
@@ -131,55 +135,31 @@ class BookIn(InputSchema):
 
 class StandDownIn(InputSchema):
     reason: StandDownReason = Field(description="Why the service cancels the session", examples=["weather"])
-    detail: str = _text(500, "More about why: needed when the reason is other")
+    detail: str = text(500, "More about why: needed when the reason is other")
 
 
 def session_summary(session: Session, *, booked: int) -> SessionSummaryOut:
-    return SessionSummaryOut(
-        id=session.pk,
-        project=Ref(id=session.project_id, name=session.project.name),
-        date=session.date,
-        start_time=f"{session.start_time:%H:%M}",
-        end_time=f"{session.end_time:%H:%M}",
-        status=SessionStatus(session.status),
-        supervisor=name_of(session.supervisor),
-        needs_cover=session.needs_cover,
-        capacity=session.capacity,
-        booked=booked,
-    )
+    return shaped(SessionSummaryOut, session, booked=booked)
 
 
 def appointment_out(appointment: Appointment) -> AppointmentOut:
     entry = appointment.credited_entry
-    return AppointmentOut(
-        id=appointment.pk,
-        requirement_id=appointment.requirement_id,
-        crn=appointment.person.crn,
-        person_name=appointment.person.full_name,
-        outcome=Outcome(appointment.outcome) if appointment.outcome else None,
-        absence_reason=AbsenceReason(appointment.absence_reason) if appointment.absence_reason else None,
-        arrived_at=hh_mm(appointment.arrived_at),
-        left_at=hh_mm(appointment.left_at),
-        penalty_minutes=appointment.penalty_minutes,
-        work_quality=Rating(appointment.work_quality) if appointment.work_quality else None,
-        behaviour=Rating(appointment.behaviour) if appointment.behaviour else None,
-        note=appointment.note,
-        evidence_due=appointment.evidence_due,
+    person = appointment.person
+    return shaped(
+        AppointmentOut,
+        appointment,
+        crn=person.crn,
+        person_name=person.full_name,
         credited_minutes=entry.minutes if entry is not None else 0,
     )
 
 
 def session_out(session: Session, *, appointments: list[Appointment]) -> SessionOut:
-    return SessionOut(
-        **session_summary(session, booked=len(appointments)).model_dump(),
+    return shaped(
+        SessionOut,
+        session,
+        booked=len(appointments),
         vehicle=session.vehicle.registration if session.vehicle else None,
-        pick_up_point=session.pick_up_point,
-        pick_up_time=hh_mm(session.pick_up_time),
-        go_decision=session.go_decision,
-        register_version=session.register_version,
-        closed_at=session.closed_at,
-        stand_down_reason=StandDownReason(session.stand_down_reason) if session.stand_down_reason else None,
-        stand_down_detail=session.stand_down_detail,
         appointments=[appointment_out(a) for a in appointments],
     )
 
@@ -191,19 +171,15 @@ def session_out(session: Session, *, appointments: list[Appointment]) -> Session
 class RegisterLineIn(InputSchema):
     appointment_id: int = Field(description="Id of the person's appointment on this session")
     outcome: Outcome = Field(examples=["attended_complied"])
-    arrived_at: str | None = Field(
-        None,
-        pattern=HH_MM,
-        description="Attended outcomes only: when the person started, HH:MM within the session "
+    arrived_at: str | None = _hh_mm_field(
+        "Attended outcomes only: when the person started, HH:MM within the session "
         "(the session's start if left out). A late arrival earns nothing for the time missed",
-        examples=["09:15"],
+        "09:15",
     )
-    left_at: str | None = Field(
-        None,
-        pattern=HH_MM,
-        description="Attended outcomes only: when the person finished, HH:MM within the session (the session's "
+    left_at: str | None = _hh_mm_field(
+        "Attended outcomes only: when the person finished, HH:MM within the session (the session's "
         "end if left out). Needed when someone is sent home",
-        examples=["15:30"],
+        "15:30",
     )
     penalty_minutes: StrictInt = Field(
         0, ge=0, le=720, description="Attended outcomes only: minutes taken off for lateness or long breaks"
@@ -211,18 +187,14 @@ class RegisterLineIn(InputSchema):
     absence_reason: AbsenceReason | None = Field(None, description="Needed for an acceptable absence")
     work_quality: Rating | None = None
     behaviour: Rating | None = None
-    note: str = _text(1000, "Anything the practitioner should know")
+    note: str = text(1000, "Anything the practitioner should know")
 
 
 class RegisterIn(InputSchema):
-    idempotency_key: str | None = Field(
-        None,
-        min_length=1,
-        max_length=100,
-        pattern=NO_NUL,
-        description="A new key for each submit (a UUID, say), kept when the submit is retried. "
+    idempotency_key: str | None = idempotency_key_field(
+        "A new key for each submit (a UUID, say), kept when the submit is retried. "
         "May be sent as the Idempotency-Key header instead",
-        examples=["8b1f0c2e-5d7a-4e8b-9c61-0f4a9d7e2b13"],
+        "8b1f0c2e-5d7a-4e8b-9c61-0f4a9d7e2b13",
     )
     expected_version: StrictInt = Field(
         ge=0, le=MAX_VERSION, description="The register_version of the session as you last read it"
@@ -243,7 +215,7 @@ class RegisterIn(InputSchema):
 class RegisterLineOut(Schema):
     appointment_id: int
     person: str = Field(description="The person's name")
-    outcome: Outcome | None = Field(description="null if no outcome is recorded yet")
+    outcome: OptionalChoice[Outcome] = Field(description="null if no outcome is recorded yet")
     credited_minutes: int = Field(description="Minutes credited by this submit (only when it closes the register)")
     note: str = Field(description="Why fewer minutes were credited than worked, if they were")
 
@@ -266,22 +238,8 @@ class ConflictOut(Schema):
 
 
 def register_result_out(result: RegisterResult) -> RegisterResultOut:
-    return RegisterResultOut(
-        session_id=result.session_id,
-        version=result.version,
-        closed=result.closed,
-        lines=[
-            RegisterLineOut(
-                appointment_id=line["appointment_id"],
-                person=line["person"],
-                outcome=Outcome(line["outcome"]) if line["outcome"] else None,
-                credited_minutes=line["credited_minutes"],
-                note=line.get("note", ""),
-            )
-            for line in result.lines
-        ],
-        replayed=result.replayed,
-    )
+    lines = [RegisterLineOut.model_validate({"note": "", **line}) for line in result.lines]
+    return shaped(RegisterResultOut, result, lines=lines)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -291,28 +249,21 @@ def register_result_out(result: RegisterResult) -> RegisterResultOut:
 class IncidentIn(InputSchema):
     project_id: int = Field(description="The project where it happened (in your area)")
     session_id: int | None = Field(None, description="The session it happened on, if any (on the same project)")
-    occurred_at: datetime = Field(
+    occurred_at: ServiceDateTime = Field(
         description="When it happened (ISO 8601); a time without an offset is UK time. Not in the future",
         examples=["2026-03-10T11:20:00+00:00"],
     )
-    location: str = _text(300, "Where it happened", required=True)
-    what_happened: str = _text(TEXT, "What happened", required=True)
-    people_involved: str = _text()
-    witnesses: str = _text()
-    injuries: str = _text()
-    damage: str = _text()
+    location: str = text(300, "Where it happened", required=True)
+    what_happened: str = text(TEXT, "What happened", required=True)
+    people_involved: str = text(TEXT)
+    witnesses: str = text(TEXT)
+    injuries: str = text(TEXT)
+    damage: str = text(TEXT)
     emergency_services_called: StrictBool = False
-    immediate_action: str = _text(TEXT, "What was done at once")
+    immediate_action: str = text(TEXT, "What was done at once")
     near_miss: StrictBool = Field(
         False, description="true: nobody was hurt and nothing was damaged, but could have been"
     )
-
-    @field_validator("occurred_at")
-    @classmethod
-    def _sensible(cls, value: datetime) -> datetime:
-        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-            raise ValueError(f"Give a time between {EARLIEST_YEAR} and {LATEST_YEAR}")
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
 
 
 class IncidentOut(Schema):
@@ -329,7 +280,7 @@ class IncidentOut(Schema):
     emergency_services_called: bool
     immediate_action: str
     near_miss: bool
-    reported_by: str | None
+    reported_by: StaffName
     reported_at: datetime
     paperwork_due_at: datetime = Field(description="The full paperwork is due 24 hours after the report")
     paperwork_completed_at: datetime | None
@@ -341,30 +292,7 @@ class IncidentOut(Schema):
 
 
 def incident_out(incident: Incident) -> IncidentOut:
-    return IncidentOut(
-        id=incident.pk,
-        project=Ref(id=incident.project_id, name=incident.project.name),
-        session_id=incident.session_id,
-        occurred_at=incident.occurred_at,
-        location=incident.location,
-        what_happened=incident.what_happened,
-        people_involved=incident.people_involved,
-        witnesses=incident.witnesses,
-        injuries=incident.injuries,
-        damage=incident.damage,
-        emergency_services_called=incident.emergency_services_called,
-        immediate_action=incident.immediate_action,
-        near_miss=incident.near_miss,
-        reported_by=name_of(incident.reported_by),
-        reported_at=incident.reported_at,
-        paperwork_due_at=incident.paperwork_due_at,
-        paperwork_completed_at=incident.paperwork_completed_at,
-        status=IncidentStatus(incident.status),
-        investigation=incident.investigation,
-        outcome=incident.outcome,
-        learning=incident.learning,
-        closed_at=incident.closed_at,
-    )
+    return shaped(IncidentOut, incident)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -374,14 +302,14 @@ def incident_out(incident: Incident) -> IncidentOut:
 class RiskConcernIn(InputSchema):
     crn: str = Field(pattern=CRN_PATTERN, description="The person's case reference number, like X123456")
     category: ConcernCategory = Field(examples=["wellbeing"])
-    details: str = _text(TEXT, "What you saw or heard", required=True)
+    details: str = text(TEXT, "What you saw or heard", required=True)
     session_id: int | None = Field(
         None, description="The session where it was noticed: the person must be booked on it"
     )
 
 
 class AcknowledgeIn(InputSchema):
-    action_taken: str = _text(TEXT, "What you have done about the concern", required=True)
+    action_taken: str = text(TEXT, "What you have done about the concern", required=True)
 
 
 class RiskConcernOut(Schema):
@@ -391,24 +319,12 @@ class RiskConcernOut(Schema):
     category: ConcernCategory
     details: str
     session_id: int | None
-    raised_by: str | None
+    raised_by: StaffName
     raised_at: datetime
-    acknowledged_by: str | None = Field(description="null until the practitioner acknowledges it")
+    acknowledged_by: StaffName = Field(description="null until the practitioner acknowledges it")
     acknowledged_at: datetime | None
     action_taken: str
 
 
 def concern_out(concern: RiskConcern) -> RiskConcernOut:
-    return RiskConcernOut(
-        id=concern.pk,
-        crn=concern.person.crn,
-        person_name=concern.person.full_name,
-        category=ConcernCategory(concern.category),
-        details=concern.details,
-        session_id=concern.session_id,
-        raised_by=name_of(concern.raised_by),
-        raised_at=concern.raised_at,
-        acknowledged_by=name_of(concern.acknowledged_by),
-        acknowledged_at=concern.acknowledged_at,
-        action_taken=concern.action_taken,
-    )
+    return shaped(RiskConcernOut, concern, crn=concern.person.crn, person_name=concern.person.full_name)

@@ -7,8 +7,18 @@ from ninja import Field, Schema
 from pydantic import StrictInt, field_validator
 
 from payback.cases.assessment.rules import DAYS
-from payback.core.api_common import NO_NUL, InputSchema, PageQuery
-from payback.staff.models import User
+from payback.core.api_common import (
+    NO_NUL,
+    InputSchema,
+    OptionalChoice,
+    Page,
+    PageQuery,
+    Ref,
+    StaffName,
+    name_of,
+    shaped,
+    text,
+)
 
 from .models import (
     Beneficiary,
@@ -28,21 +38,6 @@ from .services import MAX_TEXT
 
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 PHONE = r"^(\+?[0-9 ()\-]{7,30})?$"
-
-
-def _text(max_length: int, description: str = "", *, required: bool = False) -> Any:
-    if required:
-        return Field(min_length=1, max_length=max_length, pattern=NO_NUL, description=description)
-    return Field("", max_length=max_length, pattern=NO_NUL, description=description)
-
-
-def name_of(user: User | None) -> str | None:
-    return (user.get_full_name() or user.username) if user else None
-
-
-class Ref(Schema):
-    id: int
-    name: str
 
 
 # ---------------------------------------------------------------------------------------------
@@ -112,21 +107,19 @@ class ProjectOut(ProjectSummaryOut):
     assessment: ApprovedAssessmentOut | None = Field(description="null until a project assessment is approved")
 
 
-class ProjectPage(Schema):
+class ProjectPage(Page):
     count: int = Field(description="Projects matching the filters, across all pages")
-    page: int
-    page_size: int
     items: list[ProjectSummaryOut]
 
 
 class ProjectIn(InputSchema):
     beneficiary_id: int = Field(description="The beneficiary the work is for (in your area)")
     pdu: int | None = Field(None, description="Id of the PDU running the project; the beneficiary's PDU if left out")
-    name: str = _text(200, "A short name staff will recognise", required=True)
+    name: str = text(200, "A short name staff will recognise", required=True)
     project_type: ProjectType = Field(ProjectType.GROUP, description="group, individual, pip, ete or induction")
-    description: str = _text(MAX_TEXT)
-    address: str = _text(300, "Address of the site")
-    postcode: str = _text(10, "Postcode of the site, like NE1 4ST")
+    description: str = text(MAX_TEXT)
+    address: str = text(300, "Address of the site")
+    postcode: str = text(10, "Postcode of the site, like NE1 4ST")
     latitude: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False, description="With longitude, or neither")
     longitude: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
     days: list[Day] = Field(default_factory=list, max_length=7, description="Days the project can run")
@@ -146,30 +139,20 @@ class ProjectStatusIn(InputSchema):
     to_status: ProjectStatus = Field(
         description="active (needs an approved assessment, signed MOU, days, hours and tasks), paused or closed"
     )
-    reason: str = _text(500, "Why")
+    reason: str = text(500, "Why")
 
 
 class ReviewNeededIn(InputSchema):
-    reason: str = _text(500, "The accident, near miss or change that means the risk assessment must be reviewed")
+    reason: str = text(500, "The accident, near miss or change that means the risk assessment must be reviewed")
 
 
 def _approved(assessment: ProjectAssessment) -> ApprovedAssessmentOut:
-    return ApprovedAssessmentOut(
-        id=assessment.pk,
+    return shaped(
+        ApprovedAssessmentOut,
+        assessment,
         approved_at=assessment.decided_at,
         approved_by=name_of(assessment.decided_by),
-        hazards=assessment.hazards,
-        controls=assessment.controls,
-        max_people=assessment.max_people,
-        duration_weeks=assessment.duration_weeks,
         excluded_risk_flags=sorted(flag.code for flag in assessment.excluded_flags.all()),
-        women_only=assessment.women_only,
-        welfare_toilets=assessment.welfare_toilets,
-        welfare_shelter=assessment.welfare_shelter,
-        welfare_drinking_water=assessment.welfare_drinking_water,
-        all_weather=assessment.all_weather,
-        wet_weather_contingency=assessment.wet_weather_contingency,
-        tools_provided=assessment.tools_provided,
     )
 
 
@@ -178,33 +161,16 @@ def _days(stored: Any) -> list[Any]:
 
 
 def project_summary(project: Project) -> ProjectSummaryOut:
-    return ProjectSummaryOut(
-        id=project.pk,
-        name=project.name,
-        project_type=ProjectType(project.project_type),
-        status=ProjectStatus(project.status),
-        beneficiary=Ref(id=project.beneficiary_id, name=project.beneficiary.name),
-        pdu=project.pdu.code,
-        postcode=project.postcode,
-        capacity=project.capacity,
-        review_needed=project.review_needed,
-    )
+    return shaped(ProjectSummaryOut, project, pdu=project.pdu.code)
 
 
 def project_out(project: Project, *, tasks: list[ProjectTask], assessment: ProjectAssessment | None) -> ProjectOut:
-    return ProjectOut(
-        **project_summary(project).model_dump(),
-        description=project.description,
-        address=project.address,
-        latitude=float(project.latitude) if project.latitude is not None else None,
-        longitude=float(project.longitude) if project.longitude is not None else None,
+    return shaped(
+        ProjectOut,
+        project,
+        pdu=project.pdu.code,
         days=_days(project.days),
-        start_time=project.start_time,
-        end_time=project.end_time,
-        review_reason=project.review_reason,
-        review_raised_at=project.review_raised_at,
-        created_at=project.created_at,
-        tasks=[TaskOut(position=task.position, description=task.description) for task in tasks],
+        tasks=tasks,
         assessment=_approved(assessment) if assessment is not None else None,
     )
 
@@ -246,21 +212,19 @@ class BeneficiaryOut(BeneficiarySummaryOut):
     projects: list[BeneficiaryProjectOut] = Field(description="Its projects in your area, newest first")
 
 
-class BeneficiaryPage(Schema):
+class BeneficiaryPage(Page):
     count: int = Field(description="Beneficiaries matching the filters, across all pages")
-    page: int
-    page_size: int
     items: list[BeneficiarySummaryOut]
 
 
 class NewBeneficiaryIn(InputSchema):
-    name: str = _text(200, "The organisation's name", required=True)
+    name: str = text(200, "The organisation's name", required=True)
     kind: BeneficiaryKind = Field(description="charity, council, community_group, public_body or commercial")
-    additionality_justification: str = _text(MAX_TEXT, "Needed for a commercial organisation")
-    address: str = _text(300)
-    postcode: str = _text(10, "Like NE1 4ST")
-    contact_name: str = _text(200, "The contact at the organisation", required=True)
-    contact_email: str = _text(254)
+    additionality_justification: str = text(MAX_TEXT, "Needed for a commercial organisation")
+    address: str = text(300)
+    postcode: str = text(10, "Like NE1 4ST")
+    contact_name: str = text(200, "The contact at the organisation", required=True)
+    contact_email: str = text(254)
     contact_phone: str = Field("", max_length=30, pattern=PHONE, description="Like 01632 960 001")
     mou_signed_on: date | None = Field(
         None, description="When the memorandum of understanding was signed, if it has been"
@@ -274,36 +238,22 @@ class BeneficiaryIn(NewBeneficiaryIn):
 
 
 def beneficiary_summary(beneficiary: Beneficiary) -> BeneficiarySummaryOut:
-    return BeneficiarySummaryOut(
-        id=beneficiary.pk,
-        name=beneficiary.name,
-        kind=BeneficiaryKind(beneficiary.kind),
+    return shaped(
+        BeneficiarySummaryOut,
+        beneficiary,
         pdu=beneficiary.pdu.code,
-        contact_name=beneficiary.contact_name,
-        mou_signed_on=beneficiary.mou_signed_on,
         project_count=getattr(beneficiary, "project_count", 0),
     )
 
 
 def beneficiary_out(beneficiary: Beneficiary, *, projects: list[Project]) -> BeneficiaryOut:
-    return BeneficiaryOut(
-        **beneficiary_summary(beneficiary).model_dump(),
-        additionality_justification=beneficiary.additionality_justification,
-        address=beneficiary.address,
-        postcode=beneficiary.postcode,
-        contact_email=beneficiary.contact_email,
-        contact_phone=beneficiary.contact_phone,
-        created_at=beneficiary.created_at,
-        projects=[
-            BeneficiaryProjectOut(
-                id=p.pk,
-                name=p.name,
-                project_type=ProjectType(p.project_type),
-                status=ProjectStatus(p.status),
-                created_at=p.created_at,
-            )
-            for p in projects
-        ],
+    # The projects are those in the caller's area, not every project of the beneficiary.
+    return shaped(
+        BeneficiaryOut,
+        beneficiary,
+        pdu=beneficiary.pdu.code,
+        project_count=getattr(beneficiary, "project_count", 0),
+        projects=projects,
     )
 
 
@@ -322,7 +272,7 @@ class NominationSummaryOut(Schema):
     status: NominationStatus
     submitted_at: datetime
     acknowledge_by: date = Field(description="Acknowledgement due date (5 working days, by policy)")
-    acknowledgement: Literal["due", "overdue"] | None = Field(description="null once acknowledged")
+    acknowledgement: OptionalChoice[Literal["due", "overdue"]] = Field(description="null once acknowledged")
     nominator_name: str
     organisation: str
     location: str
@@ -339,29 +289,27 @@ class NominationOut(NominationSummaryOut):
     heard_about: HeardAbout
     referral_means: ReferralMeans
     acknowledged_at: datetime | None
-    acknowledged_by: str | None
+    acknowledged_by: StaffName
     decided_at: datetime | None
-    decided_by: str | None
-    rejection_reason: RejectionReason | None
+    decided_by: StaffName
+    rejection_reason: OptionalChoice[RejectionReason]
     rejection_detail: str
     beneficiary: Ref | None = Field(description="Set when accepted")
     project: Ref | None = Field(description="The draft project made when accepted")
 
 
-class NominationPage(Schema):
+class NominationPage(Page):
     count: int = Field(description="Nominations matching the filters, across all pages")
-    page: int
-    page_size: int
     items: list[NominationSummaryOut]
 
 
 class RejectIn(InputSchema):
     reason: RejectionReason = Field(description="The reason, from the list")
-    detail: str = _text(MAX_TEXT, "The decision explained, so it can be passed on to the nominator")
+    detail: str = text(MAX_TEXT, "The decision explained, so it can be passed on to the nominator")
 
 
 class AcceptIn(InputSchema):
-    project_name: str = _text(200, "Name of the draft project the nomination becomes")
+    project_name: str = text(200, "Name of the draft project the nomination becomes")
     beneficiary_id: int | None = Field(
         None, description="An existing beneficiary in your area; or give new_beneficiary"
     )
@@ -370,42 +318,10 @@ class AcceptIn(InputSchema):
     )
 
 
-def _ref(obj: Beneficiary | Project | None) -> Ref | None:
-    return Ref(id=obj.pk, name=obj.name) if obj is not None else None
-
-
 def nomination_summary(nomination: Nomination, *, acknowledgement: str) -> NominationSummaryOut:
-    return NominationSummaryOut(
-        id=nomination.pk,
-        reference=nomination.reference,
-        status=NominationStatus(nomination.status),
-        submitted_at=nomination.submitted_at,
-        acknowledge_by=nomination.acknowledge_by,
-        acknowledgement=acknowledgement or None,  # type: ignore[arg-type]
-        nominator_name=nomination.nominator_name,
-        organisation=nomination.organisation,
-        location=nomination.location,
-        postcode=nomination.postcode,
-        pdu=nomination.pdu.code,
-    )
+    """`acknowledgement` is "due" or "overdue" while the nomination waits for one, else empty."""
+    return shaped(NominationSummaryOut, nomination, acknowledgement=acknowledgement, pdu=nomination.pdu.code)
 
 
 def nomination_out(nomination: Nomination, *, acknowledgement: str) -> NominationOut:
-    return NominationOut(
-        **nomination_summary(nomination, acknowledgement=acknowledgement).model_dump(),
-        nominator_email=nomination.nominator_email,
-        nominator_phone=nomination.nominator_phone,
-        on_behalf_of_group=nomination.on_behalf_of_group,
-        work_description=nomination.work_description,
-        who_benefits=nomination.who_benefits,
-        heard_about=HeardAbout(nomination.heard_about),
-        referral_means=ReferralMeans(nomination.referral_means),
-        acknowledged_at=nomination.acknowledged_at,
-        acknowledged_by=name_of(nomination.acknowledged_by),
-        decided_at=nomination.decided_at,
-        decided_by=name_of(nomination.decided_by),
-        rejection_reason=RejectionReason(nomination.rejection_reason) if nomination.rejection_reason else None,
-        rejection_detail=nomination.rejection_detail,
-        beneficiary=_ref(nomination.beneficiary),
-        project=_ref(nomination.project),
-    )
+    return shaped(NominationOut, nomination, acknowledgement=acknowledgement, pdu=nomination.pdu.code)

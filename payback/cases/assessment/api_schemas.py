@@ -3,12 +3,19 @@
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import StrictBool, StrictInt, StringConstraints, field_validator
+from pydantic import StrictBool, StrictInt, StringConstraints
 
-from payback.core.api_common import NO_NUL, InputSchema
-from payback.staff.models import User
+from payback.core.api_common import (
+    NO_NUL,
+    InputSchema,
+    OptionalChoice,
+    ServiceDateTime,
+    StaffName,
+    StaffNameOrEmpty,
+    shaped,
+    text,
+)
 
 from ..models import (
     Assessment,
@@ -19,7 +26,6 @@ from ..models import (
     Person,
     PlacementPreference,
     PlacementType,
-    RiskFlag,
     RoshLevel,
     Transport,
 )
@@ -29,19 +35,10 @@ Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Part = Literal["morning", "afternoon", "evening"]
 Reason = Literal["employment", "caring", "education", "other"]
 TEXT = 2000
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 
 def _parts(description: str) -> Any:
     return Field(default_factory=list, max_length=len(arules.PARTS), description=description)
-
-
-def _text(max_length: int = TEXT, description: str = "") -> Any:
-    return Field("", max_length=max_length, pattern=NO_NUL, description=description)
-
-
-def name_of(user: User | None) -> str | None:
-    return (user.get_full_name() or user.username) if user else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -49,23 +46,14 @@ def name_of(user: User | None) -> str | None:
 
 
 class InductionBookIn(InputSchema):
-    starts_at: datetime = Field(
+    starts_at: ServiceDateTime = Field(
         description="When the induction starts (ISO 8601). A time without an offset is UK time",
         examples=["2026-03-05T10:00:00+00:00"],
     )
     location: str = Field(
         min_length=1, max_length=200, pattern=NO_NUL, description="Where it happens", examples=["Newcastle office"]
     )
-    late_reason: str = _text(
-        500, "Why it is booked after the deadline (5 working days from sentence): needed only then"
-    )
-
-    @field_validator("starts_at")
-    @classmethod
-    def _sensible(cls, value: datetime) -> datetime:
-        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-            raise ValueError(f"Give a time between {EARLIEST_YEAR} and {LATEST_YEAR}")
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    late_reason: str = text(500, "Why it is booked after the deadline (5 working days from sentence): needed only then")
 
 
 class InductionOutcomeIn(InputSchema):
@@ -73,7 +61,7 @@ class InductionOutcomeIn(InputSchema):
     minutes_attended: StrictInt | None = Field(
         None, description="Attended only: whole minutes the induction lasted (1 to 480)", examples=[90]
     )
-    reason: str = _text(
+    reason: str = text(
         500, "Needed for an acceptable absence (why it is acceptable) and a failure to attend (what is known)"
     )
 
@@ -83,29 +71,17 @@ class InductionOut(Schema):
     requirement: int = Field(description="Id of the requirement")
     starts_at: datetime
     location: str
-    booked_by: str | None
+    booked_by: StaffName
     booked_at: datetime
-    outcome: InductionOutcome | None = Field(description="null until the outcome is recorded")
+    outcome: OptionalChoice[InductionOutcome] = Field(description="null until the outcome is recorded")
     outcome_reason: str
     minutes_attended: int | None = Field(description="Attended only: the minutes credited when induction counts")
-    outcome_recorded_by: str | None
+    outcome_recorded_by: StaffName
     outcome_recorded_at: datetime | None
 
 
 def induction_out(induction: Induction) -> InductionOut:
-    return InductionOut(
-        id=induction.pk,
-        requirement=induction.requirement_id,
-        starts_at=induction.starts_at,
-        location=induction.location,
-        booked_by=name_of(induction.booked_by),
-        booked_at=induction.booked_at,
-        outcome=InductionOutcome(induction.outcome) if induction.outcome else None,
-        outcome_reason=induction.outcome_reason,
-        minutes_attended=induction.minutes_attended,
-        outcome_recorded_by=name_of(induction.outcome_recorded_by),
-        outcome_recorded_at=induction.outcome_recorded_at,
-    )
+    return shaped(InductionOut, induction, requirement=induction.requirement_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,34 +106,34 @@ class Commitment(InputSchema):
     day: Day
     parts: list[Part] = _parts("The parts of the day the person is not free")
     reason: Reason = Field(description="employment, caring, education or other")
-    detail: str = _text(300, "More about the commitment, if it helps to plan work")
+    detail: str = text(300, "More about the commitment, if it helps to plan work")
 
 
 class AssessmentAnswers(Schema):
     """Every section of the assessment except availability and the risk flags, which differ in and out."""
 
     commitments: list[Commitment] = Field(default_factory=list, max_length=21)
-    health_limitations: str = _text(description="Health and physical limitations")
-    disability_adjustments: str = _text(description="Adjustments for disabilities")
-    neurodiversity_adjustments: str = _text(description="Adjustments for neurodiversity")
-    first_language: str = _text(100)
+    health_limitations: str = text(TEXT, "Health and physical limitations")
+    disability_adjustments: str = text(TEXT, "Adjustments for disabilities")
+    neurodiversity_adjustments: str = text(TEXT, "Adjustments for neurodiversity")
+    first_language: str = text(100)
     interpreter_required: StrictBool = False
-    interpreter_language: str = _text(100, "Needed when an interpreter is required")
-    prayer_times: str = _text(300)
+    interpreter_language: str = text(100, "Needed when an interpreter is required")
+    prayer_times: str = text(300)
     days_cannot_work: list[Day] = Field(
         default_factory=list, max_length=7, description="Days that cannot be worked for religious observance"
     )
-    religious_observance_notes: str = _text()
+    religious_observance_notes: str = text(TEXT)
     placement_preference: PlacementPreference | None = Field(
         None, description="Asked of women only (and needed for them): mixed, women_only or individual"
     )
-    skills: str = _text()
-    experience: str = _text()
-    clothing_size: str = _text(20)
-    boot_size: str = _text(10)
+    skills: str = text(TEXT)
+    experience: str = text(TEXT)
+    clothing_size: str = text(20)
+    boot_size: str = text(10)
     group_work_unsuitable: StrictBool = False
-    group_work_unsuitable_reason: str = _text(description="Needed when group work is unsuitable")
-    risk_notes: str = _text()
+    group_work_unsuitable_reason: str = text(TEXT, "Needed when group work is unsuitable")
+    risk_notes: str = text(TEXT)
 
 
 class AssessmentIn(AssessmentAnswers, InputSchema):
@@ -224,10 +200,10 @@ class AssessmentOut(AssessmentAnswers):
         description="People this person must never be placed with (whichever side it was recorded from)"
     )
     needs_countersignature: bool = Field(description="High and very high risk need an SPO's countersignature")
-    author: str
+    author: StaffNameOrEmpty
     created_at: datetime
     submitted_at: datetime | None
-    countersigned_by: str | None
+    countersigned_by: StaffName
     countersigned_at: datetime | None
     review_comment: str = Field(description="The countersigning SPO's comment, if any")
 
@@ -237,10 +213,10 @@ class AssessmentVersionOut(Schema):
     version: int
     status: AssessmentStatus
     rosh_level: RoshLevel | None
-    author: str
+    author: StaffNameOrEmpty
     created_at: datetime
     submitted_at: datetime | None
-    countersigned_by: str | None
+    countersigned_by: StaffName
     countersigned_at: datetime | None
 
 
@@ -276,71 +252,34 @@ def _choice(choices: Any, value: str) -> Any:
 
 
 def assessment_out(assessment: Assessment, *, non_associations: list[tuple[Person, NonAssociation]]) -> AssessmentOut:
+    """Stored answers the form no longer offers (a day, part or choice since withdrawn) are left out."""
     availability = assessment.availability if isinstance(assessment.availability, dict) else {}
-    flags: list[RiskFlag] = list(assessment.risk_flags.all())
-    return AssessmentOut(
-        id=assessment.pk,
+    return shaped(
+        AssessmentOut,
+        assessment,
         crn=assessment.person.crn,
-        version=assessment.version,
-        status=AssessmentStatus(assessment.status),
         availability=Availability.model_validate({day: _stored_parts(availability.get(day)) for day in arules.DAYS}),
         commitments=_commitments(assessment.commitments),
-        health_limitations=assessment.health_limitations,
-        disability_adjustments=assessment.disability_adjustments,
-        neurodiversity_adjustments=assessment.neurodiversity_adjustments,
-        first_language=assessment.first_language,
-        interpreter_required=assessment.interpreter_required,
-        interpreter_language=assessment.interpreter_language,
-        prayer_times=assessment.prayer_times,
         days_cannot_work=_stored_days(assessment.days_cannot_work),
-        religious_observance_notes=assessment.religious_observance_notes,
         placement_preference=_choice(PlacementPreference, assessment.placement_preference),
         transport=_choice(Transport, assessment.transport),
-        max_travel_minutes=assessment.max_travel_minutes,
-        skills=assessment.skills,
-        experience=assessment.experience,
-        clothing_size=assessment.clothing_size,
-        boot_size=assessment.boot_size,
-        group_work_unsuitable=assessment.group_work_unsuitable,
-        group_work_unsuitable_reason=assessment.group_work_unsuitable_reason,
-        suitable_placement_types=[
-            PlacementType(t) for t in assessment.suitable_placement_types or [] if t in PlacementType.values
-        ],
+        suitable_placement_types=[t for t in assessment.suitable_placement_types or [] if t in PlacementType.values],
         rosh_level=_choice(RoshLevel, assessment.rosh_level),
-        risk_flags=[RiskFlagOut(code=f.code, label=f.label, description=f.description) for f in flags],
-        risk_notes=assessment.risk_notes,
-        risk_assessed_on=assessment.risk_assessed_on,
         non_associations=[
             NonAssociationOut(crn=other.crn, name=other.full_name, reason=record.reason, recorded_at=record.recorded_at)
             for other, record in non_associations
         ],
         needs_countersignature=arules.needs_countersignature(assessment.rosh_level),
-        author=name_of(assessment.author) or "",
-        created_at=assessment.created_at,
-        submitted_at=assessment.submitted_at,
-        countersigned_by=name_of(assessment.countersigned_by),
-        countersigned_at=assessment.countersigned_at,
-        review_comment=assessment.review_comment,
     )
 
 
 def version_out(assessment: Assessment) -> AssessmentVersionOut:
-    return AssessmentVersionOut(
-        id=assessment.pk,
-        version=assessment.version,
-        status=AssessmentStatus(assessment.status),
-        rosh_level=_choice(RoshLevel, assessment.rosh_level),
-        author=name_of(assessment.author) or "",
-        created_at=assessment.created_at,
-        submitted_at=assessment.submitted_at,
-        countersigned_by=name_of(assessment.countersigned_by),
-        countersigned_at=assessment.countersigned_at,
-    )
+    return shaped(AssessmentVersionOut, assessment, rosh_level=_choice(RoshLevel, assessment.rosh_level))
 
 
 class CountersignatureIn(InputSchema):
     approve: StrictBool = Field(description="true to countersign; false to return it for changes")
-    comment: str = _text(description="Needed when returning it: what must change")
+    comment: str = text(TEXT, "Needed when returning it: what must change")
 
 
 class PlaceabilityOut(Schema):
