@@ -2,22 +2,22 @@
 and week (made in the background, with its progress), review it as a grid, change it by hand,
 pin, re-run, publish, re-plan, and the capacity planner. Thin: one service per change."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from payback.core.edge import bound, staff_user, submit
+from payback.core.edge import bound, redirect_error, redirect_success, scoped, staff_page, staff_user, submit
 from payback.staff.selectors import pdus_for
 
 from . import capacity, selectors, services
 from .forms import CapacityForm, PinForm, PlaceForm, RunForm, SessionChoiceForm
-from .models import RunKind, RunStatus
+from .models import AllocationRun, RunKind, RunStatus
 
 PLAN = "delivery.add_session"
 
@@ -26,8 +26,7 @@ def _first_message(error: ValidationError) -> str:
     return error.messages[0] if error.messages else "The change could not be made"
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 def index(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     today = timezone.localdate()
@@ -45,8 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "allocation/index.html", {"form": form, "runs": runs})
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_get(staff_user(request), pk)
     context: dict[str, Any] = {"run": run}
@@ -56,8 +54,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "allocation/run.html", context)
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 @require_GET
 def run_status(request: HttpRequest, pk: int) -> JsonResponse:
     run = selectors.run_get(staff_user(request), pk)
@@ -70,14 +67,11 @@ def _session_label(column: selectors.SessionColumn) -> str:
     return f"{column.project}, {column.short_day}, {column.start} to {column.end}"
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 def person(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
-    user = staff_user(request)
-    run = selectors.run_get(user, pk)
+    user, run = scoped(request, selectors.run_get, pk)
     if run.status != RunStatus.DONE:
-        messages.error(request, "Only a plan ready to review can be changed")
-        return redirect("allocation:run", pk=pk)
+        return redirect_error(request, "Only a plan ready to review can be changed", "allocation:run", pk=pk)
     review = selectors.review(run)
     row = selectors.person_row(review, person_id)
     columns = {c.id: c for c in review.sessions}
@@ -98,8 +92,8 @@ def person(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
             form.add_error("to_session", _first_message(error))
         else:
             done = "moved" if source else "added"
-            messages.success(request, f"{row.name} {done} to {columns[target].project} on {columns[target].short_day}")
-            return redirect("allocation:run", pk=pk)
+            message = f"{row.name} {done} to {columns[target].project} on {columns[target].short_day}"
+            return redirect_success(request, message, "allocation:run", pk=pk)
     pins = {(c.session, c.pinned) for c in row.cells}
     return render(
         request,
@@ -113,12 +107,10 @@ def person(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 @require_POST
 def person_remove(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
-    user = staff_user(request)
-    run = selectors.run_get(user, pk)
+    user, run = scoped(request, selectors.run_get, pk)
     selectors.person_row(selectors.review(run), person_id)  # someone not in this plan is not found
     form = bound(request, SessionChoiceForm)
     if form.is_valid():
@@ -127,18 +119,15 @@ def person_remove(request: HttpRequest, pk: int, person_id: int) -> HttpResponse
                 actor=user, run=run, action="remove", person_id=person_id, session_id=form.cleaned_data["session"]
             )
         except ValidationError as error:
-            messages.error(request, _first_message(error))
-            return redirect("allocation:person", pk=pk, person_id=person_id)
+            return redirect_error(request, _first_message(error), "allocation:person", pk=pk, person_id=person_id)
         messages.success(request, "Taken off the session: a re-run will not put them back on it")
     return redirect("allocation:run", pk=pk)
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 @require_POST
 def pin(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
-    user = staff_user(request)
-    run = selectors.run_get(user, pk)
+    user, run = scoped(request, selectors.run_get, pk)
     selectors.person_row(selectors.review(run), person_id)  # someone not in this plan is not found
     form = bound(request, PinForm)
     if form.is_valid():
@@ -157,28 +146,28 @@ def pin(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
     return redirect("allocation:person", pk=pk, person_id=person_id)
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
-@require_POST
-def rerun(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    run = selectors.run_get(user, pk)
+def _new_run(request: HttpRequest, pk: int, start: Callable[..., AllocationRun]) -> HttpResponse:
+    """Start a new run from this one (`start` is the service, given the actor and the run) and show
+    it; when the service refuses, say why on this run's page."""
+    user, run = scoped(request, selectors.run_get, pk)
     try:
-        new = services.allocation_rerun(actor=user, run=run)
+        new = start(actor=user, run=run)
     except ValidationError as error:
-        messages.error(request, _first_message(error))
-        return redirect("allocation:run", pk=pk)
+        return redirect_error(request, _first_message(error), "allocation:run", pk=pk)
     return redirect("allocation:run", pk=new.pk)
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
+@require_POST
+def rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    return _new_run(request, pk, services.allocation_rerun)
+
+
+@staff_page(PLAN)
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    run = selectors.run_get(user, pk)
+    user, run = scoped(request, selectors.run_get, pk)
     if run.status != RunStatus.DONE:
-        messages.error(request, "Only a plan ready to review can be published")
-        return redirect("allocation:run", pk=pk)
+        return redirect_error(request, "Only a plan ready to review can be published", "allocation:run", pk=pk)
     conflicts: list[str] = []
     if request.method == "POST":
         try:
@@ -189,37 +178,27 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
             run.refresh_from_db()
             count = len(run.assignments) if run.kind == RunKind.PLAN else len(run.appointments)
             told = run.plan.get("supervisors_told", 0)
-            messages.success(
-                request,
+            message = (
                 f"Plan published: {count} appointment{'s' if count != 1 else ''} booked; "
-                f"{told} supervisor{'s' if told != 1 else ''} told by email",
+                f"{told} supervisor{'s' if told != 1 else ''} told by email"
             )
-            return redirect("allocation:run", pk=pk)
+            return redirect_success(request, message, "allocation:run", pk=pk)
     return render(
         request, "allocation/publish.html", {"run": run, "review": selectors.review(run), "conflicts": conflicts}
     )
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 @require_POST
 def replan(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    run = selectors.run_get(user, pk)
-    try:
-        new = services.allocation_replan(actor=user, run=run)
-    except ValidationError as error:
-        messages.error(request, _first_message(error))
-        return redirect("allocation:run", pk=pk)
-    return redirect("allocation:run", pk=new.pk)
+    return _new_run(request, pk, services.allocation_replan)
 
 
 # ---------------------------------------------------------------------------------------------
 # The capacity planner
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 def capacity_planner(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     today = timezone.localdate()

@@ -1,40 +1,34 @@
 """Case pages. Thin: check the shape of input, call one service, show GOV.UK errors."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
 
-from payback.core.edge import bound, staff_user, submit
+from payback.core.edge import bound, pick, redirect_success, staff_page, staff_user, submit
 from payback.core.forms import apply_service_errors
 from payback.core.idempotency import KeyReused
+from payback.core.registers import page_query, paginate, read_filters
 from payback.core.selectors import policy_book
 from payback.staff.selectors import pdus_for
 
 from . import selectors, services
 from .crn_privacy import case_create_refusal_for
-from .forms import AdjustmentForm, CaseCreateForm, CaseloadFilterForm, CorrectionForm, StatusForm
+from .forms import AdjustmentForm, CaseCreateForm, CaseloadFilterForm, CorrectionForm, IdempotentForm, StatusForm
 from .models import CaseStatus, LedgerKind
 from .rules import format_minutes
 
-PAGE_SIZE = 50
 
-
-@login_required
-@permission_required("cases.view_requirement", raise_exception=True)
+@staff_page("cases.view_requirement")
 def caseload(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     pdus = list(pdus_for(user))
-    form = CaseloadFilterForm(request.GET or None, pdus=pdus, flags=selectors.FLAGS)
-    data = form.cleaned_data if form.is_valid() else {}
+    form, data = read_filters(request, CaseloadFilterForm, pdus=pdus, flags=selectors.FLAGS)
     sort = request.GET.get("sort", "completion")
     descending = request.GET.get("order") == "desc"
     filters = selectors.CaseloadFilters(
@@ -48,21 +42,40 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
     today = timezone.localdate()
     book = policy_book()
-    page = Paginator(selectors.caseload(user, filters, today=today, book=book), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.caseload(user, filters, today=today, book=book))
     rows = [{"case": r, "flags": selectors.case_flags(r, book=book, today=today)} for r in page.object_list]
-    base_query = {k: v for k, v in request.GET.items() if k not in {"page", "sort", "order"} and v}
+    base_query = page_query(request, drop=("page", "sort", "order"))
+    paging = urlencode({**base_query, "sort": filters.sort, "order": "desc" if descending else "asc"})
+    return render(
+        request,
+        "cases/caseload.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "columns": _sort_columns(base_query, filters.sort, descending),
+            "page_query": paging,
+            "today": today,
+        },
+    )
+
+
+CASELOAD_COLUMNS = [
+    ("name", "Name"),
+    ("crn", "CRN"),
+    ("sentenced", "Sentenced"),
+    ("remaining", "Hours remaining"),
+    ("completion", "Complete by"),
+    ("status", "Status"),
+]
+
+
+def _sort_columns(base_query: dict[str, Any], sort: str, descending: bool) -> list[dict[str, str]]:
+    """The caseload's column headings: each a link that sorts by it (the other way round when it
+    is the column sorted by now)."""
     columns = []
-    for key, label in [
-        ("name", "Name"),
-        ("crn", "CRN"),
-        ("sentenced", "Sentenced"),
-        ("remaining", "Hours remaining"),
-        ("completion", "Complete by"),
-        ("status", "Status"),
-    ]:
-        active = filters.sort == key
+    for key, label in CASELOAD_COLUMNS:
+        active = sort == key
         next_order = "asc" if active and descending else ("desc" if active else "asc")
         columns.append(
             {
@@ -71,12 +84,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
                 "href": "?" + urlencode({**base_query, "sort": key, "order": next_order}),
             }
         )
-    page_query = urlencode({**base_query, "sort": filters.sort, "order": "desc" if descending else "asc"})
-    return render(
-        request,
-        "cases/caseload.html",
-        {"form": form, "page": page, "rows": rows, "columns": columns, "page_query": page_query, "today": today},
-    )
+    return columns
 
 
 def case_context(request: HttpRequest, pk: int, tab: str) -> dict[str, Any]:
@@ -103,22 +111,19 @@ def case_context(request: HttpRequest, pk: int, tab: str) -> dict[str, Any]:
     }
 
 
-@login_required
-@permission_required("cases.view_requirement", raise_exception=True)
+@staff_page("cases.view_requirement")
 def case_summary(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/case_summary.html", case_context(request, pk, "summary"))
 
 
-@login_required
-@permission_required("cases.view_requirement", raise_exception=True)
+@staff_page("cases.view_requirement")
 def case_hours(request: HttpRequest, pk: int) -> HttpResponse:
     context = case_context(request, pk, "hours")
     context["entries"] = selectors.ledger_for(context["case"])
     return render(request, "cases/case_hours.html", context)
 
 
-@login_required
-@permission_required("cases.view_requirement", raise_exception=True)
+@staff_page("cases.view_requirement")
 def case_order(request: HttpRequest, pk: int) -> HttpResponse:
     context = case_context(request, pk, "order")
     context["status_changes"] = context["case"].status_changes.select_related("changed_by")
@@ -126,53 +131,71 @@ def case_order(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/case_order.html", context)
 
 
-@login_required
-@permission_required("cases.view_requirement", raise_exception=True)
+@staff_page("cases.view_requirement")
 def case_history(request: HttpRequest, pk: int) -> HttpResponse:
     context = case_context(request, pk, "history")
-    paginator = Paginator(selectors.case_history(context["case"]), 100)
-    context["events"] = paginator.get_page(request.GET.get("page"))
+    context["events"] = paginate(request, selectors.case_history(context["case"]), per_page=100)
     return render(request, "cases/case_history.html", context)
 
 
-@login_required
-@permission_required("cases.add_person", raise_exception=True)
+# A new case's person, order and requirement, under the same names on the form and the service.
+CASE_FIELDS = (
+    "crn",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "sex",
+    "pdu",
+    "order_type",
+    "operational_period_months",
+    "sentence_date",
+    "court",
+    "hours",
+    "phone",
+    "email",
+    "address",
+    "postcode",
+)
+
+
+@staff_page("cases.add_person")
 def case_create(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     pdus = pdus_for(user)
     initial = {"pdu": user.pdu_id} if user.pdu_id else {}
-    form = CaseCreateForm(request.POST if request.method == "POST" else None, pdus=pdus, initial=initial)
+    form = bound(request, CaseCreateForm, pdus=pdus, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             requirement = services.case_create(
                 actor=user,
-                crn=data["crn"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                date_of_birth=data["date_of_birth"],
-                sex=data["sex"],
-                pdu=data["pdu"],
-                order_type=data["order_type"],
-                operational_period_months=data["operational_period_months"],
-                sentence_date=data["sentence_date"],
-                court=data["court"],
-                hours=data["hours"],
-                phone=data["phone"],
-                email=data["email"],
-                address=data["address"],
-                postcode=data["postcode"],
                 practitioner=user if user.groups.filter(name="Probation practitioner").exists() else None,
+                **pick(data, *CASE_FIELDS),
             )
         except ValidationError as error:
             apply_service_errors(form, case_create_refusal_for(user, error, crn=data["crn"]))
         else:
-            messages.success(request, f"Case recorded for {requirement.person.full_name}")
-            return redirect("cases:summary", pk=requirement.pk)
+            message = f"Case recorded for {requirement.person.full_name}"
+            return redirect_success(request, message, "cases:summary", pk=requirement.pk)
     return render(request, "cases/case_create.html", {"form": form})
 
 
+F = TypeVar("F", bound=IdempotentForm)
 KEY_USED = "This form was already used for a different entry: check the hours, then save again to record this one"
+
+
+def _ledger_write(form: F, write: Callable[[], services.LedgerWrite]) -> tuple[F, services.LedgerWrite | None]:
+    """Record an entry in the hours ledger from a form that carries a key. A key already used for
+    a different entry gives the form back with a fresh key and says so; the service's other
+    refusals go on the form's fields."""
+    try:
+        return form, write()
+    except KeyReused:
+        form = form.with_new_key()
+        form.add_error(None, KEY_USED)
+    except ValidationError as error:
+        apply_service_errors(form, error)
+    return form, None
 
 
 def _recorded_message(write: services.LedgerWrite) -> str:
@@ -183,8 +206,7 @@ def _recorded_message(write: services.LedgerWrite) -> str:
     return text + (" (it had already been saved)" if write.replayed else "")
 
 
-@login_required
-@permission_required("cases.add_ledgerentry", raise_exception=True)
+@staff_page("cases.add_ledgerentry")
 def adjustment_create(request: HttpRequest, pk: int) -> HttpResponse:
     context = case_context(request, pk, "hours")
     requirement = context["case"]
@@ -192,24 +214,16 @@ def adjustment_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = bound(request, AdjustmentForm, initial={"kind": kind} if kind in {"travel", "ete"} else {})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            write = services.ledger_record_adjustment(
+        form, write = _ledger_write(
+            form,
+            lambda: services.ledger_record_adjustment(
                 actor=staff_user(request),
                 requirement=requirement,
-                kind=data["kind"],
-                minutes=data["minutes"],
-                occurred_on=data["occurred_on"],
-                reason=data["reason"],
-                idempotency_key=data["idempotency_key"],
-            )
-        except KeyReused:
-            form = form.with_new_key()
-            form.add_error(None, KEY_USED)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _recorded_message(write))
-            return redirect("cases:hours", pk=requirement.pk)
+                **pick(data, "kind", "minutes", "occurred_on", "reason", "idempotency_key"),
+            ),
+        )
+        if write is not None:
+            return redirect_success(request, _recorded_message(write), "cases:hours", pk=requirement.pk)
     book = policy_book()
     context["form"] = form
     context["travel_cap"] = format_minutes(book.value("travel_adjustment_cap_minutes", context["today"]))
@@ -217,8 +231,7 @@ def adjustment_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/adjustment_form.html", context)
 
 
-@login_required
-@permission_required("cases.correct_ledgerentry", raise_exception=True)
+@staff_page("cases.correct_ledgerentry")
 def entry_correct(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     context = case_context(request, pk, "hours")
     entry = selectors.ledger_entry_get(staff_user(request), entry_pk)
@@ -226,28 +239,22 @@ def entry_correct(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         raise Http404("No such entry on this case")
     form = bound(request, CorrectionForm)
     if request.method == "POST" and form.is_valid():
-        try:
-            write = services.ledger_correct_entry(
-                actor=staff_user(request),
-                entry=entry,
-                reason=form.cleaned_data["reason"],
-                idempotency_key=form.cleaned_data["idempotency_key"],
-            )
-        except KeyReused:
-            form = form.with_new_key()
-            form.add_error(None, KEY_USED)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
+        data = form.cleaned_data
+        form, write = _ledger_write(
+            form,
+            lambda: services.ledger_correct_entry(
+                actor=staff_user(request), entry=entry, **pick(data, "reason", "idempotency_key")
+            ),
+        )
+        if write is not None:
             already = " (it had already been saved)" if write.replayed else ""
-            messages.success(request, f"Entry corrected: a reversal has been added to the ledger{already}")
-            return redirect("cases:hours", pk=pk)
+            message = f"Entry corrected: a reversal has been added to the ledger{already}"
+            return redirect_success(request, message, "cases:hours", pk=pk)
     context.update({"form": form, "entry": entry})
     return render(request, "cases/entry_correct.html", context)
 
 
-@login_required
-@permission_required("cases.change_requirement", raise_exception=True)
+@staff_page("cases.change_requirement")
 def status_change(request: HttpRequest, pk: int) -> HttpResponse:
     context = case_context(request, pk, "order")
     requirement = context["case"]
@@ -263,7 +270,7 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
             )
 
     if submit(form, change).ok:
-        messages.success(request, f"Status changed to {CaseStatus(form.cleaned_data['to_status']).label.lower()}")
-        return redirect(reverse("cases:order", kwargs={"pk": pk}))
+        message = f"Status changed to {CaseStatus(form.cleaned_data['to_status']).label.lower()}"
+        return redirect_success(request, message, "cases:order", pk=pk)
     context.update({"form": form, "allowed": allowed})
     return render(request, "cases/status_form.html", context)

@@ -1,24 +1,29 @@
-"""The request edge, written once: who is signed in, a form bound to the request, a service run
-on a valid posted form with its errors put back on the form's fields, and the staff member
-behind an API call with the permission it needs.
+"""The request edge, written once: who may open a page, who is signed in, a form bound to the
+request, a service run on a valid posted form with its errors put back on the form's fields, the
+message and the next page after a change, and the staff member behind an API call with the
+permission it needs.
 
 A page's POST view then reads as what it does:
 
-    form = bound(request, SupervisorForm, supervisors=..., initial=...)
-    if (done := submit(form, lambda data: services.session_assign_supervisor(...))).ok:
-        messages.success(request, ...)
-        return redirect(...)
-    return render(request, "...", {"form": form})
+    @staff_page(PLAN)
+    def supervisor_change(request, pk):
+        form = bound(request, SupervisorForm, supervisors=..., initial=...)
+        if submit(form, lambda data: services.session_assign_supervisor(...)).ok:
+            return redirect_success(request, "... will supervise the session", "delivery:session", pk=pk)
+        return render(request, "...", {"form": form})
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import user_passes_test
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from .forms import apply_service_errors
 
@@ -27,6 +32,21 @@ if TYPE_CHECKING:  # core sits below staff: the user model is named for the type
 
 F = TypeVar("F", bound=forms.BaseForm)
 T = TypeVar("T")
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def staff_page(*permissions: str) -> Callable[[V], V]:
+    """A page for signed-in staff (anyone else is sent to sign in) who hold at least one of the
+    permissions: 403 for the rest. With no permission named, any signed-in member of staff."""
+
+    def check(user: Any) -> bool:
+        if not user.is_authenticated:
+            return False
+        if not permissions or any(user.has_perm(p) for p in permissions):
+            return True
+        raise PermissionDenied
+
+    return user_passes_test(check)  # type: ignore[return-value]
 
 
 def staff_user(request: HttpRequest) -> "User":
@@ -37,9 +57,40 @@ def staff_user(request: HttpRequest) -> "User":
     return user  # type: ignore[return-value]
 
 
+def scoped(request: HttpRequest, get: Callable[["User", int], T], pk: int) -> tuple["User", T]:
+    """The signed-in member of staff, and the record `get` reads for them by its key: a selector
+    that answers 404 for a record outside their area."""
+    user = staff_user(request)
+    return user, get(user, pk)
+
+
+def found(record: T | None, message: str) -> T:
+    """The record looked up, or 404 with `message` when there is none."""
+    if record is None:
+        raise Http404(message)
+    return record
+
+
 def bound(request: HttpRequest, form_class: type[F], *args: Any, **kwargs: Any) -> F:
     """The form, bound to what was posted (unbound on GET)."""
     return form_class(request.POST if request.method == "POST" else None, *args, **kwargs)
+
+
+def pick(data: Mapping[str, Any], *names: str) -> dict[str, Any]:
+    """The answers a service takes under the same names as the form's fields."""
+    return {name: data[name] for name in names}
+
+
+def redirect_success(request: HttpRequest, message: str, to: str, **kwargs: Any) -> HttpResponse:
+    """Say what was done, then go on to the page `to` (a URL name, with its arguments)."""
+    messages.success(request, message)
+    return redirect(to, **kwargs)
+
+
+def redirect_error(request: HttpRequest, message: str, to: str, **kwargs: Any) -> HttpResponse:
+    """Say why nothing was done, then go on to the page `to` (a URL name, with its arguments)."""
+    messages.error(request, message)
+    return redirect(to, **kwargs)
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError, *, rename: dict[str, str] | None = None) -> None:

@@ -3,17 +3,17 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from .edge import bound, pick, redirect_success, staff_page
 from .forms import GovukDateField, apply_service_errors
-from .policy import RULES
+from .policy import RULES, PolicyRule
 from .selectors import audit_events_for, policy_book, policy_versions
 from .services import NATIONAL_SCOPE, policy_version_add
 
@@ -47,8 +47,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
 
 
-@login_required
-@permission_required("core.view_policyversion", raise_exception=True)
+@staff_page("core.view_policyversion")
 def policy_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     book = policy_book()
@@ -56,12 +55,9 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/policy_list.html", {"rows": rows, "today": today})
 
 
-@login_required
-@permission_required("core.view_policyversion", raise_exception=True)
+@staff_page("core.view_policyversion")
 def policy_detail(request: HttpRequest, key: str) -> HttpResponse:
-    rule = RULES.get(key)
-    if rule is None:
-        raise Http404("No such rule")
+    rule = _rule(key)
     return render(
         request,
         "core/policy_detail.html",
@@ -112,37 +108,39 @@ class PolicyVersionForm(forms.Form):
             raise ValidationError("Enter a whole number, like 30") from None
 
 
+def _rule(key: str) -> PolicyRule:
+    """The policy rule with this key; 404 when there is none."""
+    rule = RULES.get(key)
+    if rule is None:
+        raise Http404("No such rule")
+    return rule
+
+
 def _can_manage_policy(user: Any) -> bool:
     """Rules apply to the whole country: changing them needs the permission and national scope."""
     return bool(user.has_perm("core.manage_policy") and getattr(user, "scope", None) == NATIONAL_SCOPE)
 
 
-@login_required
-@permission_required("core.manage_policy", raise_exception=True)
+@staff_page("core.manage_policy")
 def policy_add(request: HttpRequest, key: str) -> HttpResponse:
-    rule = RULES.get(key)
-    if rule is None:
-        raise Http404("No such rule")
+    rule = _rule(key)
     if not _can_manage_policy(request.user):
         raise PermissionDenied("Policy rules apply to the whole country: only national staff may change them")
-    form = PolicyVersionForm(request.POST if request.method == "POST" else None, kind=rule.kind)
+    form = bound(request, PolicyVersionForm, kind=rule.kind)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            effective_from: date = form.cleaned_data["effective_from"]
             policy_version_add(
                 actor=request.user,
                 key=key,
-                effective_from=effective_from,
-                value=form.cleaned_data["value"],
-                reason=form.cleaned_data["reason"],
-                confirm_backdating=form.cleaned_data["confirm_backdating"],
-                backdating_reason=form.cleaned_data["backdating_reason"],
+                **pick(data, "effective_from", "value", "reason", "confirm_backdating", "backdating_reason"),
             )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{rule.title} updated from {effective_from:%-d %B %Y}")
-            return redirect("core:policy-detail", key=key)
+            effective_from: date = data["effective_from"]
+            message = f"{rule.title} updated from {effective_from:%-d %B %Y}"
+            return redirect_success(request, message, "core:policy-detail", key=key)
     return render(request, "core/policy_add.html", {"rule": rule, "form": form})
 
 

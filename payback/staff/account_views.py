@@ -14,8 +14,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
-from payback.core.edge import staff_user
-from payback.core.services import audit_record
+from payback.core.edge import redirect_success, staff_user
 
 from . import two_factor
 from .selectors import api_token_get, api_tokens_of
@@ -128,20 +127,26 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         }
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class AuditedPasswordMixin:
+    """A password page whose change is recorded in the audit trail, as made by the member of staff."""
+
+    audit: tuple[str, str]  # the audit trail's action and summary
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response: HttpResponse = super().form_valid(form)  # type: ignore[misc]
+        action, summary = self.audit
+        two_factor.audit_sign_in_change(actor=form.user, user=form.user, action=action, summary=summary)
+        return response
+
+
+class PasswordChangeView(AuditedPasswordMixin, auth_views.PasswordChangeView):
     template_name = "staff/password_change.html"
     form_class = PasswordChangeForm
     success_url = reverse_lazy("staff:account")
+    audit = ("staff.password_changed", "Password changed")
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        audit_record(
-            actor=form.user,
-            action="staff.password_changed",
-            obj=form.user,
-            summary="Password changed",
-            subject=f"staff:{form.user.pk}",
-        )
         messages.success(self.request, "Your password has been changed")
         return response
 
@@ -180,21 +185,11 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
         self.error_messages = {**self.error_messages, "password_mismatch": "The two new passwords are not the same"}
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(AuditedPasswordMixin, auth_views.PasswordResetConfirmView):
     template_name = "staff/password_reset_confirm.html"
     form_class = SetPasswordForm
     success_url = reverse_lazy("staff:password-reset-complete")
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        audit_record(
-            actor=form.user,
-            action="staff.password_reset",
-            obj=form.user,
-            summary="Password reset from an emailed link",
-            subject=f"staff:{form.user.pk}",
-        )
-        return response
+    audit = ("staff.password_reset", "Password reset from an emailed link")
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
@@ -217,5 +212,4 @@ def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     token = api_token_get(user, pk)
     api_token_revoke(actor=user, token=token)
-    messages.success(request, f"API token {token.name} revoked: it no longer works")
-    return redirect("staff:api-tokens")
+    return redirect_success(request, f"API token {token.name} revoked: it no longer works", "staff:api-tokens")

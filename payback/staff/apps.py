@@ -4,7 +4,6 @@ from django.db.models.signals import post_migrate
 
 class StaffConfig(AppConfig):
     name = "payback.staff"
-    label = "staff"
     verbose_name = "Staff"
 
     def ready(self) -> None:

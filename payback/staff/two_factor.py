@@ -1,4 +1,5 @@
-"""The second factor: a time-based code (TOTP) from an authenticator app on the member of staff's phone."""
+"""The second factor: a time-based code (TOTP) from an authenticator app on the member of staff's phone;
+and the audit trail's record of each change to how a member of staff signs in."""
 
 import base64
 from typing import Any
@@ -12,6 +13,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from payback.core.services import audit_record
 
 DEVICE_NAME = "Authenticator app"
+
+
+def audit_sign_in_change(*, actor: Any, user: Any, action: str, summary: str) -> None:
+    """Record in the audit trail a change to how a member of staff signs in: their password or
+    their authenticator app."""
+    audit_record(actor=actor, action=action, obj=user, summary=summary, subject=f"staff:{user.pk}")
 
 
 def needs_second_factor(request: HttpRequest) -> bool:
@@ -67,12 +74,11 @@ def device_confirm(*, request: HttpRequest, device: TOTPDevice) -> None:
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
     otp_login(request, device)
-    audit_record(
+    audit_sign_in_change(
         actor=device.user,
+        user=device.user,
         action="staff.two_factor_set_up",
-        obj=device.user,
         summary="Authenticator app set up for signing in",
-        subject=f"staff:{device.user_id}",
     )
 
 
@@ -84,11 +90,10 @@ def sign_in_confirm(*, request: HttpRequest, device: TOTPDevice) -> None:
 def devices_reset(*, actor: Any, user: Any) -> int:
     """Remove a member of staff's authenticator app (a lost phone): they set one up at their next sign-in."""
     deleted, _ = TOTPDevice.objects.filter(user=user).delete()
-    audit_record(
+    audit_sign_in_change(
         actor=actor,
+        user=user,
         action="staff.two_factor_reset",
-        obj=user,
         summary="Authenticator app removed: a new one is set up at the next sign-in",
-        subject=f"staff:{user.pk}",
     )
     return deleted

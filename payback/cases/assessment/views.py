@@ -4,14 +4,12 @@ needs to know. Thin: shape of input, one service, GOV.UK errors."""
 from datetime import datetime
 from typing import Any
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from payback.core.edge import bound, staff_user, submit
+from payback.core.edge import bound, pick, redirect_error, redirect_success, staff_page, staff_user, submit
 from payback.core.forms import apply_service_errors
 from payback.core.selectors import policy_book
 
@@ -41,8 +39,7 @@ def _editable(request: HttpRequest, pk: int, aid: int) -> tuple[dict[str, Any], 
     return context, assessment
 
 
-@login_required
-@permission_required("cases.view_requirement", raise_exception=True)
+@staff_page("cases.view_requirement")
 def assessment_tab(request: HttpRequest, pk: int) -> HttpResponse:
     context = case_context(request, pk, "assessment")
     person, requirement = context["person"], context["case"]
@@ -66,8 +63,7 @@ def assessment_tab(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/assessment_tab.html", context)
 
 
-@login_required
-@permission_required("cases.add_assessment", raise_exception=True)
+@staff_page("cases.add_assessment")
 def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
     context = case_context(request, pk, "assessment")
     if request.method != "POST":
@@ -75,13 +71,11 @@ def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         draft = aservices.assessment_start(actor=staff_user(request), person=context["person"])
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("cases:assessment", pk=pk)
+        return redirect_error(request, " ".join(error.messages), "cases:assessment", pk=pk)
     return redirect("cases:assessment-page", pk=pk, aid=draft.pk, page=pages_for(draft)[0].slug)
 
 
-@login_required
-@permission_required("cases.add_assessment", raise_exception=True)
+@staff_page("cases.add_assessment")
 def assessment_page(request: HttpRequest, pk: int, aid: int, page: str) -> HttpResponse:
     context, assessment = _editable(request, pk, aid)
     if assessment.status not in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED):
@@ -104,8 +98,8 @@ def assessment_page(request: HttpRequest, pk: int, aid: int, page: str) -> HttpR
                 apply_service_errors(form, error)
         if not form.errors:
             if request.POST.get("action") == "later":
-                messages.success(request, "Your answers are saved. You can come back to the assessment later")
-                return redirect("cases:assessment", pk=pk)
+                message = "Your answers are saved. You can come back to the assessment later"
+                return redirect_success(request, message, "cases:assessment", pk=pk)
             if request.GET.get("return") == "check" or index == len(pages) - 1:
                 return redirect("cases:assessment-check", pk=pk, aid=aid)
             return redirect("cases:assessment-page", pk=pk, aid=aid, page=slugs[index + 1])
@@ -124,8 +118,7 @@ def assessment_page(request: HttpRequest, pk: int, aid: int, page: str) -> HttpR
     return render(request, "cases/assessment_page.html", context)
 
 
-@login_required
-@permission_required("cases.add_assessment", raise_exception=True)
+@staff_page("cases.add_assessment")
 def assessment_check(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
     context, assessment = _editable(request, pk, aid)
     if request.method == "POST":
@@ -138,13 +131,12 @@ def assessment_check(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
                 for message in messages_
             ]
         else:
-            if assessment.status == AssessmentStatus.AWAITING_COUNTERSIGNATURE:
-                messages.success(
-                    request, "Assessment submitted: it needs a senior probation officer's countersignature"
-                )
-            else:
-                messages.success(request, "Assessment completed")
-            return redirect("cases:assessment", pk=pk)
+            message = (
+                "Assessment submitted: it needs a senior probation officer's countersignature"
+                if assessment.status == AssessmentStatus.AWAITING_COUNTERSIGNATURE
+                else "Assessment completed"
+            )
+            return redirect_success(request, message, "cases:assessment", pk=pk)
     context.update(
         {
             "assessment": assessment,
@@ -171,8 +163,7 @@ def _sections(assessment: Assessment) -> list[dict[str, Any]]:
     return answers(assessment)
 
 
-@login_required
-@permission_required("cases.add_assessment", raise_exception=True)
+@staff_page("cases.add_assessment")
 def non_association_add(request: HttpRequest, pk: int) -> HttpResponse:
     context = case_context(request, pk, "assessment")
     form = bound(request, NonAssociationForm)
@@ -187,14 +178,14 @@ def non_association_add(request: HttpRequest, pk: int) -> HttpResponse:
         return other
 
     if (done := submit(form, add, rename={"other": "crn"})).ok and done.value is not None:
-        messages.success(request, f"Non-association with {done.value.full_name} recorded")
-        return redirect("cases:assessment", pk=pk)
+        return redirect_success(
+            request, f"Non-association with {done.value.full_name} recorded", "cases:assessment", pk=pk
+        )
     context["form"] = form
     return render(request, "cases/non_association_form.html", context)
 
 
-@login_required
-@permission_required("cases.add_assessment", raise_exception=True)
+@staff_page("cases.add_assessment")
 def induction_book(request: HttpRequest, pk: int) -> HttpResponse:
     context = case_context(request, pk, "assessment")
     form = bound(request, InductionBookForm)
@@ -205,20 +196,19 @@ def induction_book(request: HttpRequest, pk: int) -> HttpResponse:
             actor=staff_user(request),
             requirement=context["case"],
             starts_at=starts_at,
-            location=data["location"],
-            late_reason=data["late_reason"],
+            **pick(data, "location", "late_reason"),
         )
         return starts_at
 
     if (done := submit(form, book, rename={"starts_at": "day"})).ok and done.value is not None:
-        messages.success(request, f"Induction booked for {done.value:%-d %B %Y at %H:%M}")
-        return redirect("cases:assessment", pk=pk)
+        return redirect_success(
+            request, f"Induction booked for {done.value:%-d %B %Y at %H:%M}", "cases:assessment", pk=pk
+        )
     context["form"] = form
     return render(request, "cases/induction_book.html", context)
 
 
-@login_required
-@permission_required("cases.add_assessment", raise_exception=True)
+@staff_page("cases.add_assessment")
 def induction_outcome(request: HttpRequest, pk: int, iid: int) -> HttpResponse:
     context = case_context(request, pk, "assessment")
     induction = context["case"].inductions.filter(pk=iid).first()
@@ -228,28 +218,21 @@ def induction_outcome(request: HttpRequest, pk: int, iid: int) -> HttpResponse:
     record = submit(
         form,
         lambda data: aservices.induction_record_outcome(
-            actor=staff_user(request),
-            induction=induction,
-            outcome=data["outcome"],
-            reason=data["reason"],
-            minutes_attended=data["minutes_attended"],
+            actor=staff_user(request), induction=induction, **pick(data, "outcome", "reason", "minutes_attended")
         ),
     )
     if record.ok:
-        messages.success(request, "Induction outcome recorded")
-        return redirect("cases:assessment", pk=pk)
+        return redirect_success(request, "Induction outcome recorded", "cases:assessment", pk=pk)
     context.update({"form": form, "induction": induction})
     return render(request, "cases/induction_outcome.html", context)
 
 
-@login_required
-@permission_required("cases.countersign_assessment", raise_exception=True)
+@staff_page("cases.countersign_assessment")
 def countersign_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/countersign_list.html", {"queue": aselectors.countersign_queue(staff_user(request))})
 
 
-@login_required
-@permission_required("cases.countersign_assessment", raise_exception=True)
+@staff_page("cases.countersign_assessment")
 def countersign(request: HttpRequest, aid: int) -> HttpResponse:
     assessment = aselectors.assessment_get(staff_user(request), aid)
     form = bound(request, CountersignForm)
@@ -264,8 +247,9 @@ def countersign(request: HttpRequest, aid: int) -> HttpResponse:
     )
     if decision.ok:
         done = "countersigned" if form.cleaned_data["decision"] == "approve" else "returned"
-        messages.success(request, f"Assessment for {assessment.person.full_name} {done}")
-        return redirect("cases:countersign-list")
+        return redirect_success(
+            request, f"Assessment for {assessment.person.full_name} {done}", "cases:countersign-list"
+        )
     requirement = assessment.person.requirements.order_by("-id").first()
     return render(
         request,
@@ -280,8 +264,7 @@ def countersign(request: HttpRequest, aid: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("cases.view_session_needs", raise_exception=True)
+@staff_page("cases.view_session_needs")
 def session_needs(request: HttpRequest, crn: str) -> HttpResponse:
     person: Person = session_needs_person_get(staff_user(request), crn)
     return render(request, "cases/session_needs.html", {"needs": aselectors.session_needs(person)})

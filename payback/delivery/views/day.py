@@ -6,36 +6,29 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from payback.cases.assessment.selectors import SessionNeeds
-from payback.core.edge import bound, staff_user, submit
+from payback.core.edge import bound, pick, redirect_error, redirect_success, scoped, staff_page, staff_user, submit
 from payback.core.formatting import format_minutes
 from payback.staff.models import User
 
 from .. import rules, selectors, services, timing
-from ..forms import (
-    ChecksForm,
-    ConcernForm,
-    IncidentForm,
-    ToolInForm,
-    tools_text,
-)
+from ..forms import ChecksForm, ConcernForm, IncidentForm, ToolInForm, tools_text
 from ..models import Appointment, Incident, Outcome, Session, SessionStatus
 from ..register_forms import RegisterLineForm, RegisterMetaForm, register_initial
-from .common import PLAN, RAISE_CONCERNS, REPORT_INCIDENTS, RUN, permission_any
+from .common import PLAN, RAISE_CONCERNS, REPORT_INCIDENTS, RUN
 
 CLEAR_DRAFT = "delivery.clear_register_draft"
+# The before-work checks, under the same names on the session, the form and the service.
+CHECKS = ("toolbox_talk_given", "site_induction_given", "hazards_seen", "controls")
 CONFLICT = "Someone else has changed this register: your entries are below, check them against the latest"
 
 
-@login_required
-@permission_required(RUN, raise_exception=True)
+@staff_page(RUN)
 def today(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     day = timezone.localdate()
@@ -67,11 +60,9 @@ def _hours_earned(session: Session, rows: list[selectors.RegisterRow]) -> list[d
     return earned
 
 
-@login_required
-@permission_any(RUN, PLAN)
+@staff_page(RUN, PLAN)
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    session = selectors.session_get(user, pk)
+    user, session = scoped(request, selectors.session_get, pk)
     rows = selectors.register_rows(session)
     clear_draft = request.session.pop(CLEAR_DRAFT, None) == session.pk
     return render(
@@ -100,49 +91,31 @@ def _register_not_yet(session: Session) -> str:
     return timing.register_refusal(session_date=session.date, start_time=session.start_time, now=timing.london_now())
 
 
-@login_required
-@permission_required(RUN, raise_exception=True)
+@staff_page(RUN)
 def session_checks(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    session = selectors.session_get(user, pk)
+    user, session = scoped(request, selectors.session_get, pk)
     if session.status != SessionStatus.PLANNED:
-        messages.error(request, f"The session is {session.get_status_display().lower()}")
-        return redirect("delivery:session", pk=pk)
+        return redirect_error(
+            request, f"The session is {session.get_status_display().lower()}", "delivery:session", pk=pk
+        )
     not_today = timing.checks_refusal(session_date=session.date, today=timing.london_now().day)
     if not_today and request.method != "POST":
-        messages.error(request, not_today)
-        return redirect("delivery:session", pk=pk)
-    initial: dict[str, Any] = {
-        "toolbox_talk_given": session.toolbox_talk_given,
-        "site_induction_given": session.site_induction_given,
-        "hazards_seen": session.hazards_seen,
-        "controls": session.controls,
-        "tools_out": tools_text(selectors.tool_counts(session)),
-    }
+        return redirect_error(request, not_today, "delivery:session", pk=pk)
+    initial: dict[str, Any] = {name: getattr(session, name) for name in CHECKS}
+    initial["tools_out"] = tools_text(selectors.tool_counts(session))
     if session.go_decision is not None:
         initial["go"] = "go" if session.go_decision else "no_go"
     form = bound(request, ChecksForm, initial=initial)
     done = submit(
         form,
         lambda data: services.session_record_checks(
-            actor=user,
-            session=session,
-            toolbox_talk_given=data["toolbox_talk_given"],
-            site_induction_given=data["site_induction_given"],
-            hazards_seen=data["hazards_seen"],
-            controls=data["controls"],
-            go=data["go"] == "go",
-            tools_out=data["tools_out"],
+            actor=user, session=session, go=data["go"] == "go", **pick(data, *CHECKS, "tools_out")
         ),
     )
     if done.ok:
-        messages.success(
-            request,
-            "Before-work checks recorded"
-            if form.cleaned_data["go"] == "go"
-            else "No go recorded: tell your operations manager",
-        )
-        return redirect("delivery:session", pk=pk)
+        go = form.cleaned_data["go"] == "go"
+        message = "Before-work checks recorded" if go else "No go recorded: tell your operations manager"
+        return redirect_success(request, message, "delivery:session", pk=pk)
     return render(request, "delivery/session_checks.html", {"session": session, "form": form})
 
 
@@ -229,20 +202,16 @@ def _result_message(result: services.RegisterResult) -> str:
     return f"Register closed: {format_minutes(credited)} credited in all"
 
 
-@login_required
-@permission_required(RUN, raise_exception=True)
+@staff_page(RUN)
 def register(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    session = selectors.session_get(user, pk)
+    user, session = scoped(request, selectors.session_get, pk)
     errors: list[str] = []
     confirm_errors: list[str] = []
     conflict = False
     if request.method != "POST":
         if session.status != SessionStatus.PLANNED:
-            messages.error(
-                request, f"The register cannot be changed: the session is {session.get_status_display().lower()}"
-            )
-            return redirect("delivery:session", pk=pk)
+            message = f"The register cannot be changed: the session is {session.get_status_display().lower()}"
+            return redirect_error(request, message, "delivery:session", pk=pk)
         rows = _register_rows(session, None)
         meta = _meta(session.register_version)
     else:
@@ -277,8 +246,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
                 _apply_register_errors(error, posted, errors)
             else:
                 request.session[CLEAR_DRAFT] = session.pk
-                messages.success(request, _result_message(result))
-                return redirect("delivery:session", pk=pk)
+                return redirect_success(request, _result_message(result), "delivery:session", pk=pk)
         for row in rows:
             row.form.name_errors()
         meta = _meta(version)
@@ -346,15 +314,12 @@ def _apply_register_errors(error: ValidationError, posted: list[RegisterRowView]
 # After work
 
 
-@login_required
-@permission_required(RUN, raise_exception=True)
+@staff_page(RUN)
 def tools_in(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    session = selectors.session_get(user, pk)
+    user, session = scoped(request, selectors.session_get, pk)
     tools = selectors.tool_counts(session)
     if not tools:
-        messages.error(request, "No tools were counted out for this session")
-        return redirect("delivery:session", pk=pk)
+        return redirect_error(request, "No tools were counted out for this session", "delivery:session", pk=pk)
     data = request.POST if request.method == "POST" else None
     forms_ = [
         (
@@ -388,8 +353,7 @@ def tools_in(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     errors.append(message)
         else:
-            messages.success(request, "Tools counted back in")
-            return redirect("delivery:session", pk=pk)
+            return redirect_success(request, "Tools counted back in", "delivery:session", pk=pk)
     field_errors = [
         (f"id_{form.prefix}-{name}", message)
         for _, form in forms_
@@ -407,11 +371,9 @@ def tools_in(request: HttpRequest, pk: int) -> HttpResponse:
 # Risk concerns and incidents from the session
 
 
-@login_required
-@permission_required(RAISE_CONCERNS, raise_exception=True)
+@staff_page(RAISE_CONCERNS)
 def concern_raise(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
-    user = staff_user(request)
-    session = selectors.session_get(user, pk)
+    user, session = scoped(request, selectors.session_get, pk)
     appointment = selectors.appointment_on_session(session, aid)
     if appointment is None:
         raise Http404("No such person on this session")
@@ -419,29 +381,21 @@ def concern_raise(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
     done = submit(
         form,
         lambda data: services.risk_concern_raise(
-            actor=user,
-            person=appointment.person,
-            category=form.cleaned_data["category"],
-            details=form.cleaned_data["details"],
-            session=session,
+            actor=user, person=appointment.person, session=session, **pick(data, "category", "details")
         ),
     )
     if done.ok:
         practitioner = appointment.person.practitioner
-        messages.success(
-            request,
-            f"Concern about {appointment.person.full_name} sent to "
-            + (str(practitioner) if practitioner else "their probation practitioner"),
+        told = str(practitioner) if practitioner else "their probation practitioner"
+        return redirect_success(
+            request, f"Concern about {appointment.person.full_name} sent to {told}", "delivery:session", pk=pk
         )
-        return redirect("delivery:session", pk=pk)
     return render(request, "delivery/concern_form.html", {"session": session, "appointment": appointment, "form": form})
 
 
-@login_required
-@permission_required(REPORT_INCIDENTS, raise_exception=True)
+@staff_page(REPORT_INCIDENTS)
 def incident_report(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    session = selectors.session_get(user, pk)
+    user, session = scoped(request, selectors.session_get, pk)
     now = timezone.localtime()
     project = session.project
     initial = {
@@ -452,12 +406,11 @@ def incident_report(request: HttpRequest, pk: int) -> HttpResponse:
     form = bound(request, IncidentForm, initial=initial)
     done = submit(form, lambda data: _report(user, session, data), rename={"occurred_at": "occurred_on"})
     if done.ok and (incident := done.value) is not None:
-        messages.success(
-            request,
+        message = (
             f"{'Near miss' if incident.near_miss else 'Incident'} reported: the operations manager has been told. "
-            f"The full paperwork is due by {timezone.localtime(incident.paperwork_due_at):%-d %B %Y %H:%M}",
+            f"The full paperwork is due by {timezone.localtime(incident.paperwork_due_at):%-d %B %Y %H:%M}"
         )
-        return redirect("delivery:session", pk=pk)
+        return redirect_success(request, message, "delivery:session", pk=pk)
     return render(request, "delivery/incident_form.html", {"session": session, "form": form})
 
 
@@ -468,13 +421,9 @@ def _report(user: User, session: Session, data: dict[str, Any]) -> Incident:
         project=session.project,
         session=session,
         occurred_at=timezone.make_aware(datetime.combine(data["occurred_on"], data["occurred_time"])),
-        location=data["location"],
-        what_happened=data["what_happened"],
-        people_involved=data["people_involved"],
-        witnesses=data["witnesses"],
-        injuries=data["injuries"],
-        damage=data["damage"],
         emergency_services_called=data["emergency_services_called"] == "yes",
-        immediate_action=data["immediate_action"],
         near_miss=data["near_miss"] == "yes",
+        **pick(
+            data, "location", "what_happened", "people_involved", "witnesses", "injuries", "damage", "immediate_action"
+        ),
     )

@@ -1,41 +1,23 @@
 """Pages for practitioners (possible failures to decide, risk concerns) and for operations
 managers (incidents and the fleet)."""
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 
-from payback.core.edge import apply_errors, bound, staff_user, submit
+from payback.core.edge import apply_errors, bound, pick, redirect_success, scoped, staff_page, staff_user, submit
 
 from .. import conflicts, selectors, services
-from ..forms import (
-    AcknowledgeForm,
-    ClearDefectForm,
-    DriverForm,
-    IncidentUpdateForm,
-    MileageInForm,
-    VehicleCheckForm,
-)
+from ..forms import AcknowledgeForm, ClearDefectForm, DriverForm, IncidentUpdateForm, MileageInForm, VehicleCheckForm
 from ..models import IncidentStatus
-from .common import (
-    ACKNOWLEDGE,
-    DECIDE,
-    INVESTIGATE,
-    MANAGE_VEHICLES,
-    PLAN,
-    RUN,
-    permission_any,
-)
+from .common import ACKNOWLEDGE, DECIDE, INVESTIGATE, MANAGE_VEHICLES, PLAN, RUN
 
 # ---------------------------------------------------------------------------------------------
 # Practitioners
 
 
-@login_required
-@permission_required(DECIDE, raise_exception=True)
+@staff_page(DECIDE)
 def to_decide(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     everyone = request.GET.get("whose") == "all"
@@ -50,8 +32,7 @@ def to_decide(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_any(DECIDE, PLAN)
+@staff_page(DECIDE, PLAN)
 def bookings_to_fix(request: HttpRequest) -> HttpResponse:
     """Future bookings that now break a placement rule: a coordinator's area, a practitioner's caseload."""
     today = timezone.localdate()
@@ -65,8 +46,7 @@ def bookings_to_fix(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(ACKNOWLEDGE, raise_exception=True)
+@staff_page(ACKNOWLEDGE)
 def concern_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     show_all = request.GET.get("show") == "all"
@@ -77,11 +57,9 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(ACKNOWLEDGE, raise_exception=True)
+@staff_page(ACKNOWLEDGE)
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    concern = selectors.concern_get(user, pk)
+    user, concern = scoped(request, selectors.concern_get, pk)
     form = bound(request, AcknowledgeForm)
     if request.method == "POST" and concern.acknowledged_at is None and form.is_valid():
         try:
@@ -91,8 +69,9 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error, rename={"concern": "action_taken"})
         else:
-            messages.success(request, f"Concern about {concern.person.full_name} acknowledged")
-            return redirect("delivery:concerns")
+            return redirect_success(
+                request, f"Concern about {concern.person.full_name} acknowledged", "delivery:concerns"
+            )
     return render(request, "delivery/concern_detail.html", {"concern": concern, "form": form})
 
 
@@ -100,8 +79,7 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # Incidents
 
 
-@login_required
-@permission_required(INVESTIGATE, raise_exception=True)
+@staff_page(INVESTIGATE)
 def incident_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     show_all = request.GET.get("show") == "all"
@@ -113,11 +91,9 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(INVESTIGATE, raise_exception=True)
+@staff_page(INVESTIGATE)
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    incident = selectors.incident_get(user, pk)
+    user, incident = scoped(request, selectors.incident_get, pk)
     initial = {
         "paperwork_complete": incident.paperwork_completed_at is not None,
         "investigation": incident.investigation,
@@ -132,17 +108,15 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             services.incident_update(
                 actor=user,
                 incident=incident,
-                paperwork_complete=data["paperwork_complete"],
-                investigation=data["investigation"],
-                outcome=data["outcome"],
-                learning=data["learning"],
                 close=close,
+                **pick(data, "paperwork_complete", "investigation", "outcome", "learning"),
             )
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, "Incident closed" if close else "Incident updated")
-            return redirect("delivery:incident", pk=pk)
+            return redirect_success(
+                request, "Incident closed" if close else "Incident updated", "delivery:incident", pk=pk
+            )
     return render(request, "delivery/incident_detail.html", {"incident": incident, "form": form, "now": timezone.now()})
 
 
@@ -150,8 +124,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # Vehicles
 
 
-@login_required
-@permission_any(MANAGE_VEHICLES, RUN)
+@staff_page(MANAGE_VEHICLES, RUN)
 def vehicle_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     return render(
@@ -166,11 +139,9 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_any(MANAGE_VEHICLES, RUN)
+@staff_page(MANAGE_VEHICLES, RUN)
 def vehicle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    vehicle = selectors.vehicle_get(user, pk)
+    user, vehicle = scoped(request, selectors.vehicle_get, pk)
     return render(
         request,
         "delivery/vehicle_detail.html",
@@ -183,11 +154,9 @@ def vehicle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_any(MANAGE_VEHICLES, RUN)
+@staff_page(MANAGE_VEHICLES, RUN)
 def vehicle_check(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    vehicle = selectors.vehicle_get(user, pk)
+    user, vehicle = scoped(request, selectors.vehicle_get, pk)
     session = None
     session_id = request.GET.get("session", "")
     if session_id.isascii() and session_id.isdigit():
@@ -201,28 +170,26 @@ def vehicle_check(request: HttpRequest, pk: int) -> HttpResponse:
             actor=user,
             vehicle=vehicle,
             roadworthy=data["roadworthy"] == "yes",
-            defects=data["defects"],
-            mileage_out=data["mileage_out"],
             session=session,
+            **pick(data, "defects", "mileage_out"),
         ),
         rename={"vehicle": "roadworthy"},
     )
     if done.ok and (check := done.value) is not None:
-        if check.roadworthy:
-            messages.success(request, f"{vehicle.registration} checked: roadworthy")
-        else:
-            messages.success(request, f"{vehicle.registration} is off the road until the defect is cleared")
+        message = (
+            f"{vehicle.registration} checked: roadworthy"
+            if check.roadworthy
+            else f"{vehicle.registration} is off the road until the defect is cleared"
+        )
         if session is not None:
-            return redirect("delivery:session", pk=session.pk)
-        return redirect("delivery:vehicle", pk=pk)
+            return redirect_success(request, message, "delivery:session", pk=session.pk)
+        return redirect_success(request, message, "delivery:vehicle", pk=pk)
     return render(request, "delivery/vehicle_check.html", {"vehicle": vehicle, "session": session, "form": form})
 
 
-@login_required
-@permission_any(MANAGE_VEHICLES, RUN)
+@staff_page(MANAGE_VEHICLES, RUN)
 def mileage_in(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
-    user = staff_user(request)
-    vehicle = selectors.vehicle_get(user, pk)
+    user, vehicle = scoped(request, selectors.vehicle_get, pk)
     check = selectors.vehicle_check_get(vehicle, cid)
     form = bound(request, MileageInForm)
     done = submit(
@@ -230,16 +197,13 @@ def mileage_in(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
         lambda data: services.vehicle_check_in(actor=user, check=check, mileage_in=form.cleaned_data["mileage_in"]),
     )
     if done.ok:
-        messages.success(request, f"Mileage in recorded for {vehicle.registration}")
-        return redirect("delivery:vehicle", pk=pk)
+        return redirect_success(request, f"Mileage in recorded for {vehicle.registration}", "delivery:vehicle", pk=pk)
     return render(request, "delivery/mileage_in.html", {"vehicle": vehicle, "check": check, "form": form})
 
 
-@login_required
-@permission_required(MANAGE_VEHICLES, raise_exception=True)
+@staff_page(MANAGE_VEHICLES)
 def clear_defect(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    vehicle = selectors.vehicle_get(user, pk)
+    user, vehicle = scoped(request, selectors.vehicle_get, pk)
     form = bound(request, ClearDefectForm)
     done = submit(
         form,
@@ -247,27 +211,20 @@ def clear_defect(request: HttpRequest, pk: int) -> HttpResponse:
         rename={"vehicle": "note"},
     )
     if done.ok:
-        messages.success(request, f"{vehicle.registration} is back on the road")
-        return redirect("delivery:vehicle", pk=pk)
+        return redirect_success(request, f"{vehicle.registration} is back on the road", "delivery:vehicle", pk=pk)
     return render(request, "delivery/clear_defect.html", {"vehicle": vehicle, "form": form})
 
 
-@login_required
-@permission_required(MANAGE_VEHICLES, raise_exception=True)
+@staff_page(MANAGE_VEHICLES)
 def driver_authorise(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     form = bound(request, DriverForm, staff=selectors.staff_who_can(user, RUN))
     done = submit(
         form,
-        lambda data: services.driver_authorise(
-            actor=user,
-            driver=data["driver"],
-            licence_checked_on=data["licence_checked_on"],
-            valid_until=data["valid_until"],
-        ),
+        lambda data: services.driver_authorise(actor=user, **pick(data, "driver", "licence_checked_on", "valid_until")),
     )
     if done.ok:
         data = form.cleaned_data
-        messages.success(request, f"{data['driver']} is authorised to drive until {data['valid_until']:%-d %B %Y}")
-        return redirect("delivery:vehicles")
+        message = f"{data['driver']} is authorised to drive until {data['valid_until']:%-d %B %Y}"
+        return redirect_success(request, message, "delivery:vehicles")
     return render(request, "delivery/driver_form.html", {"form": form})

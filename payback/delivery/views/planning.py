@@ -7,16 +7,25 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from payback.core.edge import apply_errors, bound, staff_user, submit
+from payback.core.edge import (
+    apply_errors,
+    bound,
+    pick,
+    redirect_error,
+    redirect_success,
+    scoped,
+    staff_page,
+    staff_user,
+    submit,
+)
 from payback.core.formatting import format_minutes
+from payback.core.registers import read_filters
 from payback.core.selectors import policy_book
 from payback.projects.selectors import projects_for
 
@@ -33,13 +42,20 @@ from ..forms import (
     SupervisorForm,
     TimesheetForm,
 )
-from .common import (
-    PLAN,
-    RUN,
-    TIMESHEETS,
-)
+from .common import PLAN, RUN, TIMESHEETS
 
 SERIES_SKIPPED = "delivery.series_skipped"
+# What a session and a weekly series are planned with, under the same names on the form and the service.
+SESSION_FIELDS = (
+    "project",
+    "start_time",
+    "end_time",
+    "capacity",
+    "supervisor",
+    "vehicle",
+    "pick_up_point",
+    "pick_up_time",
+)
 
 
 def _monday(day: date) -> date:
@@ -53,14 +69,12 @@ def _week_of(value: str | None, default: date) -> date:
         return _monday(default)
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 def session_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     today = timezone.localdate()
     week = _week_of(request.GET.get("week"), today)
-    form = SessionFilterForm(request.GET or None, projects=projects_for(user).order_by("name"))
-    data = form.cleaned_data if form.is_valid() else {}
+    form, data = read_filters(request, SessionFilterForm, projects=projects_for(user).order_by("name"))
     sessions = selectors.sessions_in_week(
         user, week, project_id=data.get("project"), cover_only=data.get("cover") == "1"
     )
@@ -98,62 +112,36 @@ def _session_form_kwargs(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 def session_create(request: HttpRequest) -> HttpResponse:
     form = bound(request, SessionForm, **_session_form_kwargs(request))
     done = submit(
         form,
-        lambda data: services.session_create(
-            actor=staff_user(request),
-            project=data["project"],
-            session_date=data["session_date"],
-            start_time=data["start_time"],
-            end_time=data["end_time"],
-            capacity=data["capacity"],
-            supervisor=data["supervisor"],
-            vehicle=data["vehicle"],
-            pick_up_point=data["pick_up_point"],
-            pick_up_time=data["pick_up_time"],
-        ),
+        lambda data: services.session_create(actor=staff_user(request), **pick(data, "session_date", *SESSION_FIELDS)),
     )
     if done.ok and (session := done.value) is not None:
-        messages.success(request, f"Session planned: {session}")
-        return redirect("delivery:session", pk=session.pk)
+        return redirect_success(request, f"Session planned: {session}", "delivery:session", pk=session.pk)
     return render(request, "delivery/session_form.html", {"form": form})
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 def series_create(request: HttpRequest) -> HttpResponse:
     form = bound(request, SeriesForm, initial={"weeks_ahead": 8}, **_session_form_kwargs(request))
     done = submit(
         form,
         lambda data: services.session_series_create(
-            actor=staff_user(request),
-            project=data["project"],
-            weekday=data["weekday"],
-            start_time=data["start_time"],
-            end_time=data["end_time"],
-            capacity=data["capacity"],
-            starts_on=data["starts_on"],
-            weeks_ahead=data["weeks_ahead"],
-            supervisor=data["supervisor"],
-            vehicle=data["vehicle"],
-            pick_up_point=data["pick_up_point"],
-            pick_up_time=data["pick_up_time"],
+            actor=staff_user(request), **pick(data, "weekday", "starts_on", "weeks_ahead", *SESSION_FIELDS)
         ),
     )
     if done.ok and (result := done.value) is not None:
         series, created, skipped = result
         request.session[SERIES_SKIPPED] = {"series": series.pk, "skipped": skipped}
-        messages.success(request, f"{len(created)} weekly session{'s' if len(created) != 1 else ''} planned")
-        return redirect("delivery:series", pk=series.pk)
+        message = f"{len(created)} weekly session{'s' if len(created) != 1 else ''} planned"
+        return redirect_success(request, message, "delivery:series", pk=series.pk)
     return render(request, "delivery/series_form.html", {"form": form})
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     sessions = selectors.series_sessions(user, pk)
@@ -168,48 +156,38 @@ def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 def absence_create(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     form = bound(request, AbsenceForm, supervisors=selectors.staff_who_can(user, RUN))
     done = submit(
         form,
         lambda data: services.supervisor_absence_record(
-            actor=user,
-            supervisor=data["supervisor"],
-            starts_on=data["starts_on"],
-            ends_on=data["ends_on"],
-            reason=data["reason"],
+            actor=user, **pick(data, "supervisor", "starts_on", "ends_on", "reason")
         ),
     )
     if done.ok and (result := done.value) is not None:
         absence, affected = result
         count = len(affected)
-        messages.success(
-            request,
+        message = (
             f"Absence recorded: {count} session{'s' if count != 1 else ''} flagged for cover"
             if count
-            else "Absence recorded: no planned sessions are affected",
+            else "Absence recorded: no planned sessions are affected"
         )
-        return redirect("delivery:absence", pk=absence.pk)
+        return redirect_success(request, message, "delivery:absence", pk=absence.pk)
     return render(request, "delivery/absence_form.html", {"form": form})
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 def absence_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    absence = selectors.absence_get(user, pk)
+    user, absence = scoped(request, selectors.absence_get, pk)
     sessions = selectors.sessions_in_absence(user, absence)
     return render(request, "delivery/absence_detail.html", {"absence": absence, "sessions": sessions})
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 def supervisor_change(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    session = selectors.session_get(user, pk)
+    user, session = scoped(request, selectors.session_get, pk)
     form = bound(
         request,
         SupervisorForm,
@@ -224,16 +202,14 @@ def supervisor_change(request: HttpRequest, pk: int) -> HttpResponse:
         rename={"session": "supervisor"},
     )
     if done.ok:
-        messages.success(request, f"{form.cleaned_data['supervisor']} will supervise the session")
-        return redirect("delivery:session", pk=pk)
+        message = f"{form.cleaned_data['supervisor']} will supervise the session"
+        return redirect_success(request, message, "delivery:session", pk=pk)
     return render(request, "delivery/supervisor_form.html", {"session": session, "form": form})
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 def appointment_book(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    session = selectors.session_get(user, pk)
+    user, session = scoped(request, selectors.session_get, pk)
     form = bound(request, BookForm)
     if request.method == "POST" and form.is_valid():
         requirement = selectors.open_requirement(user, form.cleaned_data["crn"])
@@ -248,20 +224,17 @@ def appointment_book(request: HttpRequest, pk: int) -> HttpResponse:
                 for message in reasons or error.messages:
                     form.add_error("crn", f"{requirement.person.full_name}: {message[:1].lower()}{message[1:]}")
             else:
-                messages.success(request, f"{appointment.person.full_name} booked on the session")
-                return redirect("delivery:session", pk=pk)
+                message = f"{appointment.person.full_name} booked on the session"
+                return redirect_success(request, message, "delivery:session", pk=pk)
     return render(request, "delivery/book_form.html", {"session": session, "form": form})
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 def appointment_cancel(request: HttpRequest, aid: int) -> HttpResponse:
-    user = staff_user(request)
-    appointment = selectors.appointment_get(user, aid)
+    user, appointment = scoped(request, selectors.appointment_get, aid)
     session = selectors.session_get(user, appointment.session_id)
     if appointment.cancelled_at is not None:
-        messages.error(request, "The appointment is already cancelled")
-        return redirect("delivery:session", pk=session.pk)
+        return redirect_error(request, "The appointment is already cancelled", "delivery:session", pk=session.pk)
     form = bound(request, CancelForm)
     done = submit(
         form,
@@ -271,18 +244,16 @@ def appointment_cancel(request: HttpRequest, aid: int) -> HttpResponse:
         rename={"appointment": "reason"},
     )
     if done.ok:
-        messages.success(request, f"Appointment for {appointment.person.full_name} cancelled")
-        return redirect("delivery:session", pk=session.pk)
+        message = f"Appointment for {appointment.person.full_name} cancelled"
+        return redirect_success(request, message, "delivery:session", pk=session.pk)
     return render(
         request, "delivery/appointment_cancel.html", {"session": session, "appointment": appointment, "form": form}
     )
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 def stand_down(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    session = selectors.session_get(user, pk)
+    user, session = scoped(request, selectors.session_get, pk)
     form = bound(request, StandDownForm)
     book = policy_book()
     allowance = book.value("stand_down_credit_minutes", session.date)
@@ -304,12 +275,11 @@ def stand_down(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error, rename={"session": "reason"})
         else:
-            messages.success(
-                request,
+            message = (
                 f"Session stood down: everyone booked is credited {format_minutes(allowance)}{credited_when} "
-                "and is on the list to rebook",
+                "and is on the list to rebook"
             )
-            return redirect("delivery:session", pk=pk)
+            return redirect_success(request, message, "delivery:session", pk=pk)
     return render(
         request,
         "delivery/stand_down_form.html",
@@ -323,14 +293,12 @@ def stand_down(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 def to_rebook(request: HttpRequest) -> HttpResponse:
     return render(request, "delivery/to_rebook.html", {"appointments": selectors.to_rebook(staff_user(request))})
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 @require_POST
 def mark_rebooked(request: HttpRequest, aid: int) -> HttpResponse:
     user = staff_user(request)
@@ -386,8 +354,7 @@ def _chart(weeks: list[tuple[date, int]]) -> dict[str, Any]:
     }
 
 
-@login_required
-@permission_required(PLAN, raise_exception=True)
+@staff_page(PLAN)
 def stand_down_report(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     today = timezone.localdate()
@@ -417,8 +384,7 @@ def stand_down_report(request: HttpRequest) -> HttpResponse:
 # Individual placements
 
 
-@login_required
-@permission_required(TIMESHEETS, raise_exception=True)
+@staff_page(TIMESHEETS)
 def timesheet_create(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     form = bound(request, TimesheetForm, projects=selectors.active_projects(user, individual=True))
@@ -431,20 +397,16 @@ def timesheet_create(request: HttpRequest) -> HttpResponse:
             try:
                 line = services.timesheet_record(
                     actor=user,
-                    project=data["project"],
                     requirement=requirement,
-                    worked_on=data["worked_on"],
-                    minutes=data["minutes"],
-                    beneficiary_supervisor=data["beneficiary_supervisor"],
+                    **pick(data, "project", "worked_on", "minutes", "beneficiary_supervisor"),
                 )
             except ValidationError as error:
                 apply_errors(form, error, rename={"requirement": "crn"})
             else:
                 credited = line.credited_entry.minutes if line.credited_entry else 0
-                messages.success(
-                    request,
+                message = (
                     f"{format_minutes(credited)} credited to {requirement.person.full_name} "
-                    f"for {data['worked_on']:%-d %B %Y}",
+                    f"for {data['worked_on']:%-d %B %Y}"
                 )
-                return redirect(reverse("delivery:timesheet"))
+                return redirect_success(request, message, "delivery:timesheet")
     return render(request, "delivery/timesheet_form.html", {"form": form})

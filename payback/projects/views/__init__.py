@@ -2,19 +2,8 @@
 the yearly audit sample. Thin: check the shape of input, call one service, show GOV.UK errors.
 Every object is read through a scoped selector, so anything outside the user's area is a 404."""
 
-from .assessments import (
-    approval_decide,
-    approval_list,
-    assessment,
-    assessment_start,
-    audit_samples,
-)
-from .beneficiaries import (
-    beneficiary_create,
-    beneficiary_detail,
-    beneficiary_edit,
-    beneficiary_list,
-)
+from .assessments import approval_decide, approval_list, assessment, assessment_start, audit_samples
+from .beneficiaries import beneficiary_create, beneficiary_detail, beneficiary_edit, beneficiary_list
 from .nominations import (
     nomination_accept,
     nomination_acknowledge,

@@ -3,8 +3,6 @@ sample."""
 
 from typing import Any
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -12,27 +10,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from payback.core.edge import bound, staff_user, submit
+from payback.core.edge import bound, pick, redirect_success, scoped, staff_page, staff_user, submit
 from payback.staff.roles import APPROVE_PROJECTS, MANAGE_PROJECTS, VIEW_PROJECTS
 from payback.staff.selectors import regions_for
 
 from .. import selectors, services
-from ..forms import (
-    PRINCIPLE_QUESTIONS,
-    WELFARE,
-    AuditSampleForm,
-    DecisionForm,
-    ProjectAssessmentForm,
-)
-from ..models import (
-    AssessmentDecision,
-    ProjectAssessment,
-)
+from ..forms import PRINCIPLE_QUESTIONS, WELFARE, AuditSampleForm, DecisionForm, ProjectAssessmentForm
+from ..models import AssessmentDecision, ProjectAssessment
 from .projects import EDITABLE, project_context
 
 
-@login_required
-@permission_required(MANAGE_PROJECTS, raise_exception=True)
+@staff_page(MANAGE_PROJECTS)
 @require_POST
 def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
     context = project_context(request, pk)
@@ -89,12 +77,10 @@ def _assessment_sections(assessment: ProjectAssessment) -> list[dict[str, Any]]:
     ]
 
 
-@login_required
-@permission_required(VIEW_PROJECTS, raise_exception=True)
+@staff_page(VIEW_PROJECTS)
 def assessment(request: HttpRequest, aid: int) -> HttpResponse:
     """The project assessment: a form while it is a draft (or returned), read-only after that."""
-    user = staff_user(request)
-    record = selectors.project_assessment_get(user, aid)
+    user, record = scoped(request, selectors.project_assessment_get, aid)
     editable = record.status in EDITABLE and user.has_perm(MANAGE_PROJECTS)
     if request.method == "POST" and not editable:
         return redirect("projects:assessment", aid=aid)
@@ -110,11 +96,10 @@ def assessment(request: HttpRequest, aid: int) -> HttpResponse:
             services.project_assessment_recommend(actor=user, assessment=record, recommendation=data["recommendation"])
 
     if submit(form, save, rename=ProjectAssessmentForm.ALIASES).ok:
-        if recommend:
-            messages.success(request, "Project assessment sent to an operations manager for approval")
-        else:
-            messages.success(request, "Project assessment saved")
-        return redirect("projects:project", pk=record.project_id)
+        message = (
+            "Project assessment sent to an operations manager for approval" if recommend else "Project assessment saved"
+        )
+        return redirect_success(request, message, "projects:project", pk=record.project_id)
     return render(
         request,
         "projects/assessment_form.html",
@@ -128,17 +113,14 @@ def assessment(request: HttpRequest, aid: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(APPROVE_PROJECTS, raise_exception=True)
+@staff_page(APPROVE_PROJECTS)
 def approval_list(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/approval_list.html", {"queue": selectors.approvals_waiting(staff_user(request))})
 
 
-@login_required
-@permission_required(APPROVE_PROJECTS, raise_exception=True)
+@staff_page(APPROVE_PROJECTS)
 def approval_decide(request: HttpRequest, aid: int) -> HttpResponse:
-    user = staff_user(request)
-    record = selectors.project_assessment_get(user, aid)
+    user, record = scoped(request, selectors.project_assessment_get, aid)
     form = bound(request, DecisionForm)
     done = submit(
         form,
@@ -147,13 +129,10 @@ def approval_decide(request: HttpRequest, aid: int) -> HttpResponse:
         ),
     )
     if done.ok:
-        approve = form.cleaned_data["decision"] == "approve"
-        project = record.project
-        messages.success(
-            request,
-            f"Project assessment for {project.name} " + ("approved" if approve else "returned to the coordinator"),
+        decided = "approved" if form.cleaned_data["decision"] == "approve" else "returned to the coordinator"
+        return redirect_success(
+            request, f"Project assessment for {record.project.name} {decided}", "projects:approvals"
         )
-        return redirect("projects:approvals")
     return render(
         request,
         "projects/approval_decide.html",
@@ -167,8 +146,7 @@ def approval_decide(request: HttpRequest, aid: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(APPROVE_PROJECTS, raise_exception=True)
+@staff_page(APPROVE_PROJECTS)
 def audit_samples(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     regions = regions_for(user)
@@ -178,14 +156,10 @@ def audit_samples(request: HttpRequest) -> HttpResponse:
     form = bound(request, AuditSampleForm, regions=regions, initial=initial)
     done = submit(
         form,
-        lambda data: services.audit_sample_draw(
-            actor=user, region=data["region"], year=data["year"], size=data["size"], seed=data["seed"]
-        ),
+        lambda data: services.audit_sample_draw(actor=user, **pick(data, "region", "year", "size", "seed")),
     )
     if done.ok and (sample := done.value) is not None:
-        messages.success(
-            request, f"{sample.projects.count()} projects drawn for the {sample.year} audit (seed {sample.seed})"
-        )
-        return redirect("projects:audit-samples")
+        message = f"{sample.projects.count()} projects drawn for the {sample.year} audit (seed {sample.seed})"
+        return redirect_success(request, message, "projects:audit-samples")
     samples = selectors.audit_samples_for(user).order_by("-year", "region__name")
     return render(request, "projects/audit_samples.html", {"form": form, "samples": samples})

@@ -2,29 +2,22 @@
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
-from payback.core.edge import bound, staff_user, submit
+from payback.core.edge import bound, redirect_success, scoped, staff_page, staff_user, submit
+from payback.core.registers import page_query, paginate, read_filters
 from payback.staff.roles import MANAGE_PROJECTS, VIEW_PROJECTS
 from payback.staff.selectors import pdus_for
 
 from .. import selectors, services
-from ..forms import (
-    BeneficiaryFilterForm,
-    BeneficiaryForm,
-)
-from .common import page_query, paginate
+from ..forms import BeneficiaryFilterForm, BeneficiaryForm
 
 
-@login_required
-@permission_required(VIEW_PROJECTS, raise_exception=True)
+@staff_page(VIEW_PROJECTS)
 def beneficiary_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    form = BeneficiaryFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    form, data = read_filters(request, BeneficiaryFilterForm)
     beneficiaries = selectors.beneficiary_search(user, kind=data.get("kind") or "", q=data.get("q") or "")
     return render(
         request,
@@ -38,23 +31,21 @@ def beneficiary_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(MANAGE_PROJECTS, raise_exception=True)
+@staff_page(MANAGE_PROJECTS)
 def beneficiary_create(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     form = bound(request, BeneficiaryForm, pdus=pdus_for(user), initial={"pdu": user.pdu_id} if user.pdu_id else {})
     done = submit(form, lambda data: services.beneficiary_create(actor=user, pdu=data["pdu"], **form.values()))
     if done.ok and (beneficiary := done.value) is not None:
-        messages.success(request, f"Beneficiary {beneficiary.name} recorded")
-        return redirect("projects:beneficiary", pk=beneficiary.pk)
+        return redirect_success(
+            request, f"Beneficiary {beneficiary.name} recorded", "projects:beneficiary", pk=beneficiary.pk
+        )
     return render(request, "projects/beneficiary_form.html", {"form": form, "beneficiary": None})
 
 
-@login_required
-@permission_required(VIEW_PROJECTS, raise_exception=True)
+@staff_page(VIEW_PROJECTS)
 def beneficiary_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    beneficiary = selectors.beneficiary_get(user, pk)
+    user, beneficiary = scoped(request, selectors.beneficiary_get, pk)
     return render(
         request,
         "projects/beneficiary_detail.html",
@@ -68,14 +59,11 @@ def beneficiary_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(MANAGE_PROJECTS, raise_exception=True)
+@staff_page(MANAGE_PROJECTS)
 def beneficiary_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    beneficiary = selectors.beneficiary_get(user, pk)
+    user, beneficiary = scoped(request, selectors.beneficiary_get, pk)
     initial = {name: getattr(beneficiary, name) for name in services.BENEFICIARY_FIELDS}
     form = bound(request, BeneficiaryForm, initial=initial)
     if submit(form, lambda _: services.beneficiary_update(actor=user, beneficiary=beneficiary, **form.values())).ok:
-        messages.success(request, f"Beneficiary {beneficiary.name} updated")
-        return redirect("projects:beneficiary", pk=beneficiary.pk)
+        return redirect_success(request, f"Beneficiary {beneficiary.name} updated", "projects:beneficiary", pk=pk)
     return render(request, "projects/beneficiary_form.html", {"form": form, "beneficiary": beneficiary})

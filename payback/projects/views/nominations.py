@@ -4,33 +4,23 @@ reject."""
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from payback.core.edge import bound, staff_user, submit
+from payback.core.edge import bound, redirect_success, staff_page, staff_user, submit
+from payback.core.registers import page_query, paginate
 from payback.staff.roles import MANAGE_NOMINATIONS
 
 from .. import selectors, services
 from ..csv_download import register_filters
-from ..forms import (
-    NominationAcceptForm,
-    NominationRejectForm,
-    ReferralMeansForm,
-)
-from ..models import (
-    Nomination,
-    NominationStatus,
-)
-from .common import page_query, paginate
+from ..forms import NominationAcceptForm, NominationRejectForm, ReferralMeansForm
+from ..models import Nomination, NominationStatus
 
 
-@login_required
-@permission_required(MANAGE_NOMINATIONS, raise_exception=True)
+@staff_page(MANAGE_NOMINATIONS)
 def nomination_list(request: HttpRequest) -> HttpResponse:
     form, filters = register_filters(request)
     today = timezone.localdate()
@@ -55,14 +45,12 @@ def _nomination_context(request: HttpRequest, pk: int) -> dict[str, Any]:
     }
 
 
-@login_required
-@permission_required(MANAGE_NOMINATIONS, raise_exception=True)
+@staff_page(MANAGE_NOMINATIONS)
 def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/nomination_detail.html", _nomination_context(request, pk))
 
 
-@login_required
-@permission_required(MANAGE_NOMINATIONS, raise_exception=True)
+@staff_page(MANAGE_NOMINATIONS)
 @require_POST
 def nomination_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     context = _nomination_context(request, pk)
@@ -72,12 +60,12 @@ def nomination_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         context["errors"] = error.messages
         return render(request, "projects/nomination_detail.html", context, status=400)
-    messages.success(request, f"Acknowledgement sent to {nomination.nominator_email}")
-    return redirect("projects:nomination", pk=pk)
+    return redirect_success(
+        request, f"Acknowledgement sent to {nomination.nominator_email}", "projects:nomination", pk=pk
+    )
 
 
-@login_required
-@permission_required(MANAGE_NOMINATIONS, raise_exception=True)
+@staff_page(MANAGE_NOMINATIONS)
 def nomination_referral(request: HttpRequest, pk: int) -> HttpResponse:
     context = _nomination_context(request, pk)
     nomination: Nomination = context["nomination"]
@@ -89,14 +77,12 @@ def nomination_referral(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     )
     if done.ok:
-        messages.success(request, "Means of referral recorded")
-        return redirect("projects:nomination", pk=pk)
+        return redirect_success(request, "Means of referral recorded", "projects:nomination", pk=pk)
     context["form"] = form
     return render(request, "projects/nomination_referral.html", context)
 
 
-@login_required
-@permission_required(MANAGE_NOMINATIONS, raise_exception=True)
+@staff_page(MANAGE_NOMINATIONS)
 def nomination_accept(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     context = _nomination_context(request, pk)
@@ -116,14 +102,13 @@ def nomination_accept(request: HttpRequest, pk: int) -> HttpResponse:
         rename={"nomination": "beneficiary"},
     )
     if done.ok and (project := done.value) is not None:
-        messages.success(request, f"Nomination {nomination.reference} accepted: draft project {project.name}")
-        return redirect("projects:project", pk=project.pk)
+        message = f"Nomination {nomination.reference} accepted: draft project {project.name}"
+        return redirect_success(request, message, "projects:project", pk=project.pk)
     context["form"] = form
     return render(request, "projects/nomination_accept.html", context)
 
 
-@login_required
-@permission_required(MANAGE_NOMINATIONS, raise_exception=True)
+@staff_page(MANAGE_NOMINATIONS)
 def nomination_reject(request: HttpRequest, pk: int) -> HttpResponse:
     context = _nomination_context(request, pk)
     nomination: Nomination = context["nomination"]
@@ -137,7 +122,6 @@ def nomination_reject(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     )
     if done.ok:
-        messages.success(request, f"Nomination {nomination.reference} rejected")
-        return redirect("projects:nomination", pk=pk)
+        return redirect_success(request, f"Nomination {nomination.reference} rejected", "projects:nomination", pk=pk)
     context["form"] = form
     return render(request, "projects/nomination_reject.html", context)

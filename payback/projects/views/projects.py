@@ -3,37 +3,24 @@
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from payback.cases.assessment.rules import DAY_NAMES
-from payback.core.edge import bound, staff_user, submit
+from payback.core.edge import bound, pick, redirect_success, scoped, staff_page, staff_user, submit
+from payback.core.registers import page_query, paginate, read_filters
 from payback.staff.roles import APPROVE_PROJECTS, MANAGE_PROJECTS, VIEW_PROJECTS
 from payback.staff.selectors import pdus_for
 
 from .. import selectors, services
-from ..forms import (
-    ProjectFilterForm,
-    ProjectForm,
-    ProjectStatusForm,
-    ReviewNeededForm,
-    TasksForm,
-)
-from ..models import (
-    AssessmentDecision,
-    ProjectStatus,
-)
-from .common import page_query, paginate
+from ..forms import ProjectFilterForm, ProjectForm, ProjectStatusForm, ReviewNeededForm, TasksForm
+from ..models import AssessmentDecision, ProjectStatus
 
 
-@login_required
-@permission_required(VIEW_PROJECTS, raise_exception=True)
+@staff_page(VIEW_PROJECTS)
 def project_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    form = ProjectFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    form, data = read_filters(request, ProjectFilterForm)
     filters = selectors.ProjectFilters(
         status=data.get("status") or "",
         project_type=data.get("project_type") or "",
@@ -62,8 +49,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(MANAGE_PROJECTS, raise_exception=True)
+@staff_page(MANAGE_PROJECTS)
 def project_create(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     initial: dict[str, Any] = {"project_type": "group", "capacity": 6}
@@ -86,14 +72,12 @@ def project_create(request: HttpRequest) -> HttpResponse:
         ),
     )
     if done.ok and (project := done.value) is not None:
-        messages.success(request, f"Draft project {project.name} recorded")
-        return redirect("projects:project", pk=project.pk)
+        return redirect_success(request, f"Draft project {project.name} recorded", "projects:project", pk=project.pk)
     return render(request, "projects/project_form.html", {"form": form, "project": None})
 
 
 def project_context(request: HttpRequest, pk: int) -> dict[str, Any]:
-    user = staff_user(request)
-    project = selectors.project_get(user, pk)
+    user, project = scoped(request, selectors.project_get, pk)
     assessments = selectors.project_assessments(project)
     latest = assessments[0] if assessments else None
     return {
@@ -114,63 +98,47 @@ def project_context(request: HttpRequest, pk: int) -> dict[str, Any]:
 EDITABLE = (AssessmentDecision.DRAFT, AssessmentDecision.RETURNED)
 
 
-@login_required
-@permission_required(VIEW_PROJECTS, raise_exception=True)
+@staff_page(VIEW_PROJECTS)
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/project_detail.html", project_context(request, pk))
 
 
-@login_required
-@permission_required(MANAGE_PROJECTS, raise_exception=True)
+@staff_page(MANAGE_PROJECTS)
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    project = selectors.project_get(user, pk)
+    user, project = scoped(request, selectors.project_get, pk)
     form = bound(request, ProjectForm, initial=ProjectForm.initial_from(project))
     if submit(form, lambda _: services.project_update(actor=user, project=project, **form.values())).ok:
-        messages.success(request, f"Project {project.name} updated")
-        return redirect("projects:project", pk=project.pk)
+        return redirect_success(request, f"Project {project.name} updated", "projects:project", pk=pk)
     return render(request, "projects/project_form.html", {"form": form, "project": project})
 
 
-@login_required
-@permission_required(MANAGE_PROJECTS, raise_exception=True)
+@staff_page(MANAGE_PROJECTS)
 def project_tasks(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    project = selectors.project_get(user, pk)
-    initial = {"tasks": "\n".join(task.description for task in project.tasks.all())}
-    form = bound(request, TasksForm, initial=initial)
+    user, project = scoped(request, selectors.project_get, pk)
+    form = bound(request, TasksForm, initial={"tasks": "\n".join(task.description for task in project.tasks.all())})
     if submit(form, lambda _: services.project_set_tasks(actor=user, project=project, tasks=form.task_list())).ok:
-        messages.success(request, "Work schedule saved")
-        return redirect("projects:project", pk=project.pk)
+        return redirect_success(request, "Work schedule saved", "projects:project", pk=pk)
     return render(request, "projects/project_tasks.html", {"form": form, "project": project})
 
 
-@login_required
-@permission_required(MANAGE_PROJECTS, raise_exception=True)
+@staff_page(MANAGE_PROJECTS)
 def project_status(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    project = selectors.project_get(user, pk)
+    user, project = scoped(request, selectors.project_get, pk)
     form = bound(request, ProjectStatusForm, current=project.status)
-    done = submit(
+    if submit(
         form,
-        lambda data: services.project_change_status(
-            actor=user, project=project, to_status=data["to_status"], reason=data["reason"]
-        ),
-    )
-    if done.ok:
-        to_status = form.cleaned_data["to_status"]
-        messages.success(request, f"Project {project.name} is now {ProjectStatus(to_status).label.lower()}")
-        return redirect("projects:project", pk=project.pk)
+        lambda data: services.project_change_status(actor=user, project=project, **pick(data, "to_status", "reason")),
+    ).ok:
+        now = ProjectStatus(form.cleaned_data["to_status"]).label.lower()
+        return redirect_success(request, f"Project {project.name} is now {now}", "projects:project", pk=pk)
     return render(request, "projects/project_status.html", {"form": form, "project": project})
 
 
-@login_required
-@permission_required(VIEW_PROJECTS, raise_exception=True)
+@staff_page(VIEW_PROJECTS)
 def project_review(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    project = selectors.project_get(user, pk)
+    user, project = scoped(request, selectors.project_get, pk)
     form = bound(request, ReviewNeededForm)
     if submit(form, lambda data: services.project_flag_review(actor=user, project=project, reason=data["reason"])).ok:
-        messages.success(request, "Review needed: the placement coordinator will review the risk assessment")
-        return redirect("projects:project", pk=project.pk)
+        message = "Review needed: the placement coordinator will review the risk assessment"
+        return redirect_success(request, message, "projects:project", pk=pk)
     return render(request, "projects/project_review.html", {"form": form, "project": project})

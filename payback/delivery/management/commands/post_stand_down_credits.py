@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from payback.core.context import Origin, reset_origin, set_origin
+from payback.core.commands import as_command
 from payback.core.formatting import format_minutes
 from payback.delivery.stand_down_credits import post_due_stand_down_credits
 
@@ -14,11 +14,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        token = set_origin(Origin(channel="command"))
-        try:
+        with as_command():
             posted = post_due_stand_down_credits()
-        finally:
-            reset_origin(token)
         self.stdout.write(
             f"Stand-down credits posted for {posted.people} "
             f"{'person' if posted.people == 1 else 'people'}: {format_minutes(posted.minutes)} in all."

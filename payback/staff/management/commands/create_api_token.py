@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from payback.core.context import Origin, reset_origin, set_origin
-from payback.staff.models import API_TOKEN_DAYS, ApiToken, User
+from payback.core.commands import as_command, staff_member
+from payback.staff.models import API_TOKEN_DAYS, ApiToken
 from payback.staff.services import api_token_create
 
 
@@ -24,16 +24,12 @@ class Command(BaseCommand):
         max_length = ApiToken._meta.get_field("name").max_length or 100
         if not name or len(name) > max_length:
             raise CommandError(f"Give the token a name of 1 to {max_length} characters")
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"No member of staff has the username {username!r}")
-        origin = set_origin(Origin(channel="command"))
+        user = staff_member(username)
         try:
-            token, raw = api_token_create(actor=None, user=user, name=name, days=days)
+            with as_command():
+                token, raw = api_token_create(actor=None, user=user, name=name, days=days)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
-        finally:
-            reset_origin(origin)
         self.stderr.write(
             f"API token {token.name!r} for {user.username}, working until "
             f"{timezone.localtime(token.expires_at):%d %B %Y %H:%M}. Copy it now: it is not shown again."
