@@ -167,30 +167,31 @@ def _columns(
     meta_sessions: dict[str, dict[str, Any]], meta_people: dict[str, dict[str, Any]], by_session: dict[int, list[int]]
 ) -> list[SessionColumn]:
     """The plan's sessions in the order they run, each with who the plan places on it."""
-    columns = []
-    for key, meta in sorted(meta_sessions.items(), key=lambda item: (item[1]["date"], item[1]["start"], int(item[0]))):
-        sid = int(key)
-        members = by_session.get(sid, [])
-        columns.append(
-            SessionColumn(
-                id=sid,
-                project=meta["project"],
-                day=date.fromisoformat(meta["date"]),
-                start=meta["start"],
-                end=meta["end"],
-                minutes=int(meta.get("minutes", 0)),
-                capacity=int(meta.get("capacity", 0)),
-                free=int(meta.get("free", 0)),
-                placed=len(members),
-                supervisor=meta.get("supervisor", ""),
-                supervisor_female=bool(meta.get("supervisor_female")),
-                women=sum(1 for m in members if meta_people.get(str(m), {}).get("female")),
-                individual=bool(meta.get("individual")),
-                women_only=bool(meta.get("women_only")),
-                closed=meta.get("closed", ""),
-            )
-        )
-    return columns
+    in_order = sorted(meta_sessions.items(), key=lambda item: (item[1]["date"], item[1]["start"], int(item[0])))
+    return [_column(int(key), meta, by_session.get(int(key), []), meta_people) for key, meta in in_order]
+
+
+def _column(
+    sid: int, meta: dict[str, Any], members: list[int], meta_people: dict[str, dict[str, Any]]
+) -> SessionColumn:
+    """One session of the plan, from what the plan recorded about it, and the people placed on it."""
+    return SessionColumn(
+        id=sid,
+        project=meta["project"],
+        day=date.fromisoformat(meta["date"]),
+        start=meta["start"],
+        end=meta["end"],
+        minutes=int(meta.get("minutes", 0)),
+        capacity=int(meta.get("capacity", 0)),
+        free=int(meta.get("free", 0)),
+        placed=len(members),
+        supervisor=meta.get("supervisor", ""),
+        supervisor_female=bool(meta.get("supervisor_female")),
+        women=sum(1 for m in members if meta_people.get(str(m), {}).get("female")),
+        individual=bool(meta.get("individual")),
+        women_only=bool(meta.get("women_only")),
+        closed=meta.get("closed", ""),
+    )
 
 
 def _rows(
@@ -201,30 +202,39 @@ def _rows(
     pins: set[tuple[int, int]],
 ) -> list[PersonRow]:
     """Each person in the plan, placeable and most pressing first, with a cell for each session."""
-    minutes = {c.id: c.minutes for c in columns}
-    order = {c.id: index for index, c in enumerate(columns)}
-    rows = []
-    for key, meta in meta_people.items():
-        pid = int(key)
-        mine = by_person.get(pid, [])
-        rows.append(
-            PersonRow(
-                id=pid,
-                name=meta["name"],
-                crn=meta["crn"],
-                owed_minutes=int(meta.get("owed_minutes", 0)),
-                urgency=float(meta.get("urgency", 0)),
-                at_risk=bool(meta.get("at_risk")),
-                completion=_day(meta.get("completion")),
-                offered_minutes=sum(minutes.get(s, 0) for s in mine),
-                reason=reasons.get(key, ""),
-                placeable=bool(meta.get("placeable", True)),
-                cells=[Cell(session=c.id, placed=c.id in mine, pinned=(pid, c.id) in pins) for c in columns],
-                sessions=sorted(mine, key=lambda s: order.get(s, 0)),
-            )
-        )
+    rows = [
+        _row(int(key), meta, reasons.get(key, ""), by_person.get(int(key), []), columns, pins)
+        for key, meta in meta_people.items()
+    ]
     rows.sort(key=lambda r: (not r.placeable, not r.at_risk, -r.urgency, r.name, r.id))
     return rows
+
+
+def _row(
+    pid: int,
+    meta: dict[str, Any],
+    reason: str,
+    mine: list[int],
+    columns: list[SessionColumn],
+    pins: set[tuple[int, int]],
+) -> PersonRow:
+    """One person of the plan, from what the plan recorded about them, and the sessions it gives them."""
+    minutes = {c.id: c.minutes for c in columns}
+    order = {c.id: index for index, c in enumerate(columns)}
+    return PersonRow(
+        id=pid,
+        name=meta["name"],
+        crn=meta["crn"],
+        owed_minutes=int(meta.get("owed_minutes", 0)),
+        urgency=float(meta.get("urgency", 0)),
+        at_risk=bool(meta.get("at_risk")),
+        completion=_day(meta.get("completion")),
+        offered_minutes=sum(minutes.get(s, 0) for s in mine),
+        reason=reason,
+        placeable=bool(meta.get("placeable", True)),
+        cells=[Cell(session=c.id, placed=c.id in mine, pinned=(pid, c.id) in pins) for c in columns],
+        sessions=sorted(mine, key=lambda s: order.get(s, 0)),
+    )
 
 
 def _changes(

@@ -244,12 +244,8 @@ def reduction_change(*, balance: Balance, work: Iterable[tuple[date, int]], term
     return min(entitled - balance.earned_reduction_minutes, balance.remaining_minutes)
 
 
-_BALANCE_FIELD = {
-    "work": "work_minutes",
-    "travel": "travel_minutes",
-    "ete": "ete_minutes",
-    "stand_down": "stand_down_minutes",
-}
+# The credits that count towards the balance, each added to its own total ("work" to `work_minutes`).
+_BALANCE_FIELD = {kind: f"{kind}_minutes" for kind in ("work", "travel", "ete", "stand_down")}
 
 
 @dataclass(frozen=True)

@@ -122,12 +122,19 @@ def record_choice(
     label: str,
     model: type[_M],
     *,
-    empty_label: str | None,
+    noun: str = "",
+    empty_label: str | None = "",
     required_message: str = "",
     invalid_message: str = "",
     **kwargs: Any,
 ) -> "forms.ModelChoiceField[_M]":
-    """One record from a list the page gives when the form is made (see `set_choices`)."""
+    """One record from a list the page gives when the form is made (see `set_choices`). Given the
+    word for one ("beneficiary"), the list and its messages say it the usual way: "Select a
+    beneficiary", "Select the beneficiary", "Select a beneficiary from the list"."""
+    if noun:
+        empty_label = f"Select a {noun}" if empty_label == "" else empty_label
+        required_message = required_message or f"Select the {noun}"
+        invalid_message = invalid_message or f"Select a {noun} from the list"  # noqa: S608 (a message, not SQL)
     messages = {"required": required_message, "invalid_choice": invalid_message}
     queryset = model._default_manager.none()
     return _govuk(forms.ModelChoiceField, label, messages, queryset=queryset, empty_label=empty_label, **kwargs)

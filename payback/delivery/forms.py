@@ -124,13 +124,7 @@ class VehicleChoiceField(forms.ModelChoiceField):
 
 
 class _SessionFields(forms.Form):
-    project = record_choice(
-        "Project",
-        Project,
-        empty_label="Select a project",
-        required_message="Select the project",
-        invalid_message="Select an active project",
-    )
+    project = record_choice("Project", Project, noun="project", invalid_message="Select an active project")
     start_time = TimeOfDayField(label="Start time")
     end_time = TimeOfDayField(label="Finish time")
     capacity = int_field("Places", help_text="How many people the session can take", min_value=1, max_value=50)
@@ -220,13 +214,7 @@ class StandDownForm(forms.Form):
 
 
 class TimesheetForm(forms.Form):
-    project = record_choice(
-        "Individual placement",
-        Project,
-        empty_label="Select a placement",
-        required_message="Select the placement",
-        invalid_message="Select a placement from the list",
-    )
+    project = record_choice("Individual placement", Project, noun="placement")
     crn = BookForm.base_fields["crn"]
     worked_on = GovukDateField(label="Day worked", help_text="For example, 23 11 2026")
     minutes = int_field("Minutes worked", help_text="For example, 360 for 6 hours", min_value=1, max_value=720)

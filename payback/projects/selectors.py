@@ -119,18 +119,18 @@ def project_list(user: User, filters: ProjectFilters) -> QuerySet[Project]:
     return qs.order_by("name")
 
 
+def project_assessments_for(user: User) -> QuerySet[ProjectAssessment]:
+    """Every assessment, past and present, of the projects in the user's area."""
+    return ProjectAssessment.objects.filter(scope_q(user, pdu_field="project__pdu"))
+
+
 def project_get(user: User, pk: int) -> Project:
     return found_or_404(projects_for(user), "project", pk=pk)
 
 
 def project_assessment_get(user: User, pk: int) -> ProjectAssessment:
-    return found_or_404(
-        ProjectAssessment.objects.filter(scope_q(user, pdu_field="project__pdu"))
-        .select_related("project", "assessed_by", "decided_by")
-        .prefetch_related("excluded_flags"),
-        "project assessment",
-        pk=pk,
-    )
+    found = project_assessments_for(user).select_related("project", "assessed_by", "decided_by")
+    return found_or_404(found.prefetch_related("excluded_flags"), "project assessment", pk=pk)
 
 
 def project_assessments(project: Project) -> list[ProjectAssessment]:
@@ -153,12 +153,8 @@ def current_project_assessment(project: Project) -> ProjectAssessment | None:
 
 def approvals_waiting(user: User) -> QuerySet[ProjectAssessment]:
     """Project assessments in the user's area recommended and waiting for a manager's decision."""
-    return (
-        ProjectAssessment.objects.filter(scope_q(user, pdu_field="project__pdu"), status=AssessmentDecision.RECOMMENDED)
-        .exclude(assessed_by=user)
-        .select_related("project", "assessed_by")
-        .order_by("recommended_at")
-    )
+    waiting = project_assessments_for(user).filter(status=AssessmentDecision.RECOMMENDED).exclude(assessed_by=user)
+    return waiting.select_related("project", "assessed_by").order_by("recommended_at")
 
 
 def project_placement_conflicts(project: Project, *, person_flag_codes: list[str], person_is_woman: bool) -> list[str]:

@@ -8,7 +8,7 @@ from payback import placement
 
 from .model import Instance, Plan, Session, travel_minutes
 from .objective import score
-from .rules import candidates, explain, needs_reason
+from .rules import candidates, plan_reasons
 
 
 def place(instance: Instance, fits: dict[int, list[Session]] | None = None) -> list[tuple[int, int]]:
@@ -52,18 +52,9 @@ def place(instance: Instance, fits: dict[int, list[Session]] | None = None) -> l
 def greedy(instance: Instance) -> Plan:
     started = time.perf_counter()
     assignments = place(instance)
-    sessions = {s.id: s for s in instance.sessions}
-    assigned: dict[int, list[int]] = defaultdict(list)
-    for pid, sid in assignments:
-        assigned[pid].append(sid)
-    reasons = {}
-    for person in instance.people:
-        minutes = sum(sessions[s].minutes for s in assigned.get(person.id, []))
-        if needs_reason(person, minutes, instance.weights):
-            reasons[person.id] = explain(person, instance, assigned, minutes)
     return Plan(
         assignments=assignments,
-        reasons=reasons,
+        reasons=plan_reasons(instance, assignments),
         objective=score(instance, assignments),
         bound=0.0,
         status="GREEDY",

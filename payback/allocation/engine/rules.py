@@ -1,6 +1,7 @@
 """The hard rules between one person and one session, and the reasons a person got nothing.
 Shared by the solver and the greedy baseline; the verifier checks plans independently."""
 
+from collections import defaultdict
 from collections.abc import Callable
 
 from payback import placement
@@ -64,6 +65,21 @@ def candidates(instance: Instance) -> dict[int, list[Session]]:
 def needs_reason(person: Person, offered_minutes: int, weights: Weights) -> bool:
     """Whether a plan must say why this person got nothing, or less than the weekly minimum."""
     return offered_minutes <= 0 or offered_minutes < min(weights.weekly_minimum_minutes, person.remaining_minutes)
+
+
+def plan_reasons(instance: Instance, assignments: list[tuple[int, int]]) -> dict[int, str]:
+    """Why each person the plan gives nothing, or less than the weekly minimum, got what they did:
+    person id to reason. `assignments` are the plan's (person id, session id) pairs."""
+    minutes_of = {s.id: s.minutes for s in instance.sessions}
+    assigned: dict[int, list[int]] = defaultdict(list)
+    for pid, sid in assignments:
+        assigned[pid].append(sid)
+    reasons = {}
+    for person in instance.people:
+        minutes = sum(minutes_of[sid] for sid in assigned.get(person.id, []))
+        if needs_reason(person, minutes, instance.weights):
+            reasons[person.id] = explain(person, instance, assigned, minutes)
+    return reasons
 
 
 def explain(

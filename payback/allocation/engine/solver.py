@@ -41,7 +41,7 @@ from .greedy import greedy, place
 from .model import Instance, Plan
 from .neighbourhoods import neighbourhoods, women_neighbourhood
 from .objective import Pair, minimum_weight, placement_value, score
-from .rules import candidates, explain, needs_reason
+from .rules import candidates, plan_reasons
 from .verifier import violations
 
 GAP = 0.0001  # stop when the plan is this close to the bound (relative)
@@ -301,19 +301,10 @@ def solve(
             f"No plan could be found within the time limit of {time_limit:g} seconds: allow more time",
         )
     assignments = best.assignments
-    sessions = problem.sessions
-    assigned: dict[int, list[int]] = defaultdict(list)
-    for pid, sid in assignments:
-        assigned[pid].append(sid)
-    reasons = {}
-    for person in instance.people:
-        minutes = sum(sessions[s].minutes for s in assigned.get(person.id, []))
-        if needs_reason(person, minutes, instance.weights):
-            reasons[person.id] = explain(person, instance, assigned, minutes)
     bound = max(bound, best.objective)
     return Plan(
         assignments=assignments,
-        reasons=reasons,
+        reasons=plan_reasons(instance, assignments),
         objective=best.objective,
         bound=bound,
         status="OPTIMAL" if best.objective >= bound - 0.5 else "FEASIBLE",

@@ -28,6 +28,11 @@ from . import rules as arules
 A = AssessmentStatus
 
 
+def assessments_for(user: User) -> QuerySet[Assessment]:
+    """Every version of every assessment of the people in the user's area."""
+    return Assessment.objects.filter(scope_q(user, pdu_field="person__pdu"))
+
+
 def current_assessment(person: Person) -> Assessment | None:
     return person.assessments.filter(status=A.CURRENT).prefetch_related("risk_flags").first()
 
@@ -42,13 +47,8 @@ def open_assessment(person: Person) -> Assessment | None:
 
 
 def assessment_get(user: User, pk: int) -> Assessment:
-    return found_or_404(
-        Assessment.objects.filter(scope_q(user, pdu_field="person__pdu"))
-        .select_related("person", "author", "countersigned_by")
-        .prefetch_related("risk_flags"),
-        "assessment",
-        pk=pk,
-    )
+    found = assessments_for(user).select_related("person", "author", "countersigned_by")
+    return found_or_404(found.prefetch_related("risk_flags"), "assessment", pk=pk)
 
 
 def assessment_versions(person: Person) -> QuerySet[Assessment]:
@@ -92,12 +92,8 @@ def requirement_placeability(requirement: Requirement, *, book: PolicyBook, toda
 
 def countersign_queue(user: User) -> QuerySet[Assessment]:
     """Assessments in the user's area waiting for a countersignature they are allowed to give."""
-    return (
-        Assessment.objects.filter(scope_q(user, pdu_field="person__pdu"), status=A.AWAITING_COUNTERSIGNATURE)
-        .exclude(author=user)
-        .select_related("person", "author")
-        .order_by("submitted_at")
-    )
+    waiting = assessments_for(user).filter(status=A.AWAITING_COUNTERSIGNATURE).exclude(author=user)
+    return waiting.select_related("person", "author").order_by("submitted_at")
 
 
 @dataclass(frozen=True)

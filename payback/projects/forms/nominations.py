@@ -185,9 +185,9 @@ class NominationAcceptForm(forms.Form):
     beneficiary = record_choice(
         "An existing beneficiary",
         Beneficiary,
+        noun="beneficiary",
         required=False,
         empty_label="None: enter a new beneficiary below",
-        invalid_message="Select a beneficiary from the list",
     )
     name = text_field("Organisation name", max_length=200)
     kind = radio_field("Type of organisation", BeneficiaryKind.choices, required=False)

@@ -58,13 +58,7 @@ def _coordinate(label: str) -> forms.DecimalField:
 
 
 class ProjectForm(forms.Form):
-    beneficiary = record_choice(
-        "Beneficiary",
-        Beneficiary,
-        empty_label="Select a beneficiary",
-        required_message="Select the beneficiary",
-        invalid_message="Select a beneficiary from the list",
-    )
+    beneficiary = record_choice("Beneficiary", Beneficiary, noun="beneficiary")
     pdu = record_choice(
         "PDU running the project",
         Pdu,
