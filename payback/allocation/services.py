@@ -101,22 +101,36 @@ def allocation_run_start(
     return run
 
 
+def _follow_on(
+    actor: User,
+    run: AllocationRun,
+    time_limit: float | None,
+    *,
+    kind: str,
+    pins: list[list[int]] | None = None,
+    removals: list[list[int]] | None = None,
+) -> AllocationRun:
+    """Start a new run for the same PDU and week, following on from `run` (with its time limit
+    unless another is given)."""
+    return allocation_run_start(
+        actor=actor,
+        pdu=run.pdu,
+        week_start=run.week_start,
+        time_limit=time_limit or run.time_limit,
+        parent=run,
+        kind=kind,
+        pins=pins,
+        removals=removals,
+    )
+
+
 @transaction.atomic
 def allocation_rerun(*, actor: User, run: AllocationRun, time_limit: float | None = None) -> AllocationRun:
     """Run the plan again around the pins, keeping people out of sessions they were removed from."""
     run = _locked(run)
     if run.status not in (RunStatus.DONE, RunStatus.FAILED):
         raise ValidationError({"run": f"A run that is {run.get_status_display().lower()} cannot be run again"})
-    new = allocation_run_start(
-        actor=actor,
-        pdu=run.pdu,
-        week_start=run.week_start,
-        time_limit=time_limit or run.time_limit,
-        parent=run,
-        kind=run.kind,
-        pins=run.pins,
-        removals=run.removals,
-    )
+    new = _follow_on(actor, run, time_limit, kind=run.kind, pins=run.pins, removals=run.removals)
     AllocationRun.objects.filter(pk=run.pk).update(status=RunStatus.SUPERSEDED)
     return new
 
@@ -132,14 +146,7 @@ def allocation_replan(*, actor: User, run: AllocationRun, time_limit: float | No
         raise ValidationError({"run": "The week is over: it cannot be re-planned"})
     if run.children.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.DONE]).exists():
         raise ValidationError({"run": "A re-plan of this plan is already waiting: review or publish it"})
-    return allocation_run_start(
-        actor=actor,
-        pdu=run.pdu,
-        week_start=run.week_start,
-        time_limit=time_limit or run.time_limit,
-        parent=run,
-        kind=RunKind.REPLAN,
-    )
+    return _follow_on(actor, run, time_limit, kind=RunKind.REPLAN)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -39,6 +39,8 @@ def appointment_book(
 
 @transaction.atomic
 def appointment_cancel(*, actor: User, appointment: Appointment, reason: str) -> Appointment:
+    """Cancel a booking that has no outcome yet, saying why. Whoever is left on the session is
+    checked again against the placement rules."""
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     refuse_if(bool(appointment.outcome), "appointment", "An outcome is recorded: correct the outcome instead")
     refuse_if(not reason.strip(), "reason", "Enter why the appointment is cancelled")
@@ -55,6 +57,7 @@ def appointment_cancel(*, actor: User, appointment: Appointment, reason: str) ->
 
 @transaction.atomic
 def appointment_mark_rebooked(*, actor: User, appointment: Appointment) -> Appointment:
+    """Take someone stood down by the service off the list to rebook, once they are booked again."""
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     refuse_if(
         appointment.outcome != Outcome.STOOD_DOWN,

@@ -130,6 +130,8 @@ def incident_update(
     learning: str | None = None,
     close: bool = False,
 ) -> Incident:
+    """Record the paperwork, the investigation, its outcome and what was learned; close the
+    incident once all of them are recorded. A closed incident is not changed."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     refuse_if(incident.status == IncidentStatus.CLOSED, "incident", "The incident is closed")
     if paperwork_complete and incident.paperwork_completed_at is None:
@@ -155,6 +157,7 @@ def incident_update(
 def risk_concern_raise(
     *, actor: User, person: Person, category: str, details: str, session: Session | None = None
 ) -> RiskConcern:
+    """Raise a concern about a person with their practitioner, from what was seen or heard."""
     errors = {}
     if category not in ConcernCategory.values:
         errors["category"] = "Select the kind of concern"
@@ -173,6 +176,7 @@ def risk_concern_raise(
 
 @transaction.atomic
 def risk_concern_acknowledge(*, actor: User, concern: RiskConcern, action_taken: str) -> RiskConcern:
+    """The practitioner acknowledges a concern, once, recording what they have done about it."""
     concern = RiskConcern.objects.select_for_update().get(pk=concern.pk)
     refuse_if(concern.acknowledged_at is not None, "concern", "This concern has already been acknowledged")
     refuse_if(not action_taken.strip(), "action_taken", "Record what you have done about the concern")

@@ -77,7 +77,21 @@ def _request_hash(payload: Any) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def _outcome_facts(session: Session, recorded: RegisterLine | Appointment) -> rules.OutcomeFacts:
+    """The facts the register's rules read, from a line of the register or an outcome already recorded."""
+    return rules.OutcomeFacts(
+        outcome=recorded.outcome,
+        session_start=session.start_time,
+        session_end=session.end_time,
+        arrived_at=recorded.arrived_at,
+        left_at=recorded.left_at,
+        penalty_minutes=recorded.penalty_minutes,
+        absence_reason=recorded.absence_reason,
+    )
+
+
 def line_errors(index: int, line: RegisterLine, session: Session, booked: dict[int, Appointment]) -> dict[str, str]:
+    """What is wrong with one line of the register, by field (`lines.<index>.<field>`)."""
     prefix = f"lines.{index}."
     errors: dict[str, str] = {}
     if line.appointment_id not in booked:
@@ -96,16 +110,7 @@ def line_errors(index: int, line: RegisterLine, session: Session, booked: dict[i
     for name, value in (("work_quality", line.work_quality), ("behaviour", line.behaviour)):
         if value and value not in Rating.values:
             errors[prefix + name] = "Choose a rating from excellent to poor"
-    facts = rules.OutcomeFacts(
-        outcome=line.outcome,
-        session_start=session.start_time,
-        session_end=session.end_time,
-        arrived_at=line.arrived_at,
-        left_at=line.left_at,
-        penalty_minutes=line.penalty_minutes,
-        absence_reason=line.absence_reason,
-    )
-    errors.update({prefix + k: v for k, v in rules.outcome_errors(facts).items()})
+    errors.update({prefix + k: v for k, v in rules.outcome_errors(_outcome_facts(session, line)).items()})
     if len(line.note) > 1000:
         errors[prefix + "note"] = "The note must be 1,000 characters or fewer"
     return errors
@@ -123,15 +128,7 @@ def _credit(*, actor: User, appointment: Appointment, session: Session, book: Po
 
 def _post_credit(*, actor: User, appointment: Appointment, session: Session, book: PolicyBook) -> tuple[int, str]:
     """Post the credit for one attended outcome. Returns (minutes credited, why not all)."""
-    facts = rules.OutcomeFacts(
-        outcome=appointment.outcome,
-        session_start=session.start_time,
-        session_end=session.end_time,
-        arrived_at=appointment.arrived_at,
-        left_at=appointment.left_at,
-        penalty_minutes=appointment.penalty_minutes,
-    )
-    minutes = rules.credit_minutes(facts)
+    minutes = rules.credit_minutes(_outcome_facts(session, appointment))
     if minutes <= 0:
         return 0, ""
     requirement = appointment.requirement

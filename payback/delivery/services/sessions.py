@@ -1,8 +1,7 @@
 """Planning sessions: one at a time or as a weekly series, supervisors' absences and cover."""
 
-from dataclasses import dataclass, fields
 from datetime import date, time, timedelta
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -50,30 +49,33 @@ def _check_supervisor_and_vehicle(
             errors["vehicle"] = f"{supervisor} is not an authorised driver with a checked licence"
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """What a planned session is, apart from its day: the same for every week of a series."""
+class SessionPlan(TypedDict, total=False):
+    """How a session runs, apart from its day: the same for one session and for every week of a
+    series. The project, times and capacity are always given."""
 
-    project: Project
-    start_time: time
-    end_time: time
-    capacity: int
+    project: Required[Project]
+    start_time: Required[time]
+    end_time: Required[time]
+    capacity: Required[int]
     supervisor: User | None
     vehicle: Vehicle | None
     pick_up_point: str
     pick_up_time: time | None
 
-    def fields(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+def _filled(plan: SessionPlan) -> dict[str, Any]:
+    """Every field of the plan: what it leaves out is no supervisor yet (so it needs cover), no
+    vehicle and no pick-up."""
+    return {"supervisor": None, "vehicle": None, "pick_up_point": "", "pick_up_time": None, **plan}
 
 
-def _plan_errors(plan: _Plan, session_date: date) -> dict[str, str]:
+def _plan_errors(plan: SessionPlan, session_date: date) -> dict[str, str]:
     """Everything that stops the session being planned on that day, by field."""
     errors: dict[str, str] = {}
-    project, capacity = plan.project, plan.capacity
+    project, capacity, start_time = plan["project"], plan["capacity"], plan["start_time"]
     if project.status != ProjectStatus.ACTIVE:
         errors["project"] = f"Sessions can be planned only on active projects: {project.name} is {project.status}"
-    if plan.end_time <= plan.start_time:
+    if plan["end_time"] <= start_time:
         errors["end_time"] = "The finish time must be after the start time"
     if not isinstance(capacity, int) or capacity < 1:
         errors["capacity"] = "Enter how many people the session can take, 1 or more"
@@ -81,75 +83,50 @@ def _plan_errors(plan: _Plan, session_date: date) -> dict[str, str]:
         errors["capacity"] = f"The project can take at most {project.capacity} people"
     if session_date < timezone.localdate():
         errors["session_date"] = "A session cannot be planned in the past"
-    if plan.pick_up_time is not None and plan.pick_up_time > plan.start_time:
+    if (pick_up_time := plan.get("pick_up_time")) is not None and pick_up_time > start_time:
         errors["pick_up_time"] = "The pick-up must be before the session starts"
     if "capacity" not in errors:
         _check_supervisor_and_vehicle(
             session_date=session_date,
-            supervisor=plan.supervisor,
-            vehicle=plan.vehicle,
+            supervisor=plan.get("supervisor"),
+            vehicle=plan.get("vehicle"),
             capacity=capacity,
             errors=errors,
         )
     return errors
 
 
-def _plan_session(actor: User, plan: _Plan, session_date: date, series: SessionSeries | None) -> Session:
+def _plan_session(actor: User, plan: SessionPlan, session_date: date, series: SessionSeries | None) -> Session:
     refuse_any(_plan_errors(plan, session_date))
     # The pick-up point is kept as typed on the series, trimmed on each session.
-    values = {**plan.fields(), "pick_up_point": plan.pick_up_point.strip()}
-    session = Session(**values, series=series, date=session_date, needs_cover=plan.supervisor is None)
+    values = {**_filled(plan), "pick_up_point": plan.get("pick_up_point", "").strip()}
+    session = Session(**values, series=series, date=session_date, needs_cover=values["supervisor"] is None)
     # No go / no-go decision yet: it is made on the day, with the dynamic risk assessment.
     session.full_clean()
     session.save()
-    when = f"{session_date:%-d %B %Y}, {plan.start_time:%H:%M}–{plan.end_time:%H:%M}"
-    summary = f"Session planned: {plan.project.name} on {when}"
+    when = f"{session_date:%-d %B %Y}, {plan['start_time']:%H:%M}–{plan['end_time']:%H:%M}"
+    summary = f"Session planned: {plan['project'].name} on {when}"
     audit_record(actor=actor, action="session.created", obj=session, summary=summary)
     return session
 
 
 @transaction.atomic
 def session_create(
-    *,
-    actor: User,
-    project: Project,
-    session_date: date,
-    start_time: time,
-    end_time: time,
-    capacity: int,
-    supervisor: User | None = None,
-    vehicle: Vehicle | None = None,
-    pick_up_point: str = "",
-    pick_up_time: time | None = None,
-    series: SessionSeries | None = None,
+    *, actor: User, session_date: date, series: SessionSeries | None = None, **plan: Unpack[SessionPlan]
 ) -> Session:
     """Plan one session on a day, checking the project, times, capacity, supervisor and vehicle."""
-    plan = _Plan(project, start_time, end_time, capacity, supervisor, vehicle, pick_up_point, pick_up_time)
     return _plan_session(actor, plan, session_date, series)
 
 
 @transaction.atomic
 def session_series_create(
-    *,
-    actor: User,
-    project: Project,
-    weekday: int,
-    start_time: time,
-    end_time: time,
-    capacity: int,
-    starts_on: date,
-    weeks_ahead: int = 8,
-    supervisor: User | None = None,
-    vehicle: Vehicle | None = None,
-    pick_up_point: str = "",
-    pick_up_time: time | None = None,
+    *, actor: User, weekday: int, starts_on: date, weeks_ahead: int = 8, **plan: Unpack[SessionPlan]
 ) -> tuple[SessionSeries, list[Session], list[str]]:
     """A weekly session, generated some weeks ahead. Weeks that cannot be planned (the supervisor
     is away, say) are listed, not silently skipped."""
     refuse_if(not 0 <= weekday <= 6, "weekday", "Choose a day of the week")
     refuse_if(not 1 <= weeks_ahead <= 26, "weeks_ahead", "Generate between 1 and 26 weeks ahead")
-    plan = _Plan(project, start_time, end_time, capacity, supervisor, vehicle, pick_up_point, pick_up_time)
-    series = SessionSeries.objects.create(**plan.fields(), weekday=weekday, starts_on=starts_on, created_by=actor)
+    series = SessionSeries.objects.create(**_filled(plan), weekday=weekday, starts_on=starts_on, created_by=actor)
     first = starts_on + timedelta(days=(weekday - starts_on.weekday()) % 7)
     created, skipped = [], []
     for week in range(weeks_ahead):
@@ -189,6 +166,8 @@ def supervisor_absence_record(
 
 @transaction.atomic
 def session_assign_supervisor(*, actor: User, session: Session, supervisor: User) -> Session:
+    """Give a planned session another supervisor, who must be free and, with a vehicle, an
+    authorised driver. The session no longer needs cover, and its bookings are checked again."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     refuse_if(
         session.status != SessionStatus.PLANNED, "session", "Only a planned session can be given another supervisor"

@@ -41,19 +41,13 @@ def timesheet_record(
         errors["worked_on"] = "The day worked must be today or in the past"
     if not beneficiary_supervisor.strip():
         errors["beneficiary_supervisor"] = "Enter the name of the beneficiary's supervisor who signed the timesheet"
-    if IndividualPlacementTimesheet.objects.filter(
-        requirement=requirement, project=project, worked_on=worked_on
-    ).exists():
+    day = {"requirement": requirement, "project": project, "worked_on": worked_on}
+    if IndividualPlacementTimesheet.objects.filter(**day).exists():
         errors["worked_on"] = ALREADY_RECORDED
     refuse_any(errors)
+    signed_by = beneficiary_supervisor.strip()
     line = create_unless_taken(
-        IndividualPlacementTimesheet,
-        project=project,
-        requirement=requirement,
-        worked_on=worked_on,
-        minutes=minutes,
-        beneficiary_supervisor=beneficiary_supervisor.strip(),
-        entered_by=actor,
+        IndividualPlacementTimesheet, **day, minutes=minutes, beneficiary_supervisor=signed_by, entered_by=actor
     )
     if line is None:
         raise ValidationError({"worked_on": ALREADY_RECORDED})
@@ -64,7 +58,7 @@ def timesheet_record(
         occurred_on=worked_on,
         source="individual_placement",
         source_ref=str(line.pk),
-        reason=f"{project.name}, supervised by {beneficiary_supervisor.strip()}",
+        reason=f"{project.name}, supervised by {signed_by}",
         book=book,
     )
     line.credited_entry = entry

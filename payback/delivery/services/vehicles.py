@@ -15,6 +15,8 @@ from .common import refuse_any, refuse_if
 
 @transaction.atomic
 def driver_authorise(*, actor: User, driver: User, licence_checked_on: date, valid_until: date) -> DriverAuthorisation:
+    """Authorise a member of staff to drive the service's vehicles until a date, after their
+    licence is checked. An earlier authorisation is replaced."""
     errors = {}
     if licence_checked_on > timezone.localdate():
         errors["licence_checked_on"] = "The licence check must be today or in the past"
@@ -43,6 +45,7 @@ def vehicle_check_out(
 ) -> VehicleCheck:
     """The pre-use check. A defect takes the vehicle off the road until it is cleared."""
     vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    defects = defects.strip()
     errors = {}
     if vehicle.off_road:
         errors["vehicle"] = f"{vehicle.registration} is off the road: {vehicle.off_road_reason}"
@@ -50,7 +53,7 @@ def vehicle_check_out(
         errors["vehicle"] = "You are not an authorised driver with a checked licence"
     if mileage_out < vehicle.mileage:
         errors["mileage_out"] = f"The mileage cannot be less than the last recorded, {vehicle.mileage}"
-    if not roadworthy and not defects.strip():
+    if not roadworthy and not defects:
         errors["defects"] = "Describe the defect"
     refuse_any(errors)
     check = VehicleCheck.objects.create(
@@ -58,15 +61,15 @@ def vehicle_check_out(
         session=session,
         checked_by=actor,
         roadworthy=roadworthy,
-        defects=defects.strip(),
+        defects=defects,
         mileage_out=mileage_out,
     )
     vehicle.mileage = mileage_out
     if not roadworthy:
         vehicle.off_road = True
-        vehicle.off_road_reason = defects.strip()[:300]
+        vehicle.off_road_reason = defects[:300]
     vehicle.save()
-    state = "roadworthy" if roadworthy else f"off the road ({defects.strip()})"
+    state = "roadworthy" if roadworthy else f"off the road ({defects})"
     summary = f"{vehicle.registration} checked: {state}"
     audit_record(actor=actor, action="vehicle.checked", obj=check, summary=summary)
     return check
@@ -74,6 +77,7 @@ def vehicle_check_out(
 
 @transaction.atomic
 def vehicle_check_in(*, actor: User, check: VehicleCheck, mileage_in: int) -> VehicleCheck:
+    """The vehicle back in: its mileage is recorded once, and never below the mileage out."""
     check = VehicleCheck.objects.select_for_update().select_related("vehicle").get(pk=check.pk)
     refuse_if(check.mileage_in is not None, "mileage_in", "The mileage in is already recorded")
     refuse_if(
@@ -91,6 +95,7 @@ def vehicle_check_in(*, actor: User, check: VehicleCheck, mileage_in: int) -> Ve
 
 @transaction.atomic
 def vehicle_clear_defect(*, actor: User, vehicle: Vehicle, note: str) -> Vehicle:
+    """Put a vehicle back on the road once its defect is put right; its open defects are marked cleared."""
     vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
     refuse_if(not vehicle.off_road, "vehicle", "The vehicle is not off the road")
     refuse_if(not note.strip(), "note", "Say how the defect was put right")
