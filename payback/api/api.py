@@ -11,6 +11,7 @@ from payback.allocation.api import router as allocation_router
 from payback.cases.api import router as cases_router
 from payback.cases.assessment.api import router as assessment_router
 from payback.delivery.api import router as delivery_router
+from payback.enforcement.api import router as enforcement_router
 from payback.projects.api import router as projects_router
 
 from .auth import authenticators
@@ -95,4 +96,5 @@ api.add_router("", cases_router)
 api.add_router("", assessment_router)
 api.add_router("", projects_router)
 api.add_router("", delivery_router)
+api.add_router("", enforcement_router)
 api.add_router("", allocation_router)

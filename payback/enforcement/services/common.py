@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -77,6 +78,8 @@ def once(
     made, and the same key with a different request is refused. Without a key, just write."""
     if key is None:
         return write()
+    if not key.strip():
+        raise ValidationError({idempotency.FIELD: "Send an idempotency key (1 to 100 characters) with each change"})
     idempotency.key_check(key)
     previous = idempotency.previous_answer(IdempotentRequest, key=key, user_id=actor.pk, scope=scope, payload=payload)
     if previous is not None:

@@ -1,0 +1,152 @@
+"""What the enforcement API takes and answers."""
+
+from datetime import date, datetime
+from typing import Literal
+
+from ninja import Field, Schema
+
+from payback.core.api_common import InputSchema, StaffNameOrEmpty, idempotency_key_field, text
+
+from .models import HearingKind, HearingOutcome, RequestMethod, Step, Verdict
+
+KEY = "Makes the request safe to repeat: a repeat with the same key gets the first answer and changes nothing"
+
+MethodName = Literal[tuple(RequestMethod.values)]  # type: ignore[valid-type]
+VerdictName = Literal[tuple(Verdict.values)]  # type: ignore[valid-type]
+StepName = Literal[tuple(Step.values)]  # type: ignore[valid-type]
+HearingKindName = Literal[tuple(HearingKind.values)]  # type: ignore[valid-type]
+HearingOutcomeName = Literal[tuple(HearingOutcome.values)]  # type: ignore[valid-type]
+
+
+class DecisionOut(Schema):
+    id: int
+    verdict: str
+    reason: str
+    decided_on: date
+    decided_by: StaffNameOrEmpty
+    reverses: int | None = Field(None, description="The decision this one reverses, if any")
+
+
+class ActionOut(Schema):
+    id: int
+    failure: str = Field(description="Reference of the failure the step was taken on")
+    step: str = Field(description="The step taken: none, warning or breach")
+    rule_step: str = Field(description="The step the enforcement rules gave")
+    rule_code: str
+    rule_text: str
+    departure_reason: str
+    taken_on: date
+    withdrawn_at: datetime | None
+
+
+class FailureOut(Schema):
+    ref: str = Field(description="A and the appointment's id, or I and the induction's id")
+    requirement: int
+    crn: str
+    person_name: str
+    occurred_on: date
+    outcome: str
+    outcome_label: str
+    where: str
+    note: str
+    evidence_due: date | None
+    decision: DecisionOut | None
+    step: ActionOut | None
+
+
+class EvidenceRequestOut(Schema):
+    id: int
+    method: str
+    asked_on: date
+    due_on: date
+
+
+class EvidenceOut(Schema):
+    id: int
+    description: str
+    received_on: date
+    content_type: str
+    size_bytes: int
+    scan_status: str
+
+
+class FailureDetailOut(FailureOut):
+    requests: list[EvidenceRequestOut]
+    evidence: list[EvidenceOut]
+    decisions: list[DecisionOut]
+
+
+class FailuresQuery(Schema):
+    everyone: bool = Field(False, description="Everyone in your area rather than your own caseload")
+    overdue: bool = Field(False, description="Only those whose evidence date has passed")
+
+
+class EvidenceRequestIn(InputSchema):
+    method: MethodName  # type: ignore[valid-type]
+    asked_on: date
+    idempotency_key: str | None = idempotency_key_field(KEY, "ask-3f9a")
+
+
+class DecisionIn(InputSchema):
+    verdict: VerdictName  # type: ignore[valid-type]
+    reason: str = text(1000, "Why the failure is acceptable or not", required=True)
+    step: StepName | None = Field(  # type: ignore[valid-type]
+        None, description="For an unacceptable failure: the step taken; left out, the step the rules give"
+    )
+    departure_reason: str = text(1000, "Why the step the rules give is not taken (required when departing)")
+    idempotency_key: str | None = idempotency_key_field(KEY, "decide-3f9a")
+
+
+class ReversalIn(InputSchema):
+    reason: str = text(1000, "Why the decision is reversed", required=True)
+    idempotency_key: str | None = idempotency_key_field(KEY, "reverse-3f9a")
+
+
+class CourtOutcomeIn(InputSchema):
+    kind: HearingKindName  # type: ignore[valid-type]
+    hearing_on: date
+    court: str = text(200, "The court's name", required=True)
+    outcome: HearingOutcomeName  # type: ignore[valid-type]
+    extra_minutes: int = Field(0, ge=0, le=300 * 60, description="Hours added by the court, in minutes")
+    fine_pence: int = Field(0, ge=0, le=10_000_000)
+    extended_until: date | None = None
+    notes: str = text(1000)
+    idempotency_key: str | None = idempotency_key_field(KEY, "court-3f9a")
+
+
+class CourtOutcomeOut(Schema):
+    id: int
+    kind: str
+    hearing_on: date
+    court: str
+    outcome: str
+    extra_minutes: int
+    fine_pence: int
+    extended_until: date | None
+    notes: str
+    breach: int | None = Field(None, description="The breach action the hearing dealt with")
+    ledger_entry: int | None = Field(None, description="The court variation it wrote to the ledger")
+
+
+class ExtensionIn(InputSchema):
+    asked_until: date
+    reason: str = text(1000, "Why more time is needed", required=True)
+    idempotency_key: str | None = idempotency_key_field(KEY, "extend-3f9a")
+
+
+class ExtensionOut(Schema):
+    id: int
+    applied_on: date
+    asked_until: date
+    reason: str
+    outcome: int | None = Field(None, description="The court outcome that answered it")
+
+
+class EnforcementOut(Schema):
+    requirement: int
+    status: str
+    earning_stopped_on: date | None
+    open_breach: int | None
+    steps: list[ActionOut]
+    court_outcomes: list[CourtOutcomeOut]
+    extension_applications: list[ExtensionOut]
