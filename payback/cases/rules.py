@@ -337,3 +337,24 @@ def travel_day_room(*, cap_minutes: int, recorded_that_day: int) -> int:
     """Minutes of travel that may still be credited for a day: the cap applies to all the travel
     adjustments for the same day together (net of corrections), not to each one."""
     return max(0, cap_minutes - recorded_that_day)
+
+
+def work_still_needed(*, balance: Balance, work: Iterable[tuple[date, int]], terms: EarningTerms, on: date) -> int:
+    """The minutes of work that will clear the order if the person keeps complying from `on`: what
+    remains, less the earned reduction that work will itself earn. Once earning has stopped (an
+    unacceptable failure), or where no scheme is in force, it is simply what remains."""
+    if balance.remaining_minutes <= 0:
+        return 0
+    needed = credit_needed(
+        kind="work", minutes=balance.remaining_minutes, occurred_on=on, balance=balance, work=work, terms=terms
+    )
+    return needed.credited
+
+
+def most_still_earnable(*, balance: Balance, terms: EarningTerms, on: date) -> int:
+    """The most earned reduction that can still be earned: the cap less what is earned, while the
+    scheme is in force and earning has not stopped."""
+    if not terms.scheme or (terms.earning_stopped_on is not None and terms.earning_stopped_on <= on):
+        return 0
+    cap = balance.total_ordered_minutes * terms.scheme["cap_percent"] // 100
+    return max(0, min(cap - balance.earned_reduction_minutes, balance.remaining_minutes))

@@ -1,0 +1,66 @@
+"""The work still needed on a 100-hour order, at every step: with the earned reduction scheme
+(25% threshold, 30 minutes an hour, 25% cap) a person who keeps complying finishes after 75 hours
+of work; after an unacceptable failure, every remaining hour must be worked."""
+
+from datetime import date, timedelta
+
+from payback.cases import rules
+from payback.cases.rules import Balance, EarningTerms
+
+SCHEME = {"threshold_percent": 25, "minutes_per_hour": 30, "cap_percent": 25}
+START = date(2026, 3, 9)
+ORDERED = 100 * 60
+
+
+def after_working(worked: int, *, stopped_on: date | None = None) -> tuple[Balance, list[tuple[date, int]]]:
+    """The balance once `worked` minutes have been worked an hour a day, with the reduction earned."""
+    work = [(START + timedelta(days=i), 60) for i in range(worked // 60)]
+    earned = rules.earned_reduction_entitlement(
+        total_ordered_minutes=ORDERED,
+        work=work,
+        scheme=SCHEME,
+        scheme_start=date(2021, 1, 1),
+        earning_stopped_on=stopped_on,
+    )
+    balance = Balance(
+        ordered_minutes=ORDERED,
+        variation_minutes=0,
+        work_minutes=worked,
+        travel_minutes=0,
+        ete_minutes=0,
+        earned_reduction_minutes=min(earned, ORDERED - worked),
+        stand_down_minutes=0,
+    )
+    return balance, work
+
+
+def terms(stopped_on: date | None = None) -> EarningTerms:
+    return EarningTerms(scheme=SCHEME, scheme_start=date(2021, 1, 1), earning_stopped_on=stopped_on)
+
+
+def test_while_complying_the_work_still_needed_is_75_hours_less_what_is_worked_at_every_step() -> None:
+    for worked in range(0, ORDERED + 60, 60):
+        balance, work = after_working(min(worked, 4500))
+        on = START + timedelta(days=200)
+        needed = rules.work_still_needed(balance=balance, work=work, terms=terms(), on=on)
+        assert needed == max(0, 4500 - min(worked, 4500)), worked
+        # The gross remaining is more until the reduction is all earned.
+        assert balance.remaining_minutes >= needed
+
+
+def test_after_an_unacceptable_failure_every_remaining_hour_is_needed() -> None:
+    stopped = START + timedelta(days=40)
+    balance, work = after_working(2400, stopped_on=stopped)
+    assert (balance.earned_reduction_minutes, balance.remaining_minutes) == (450, 3150)
+    on = START + timedelta(days=60)
+    assert rules.work_still_needed(balance=balance, work=work, terms=terms(stopped), on=on) == 3150
+    assert rules.most_still_earnable(balance=balance, terms=terms(stopped), on=on) == 0
+    # Had earning not stopped, 2,100 minutes of work would finish it, earning the last 1,050.
+    assert rules.work_still_needed(balance=balance, work=work, terms=terms(), on=on) == 2100
+    assert rules.most_still_earnable(balance=balance, terms=terms(), on=on) == 1050
+
+
+def test_with_no_scheme_in_force_what_is_needed_is_what_remains() -> None:
+    balance, work = after_working(1200)
+    none = EarningTerms(scheme=None, scheme_start=None, earning_stopped_on=None)
+    assert rules.work_still_needed(balance=balance, work=work, terms=none, on=START) == balance.remaining_minutes
