@@ -15,6 +15,7 @@ from payback.cases.selectors import requirement_get
 from payback.core.api_common import shaped
 from payback.core.api_ops import Operations, idempotency_header, idempotency_key
 from payback.core.edge import api_staff
+from payback.core.selectors import policy_book
 from payback.staff.models import User
 from payback.staff.roles import DECIDE_FAILURES, OVERSEE_DECISIONS, RECORD_COURT_OUTCOMES, VIEW_CASES
 
@@ -36,14 +37,20 @@ from .api_schemas import (
     FailureOut,
     FailuresQuery,
     ReversalIn,
+    ReviewFiguresOut,
+    ReviewIn,
+    ReviewOut,
+    ReviewsOut,
 )
 from .models import Action, Decision, Failure
+from .review_selectors import Figures, ReviewPoint, review_figures, review_points
 
 router = Router(tags=["enforcement"])
 ops = Operations(router)
 
 REF = Path(..., description="A and the appointment's id, or I and the induction's id", pattern=r"^[AI][0-9]{1,12}$")
 REQUIREMENT_ID = Path(..., description="Id of the requirement")
+REVIEW_POINT = Path(..., ge=1, le=120, description="The review point, in months from sentence (6 or 9)")
 EVIDENCE_DESCRIPTION = Form(..., min_length=1, max_length=500, description="What the evidence is")
 RECEIVED_ON = Form(..., description="The day it was received")
 EVIDENCE_FILE = File(None, description="A PDF, JPEG or PNG under the size limit")
@@ -263,3 +270,71 @@ def apply_to_extend(
         idempotency_key=idempotency_key(body.idempotency_key, key),
     )
     return Status(201, _extension(made))
+
+
+def _figures(f: Figures) -> ReviewFiguresOut:
+    p = f.projection
+    return ReviewFiguresOut(
+        ordered_minutes=f.ordered_minutes,
+        worked_minutes=f.worked_minutes,
+        still_needed_minutes=f.still_needed_minutes,
+        recent_minutes=f.recent_minutes,
+        recent_weeks=f.recent_weeks,
+        weekly_minutes=p.weekly_minutes,
+        projected_finish=p.finish_on,
+        completion_date=f.completion_date,
+        on_track=p.on_track,
+        suggested_action=p.action,
+        suggested_text=p.action_text,
+        extension_by=f.extension_by,
+    )
+
+
+def _review(p: ReviewPoint) -> ReviewOut:
+    done = p.done
+    if done is None:
+        return ReviewOut(point_months=p.point_months, due_on=p.due_on, done=False)
+    return ReviewOut(
+        point_months=p.point_months,
+        due_on=p.due_on,
+        done=True,
+        completed_on=done.completed_on,
+        action=done.action,
+        notes=done.notes,
+        on_track=done.on_track,
+    )
+
+
+@ops.get("/requirements/{id}/reviews", ReviewsOut, "listReviews", "A requirement's reviews and today's figures")
+def list_reviews(request: HttpRequest, id: int = REQUIREMENT_ID) -> ReviewsOut:
+    """Each review point (done or not), and the figures a review done today would show."""
+    user = _staff(request, VIEW_CASES)
+    requirement = requirement_get(user, id)
+    book, on = policy_book(), timezone.localdate()
+    points = review_points(requirement, book=book)
+    return ReviewsOut(
+        reviews=[_review(p) for p in points], figures_today=_figures(review_figures(requirement, book=book, on=on))
+    )
+
+
+@ops.create("/requirements/{id}/reviews/{point}", ReviewOut, "completeReview", "Complete a review")
+def complete_review(
+    request: HttpRequest,
+    body: ReviewIn,
+    id: int = REQUIREMENT_ID,
+    point: int = REVIEW_POINT,
+    key: str | None = idempotency_header(KEY),
+) -> Status[ReviewOut]:
+    """Once its date has come: the figures are kept with the action taken."""
+    user = _staff(request, DECIDE_FAILURES)
+    requirement = requirement_get(user, id)
+    services.review_complete(
+        actor=user,
+        requirement=requirement,
+        point_months=point,
+        action=body.action,
+        notes=body.notes,
+        idempotency_key=idempotency_key(body.idempotency_key, key),
+    )
+    done = next(p for p in review_points(requirement, book=policy_book()) if p.point_months == point)
+    return Status(201, _review(done))

@@ -7,7 +7,7 @@ from ninja import Field, Schema
 
 from payback.core.api_common import InputSchema, StaffNameOrEmpty, idempotency_key_field, text
 
-from .models import HearingKind, HearingOutcome, RequestMethod, Step, Verdict
+from .models import HearingKind, HearingOutcome, RequestMethod, ReviewAction, Step, Verdict
 
 KEY = "Makes the request safe to repeat: a repeat with the same key gets the first answer and changes nothing"
 
@@ -15,6 +15,7 @@ MethodName = Literal[tuple(RequestMethod.values)]  # type: ignore[valid-type]
 VerdictName = Literal[tuple(Verdict.values)]  # type: ignore[valid-type]
 StepName = Literal[tuple(Step.values)]  # type: ignore[valid-type]
 HearingKindName = Literal[tuple(HearingKind.values)]  # type: ignore[valid-type]
+ReviewActionName = Literal[tuple(ReviewAction.values)]  # type: ignore[valid-type]
 HearingOutcomeName = Literal[tuple(HearingOutcome.values)]  # type: ignore[valid-type]
 
 
@@ -150,3 +151,39 @@ class EnforcementOut(Schema):
     steps: list[ActionOut]
     court_outcomes: list[CourtOutcomeOut]
     extension_applications: list[ExtensionOut]
+
+
+class ReviewFiguresOut(Schema):
+    ordered_minutes: int
+    worked_minutes: int
+    still_needed_minutes: int = Field(description="Remaining minutes less what that work will earn")
+    recent_minutes: int
+    recent_weeks: int
+    weekly_minutes: int = Field(description="The person's own rate over the recent weeks")
+    projected_finish: date | None
+    completion_date: date | None
+    on_track: bool
+    suggested_action: str
+    suggested_text: str
+    extension_by: date | None
+
+
+class ReviewOut(Schema):
+    point_months: int
+    due_on: date
+    done: bool
+    completed_on: date | None = None
+    action: str | None = None
+    notes: str = ""
+    on_track: bool | None = None
+
+
+class ReviewsOut(Schema):
+    reviews: list[ReviewOut]
+    figures_today: ReviewFiguresOut
+
+
+class ReviewIn(InputSchema):
+    action: ReviewActionName  # type: ignore[valid-type]
+    notes: str = text(2000, "Required when the action differs from the one suggested")
+    idempotency_key: str | None = idempotency_key_field(KEY, "review-3f9a")

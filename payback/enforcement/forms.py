@@ -8,7 +8,7 @@ from payback.cases.forms import IdempotentForm
 from payback.core.fields import radio_field, reason_field, text_field, whole_number_field
 from payback.core.forms import GovukDateField
 
-from .models import HearingKind, HearingOutcome, RequestMethod, Step, Verdict
+from .models import HearingKind, HearingOutcome, RequestMethod, ReviewAction, Step, Verdict
 
 
 class EvidenceRequestForm(IdempotentForm):
@@ -73,3 +73,12 @@ class CourtOutcomeForm(IdempotentForm):
 class ExtensionForm(IdempotentForm):
     asked_until = GovukDateField(label="Extend to")
     reason = reason_field("Why is more time needed?", required_message="Enter why more time is needed", max_length=1000)
+
+
+class ReviewForm(IdempotentForm):
+    action = radio_field(
+        "What are you doing?", ReviewAction.choices, required_message="Select the action you are taking"
+    )
+    notes = text_field(
+        "Notes", max_length=2000, textarea=True, help_text="Required if you are not taking the suggested action"
+    )

@@ -256,3 +256,42 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key}"
+
+
+class ReviewAction(models.TextChoices):
+    CARRY_ON = "carry_on", "Carry on"
+    INCREASE_HOURS = "increase_hours", "Offer more hours each week"
+    EXTEND = "extend", "Apply to extend before the 9-month point"
+    BREACH = "breach", "Consider breach"
+
+
+class Review(models.Model):
+    """A progress review at one of the review points (6 and 9 months, policy): the figures as they
+    stood, the projection at the person's own rate, what the rules suggested and what was done."""
+
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="reviews")
+    point_months = models.PositiveSmallIntegerField()
+    due_on = models.DateField()
+    completed_on = models.DateField()
+    completed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    completed_at = models.DateTimeField(auto_now_add=True)
+    ordered_minutes = models.PositiveIntegerField()
+    worked_minutes = models.PositiveIntegerField()
+    still_needed_minutes = models.PositiveIntegerField()
+    recent_minutes = models.PositiveIntegerField()
+    recent_weeks = models.PositiveSmallIntegerField()
+    projected_finish = models.DateField(null=True, blank=True)
+    completion_date = models.DateField(null=True, blank=True)
+    on_track = models.BooleanField()
+    suggested_action = models.CharField(max_length=20, choices=ReviewAction.choices)
+    action = models.CharField(max_length=20, choices=ReviewAction.choices)
+    notes = models.CharField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["requirement", "point_months"], name="review_once_at_each_point")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point_months}-month review, {self.completed_on:%d %b %Y}"

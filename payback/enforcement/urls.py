@@ -7,6 +7,7 @@ app_name = "enforcement"
 urlpatterns = [
     path("to-decide/", failures.to_decide, name="to-decide"),
     path("overdue-decisions/", failures.overdue_decisions, name="overdue"),
+    path("reviews/", failures.reviews, name="reviews"),
     path("failures/<str:ref>/", failures.failure_detail, name="failure"),
     path("failures/<str:ref>/ask/", failures.evidence_request, name="ask"),
     path("failures/<str:ref>/evidence/", failures.evidence_add, name="evidence"),
@@ -16,5 +17,6 @@ urlpatterns = [
     path("cases/<int:pk>/", cases.case_enforcement, name="case"),
     path("cases/<int:pk>/court-outcome/", cases.court_outcome, name="court-outcome"),
     path("cases/<int:pk>/extension/", cases.extension_apply, name="extension"),
+    path("cases/<int:pk>/reviews/<int:point>/", cases.review, name="review"),
     path("cases/<int:pk>/breach-pack/", cases.breach_pack, name="breach-pack"),
 ]

@@ -3,6 +3,7 @@
 from .court import court_outcome_record, extension_apply
 from .decisions import AGREE_DEPARTURE, decision_reverse, evidence_request_record, failure_decide
 from .evidence import check_evidence_file, evidence_record
+from .reviews import review_complete
 
 __all__ = [
     "AGREE_DEPARTURE",
@@ -13,4 +14,5 @@ __all__ = [
     "evidence_request_record",
     "extension_apply",
     "failure_decide",
+    "review_complete",
 ]

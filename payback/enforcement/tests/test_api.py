@@ -141,3 +141,19 @@ def test_outside_the_area_is_not_found(
     )
     assert refused.status_code == 404
     assert client.get("/failures").json() == []
+
+
+def test_a_review_through_the_api(clock: Clock, practitioner: User) -> None:
+    person = placeable_person(practitioner, hours=100)
+    client = api(practitioner)
+    clock.today = date(2026, 9, 2)
+    listed = client.get(f"/requirements/{person.pk}/reviews").json()
+    assert [(r["point_months"], r["due_on"], r["done"]) for r in listed["reviews"]] == [
+        (6, "2026-09-02", False),
+        (9, "2026-12-02", False),
+    ]
+    suggested = listed["figures_today"]["suggested_action"]
+    done = client.post(f"/requirements/{person.pk}/reviews/6", {"action": suggested, "idempotency_key": "r-6"})
+    assert done.status_code == 201 and done.json()["done"] is True
+    early = client.post(f"/requirements/{person.pk}/reviews/9", {"action": suggested, "idempotency_key": "r-9"})
+    assert early.status_code == 400 and early.json()["errors"][0]["field"] == "point_months"

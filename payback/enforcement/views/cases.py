@@ -3,25 +3,32 @@ to extend, and the breach pack for court."""
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from payback.cases.outlook_selectors import requirement_outlook
 from payback.cases.selectors import ledger_for
 from payback.cases.views import case_context
 from payback.core.edge import pick, redirect_success, staff_page, staff_user, submit
 from payback.core.idempotency import KeyReused
-from payback.staff.roles import RECORD_COURT_OUTCOMES, VIEW_CASES
+from payback.core.selectors import policy_book
+from payback.staff.roles import DECIDE_FAILURES, RECORD_COURT_OUTCOMES, VIEW_CASES
 
 from .. import selectors, services
-from ..forms import CourtOutcomeForm, ExtensionForm
+from ..forms import CourtOutcomeForm, ExtensionForm, ReviewForm
+from ..review_selectors import review_figures, review_points
 
 KEY_USED = "This form was already used for something else: check the details and submit again"
 
 
 def _context(request: HttpRequest, pk: int) -> dict[str, Any]:
     context = case_context(request, pk, "enforcement")
-    context.update(selectors.enforcement_record(context["case"]))
+    requirement, book = context["case"], policy_book()
+    context.update(selectors.enforcement_record(requirement))
     context["can_record_court"] = staff_user(request).has_perm(RECORD_COURT_OUTCOMES)
+    context["can_review"] = staff_user(request).has_perm(DECIDE_FAILURES)
+    context["review_points"] = review_points(requirement, book=book)
+    context["outlook"] = requirement_outlook(requirement, book=book, on=context["today"])
     return context
 
 
@@ -40,11 +47,18 @@ def breach_pack(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _case_form(
-    request: HttpRequest, pk: int, form_class: type, template: str, write: Any, message: str
+    request: HttpRequest,
+    pk: int,
+    form_class: type,
+    template: str,
+    write: Any,
+    message: str,
+    extra: dict[str, Any] | None = None,
+    initial: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    context = _context(request, pk)
+    context = {**_context(request, pk), **(extra or {})}
     user = staff_user(request)
-    form = form_class(request.POST if request.method == "POST" else None)
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial or {})
     try:
         if submit(form, lambda data: write(user, context["case"], data)).ok:
             return redirect_success(request, message, "enforcement:case", pk=pk)
@@ -66,6 +80,25 @@ def court_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     return _case_form(request, pk, CourtOutcomeForm, "enforcement/court_form.html", write, "Court outcome recorded")
+
+
+@staff_page(DECIDE_FAILURES)
+def review(request: HttpRequest, pk: int, point: int) -> HttpResponse:
+    """A review at one of the review points: the figures, the suggested action, and what was done."""
+    context = _context(request, pk)
+    found = next((p for p in context["review_points"] if p.point_months == point), None)
+    if found is None:
+        raise Http404("No review at that point")
+    figures = review_figures(context["case"], book=policy_book(), on=context["today"])
+    initial = {"action": figures.projection.action}
+
+    def write(user: Any, requirement: Any, data: dict[str, Any]) -> Any:
+        return services.review_complete(
+            actor=user, requirement=requirement, point_months=point, **pick(data, "action", "notes", "idempotency_key")
+        )
+
+    extra = {"point": found, "figures": figures}
+    return _case_form(request, pk, ReviewForm, "enforcement/review.html", write, "Review recorded", extra, initial)
 
 
 @staff_page(RECORD_COURT_OUTCOMES)

@@ -16,6 +16,7 @@ from payback.staff.roles import DECIDE_FAILURES, OVERSEE_DECISIONS, VIEW_CASES
 from .. import selectors, services
 from ..forms import DecisionForm, EvidenceForm, EvidenceRequestForm, ReverseForm
 from ..models import Evidence, ScanStatus, Step, Verdict
+from ..review_selectors import reviews_due
 
 KEY_USED = "This form was already used for something else: check the details and submit again"
 
@@ -35,7 +36,17 @@ def overdue_decisions(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     today = timezone.localdate()
     rows = selectors.failures_to_decide(user, mine_only=False, overdue_on=today)
-    return render(request, "enforcement/overdue.html", {"rows": rows, "today": today})
+    reviews = [p for p in reviews_due(user, book=policy_book(), on=today, mine_only=False) if p.due_on < today]
+    return render(request, "enforcement/overdue.html", {"rows": rows, "reviews": reviews, "today": today})
+
+
+@staff_page(DECIDE_FAILURES)
+def reviews(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    everyone = request.GET.get("whose") == "all"
+    today = timezone.localdate()
+    due = reviews_due(user, book=policy_book(), on=today, mine_only=not everyone)
+    return render(request, "enforcement/reviews.html", {"reviews": due, "everyone": everyone, "today": today})
 
 
 def _failure_context(request: HttpRequest, ref: str) -> dict[str, Any]:
