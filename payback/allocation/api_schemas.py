@@ -7,7 +7,7 @@ from typing import Literal
 from ninja import Field, Path, Schema
 from pydantic import StrictInt
 
-from payback.core.api_common import InputSchema
+from payback.core.api_common import InputSchema, StaffName, StaffNameOrEmpty
 
 from .models import RunKind, RunStatus
 
@@ -32,14 +32,14 @@ class RunOut(Schema):
     progress: int = Field(ge=0, le=100, description="Percent done")
     stage: str = Field(description="What the planner is doing now")
     message: str = Field(description="Why the run failed, in words a coordinator can act on")
-    created_by: str
+    created_by: StaffNameOrEmpty
     created_at: datetime
     finished_at: datetime | None
     score: float | None = Field(description="The plan's objective (higher is better); changes with hand edits")
     bound: float | None = Field(description="The best objective the solver proved possible")
     conflicts: list[str] = Field(description="Why the last publish was refused, one line a person")
     published_at: datetime | None
-    published_by: str | None
+    published_by: StaffName
 
 
 class PlanSessionOut(Schema):

@@ -4,12 +4,17 @@ Every operation in the document has a path, what it answers, an operationId, a o
 a tag: `Operations` declares them in that order, with the tag fixed for a group of operations."""
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from ninja import Header, Router
+from django.http import HttpRequest
+from ninja import Header, Path, Router
 
 from .api_common import NO_NUL
+from .edge import api_staff
+
+if TYPE_CHECKING:
+    from payback.staff.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,6 +40,22 @@ class Operations:
     def create(self, path: str, response: Any, operation_id: str, summary: str) -> Callable[[F], F]:
         """A change that records something new and answers it with 201."""
         return self.post(path, {201: response}, operation_id, summary)
+
+
+class Access:
+    """Who may call a router's operations: each permission, with what a member of staff without it is told (403)."""
+
+    def __init__(self, messages: dict[str, str]) -> None:
+        self.messages = messages
+
+    def __call__(self, request: HttpRequest, permission: str) -> "User":
+        """The member of staff behind the call, holding the permission."""
+        return api_staff(request, permission, message=self.messages[permission])
+
+
+def path_id(record: str) -> Any:
+    """The id of a record in the path, like `/projects/{id}`: "Id of the project"."""
+    return Path(..., description=f"Id of the {record}")
 
 
 def idempotency_header(description: str) -> Any:

@@ -9,11 +9,12 @@ with the same key gets the first answer and changes nothing."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest
-from ninja import Header, Path, Query, Router
+from ninja import Query, Router
 from ninja.responses import Status
 
 from payback.cases.models import Person, Requirement
-from payback.core.api_common import NO_NUL, paginate
+from payback.core.api_common import page_of
+from payback.core.api_ops import Access, Operations, idempotency_header, idempotency_key, path_id
 from payback.core.edge import api_staff
 from payback.core.selectors import policy_book
 from payback.projects.models import Project
@@ -55,24 +56,29 @@ from .api_schemas import (
 from .models import Appointment, Session
 
 router = Router(tags=["sessions"])
-
-SESSION_ID = Path(..., description="Id of the session")
-INCIDENT_ID = Path(..., description="Id of the incident")
-CONCERN_ID = Path(..., description="Id of the risk concern")
-
-PERMISSION_MESSAGES = {
-    RUN_SESSIONS: "You do not have permission to run sessions",
-    PLAN_SESSIONS: "You do not have permission to plan sessions",
-    REPORT_INCIDENTS: "You do not have permission to report incidents",
-    RAISE_CONCERNS: "You do not have permission to raise risk concerns",
-    ACKNOWLEDGE_CONCERNS: "You do not have permission to acknowledge risk concerns",
-}
+sessions = Operations(router)
+incidents = Operations(router, "incidents")
+concerns = Operations(router, "risk concerns")
+staff = Access(
+    {
+        RUN_SESSIONS: "You do not have permission to run sessions",
+        PLAN_SESSIONS: "You do not have permission to plan sessions",
+        REPORT_INCIDENTS: "You do not have permission to report incidents",
+        RAISE_CONCERNS: "You do not have permission to raise risk concerns",
+        ACKNOWLEDGE_CONCERNS: "You do not have permission to acknowledge risk concerns",
+    }
+)
 SEE_SESSIONS = "You do not have permission to see sessions"
 SEE_INCIDENTS = "You do not have permission to see incidents"
 
+SESSION_ID = path_id("session")
+INCIDENT_ID = path_id("incident")
+CONCERN_ID = path_id("risk concern")
 
-def _staff(request: HttpRequest, permission: str) -> User:
-    return api_staff(request, permission, message=PERMISSION_MESSAGES[permission])
+
+def _session_viewer(request: HttpRequest) -> User:
+    """A supervisor, who sees the sessions they run, or a planner, who sees every session in their area."""
+    return api_staff(request, RUN_SESSIONS, PLAN_SESSIONS, message=SEE_SESSIONS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,30 +94,27 @@ def _session_detail(user: User, pk: int) -> SessionOut:
     return session_out(session, appointments=_booked(session))
 
 
-@router.get("/sessions", response=SessionPage, operation_id="listSessions", summary="List sessions")
+@sessions.get("/sessions", SessionPage, "listSessions", "List sessions")
 def list_sessions(request: HttpRequest, query: Query[SessionsQuery]) -> SessionPage:
     """Sessions by date and start time. A supervisor sees the sessions they run; planners every session
     in their area. Filters: `date_from`, `date_to`, `project` (id), `status`, `needs_cover=true`."""
-    user = api_staff(request, RUN_SESSIONS, PLAN_SESSIONS, message=SEE_SESSIONS)
     qs = selectors.sessions_listed(
-        user,
+        _session_viewer(request),
         date_from=query.date_from,
         date_to=query.date_to,
         project_id=query.project,
         status=query.status.value if query.status is not None else None,
         needs_cover=bool(query.needs_cover),
     )
-    count, sessions = paginate(qs, query)
-    items = [session_summary(s, booked=s.booked) for s in sessions]  # type: ignore[attr-defined]
-    return SessionPage(count=count, page=query.page, page_size=query.page_size, items=items)
+    # Each listed session carries the number booked on it.
+    return page_of(SessionPage, qs, query, lambda s: session_summary(s, booked=s.booked))  # type: ignore[attr-defined]
 
 
-@router.get("/sessions/{id}", response=SessionOut, operation_id="getSession", summary="One session and its register")
+@sessions.get("/sessions/{id}", SessionOut, "getSession", "One session and its register")
 def get_session(request: HttpRequest, id: int = SESSION_ID) -> SessionOut:
     """The session with everyone booked: each person's CRN and name, outcome, times, ratings and the
     minutes credited; and `register_version`, to send back as `expected_version` with the register."""
-    user = api_staff(request, RUN_SESSIONS, PLAN_SESSIONS, message=SEE_SESSIONS)
-    return _session_detail(user, id)
+    return _session_detail(_session_viewer(request), id)
 
 
 def _requirement(user: User, pk: int) -> Requirement:
@@ -121,17 +124,12 @@ def _requirement(user: User, pk: int) -> Requirement:
     return requirement
 
 
-@router.post(
-    "/sessions/{id}/appointments",
-    response={201: AppointmentOut},
-    operation_id="bookAppointment",
-    summary="Book a person into a session",
-)
+@sessions.create("/sessions/{id}/appointments", AppointmentOut, "bookAppointment", "Book a person into a session")
 def book_appointment(request: HttpRequest, body: BookIn, id: int = SESSION_ID) -> Status[AppointmentOut]:
     """Only someone who can be placed: inducted and assessed, with hours owed, one session a day, within
     the session's capacity, not with anyone they must not be placed with, and allowed on the project.
     A refusal is 400 with every reason, each under the field `requirement`."""
-    user = _staff(request, PLAN_SESSIONS)
+    user = staff(request, PLAN_SESSIONS)
     session = selectors.session_get(user, id)
     requirement = _requirement(user, body.requirement_id)
     book = policy_book()
@@ -160,32 +158,17 @@ def _line(line: RegisterLineIn) -> services.RegisterLine:
     )
 
 
-def _idempotency_key(body: RegisterIn, header: str | None) -> str:
-    if body.idempotency_key and header and body.idempotency_key != header:
-        raise ValidationError(
-            {"idempotency_key": "The Idempotency-Key header and the idempotency_key field differ: send one"}
-        )
-    return body.idempotency_key or header or ""
-
-
-@router.post(
+@sessions.post(
     "/sessions/{id}/register",
-    response={200: RegisterResultOut, 409: ConflictOut},
-    operation_id="submitRegister",
-    summary="Save or close the register",
+    {200: RegisterResultOut, 409: ConflictOut},
+    "submitRegister",
+    "Save or close the register",
 )
 def submit_register(
     request: HttpRequest,
     body: RegisterIn,
     id: int = SESSION_ID,
-    idempotency_header: str | None = Header(
-        None,
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=100,
-        pattern=NO_NUL,
-        description="The submit's idempotency key, instead of the idempotency_key field",
-    ),
+    key_header: str | None = idempotency_header("The submit's idempotency key, instead of the idempotency_key field"),
 ) -> RegisterResultOut | Status[ConflictOut]:
     """Record outcomes (`close: false` saves them; `close: true` with `confirm: true` also closes the register
     and posts every credit to the ledger, in the same transaction; closing without `confirm: true` is 400
@@ -195,9 +178,9 @@ def submit_register(
     same key with a different body is 400 naming `idempotency_key`. A submit made from an out-of-date
     copy (`expected_version` is not the session's `register_version`) is **409** with the current
     version. A line that breaks a rule is 400 naming it, like `lines.0.left_at`; nothing is saved."""
-    user = _staff(request, RUN_SESSIONS)
+    user = staff(request, RUN_SESSIONS)
     session = selectors.session_get(user, id)
-    key = _idempotency_key(body, idempotency_header)
+    key = idempotency_key(body.idempotency_key, key_header)
     if body.close and not body.confirm:
         raise ValidationError(
             {"confirm": "Confirm that every outcome is right (confirm: true): closing the register credits the hours"}
@@ -217,16 +200,14 @@ def submit_register(
     return register_result_out(result)
 
 
-@router.post(
-    "/sessions/{id}/stand-down", response=SessionOut, operation_id="standDownSession", summary="Stand a session down"
-)
+@sessions.post("/sessions/{id}/stand-down", SessionOut, "standDownSession", "Stand a session down")
 def stand_down_session(request: HttpRequest, body: StandDownIn, id: int = SESSION_ID) -> SessionOut:
     """The service cancels a planned session: everyone booked is stood down and put on the list to rebook.
     Each is credited the stand-down allowance in force on the session's date, and the credit counts from
     that date: standing down a future session records it now, and the credit (`credited_minutes`) is
     posted on the session's date. `detail` is needed when the reason is
     `other`; a session not planned is 400 naming `session`."""
-    user = _staff(request, PLAN_SESSIONS)
+    user = staff(request, PLAN_SESSIONS)
     session = selectors.session_get(user, id)
     with transaction.atomic():
         services.session_stand_down(actor=user, session=session, reason=body.reason.value, detail=body.detail)
@@ -251,17 +232,11 @@ def _session_for(user: User, pk: int) -> Session:
         raise ValidationError({"session_id": "No session with this id among those you can see"}) from None
 
 
-@router.post(
-    "/incidents",
-    response={201: IncidentOut},
-    operation_id="reportIncident",
-    summary="Report an incident, accident or near miss",
-    tags=["incidents"],
-)
+@incidents.create("/incidents", IncidentOut, "reportIncident", "Report an incident, accident or near miss")
 def report_incident(request: HttpRequest, body: IncidentIn) -> Status[IncidentOut]:
     """The operations manager is told at once by email, the full paperwork is due within 24 hours, and
     the project's risk assessment is flagged for review."""
-    user = _staff(request, REPORT_INCIDENTS)
+    user = staff(request, REPORT_INCIDENTS)
     project = _project(user, body.project_id)
     session = None
     if body.session_id is not None:
@@ -274,9 +249,7 @@ def report_incident(request: HttpRequest, body: IncidentIn) -> Status[IncidentOu
         return Status(201, incident_out(selectors.incident_get(user, incident.pk)))
 
 
-@router.get(
-    "/incidents/{id}", response=IncidentOut, operation_id="getIncident", summary="One incident", tags=["incidents"]
-)
+@incidents.get("/incidents/{id}", IncidentOut, "getIncident", "One incident")
 def get_incident(request: HttpRequest, id: int = INCIDENT_ID) -> IncidentOut:
     """What happened and how far the paperwork and investigation have gone. 404 if outside your area."""
     user = api_staff(request, REPORT_INCIDENTS, INVESTIGATE_INCIDENTS, message=SEE_INCIDENTS)
@@ -305,17 +278,11 @@ def _concern_detail(user: User, pk: int) -> RiskConcernOut:
     return concern_out(selectors.concern_get(user, pk))
 
 
-@router.post(
-    "/risk-concerns",
-    response={201: RiskConcernOut},
-    operation_id="raiseRiskConcern",
-    summary="Raise a risk concern about a person",
-    tags=["risk concerns"],
-)
+@concerns.create("/risk-concerns", RiskConcernOut, "raiseRiskConcern", "Raise a risk concern about a person")
 def raise_risk_concern(request: HttpRequest, body: RiskConcernIn) -> Status[RiskConcernOut]:
     """Something noticed about a person, for their probation practitioner: drugs or alcohol, wellbeing,
     domestic abuse, county lines, modern slavery or other."""
-    user = _staff(request, RAISE_CONCERNS)
+    user = staff(request, RAISE_CONCERNS)
     session = _session_for(user, body.session_id) if body.session_id is not None else None
     person = _person(user, body.crn, session)
     with transaction.atomic():
@@ -325,29 +292,18 @@ def raise_risk_concern(request: HttpRequest, body: RiskConcernIn) -> Status[Risk
         return Status(201, concern_out(concern))
 
 
-@router.get(
-    "/risk-concerns/{id}",
-    response=RiskConcernOut,
-    operation_id="getRiskConcern",
-    summary="One risk concern",
-    tags=["risk concerns"],
-)
+@concerns.get("/risk-concerns/{id}", RiskConcernOut, "getRiskConcern", "One risk concern")
 def get_risk_concern(request: HttpRequest, id: int = CONCERN_ID) -> RiskConcernOut:
     """The concern and, once acknowledged, who acknowledged it and what they did. 404 if outside your area."""
-    user = _staff(request, ACKNOWLEDGE_CONCERNS)
-    return _concern_detail(user, id)
+    return _concern_detail(staff(request, ACKNOWLEDGE_CONCERNS), id)
 
 
-@router.post(
-    "/risk-concerns/{id}/acknowledge",
-    response=RiskConcernOut,
-    operation_id="acknowledgeRiskConcern",
-    summary="Acknowledge a risk concern",
-    tags=["risk concerns"],
+@concerns.post(
+    "/risk-concerns/{id}/acknowledge", RiskConcernOut, "acknowledgeRiskConcern", "Acknowledge a risk concern"
 )
 def acknowledge_risk_concern(request: HttpRequest, body: AcknowledgeIn, id: int = CONCERN_ID) -> RiskConcernOut:
     """Record what you have done about it. A concern is acknowledged once (then 400 naming `concern`)."""
-    user = _staff(request, ACKNOWLEDGE_CONCERNS)
+    user = staff(request, ACKNOWLEDGE_CONCERNS)
     concern = selectors.concern_get(user, id)
     with transaction.atomic():
         services.risk_concern_acknowledge(actor=user, concern=concern, action_taken=body.action_taken)

@@ -10,12 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Path, Query, Router
+from ninja import Query, Router
 from ninja.responses import Status
 
 from payback.cases.assessment.rules import DAYS
-from payback.core.api_common import paginate
-from payback.core.edge import api_staff
+from payback.core.api_common import page_of
+from payback.core.api_ops import Access, Operations, path_id
 from payback.staff.models import Pdu, Scope, User
 from payback.staff.roles import MANAGE_NOMINATIONS, MANAGE_PROJECTS, VIEW_PROJECTS
 from payback.staff.selectors import pdu_in_area
@@ -49,14 +49,20 @@ from .forms import normalise_postcode
 from .models import Beneficiary, Nomination, Project
 
 router = Router(tags=["projects"])
+projects = Operations(router)
+beneficiaries = Operations(router, "beneficiaries")
+nominations = Operations(router, "nominations")
+staff = Access(
+    {
+        VIEW_PROJECTS: "You do not have permission to view projects",
+        MANAGE_PROJECTS: "You do not have permission to change projects and beneficiaries",
+        MANAGE_NOMINATIONS: "You do not have permission to handle nominations",
+    }
+)
 
-PROJECT_ID = Path(..., description="Id of the project")
-BENEFICIARY_ID = Path(..., description="Id of the beneficiary")
-NOMINATION_ID = Path(..., description="Id of the nomination")
-
-CANNOT_VIEW = "You do not have permission to view projects"
-CANNOT_CHANGE = "You do not have permission to change projects and beneficiaries"
-CANNOT_HANDLE_NOMINATIONS = "You do not have permission to handle nominations"
+PROJECT_ID = path_id("project")
+BENEFICIARY_ID = path_id("beneficiary")
+NOMINATION_ID = path_id("nomination")
 
 
 def _postcode(value: str, errors: dict[str, str], field: str = "postcode") -> str:
@@ -116,35 +122,31 @@ def _project_detail(user: User, pk: int) -> ProjectOut:
     )
 
 
-@router.get("/projects", response=ProjectPage, operation_id="listProjects", summary="List projects")
+@projects.get("/projects", ProjectPage, "listProjects", "List projects")
 def list_projects(request: HttpRequest, query: Query[ProjectsQuery]) -> ProjectPage:
     """Projects in your area, by name. Filters: `status`, `project_type`, `review_needed`, `q`."""
-    user = api_staff(request, VIEW_PROJECTS, message=CANNOT_VIEW)
+    user = staff(request, VIEW_PROJECTS)
     filters = selectors.ProjectFilters(
         status=query.status.value if query.status else "",
         project_type=query.project_type.value if query.project_type else "",
         review_needed=query.review_needed,
         q=(query.q or "").strip(),
     )
-    count, projects = paginate(selectors.project_list(user, filters).order_by("name", "id"), query)
-    return ProjectPage(
-        count=count, page=query.page, page_size=query.page_size, items=[project_summary(p) for p in projects]
-    )
+    return page_of(ProjectPage, selectors.project_list(user, filters).order_by("name", "id"), query, project_summary)
 
 
-@router.get("/projects/{id}", response=ProjectOut, operation_id="getProject", summary="One project")
+@projects.get("/projects/{id}", ProjectOut, "getProject", "One project")
 def get_project(request: HttpRequest, id: int = PROJECT_ID) -> ProjectOut:
     """The project with its work schedule in order and a summary of its approved risk assessment,
     including who may not be placed there (excluded risk flags, women only)."""
-    user = api_staff(request, VIEW_PROJECTS, message=CANNOT_VIEW)
-    return _project_detail(user, id)
+    return _project_detail(staff(request, VIEW_PROJECTS), id)
 
 
-@router.post("/projects", response={201: ProjectOut}, operation_id="createProject", summary="Record a draft project")
+@projects.create("/projects", ProjectOut, "createProject", "Record a draft project")
 def create_project(request: HttpRequest, body: ProjectIn) -> Status[ProjectOut]:
     """A draft project for a beneficiary in your area. Before it can start it needs an approved project
     assessment, a work schedule and the beneficiary's signed memorandum of understanding."""
-    user = api_staff(request, MANAGE_PROJECTS, message=CANNOT_CHANGE)
+    user = staff(request, MANAGE_PROJECTS)
     errors: dict[str, str] = {}
     beneficiary = _beneficiary(user, body.beneficiary_id, errors)
     pdu = None
@@ -165,30 +167,25 @@ def create_project(request: HttpRequest, body: ProjectIn) -> Status[ProjectOut]:
         return Status(201, _project_detail(user, project.pk))
 
 
-@router.post(
-    "/projects/{id}/status", response=ProjectOut, operation_id="changeProjectStatus", summary="Start, pause or close"
-)
+@projects.post("/projects/{id}/status", ProjectOut, "changeProjectStatus", "Start, pause or close")
 def change_project_status(request: HttpRequest, body: ProjectStatusIn, id: int = PROJECT_ID) -> ProjectOut:
     """Draft → closed; assessed → active or closed; active → paused or closed; paused → active or closed.
     Becoming active needs an approved project assessment with no review outstanding, the beneficiary's
     signed memorandum of understanding, the days and hours, and at least one task (400 naming `to_status`)."""
-    user = api_staff(request, MANAGE_PROJECTS, message=CANNOT_CHANGE)
+    user = staff(request, MANAGE_PROJECTS)
     project = selectors.project_get(user, id)
     with transaction.atomic():
         services.project_change_status(actor=user, project=project, to_status=body.to_status.value, reason=body.reason)
         return _project_detail(user, id)
 
 
-@router.post(
-    "/projects/{id}/review-needed",
-    response=ProjectOut,
-    operation_id="flagProjectReview",
-    summary="Say the risk assessment must be reviewed",
+@projects.post(
+    "/projects/{id}/review-needed", ProjectOut, "flagProjectReview", "Say the risk assessment must be reviewed"
 )
 def flag_project_review(request: HttpRequest, body: ReviewNeededIn, id: int = PROJECT_ID) -> ProjectOut:
     """After an accident, near miss or change. The project cannot become active again until a reviewed
     project assessment is approved."""
-    user = api_staff(request, MANAGE_PROJECTS, message=CANNOT_CHANGE)
+    user = staff(request, MANAGE_PROJECTS)
     project = selectors.project_get(user, id)
     with transaction.atomic():
         services.project_flag_review(actor=user, project=project, reason=body.reason)
@@ -207,48 +204,25 @@ def _beneficiary_detail(user: User, pk: int) -> BeneficiaryOut:
     return beneficiary_out(beneficiary, projects=projects)
 
 
-@router.get(
-    "/beneficiaries",
-    response=BeneficiaryPage,
-    operation_id="listBeneficiaries",
-    summary="List beneficiaries",
-    tags=["beneficiaries"],
-)
+@beneficiaries.get("/beneficiaries", BeneficiaryPage, "listBeneficiaries", "List beneficiaries")
 def list_beneficiaries(request: HttpRequest, query: Query[BeneficiariesQuery]) -> BeneficiaryPage:
     """Beneficiaries in your area, by name. Filters: `kind`, `q` (part of the name or contact's name)."""
-    user = api_staff(request, VIEW_PROJECTS, message=CANNOT_VIEW)
+    user = staff(request, VIEW_PROJECTS)
     qs = selectors.beneficiary_search(user, kind=query.kind.value if query.kind else "", q=query.q or "")
-    qs = qs.order_by("name", "id")
-    count, beneficiaries = paginate(qs, query)
-    return BeneficiaryPage(
-        count=count, page=query.page, page_size=query.page_size, items=[beneficiary_summary(b) for b in beneficiaries]
-    )
+    return page_of(BeneficiaryPage, qs.order_by("name", "id"), query, beneficiary_summary)
 
 
-@router.get(
-    "/beneficiaries/{id}",
-    response=BeneficiaryOut,
-    operation_id="getBeneficiary",
-    summary="One beneficiary",
-    tags=["beneficiaries"],
-)
+@beneficiaries.get("/beneficiaries/{id}", BeneficiaryOut, "getBeneficiary", "One beneficiary")
 def get_beneficiary(request: HttpRequest, id: int = BENEFICIARY_ID) -> BeneficiaryOut:
     """The organisation, its contact, when it signed the memorandum of understanding, and its projects."""
-    user = api_staff(request, VIEW_PROJECTS, message=CANNOT_VIEW)
-    return _beneficiary_detail(user, id)
+    return _beneficiary_detail(staff(request, VIEW_PROJECTS), id)
 
 
-@router.post(
-    "/beneficiaries",
-    response={201: BeneficiaryOut},
-    operation_id="createBeneficiary",
-    summary="Record a beneficiary",
-    tags=["beneficiaries"],
-)
+@beneficiaries.create("/beneficiaries", BeneficiaryOut, "createBeneficiary", "Record a beneficiary")
 def create_beneficiary(request: HttpRequest, body: BeneficiaryIn) -> Status[BeneficiaryOut]:
     """A commercial organisation needs `additionality_justification`: how the work is additional to
     what it pays for. The memorandum of understanding cannot be signed in the future."""
-    user = api_staff(request, MANAGE_PROJECTS, message=CANNOT_CHANGE)
+    user = staff(request, MANAGE_PROJECTS)
     errors: dict[str, str] = {}
     own = user.pdu if user.scope == Scope.PDU else None
     pdu = _pdu(user, body.pdu, errors, default=own)
@@ -271,82 +245,58 @@ def _nomination_detail(user: User, pk: int) -> NominationOut:
     return nomination_out(nomination, acknowledgement=tag)
 
 
-@router.get(
-    "/nominations",
-    response=NominationPage,
-    operation_id="listNominations",
-    summary="The nominations register",
-    tags=["nominations"],
-)
+@nominations.get("/nominations", NominationPage, "listNominations", "The nominations register")
 def list_nominations(request: HttpRequest, query: Query[NominationsQuery]) -> NominationPage:
     """Nominations for your area, newest first. Filters: `status`, `overdue`."""
-    user = api_staff(request, MANAGE_NOMINATIONS, message=CANNOT_HANDLE_NOMINATIONS)
+    user = staff(request, MANAGE_NOMINATIONS)
     today = timezone.localdate()
     filters = selectors.NominationFilters(status=query.status.value if query.status else "", overdue=query.overdue)
-    count, nominations = paginate(
-        selectors.nomination_register(user, filters, today=today).order_by("-submitted_at", "-id"), query
+    qs = selectors.nomination_register(user, filters, today=today).order_by("-submitted_at", "-id")
+    return page_of(
+        NominationPage,
+        qs,
+        query,
+        lambda n: nomination_summary(n, acknowledgement=selectors.acknowledgement_tag(n, today=today)),
     )
-    items = [nomination_summary(n, acknowledgement=selectors.acknowledgement_tag(n, today=today)) for n in nominations]
-    return NominationPage(count=count, page=query.page, page_size=query.page_size, items=items)
 
 
-@router.get(
-    "/nominations/{id}",
-    response=NominationOut,
-    operation_id="getNomination",
-    summary="One nomination",
-    tags=["nominations"],
-)
+@nominations.get("/nominations/{id}", NominationOut, "getNomination", "One nomination")
 def get_nomination(request: HttpRequest, id: int = NOMINATION_ID) -> NominationOut:
     """The nomination with the nominator's contact details and what has been decided."""
-    user = api_staff(request, MANAGE_NOMINATIONS, message=CANNOT_HANDLE_NOMINATIONS)
-    return _nomination_detail(user, id)
+    return _nomination_detail(staff(request, MANAGE_NOMINATIONS), id)
 
 
-@router.post(
-    "/nominations/{id}/acknowledge",
-    response=NominationOut,
-    operation_id="acknowledgeNomination",
-    summary="Acknowledge a nomination",
-    tags=["nominations"],
-)
+@nominations.post("/nominations/{id}/acknowledge", NominationOut, "acknowledgeNomination", "Acknowledge a nomination")
 def acknowledge_nomination(request: HttpRequest, id: int = NOMINATION_ID) -> NominationOut:
     """Records the acknowledgement and emails it to the nominator. A nomination is acknowledged once."""
-    user = api_staff(request, MANAGE_NOMINATIONS, message=CANNOT_HANDLE_NOMINATIONS)
+    user = staff(request, MANAGE_NOMINATIONS)
     nomination = selectors.nomination_get(user, id)
     with transaction.atomic():
         services.nomination_acknowledge(actor=user, nomination=nomination)
         return _nomination_detail(user, id)
 
 
-@router.post(
-    "/nominations/{id}/reject",
-    response=NominationOut,
-    operation_id="rejectNomination",
-    summary="Reject a nomination",
-    tags=["nominations"],
-)
+@nominations.post("/nominations/{id}/reject", NominationOut, "rejectNomination", "Reject a nomination")
 def reject_nomination(request: HttpRequest, body: RejectIn, id: int = NOMINATION_ID) -> NominationOut:
     """With a reason from the list and an explanation that can be passed on to the nominator."""
-    user = api_staff(request, MANAGE_NOMINATIONS, message=CANNOT_HANDLE_NOMINATIONS)
+    user = staff(request, MANAGE_NOMINATIONS)
     nomination = selectors.nomination_get(user, id)
     with transaction.atomic():
         services.nomination_reject(actor=user, nomination=nomination, reason=body.reason.value, detail=body.detail)
         return _nomination_detail(user, id)
 
 
-@router.post(
+@nominations.create(
     "/nominations/{id}/accept",
-    response={201: NominationOut},
-    operation_id="acceptNomination",
-    summary="Accept a nomination: a beneficiary and a draft project",
-    tags=["nominations"],
+    NominationOut,
+    "acceptNomination",
+    "Accept a nomination: a beneficiary and a draft project",
 )
 def accept_nomination(request: HttpRequest, body: AcceptIn, id: int = NOMINATION_ID) -> Status[NominationOut]:
     """Links an existing beneficiary (`beneficiary_id`) or records a new one (`new_beneficiary`, in the
     nomination's PDU), and makes a draft project from the nomination (201: the nomination, now pointing
     at both). Give one of the two, not both."""
-    user = api_staff(request, MANAGE_NOMINATIONS, message=CANNOT_HANDLE_NOMINATIONS)
+    user = staff(request, MANAGE_NOMINATIONS)
     nomination = selectors.nomination_get(user, id)
     errors: dict[str, str] = {}
     beneficiary = None
