@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from payback.core.edge import bound, redirect_error, redirect_success, scoped, staff_page, staff_user, submit
+from payback.staff.models import User
 from payback.staff.selectors import pdus_for
 
 from . import capacity, selectors, services
@@ -107,42 +108,46 @@ def person(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
     )
 
 
+def _plan_with_person(request: HttpRequest, pk: int, person_id: int) -> tuple[User, AllocationRun]:
+    """The member of staff and the plan, read in their area, with the person in it: someone not in
+    this plan is not found."""
+    user, run = scoped(request, selectors.run_get, pk)
+    selectors.person_row(selectors.review(run), person_id)
+    return user, run
+
+
 @staff_page(PLAN)
 @require_POST
 def person_remove(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
-    user, run = scoped(request, selectors.run_get, pk)
-    selectors.person_row(selectors.review(run), person_id)  # someone not in this plan is not found
+    user, run = _plan_with_person(request, pk, person_id)
     form = bound(request, SessionChoiceForm)
-    if form.is_valid():
-        try:
-            services.allocation_hand_edit(
-                actor=user, run=run, action="remove", person_id=person_id, session_id=form.cleaned_data["session"]
-            )
-        except ValidationError as error:
-            return redirect_error(request, _first_message(error), "allocation:person", pk=pk, person_id=person_id)
-        messages.success(request, "Taken off the session: a re-run will not put them back on it")
-    return redirect("allocation:run", pk=pk)
+    if not form.is_valid():
+        return redirect("allocation:run", pk=pk)
+    session_id = form.cleaned_data["session"]
+    try:
+        services.allocation_hand_edit(actor=user, run=run, action="remove", person_id=person_id, session_id=session_id)
+    except ValidationError as error:
+        return redirect_error(request, _first_message(error), "allocation:person", pk=pk, person_id=person_id)
+    return redirect_success(
+        request, "Taken off the session: a re-run will not put them back on it", "allocation:run", pk=pk
+    )
 
 
 @staff_page(PLAN)
 @require_POST
 def pin(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
-    user, run = scoped(request, selectors.run_get, pk)
-    selectors.person_row(selectors.review(run), person_id)  # someone not in this plan is not found
+    user, run = _plan_with_person(request, pk, person_id)
     form = bound(request, PinForm)
     if form.is_valid():
+        data = form.cleaned_data
         try:
             services.allocation_pin(
-                actor=user,
-                run=run,
-                person_id=person_id,
-                session_id=form.cleaned_data["session"],
-                pin=form.cleaned_data["pin"],
+                actor=user, run=run, person_id=person_id, session_id=data["session"], pin=data["pin"]
             )
         except ValidationError as error:
             messages.error(request, _first_message(error))
         else:
-            messages.success(request, "Pinned: a re-run keeps this choice" if form.cleaned_data["pin"] else "Unpinned")
+            messages.success(request, "Pinned: a re-run keeps this choice" if data["pin"] else "Unpinned")
     return redirect("allocation:person", pk=pk, person_id=person_id)
 
 

@@ -6,12 +6,12 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .edge import bound, pick, redirect_success, staff_page
+from .edge import bound, found, pick, redirect_success, staff_page
 from .forms import GovukDateField, apply_service_errors
 from .policy import RULES, PolicyRule
 from .selectors import audit_events_for, policy_book, policy_versions
@@ -110,10 +110,7 @@ class PolicyVersionForm(forms.Form):
 
 def _rule(key: str) -> PolicyRule:
     """The policy rule with this key; 404 when there is none."""
-    rule = RULES.get(key)
-    if rule is None:
-        raise Http404("No such rule")
-    return rule
+    return found(RULES.get(key), "No such rule")
 
 
 def _can_manage_policy(user: Any) -> bool:

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from payback.core.edge import bound, pick, redirect_error, redirect_success, staff_page, staff_user, submit
+from payback.core.edge import bound, found, pick, redirect_error, redirect_success, staff_page, staff_user, submit
 from payback.core.forms import apply_service_errors
 from payback.core.selectors import policy_book
 
@@ -37,6 +37,11 @@ def _editable(request: HttpRequest, pk: int, aid: int) -> tuple[dict[str, Any], 
     if assessment.person_id != context["person"].pk:
         raise Http404("No such assessment for this case")
     return context, assessment
+
+
+def _to_assessment_tab(request: HttpRequest, pk: int, message: str) -> HttpResponse:
+    """The case's assessment tab again, saying what was done."""
+    return redirect_success(request, message, "cases:assessment", pk=pk)
 
 
 @staff_page("cases.view_requirement")
@@ -99,7 +104,7 @@ def assessment_page(request: HttpRequest, pk: int, aid: int, page: str) -> HttpR
         if not form.errors:
             if request.POST.get("action") == "later":
                 message = "Your answers are saved. You can come back to the assessment later"
-                return redirect_success(request, message, "cases:assessment", pk=pk)
+                return _to_assessment_tab(request, pk, message)
             if request.GET.get("return") == "check" or index == len(pages) - 1:
                 return redirect("cases:assessment-check", pk=pk, aid=aid)
             return redirect("cases:assessment-page", pk=pk, aid=aid, page=slugs[index + 1])
@@ -136,7 +141,7 @@ def assessment_check(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
                 if assessment.status == AssessmentStatus.AWAITING_COUNTERSIGNATURE
                 else "Assessment completed"
             )
-            return redirect_success(request, message, "cases:assessment", pk=pk)
+            return _to_assessment_tab(request, pk, message)
     context.update(
         {
             "assessment": assessment,
@@ -178,11 +183,8 @@ def non_association_add(request: HttpRequest, pk: int) -> HttpResponse:
         return other
 
     if (done := submit(form, add, rename={"other": "crn"})).ok and done.value is not None:
-        return redirect_success(
-            request, f"Non-association with {done.value.full_name} recorded", "cases:assessment", pk=pk
-        )
-    context["form"] = form
-    return render(request, "cases/non_association_form.html", context)
+        return _to_assessment_tab(request, pk, f"Non-association with {done.value.full_name} recorded")
+    return render(request, "cases/non_association_form.html", {**context, "form": form})
 
 
 @staff_page("cases.add_assessment")
@@ -201,19 +203,14 @@ def induction_book(request: HttpRequest, pk: int) -> HttpResponse:
         return starts_at
 
     if (done := submit(form, book, rename={"starts_at": "day"})).ok and done.value is not None:
-        return redirect_success(
-            request, f"Induction booked for {done.value:%-d %B %Y at %H:%M}", "cases:assessment", pk=pk
-        )
-    context["form"] = form
-    return render(request, "cases/induction_book.html", context)
+        return _to_assessment_tab(request, pk, f"Induction booked for {done.value:%-d %B %Y at %H:%M}")
+    return render(request, "cases/induction_book.html", {**context, "form": form})
 
 
 @staff_page("cases.add_assessment")
 def induction_outcome(request: HttpRequest, pk: int, iid: int) -> HttpResponse:
     context = case_context(request, pk, "assessment")
-    induction = context["case"].inductions.filter(pk=iid).first()
-    if induction is None:
-        raise Http404("No such induction")
+    induction = found(context["case"].inductions.filter(pk=iid).first(), "No such induction")
     form = bound(request, InductionOutcomeForm)
     record = submit(
         form,
@@ -222,7 +219,7 @@ def induction_outcome(request: HttpRequest, pk: int, iid: int) -> HttpResponse:
         ),
     )
     if record.ok:
-        return redirect_success(request, "Induction outcome recorded", "cases:assessment", pk=pk)
+        return _to_assessment_tab(request, pk, "Induction outcome recorded")
     context.update({"form": form, "induction": induction})
     return render(request, "cases/induction_outcome.html", context)
 

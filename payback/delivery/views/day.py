@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from payback.cases.assessment.selectors import SessionNeeds
-from payback.core.edge import bound, pick, redirect_error, redirect_success, scoped, staff_page, staff_user, submit
+from payback.core.edge import bound, pick, scoped, staff_page, staff_user, submit
 from payback.core.formatting import format_minutes
 from payback.staff.models import User
 
@@ -20,7 +20,7 @@ from .. import rules, selectors, services, timing
 from ..forms import ChecksForm, ConcernForm, IncidentForm, ToolInForm, tools_text
 from ..models import Appointment, Incident, Outcome, Session, SessionStatus
 from ..register_forms import RegisterLineForm, RegisterMetaForm, register_initial
-from .common import PLAN, RAISE_CONCERNS, REPORT_INCIDENTS, RUN
+from .common import PLAN, RAISE_CONCERNS, REPORT_INCIDENTS, RUN, back_to_session
 
 CLEAR_DRAFT = "delivery.clear_register_draft"
 # The before-work checks, under the same names on the session, the form and the service.
@@ -95,12 +95,10 @@ def _register_not_yet(session: Session) -> str:
 def session_checks(request: HttpRequest, pk: int) -> HttpResponse:
     user, session = scoped(request, selectors.session_get, pk)
     if session.status != SessionStatus.PLANNED:
-        return redirect_error(
-            request, f"The session is {session.get_status_display().lower()}", "delivery:session", pk=pk
-        )
+        return back_to_session(request, pk, f"The session is {session.get_status_display().lower()}", refused=True)
     not_today = timing.checks_refusal(session_date=session.date, today=timing.london_now().day)
     if not_today and request.method != "POST":
-        return redirect_error(request, not_today, "delivery:session", pk=pk)
+        return back_to_session(request, pk, not_today, refused=True)
     initial: dict[str, Any] = {name: getattr(session, name) for name in CHECKS}
     initial["tools_out"] = tools_text(selectors.tool_counts(session))
     if session.go_decision is not None:
@@ -115,7 +113,7 @@ def session_checks(request: HttpRequest, pk: int) -> HttpResponse:
     if done.ok:
         go = form.cleaned_data["go"] == "go"
         message = "Before-work checks recorded" if go else "No go recorded: tell your operations manager"
-        return redirect_success(request, message, "delivery:session", pk=pk)
+        return back_to_session(request, pk, message)
     return render(request, "delivery/session_checks.html", {"session": session, "form": form})
 
 
@@ -211,7 +209,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         if session.status != SessionStatus.PLANNED:
             message = f"The register cannot be changed: the session is {session.get_status_display().lower()}"
-            return redirect_error(request, message, "delivery:session", pk=pk)
+            return back_to_session(request, pk, message, refused=True)
         rows = _register_rows(session, None)
         meta = _meta(session.register_version)
     else:
@@ -246,7 +244,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
                 _apply_register_errors(error, posted, errors)
             else:
                 request.session[CLEAR_DRAFT] = session.pk
-                return redirect_success(request, _result_message(result), "delivery:session", pk=pk)
+                return back_to_session(request, pk, _result_message(result))
         for row in rows:
             row.form.name_errors()
         meta = _meta(version)
@@ -319,7 +317,7 @@ def tools_in(request: HttpRequest, pk: int) -> HttpResponse:
     user, session = scoped(request, selectors.session_get, pk)
     tools = selectors.tool_counts(session)
     if not tools:
-        return redirect_error(request, "No tools were counted out for this session", "delivery:session", pk=pk)
+        return back_to_session(request, pk, "No tools were counted out for this session", refused=True)
     data = request.POST if request.method == "POST" else None
     forms_ = [
         (
@@ -353,7 +351,7 @@ def tools_in(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     errors.append(message)
         else:
-            return redirect_success(request, "Tools counted back in", "delivery:session", pk=pk)
+            return back_to_session(request, pk, "Tools counted back in")
     field_errors = [
         (f"id_{form.prefix}-{name}", message)
         for _, form in forms_
@@ -387,9 +385,7 @@ def concern_raise(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
     if done.ok:
         practitioner = appointment.person.practitioner
         told = str(practitioner) if practitioner else "their probation practitioner"
-        return redirect_success(
-            request, f"Concern about {appointment.person.full_name} sent to {told}", "delivery:session", pk=pk
-        )
+        return back_to_session(request, pk, f"Concern about {appointment.person.full_name} sent to {told}")
     return render(request, "delivery/concern_form.html", {"session": session, "appointment": appointment, "form": form})
 
 
@@ -410,7 +406,7 @@ def incident_report(request: HttpRequest, pk: int) -> HttpResponse:
             f"{'Near miss' if incident.near_miss else 'Incident'} reported: the operations manager has been told. "
             f"The full paperwork is due by {timezone.localtime(incident.paperwork_due_at):%-d %B %Y %H:%M}"
         )
-        return redirect_success(request, message, "delivery:session", pk=pk)
+        return back_to_session(request, pk, message)
     return render(request, "delivery/incident_form.html", {"session": session, "form": form})
 
 

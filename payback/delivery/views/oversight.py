@@ -1,6 +1,8 @@
 """Pages for practitioners (possible failures to decide, risk concerns) and for operations
 managers (incidents and the fleet)."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,7 +13,7 @@ from payback.core.edge import apply_errors, bound, pick, redirect_success, scope
 from .. import conflicts, selectors, services
 from ..forms import AcknowledgeForm, ClearDefectForm, DriverForm, IncidentUpdateForm, MileageInForm, VehicleCheckForm
 from ..models import IncidentStatus
-from .common import ACKNOWLEDGE, DECIDE, INVESTIGATE, MANAGE_VEHICLES, PLAN, RUN
+from .common import ACKNOWLEDGE, DECIDE, INVESTIGATE, MANAGE_VEHICLES, PLAN, RUN, back_to_session
 
 # ---------------------------------------------------------------------------------------------
 # Practitioners
@@ -50,11 +52,8 @@ def bookings_to_fix(request: HttpRequest) -> HttpResponse:
 def concern_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     show_all = request.GET.get("show") == "all"
-    return render(
-        request,
-        "delivery/concern_list.html",
-        {"concerns": selectors.concerns_for_practitioner(user, open_only=not show_all), "show_all": show_all},
-    )
+    concerns = selectors.concerns_for_practitioner(user, open_only=not show_all)
+    return render(request, "delivery/concern_list.html", {"concerns": concerns, "show_all": show_all})
 
 
 @staff_page(ACKNOWLEDGE)
@@ -182,7 +181,7 @@ def vehicle_check(request: HttpRequest, pk: int) -> HttpResponse:
             else f"{vehicle.registration} is off the road until the defect is cleared"
         )
         if session is not None:
-            return redirect_success(request, message, "delivery:session", pk=session.pk)
+            return back_to_session(request, session.pk, message)
         return redirect_success(request, message, "delivery:vehicle", pk=pk)
     return render(request, "delivery/vehicle_check.html", {"vehicle": vehicle, "session": session, "form": form})
 
@@ -205,12 +204,11 @@ def mileage_in(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
 def clear_defect(request: HttpRequest, pk: int) -> HttpResponse:
     user, vehicle = scoped(request, selectors.vehicle_get, pk)
     form = bound(request, ClearDefectForm)
-    done = submit(
-        form,
-        lambda data: services.vehicle_clear_defect(actor=user, vehicle=vehicle, note=form.cleaned_data["note"]),
-        rename={"vehicle": "note"},
-    )
-    if done.ok:
+
+    def clear(data: dict[str, Any]) -> None:
+        services.vehicle_clear_defect(actor=user, vehicle=vehicle, note=data["note"])
+
+    if submit(form, clear, rename={"vehicle": "note"}).ok:
         return redirect_success(request, f"{vehicle.registration} is back on the road", "delivery:vehicle", pk=pk)
     return render(request, "delivery/clear_defect.html", {"vehicle": vehicle, "form": form})
 
@@ -219,11 +217,11 @@ def clear_defect(request: HttpRequest, pk: int) -> HttpResponse:
 def driver_authorise(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     form = bound(request, DriverForm, staff=selectors.staff_who_can(user, RUN))
-    done = submit(
-        form,
-        lambda data: services.driver_authorise(actor=user, **pick(data, "driver", "licence_checked_on", "valid_until")),
-    )
-    if done.ok:
+
+    def authorise(data: dict[str, Any]) -> None:
+        services.driver_authorise(actor=user, **pick(data, "driver", "licence_checked_on", "valid_until"))
+
+    if submit(form, authorise).ok:
         data = form.cleaned_data
         message = f"{data['driver']} is authorised to drive until {data['valid_until']:%-d %B %Y}"
         return redirect_success(request, message, "delivery:vehicles")

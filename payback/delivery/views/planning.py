@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from payback.core.edge import (
     apply_errors,
     bound,
+    found,
     pick,
-    redirect_error,
     redirect_success,
     scoped,
     staff_page,
@@ -42,7 +42,7 @@ from ..forms import (
     SupervisorForm,
     TimesheetForm,
 )
-from .common import PLAN, RUN, TIMESHEETS
+from .common import PLAN, RUN, TIMESHEETS, back_to_session
 
 SERIES_SKIPPED = "delivery.series_skipped"
 # What a session and a weekly series are planned with, under the same names on the form and the service.
@@ -120,7 +120,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
         lambda data: services.session_create(actor=staff_user(request), **pick(data, "session_date", *SESSION_FIELDS)),
     )
     if done.ok and (session := done.value) is not None:
-        return redirect_success(request, f"Session planned: {session}", "delivery:session", pk=session.pk)
+        return back_to_session(request, session.pk, f"Session planned: {session}")
     return render(request, "delivery/session_form.html", {"form": form})
 
 
@@ -194,16 +194,12 @@ def supervisor_change(request: HttpRequest, pk: int) -> HttpResponse:
         supervisors=selectors.staff_who_can(user, RUN),
         initial={"supervisor": session.supervisor_id},
     )
-    done = submit(
-        form,
-        lambda data: services.session_assign_supervisor(
-            actor=user, session=session, supervisor=form.cleaned_data["supervisor"]
-        ),
-        rename={"session": "supervisor"},
-    )
-    if done.ok:
-        message = f"{form.cleaned_data['supervisor']} will supervise the session"
-        return redirect_success(request, message, "delivery:session", pk=pk)
+
+    def assign(data: dict[str, Any]) -> None:
+        services.session_assign_supervisor(actor=user, session=session, supervisor=data["supervisor"])
+
+    if submit(form, assign, rename={"session": "supervisor"}).ok:
+        return back_to_session(request, pk, f"{form.cleaned_data['supervisor']} will supervise the session")
     return render(request, "delivery/supervisor_form.html", {"session": session, "form": form})
 
 
@@ -224,8 +220,7 @@ def appointment_book(request: HttpRequest, pk: int) -> HttpResponse:
                 for message in reasons or error.messages:
                     form.add_error("crn", f"{requirement.person.full_name}: {message[:1].lower()}{message[1:]}")
             else:
-                message = f"{appointment.person.full_name} booked on the session"
-                return redirect_success(request, message, "delivery:session", pk=pk)
+                return back_to_session(request, pk, f"{appointment.person.full_name} booked on the session")
     return render(request, "delivery/book_form.html", {"session": session, "form": form})
 
 
@@ -234,18 +229,14 @@ def appointment_cancel(request: HttpRequest, aid: int) -> HttpResponse:
     user, appointment = scoped(request, selectors.appointment_get, aid)
     session = selectors.session_get(user, appointment.session_id)
     if appointment.cancelled_at is not None:
-        return redirect_error(request, "The appointment is already cancelled", "delivery:session", pk=session.pk)
+        return back_to_session(request, session.pk, "The appointment is already cancelled", refused=True)
     form = bound(request, CancelForm)
-    done = submit(
-        form,
-        lambda data: services.appointment_cancel(
-            actor=user, appointment=appointment, reason=form.cleaned_data["reason"]
-        ),
-        rename={"appointment": "reason"},
-    )
-    if done.ok:
-        message = f"Appointment for {appointment.person.full_name} cancelled"
-        return redirect_success(request, message, "delivery:session", pk=session.pk)
+
+    def cancel(data: dict[str, Any]) -> None:
+        services.appointment_cancel(actor=user, appointment=appointment, reason=data["reason"])
+
+    if submit(form, cancel, rename={"appointment": "reason"}).ok:
+        return back_to_session(request, session.pk, f"Appointment for {appointment.person.full_name} cancelled")
     return render(
         request, "delivery/appointment_cancel.html", {"session": session, "appointment": appointment, "form": form}
     )
@@ -279,7 +270,7 @@ def stand_down(request: HttpRequest, pk: int) -> HttpResponse:
                 f"Session stood down: everyone booked is credited {format_minutes(allowance)}{credited_when} "
                 "and is on the list to rebook"
             )
-            return redirect_success(request, message, "delivery:session", pk=pk)
+            return back_to_session(request, pk, message)
     return render(
         request,
         "delivery/stand_down_form.html",
@@ -302,9 +293,7 @@ def to_rebook(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mark_rebooked(request: HttpRequest, aid: int) -> HttpResponse:
     user = staff_user(request)
-    appointment = selectors.to_rebook(user).filter(pk=aid).first()
-    if appointment is None:
-        raise Http404("No such appointment to rebook")
+    appointment = found(selectors.to_rebook(user).filter(pk=aid).first(), "No such appointment to rebook")
     try:
         services.appointment_mark_rebooked(actor=user, appointment=appointment)
     except ValidationError as error:
