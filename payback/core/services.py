@@ -1,6 +1,6 @@
 """Writes shared by every app: the audit trail, the steps every write takes (checking the names
-of the details changed, saving and auditing), drafts that a second person signs off, and policy
-versions."""
+of the details changed, saving and auditing), assessments drafted in versions and signed off by a
+second person, and policy versions."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .context import current_origin
@@ -129,16 +130,57 @@ def field_change_audited(obj: models.Model, field: str, value: Any, *, actor: An
     audit_record(actor=actor, action=action, obj=obj, summary=summary, before={field: before}, after={field: value})
 
 
-def draft_carry_over(draft: M, latest: M | None, *, fields: Iterable[str], flags: str) -> M:
-    """Save a new draft of an assessment holding the answers and the risk flags (the many-to-many
-    field `flags`) of the latest version, when there is one."""
-    if latest is not None:
-        for name in fields:
-            setattr(draft, name, getattr(latest, name))
-    draft.save()
-    if latest is not None:
-        getattr(draft, flags).set(getattr(latest, flags).all())
-    return draft
+@dataclass(frozen=True)
+class Drafts:
+    """An assessment written in versions. A new version starts as a draft carrying over the answers
+    and risk flags of the latest; a draft, or a version returned for changes, takes answers page by
+    page; while a version waits for a decision no new one can start."""
+
+    fields: tuple[str, ...]
+    flags: str
+    open_statuses: tuple[str, ...]
+    waiting_status: str
+    waiting: str
+    not_an_answer: str
+
+    def open_draft(self, versions: QuerySet[M]) -> M | None:
+        """The version still being written, if any; refused while one waits for a decision."""
+        draft = versions.filter(status__in=self.open_statuses).first()
+        if draft is None and versions.filter(status=self.waiting_status).exists():
+            raise ValidationError({"assessment": self.waiting})
+        return draft
+
+    def carry_over(self, draft: M, latest: M | None) -> M:
+        """Save a new draft holding the answers and risk flags of the latest version, if there is one."""
+        if latest is not None:
+            for name in self.fields:
+                setattr(draft, name, getattr(latest, name))
+        draft.save()
+        if latest is not None:
+            getattr(draft, self.flags).set(getattr(latest, self.flags).all())
+        return draft
+
+    def require_open(self, version: Any, message: str) -> None:
+        """Refuse to change a version that is no longer being written."""
+        if version.status not in self.open_statuses:
+            raise ValidationError({"assessment": message})
+
+    def check_answers(self, draft: Any, values: Mapping[str, Any], *, not_open: str) -> None:
+        """Refuse answers to a version no longer being written, or to questions it does not ask."""
+        self.require_open(draft, not_open)
+        values_check_known(values, self.fields, self.not_an_answer)
+
+    def save_answers(
+        self, draft: models.Model, values: Mapping[str, Any], *, flags: Iterable[Any] | None, exclude: list[str]
+    ) -> None:
+        """Save checked answers to a draft, and replace its risk flags when given. `exclude` names
+        the fields the model's own checks leave out while it is a draft."""
+        for name, value in values.items():
+            setattr(draft, name, value)
+        draft.full_clean(exclude=exclude)
+        draft.save()
+        if flags is not None:
+            getattr(draft, self.flags).set(flags)
 
 
 @dataclass(frozen=True)

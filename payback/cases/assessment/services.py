@@ -10,7 +10,7 @@ from django.utils import timezone
 from payback.core.formatting import format_minutes
 from payback.core.policy import PolicyBook
 from payback.core.selectors import policy_book
-from payback.core.services import SignOff, audit_record, draft_carry_over, save_audited, values_check_known
+from payback.core.services import Drafts, SignOff, audit_record, save_audited
 from payback.core.signals import placement_facts_changed
 from payback.staff.models import User
 
@@ -186,6 +186,15 @@ EDITABLE_FIELDS = (
     "risk_assessed_on",
 )
 
+DRAFTS = Drafts(
+    fields=EDITABLE_FIELDS,
+    flags="risk_flags",
+    open_statuses=(A.DRAFT, A.RETURNED),
+    waiting_status=A.AWAITING_COUNTERSIGNATURE,
+    waiting="A version is waiting for countersignature: it must be approved or returned first",
+    not_an_answer="This is not part of the assessment",
+)
+
 
 def _field_errors(person: Person, values: dict[str, Any]) -> dict[str, str]:
     """Checks that apply whenever a field is saved, page by page."""
@@ -255,16 +264,12 @@ def _completeness_errors(assessment: Assessment) -> dict[str, str]:
 def assessment_start(*, actor: User, person: Person) -> Assessment:
     """Start a new version: a draft carrying over the answers of the latest version."""
     Person.objects.select_for_update().get(pk=person.pk)
-    open_draft = person.assessments.filter(status__in=[A.DRAFT, A.RETURNED]).first()
+    open_draft = DRAFTS.open_draft(person.assessments.all())
     if open_draft is not None:
         return open_draft
-    if person.assessments.filter(status=A.AWAITING_COUNTERSIGNATURE).exists():
-        raise ValidationError(
-            {"assessment": "A version is waiting for countersignature: it must be approved or returned first"}
-        )
     latest = person.assessments.order_by("-version").first()
     draft = Assessment(person=person, version=(latest.version + 1) if latest else 1, author=actor, status=A.DRAFT)
-    draft_carry_over(draft, latest, fields=EDITABLE_FIELDS, flags="risk_flags")
+    DRAFTS.carry_over(draft, latest)
     audit_record(
         actor=actor, action="assessment.started", obj=draft, summary=f"UPW assessment version {draft.version} started"
     )
@@ -277,23 +282,23 @@ def assessment_update(
 ) -> Assessment:
     """Save answers to a draft (one page of the question flow). Nothing is saved if any is wrong."""
     assessment = Assessment.objects.select_for_update().select_related("person").get(pk=assessment.pk)
-    if assessment.status not in (A.DRAFT, A.RETURNED):
-        raise ValidationError({"assessment": "A submitted assessment cannot be changed: start a new version"})
-    values_check_known(values, EDITABLE_FIELDS, "This is not part of the assessment")
+    DRAFTS.check_answers(assessment, values, not_open="A submitted assessment cannot be changed: start a new version")
     errors = _field_errors(assessment.person, values)
     if errors:
         raise ValidationError(errors)
-    for name, value in values.items():
-        setattr(assessment, name, value)
-    if not assessment.interpreter_required:
-        assessment.interpreter_language = ""
-    if not assessment.group_work_unsuitable:
-        assessment.group_work_unsuitable_reason = ""
-    assessment.full_clean(exclude=["author", "person"])
-    assessment.save()
-    if risk_flags is not None:
-        assessment.risk_flags.set(risk_flags)
+    DRAFTS.save_answers(assessment, _tidied(assessment, values), flags=risk_flags, exclude=["author", "person"])
     return assessment
+
+
+def _tidied(assessment: Assessment, values: dict[str, Any]) -> dict[str, Any]:
+    """The answers, with the interpreter's language and the reason group work is unsuitable
+    cleared once they no longer apply."""
+    tidied = dict(values)
+    if not values.get("interpreter_required", assessment.interpreter_required):
+        tidied["interpreter_language"] = ""
+    if not values.get("group_work_unsuitable", assessment.group_work_unsuitable):
+        tidied["group_work_unsuitable_reason"] = ""
+    return tidied
 
 
 @transaction.atomic
@@ -301,8 +306,7 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
     """Submit a draft. Low and medium risk become current at once; high and very high wait for a
     senior probation officer's countersignature."""
     assessment = Assessment.objects.select_for_update().select_related("person").get(pk=assessment.pk)
-    if assessment.status not in (A.DRAFT, A.RETURNED):
-        raise ValidationError({"assessment": "This assessment has already been submitted"})
+    DRAFTS.require_open(assessment, "This assessment has already been submitted")
     errors = _completeness_errors(assessment)
     if errors:
         raise ValidationError(errors)

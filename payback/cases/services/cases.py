@@ -2,7 +2,7 @@
 
 import re
 from datetime import date
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -112,28 +112,46 @@ def order_type_check(order_type: str) -> None:
         raise ValidationError({"order_type": "Select the type of order"})
 
 
-def _person_errors(
-    *, crn: str, first_name: str, last_name: str, sex: str, pdu: Pdu | None, errors: dict[str, str]
-) -> None:
+class NewCase(TypedDict):
+    """What recording a case is asked with: the person, the order and the hours ordered."""
+
+    crn: str
+    first_name: str
+    last_name: str
+    date_of_birth: date | None
+    sex: str
+    pdu: Pdu | None
+    order_type: str
+    sentence_date: date | None
+    court: str
+    hours: Any
+    operational_period_months: NotRequired[int | None]
+    phone: NotRequired[str]
+    email: NotRequired[str]
+    address: NotRequired[str]
+    postcode: NotRequired[str]
+    practitioner: NotRequired[User | None]
+
+
+def _person_errors(case: NewCase, crn: str, errors: dict[str, str]) -> None:
     if not CRN_PATTERN.match(crn):
         errors["crn"] = "Enter a CRN in the right format: one letter then six numbers, like X123456"
     elif Person.objects.filter(crn=crn).exists():
         errors["crn"] = f"A person with CRN {crn} is already recorded: open their case instead"
-    if not first_name.strip():
+    if not case["first_name"].strip():
         errors["first_name"] = "Enter the person's first name"
-    if not last_name.strip():
+    if not case["last_name"].strip():
         errors["last_name"] = "Enter the person's last name"
-    if sex not in {choice for choice, _ in Person._meta.get_field("sex").choices or []}:
+    if case["sex"] not in {choice for choice, _ in Person._meta.get_field("sex").choices or []}:
         errors["sex"] = "Select the person's sex"
-    if pdu is None:
+    if case["pdu"] is None:
         errors["pdu"] = "Select the PDU that manages the case"
 
 
-def _sentence_errors(
-    *, order_type: str, sentence_date: date | None, date_of_birth: date | None, court: str, errors: dict[str, str]
-) -> None:
+def _sentence_errors(case: NewCase, errors: dict[str, str]) -> None:
+    sentence_date, date_of_birth = case["sentence_date"], case["date_of_birth"]
     try:
-        order_type_check(order_type)
+        order_type_check(case["order_type"])
     except ValidationError as error:
         errors.update({field: messages[0] for field, messages in error.message_dict.items()})
     if sentence_date is None:
@@ -148,15 +166,14 @@ def _sentence_errors(
                 "The person was under 18 when sentenced, so the order is a Youth Rehabilitation Order: "
                 "these are managed by youth justice services, not in Payback"
             )
-    if not court.strip():
+    if not case["court"].strip():
         errors["court"] = "Enter the court that made the order"
 
 
-def _operational_end(
-    *, order_type: str, sentence_date: date | None, months: int | None, errors: dict[str, str]
-) -> date | None:
+def _operational_end(case: NewCase, errors: dict[str, str]) -> date | None:
     """The end of a Suspended Sentence Order's operational period (other orders have none)."""
-    if order_type == OrderType.SUSPENDED_SENTENCE_ORDER:
+    months, sentence_date = case.get("operational_period_months"), case["sentence_date"]
+    if case["order_type"] == OrderType.SUSPENDED_SENTENCE_ORDER:
         if months is None:
             errors["operational_period_months"] = "Enter the operational period of the suspended sentence in months"
         elif not (rules.SSO_MIN_OPERATIONAL_MONTHS <= months <= rules.SSO_MAX_OPERATIONAL_MONTHS):
@@ -168,31 +185,52 @@ def _operational_end(
     return None
 
 
-def _person_save(person: Person, diversity: dict[str, Any] | None) -> None:
+def _check_case(case: NewCase, crn: str) -> date | None:
+    """Refuse a new case if anything about the person, the sentence or the hours is wrong; otherwise
+    the end of the order's operational period, if it has one."""
+    errors: dict[str, str] = {}
+    _person_errors(case, crn, errors)
+    _sentence_errors(case, errors)
+    operational_end = _operational_end(case, errors)
+    _check_hours(case["hours"], errors)
+    if errors:
+        raise ValidationError(errors)
+    return operational_end
+
+
+def _person_save(case: NewCase, crn: str, diversity: dict[str, Any] | None) -> Person:
+    assert case["pdu"] is not None and case["date_of_birth"] is not None
+    person = Person(
+        crn=crn,
+        first_name=case["first_name"].strip(),
+        last_name=case["last_name"].strip(),
+        date_of_birth=case["date_of_birth"],
+        sex=case["sex"],
+        phone=case.get("phone", "").strip(),
+        email=case.get("email", "").strip(),
+        address=case.get("address", "").strip(),
+        postcode=case.get("postcode", "").strip().upper(),
+        pdu=case["pdu"],
+        practitioner=case.get("practitioner"),
+    )
     person.full_clean()
     person.save()
     if diversity:
         info = DiversityInformation(person=person, **diversity)
         info.full_clean()
         info.save()
+    return person
 
 
-def _order_save(
-    *,
-    actor: User | None,
-    person: Person,
-    order_type: str,
-    sentence_date: date,
-    court: str,
-    months: int | None,
-    operational_end: date | None,
-) -> Order:
+def _order_save(*, actor: User | None, person: Person, case: NewCase, operational_end: date | None) -> Order:
+    sentence_date = case["sentence_date"]
+    assert sentence_date is not None
     order = Order(
         person=person,
-        order_type=order_type,
+        order_type=case["order_type"],
         sentence_date=sentence_date,
-        court=court.strip(),
-        operational_period_months=months,
+        court=case["court"].strip(),
+        operational_period_months=case.get("operational_period_months") if operational_end else None,
         operational_period_end=operational_end,
     )
     order.full_clean()
@@ -204,7 +242,7 @@ def _order_save(
         summary=(
             f"{person.full_name} ({person.crn}) recorded with a {order.get_order_type_display()} made at {order.court}"
         ),
-        after={"crn": person.crn, "order_type": order_type, "sentence_date": sentence_date.isoformat()},
+        after={"crn": person.crn, "order_type": order.order_type, "sentence_date": sentence_date.isoformat()},
     )
     return order
 
@@ -213,61 +251,14 @@ def _order_save(
 def case_create(
     *,
     actor: User | None,
-    crn: str,
-    first_name: str,
-    last_name: str,
-    date_of_birth: date | None,
-    sex: str,
-    pdu: Pdu | None,
-    order_type: str,
-    sentence_date: date | None,
-    court: str,
-    hours: Any,
-    operational_period_months: int | None = None,
-    phone: str = "",
-    email: str = "",
-    address: str = "",
-    postcode: str = "",
-    practitioner: User | None = None,
     diversity: dict[str, Any] | None = None,
     book: PolicyBook | None = None,
+    **case: Unpack[NewCase],
 ) -> Requirement:
     """Record a new person with their order and its Unpaid Work requirement."""
     book = book or policy_book()
-    errors: dict[str, str] = {}
-    crn = (crn or "").strip().upper()
-    _person_errors(crn=crn, first_name=first_name, last_name=last_name, sex=sex, pdu=pdu, errors=errors)
-    _sentence_errors(
-        order_type=order_type, sentence_date=sentence_date, date_of_birth=date_of_birth, court=court, errors=errors
-    )
-    operational_end = _operational_end(
-        order_type=order_type, sentence_date=sentence_date, months=operational_period_months, errors=errors
-    )
-    _check_hours(hours, errors)
-    if errors:
-        raise ValidationError(errors)
-    assert pdu is not None and sentence_date is not None and date_of_birth is not None
-    person = Person(
-        crn=crn,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
-        date_of_birth=date_of_birth,
-        sex=sex,
-        phone=phone.strip(),
-        email=email.strip(),
-        address=address.strip(),
-        postcode=postcode.strip().upper(),
-        pdu=pdu,
-        practitioner=practitioner,
-    )
-    _person_save(person, diversity)
-    order = _order_save(
-        actor=actor,
-        person=person,
-        order_type=order_type,
-        sentence_date=sentence_date,
-        court=court,
-        months=operational_period_months if operational_end else None,
-        operational_end=operational_end,
-    )
-    return requirement_create(actor=actor, order=order, hours=hours, book=book)
+    crn = (case["crn"] or "").strip().upper()
+    operational_end = _check_case(case, crn)
+    person = _person_save(case, crn, diversity)
+    order = _order_save(actor=actor, person=person, case=case, operational_end=operational_end)
+    return requirement_create(actor=actor, order=order, hours=case["hours"], book=book)

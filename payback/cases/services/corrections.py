@@ -15,13 +15,13 @@ from .. import rules
 from ..models import CLOSED_STATUSES, CaseStatus, LedgerEntry, LedgerKind, Requirement
 from ..selectors import requirement_balance, requirement_is_backlog
 from .common import requirement_locked, today
-from .ledger import LedgerWrite, ledger_after_credit, ledger_post, ledger_remember, ledger_replay, requirement_due_dates
+from .ledger import LedgerWrite, ledger_after_credit, ledger_once, ledger_post, requirement_due_dates
 from .status import status_set
 
 S = CaseStatus
 
 
-def _variation_errors(
+def _check_variation(
     requirement: Requirement,
     *,
     minutes: int,
@@ -29,7 +29,7 @@ def _variation_errors(
     reason: str,
     extended_until: date | None,
     book: PolicyBook,
-) -> dict[str, str]:
+) -> None:
     errors: dict[str, str] = {}
     balance = requirement_balance(requirement)
     if not isinstance(minutes, int):
@@ -61,7 +61,8 @@ def _variation_errors(
         errors["reason"] = "Enter the court's decision"
     if requirement.status in CLOSED_STATUSES and isinstance(minutes, int) and minutes > 0:
         errors["requirement"] = f"The case is {S(requirement.status).label.lower()}"
-    return errors
+    if errors:
+        raise ValidationError(errors)
 
 
 def _extend(*, actor: User | None, requirement: Requirement, extended_until: date) -> None:
@@ -79,9 +80,7 @@ def _extend(*, actor: User | None, requirement: Requirement, extended_until: dat
     )
 
 
-def _correction_errors(
-    requirement: Requirement, *, entry: LedgerEntry, reason: str, book: PolicyBook
-) -> dict[str, str]:
+def _check_correction(requirement: Requirement, *, entry: LedgerEntry, reason: str, book: PolicyBook) -> None:
     errors: dict[str, str] = {}
     if entry.reverses_id is not None:
         errors["entry"] = "This entry is itself a correction: record a new entry instead of correcting it"
@@ -106,7 +105,20 @@ def _correction_errors(
                 f"Reversing this court variation would leave the {rules.format_minutes(balance.ete_minutes)} of ETE "
                 "credited more than the order allows: correct the ETE credit first"
             )
-    return errors
+    if errors:
+        raise ValidationError(errors)
+
+
+def _after_variation(*, actor: User | None, requirement: Requirement, book: PolicyBook, on: date) -> None:
+    """A case in backlog whose new completion date is still ahead goes back to awaiting placement;
+    then earned reduction and completion are kept in step."""
+    if requirement.status == S.BACKLOG and not requirement_is_backlog(
+        requirement, book=book, on=today(), remaining=requirement_balance(requirement).remaining_minutes
+    ):
+        status_set(
+            actor=actor, requirement=requirement, to_status=S.AWAITING_PLACEMENT, reason="Court varied the order"
+        )
+    ledger_after_credit(actor=actor, requirement=requirement, book=book, on=on)
 
 
 @transaction.atomic
@@ -133,35 +145,33 @@ def ledger_record_court_variation(
         "extended_until": extended_until,
     }
     requirement = requirement_locked(requirement)
-    scope = "ledger.court_variation"
-    replayed = ledger_replay(actor=actor, key=idempotency_key, scope=scope, payload=payload)
-    if replayed is not None:
-        return replayed.entry
-    errors = _variation_errors(
-        requirement, minutes=minutes, occurred_on=occurred_on, reason=reason, extended_until=extended_until, book=book
-    )
-    if errors:
-        raise ValidationError(errors)
-    if extended_until is not None:
-        _extend(actor=actor, requirement=requirement, extended_until=extended_until)
-    entry = ledger_post(
-        actor=actor,
-        requirement=requirement,
-        kind=LedgerKind.COURT_VARIATION,
-        minutes=minutes,
-        occurred_on=occurred_on,
-        reason=reason.strip(),
-        source="court",
-    )
-    if requirement.status == S.BACKLOG and not requirement_is_backlog(
-        requirement, book=book, on=today(), remaining=requirement_balance(requirement).remaining_minutes
-    ):
-        status_set(
-            actor=actor, requirement=requirement, to_status=S.AWAITING_PLACEMENT, reason="Court varied the order"
+
+    def vary() -> LedgerWrite:
+        _check_variation(
+            requirement,
+            minutes=minutes,
+            occurred_on=occurred_on,
+            reason=reason,
+            extended_until=extended_until,
+            book=book,
         )
-    ledger_after_credit(actor=actor, requirement=requirement, book=book, on=occurred_on)
-    write = LedgerWrite(entry=entry, requested_minutes=minutes)
-    return ledger_remember(actor=actor, key=idempotency_key, scope=scope, payload=payload, write=write).entry
+        if extended_until is not None:
+            _extend(actor=actor, requirement=requirement, extended_until=extended_until)
+        entry = ledger_post(
+            actor=actor,
+            requirement=requirement,
+            kind=LedgerKind.COURT_VARIATION,
+            minutes=minutes,
+            occurred_on=occurred_on,
+            reason=reason.strip(),
+            source="court",
+        )
+        _after_variation(actor=actor, requirement=requirement, book=book, on=occurred_on)
+        return LedgerWrite(entry=entry, requested_minutes=minutes)
+
+    return ledger_once(
+        actor=actor, key=idempotency_key, scope="ledger.court_variation", payload=payload, write=vary
+    ).entry
 
 
 def ledger_correct(
@@ -185,27 +195,24 @@ def ledger_correct_entry(
     book = book or policy_book()
     payload = {"entry": entry.pk, "reason": reason}
     requirement = requirement_locked(entry.requirement)
-    scope = "ledger.correction"
-    replayed = ledger_replay(actor=actor, key=idempotency_key, scope=scope, payload=payload)
-    if replayed is not None:
-        return replayed
-    entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
-    errors = _correction_errors(requirement, entry=entry, reason=reason, book=book)
-    if errors:
-        raise ValidationError(errors)
-    reversal = ledger_post(
-        actor=actor,
-        requirement=requirement,
-        kind=entry.kind,
-        minutes=-entry.minutes,
-        occurred_on=entry.occurred_on,
-        reason=reason.strip(),
-        source="correction",
-        source_ref=str(entry.pk),
-        reverses=entry,
-    )
-    if requirement.status == S.COMPLETED and requirement_balance(requirement).remaining_minutes > 0:
-        status_set(actor=actor, requirement=requirement, to_status=S.WORKING, reason="Hours corrected")
-    ledger_after_credit(actor=actor, requirement=requirement, book=book, on=entry.occurred_on)
-    write = LedgerWrite(entry=reversal, requested_minutes=reversal.minutes)
-    return ledger_remember(actor=actor, key=idempotency_key, scope=scope, payload=payload, write=write)
+
+    def reverse() -> LedgerWrite:
+        original = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+        _check_correction(requirement, entry=original, reason=reason, book=book)
+        reversal = ledger_post(
+            actor=actor,
+            requirement=requirement,
+            kind=original.kind,
+            minutes=-original.minutes,
+            occurred_on=original.occurred_on,
+            reason=reason.strip(),
+            source="correction",
+            source_ref=str(original.pk),
+            reverses=original,
+        )
+        if requirement.status == S.COMPLETED and requirement_balance(requirement).remaining_minutes > 0:
+            status_set(actor=actor, requirement=requirement, to_status=S.WORKING, reason="Hours corrected")
+        ledger_after_credit(actor=actor, requirement=requirement, book=book, on=original.occurred_on)
+        return LedgerWrite(entry=reversal, requested_minutes=reversal.minutes)
+
+    return ledger_once(actor=actor, key=idempotency_key, scope="ledger.correction", payload=payload, write=reverse)

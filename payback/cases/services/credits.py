@@ -2,6 +2,7 @@
 stand-down allowance, each capped at what the order still needs."""
 
 from datetime import date
+from typing import NotRequired, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,15 +16,7 @@ from .. import rules
 from ..models import CLOSED_STATUSES, CaseStatus, LedgerEntry, LedgerKind, Requirement
 from ..selectors import requirement_balance, requirement_is_backlog
 from .common import requirement_locked, today
-from .ledger import (
-    LedgerWrite,
-    earning_terms,
-    ledger_after_credit,
-    ledger_post,
-    ledger_remember,
-    ledger_replay,
-    work_of,
-)
+from .ledger import LedgerWrite, earning_terms, ledger_after_credit, ledger_once, ledger_post, work_of
 from .status import status_set
 
 S = CaseStatus
@@ -134,28 +127,22 @@ def ledger_credit_work_noted(
     )
 
 
-def ledger_credit_work(
-    *,
-    actor: User | None,
-    requirement: Requirement,
-    minutes: int,
-    occurred_on: date,
-    source: str,
-    source_ref: str = "",
-    reason: str = "Hours worked",
-    book: PolicyBook | None = None,
-) -> LedgerEntry | None:
+class WorkCredit(TypedDict):
+    """What crediting minutes worked is asked with (see `ledger_credit_work_noted`)."""
+
+    actor: User | None
+    requirement: Requirement
+    minutes: int
+    occurred_on: date
+    source: str
+    source_ref: NotRequired[str]
+    reason: NotRequired[str]
+    book: NotRequired[PolicyBook | None]
+
+
+def ledger_credit_work(**credit: Unpack[WorkCredit]) -> LedgerEntry | None:
     """Credit minutes worked, capped at what is still needed (see `ledger_credit_work_noted`)."""
-    return ledger_credit_work_noted(
-        actor=actor,
-        requirement=requirement,
-        minutes=minutes,
-        occurred_on=occurred_on,
-        source=source,
-        source_ref=source_ref,
-        reason=reason,
-        book=book,
-    ).entry
+    return ledger_credit_work_noted(**credit).entry
 
 
 @transaction.atomic
@@ -240,6 +227,24 @@ ADJUSTMENT_KINDS = {
 }
 
 
+def _check_adjustment(
+    requirement: Requirement, *, kind: str, minutes: int, occurred_on: date, reason: str, book: PolicyBook
+) -> None:
+    minutes_message, reason_message = ADJUSTMENT_KINDS[LedgerKind(kind)]
+    errors: dict[str, str] = {}
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0:
+        errors["minutes"] = minutes_message
+    else:
+        check = _travel_errors if kind == LedgerKind.TRAVEL else _ete_errors
+        check(requirement, minutes=minutes, occurred_on=occurred_on, book=book, errors=errors)
+    if not reason.strip():
+        errors["reason"] = reason_message
+    remaining = requirement_balance(requirement).remaining_minutes
+    _check_can_credit(requirement, occurred_on=occurred_on, book=book, remaining=remaining, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def ledger_record_adjustment(
     *,
@@ -266,73 +271,40 @@ def ledger_record_adjustment(
         "reason": reason,
     }
     requirement = requirement_locked(requirement)
-    scope = "ledger.adjustment"
-    replayed = ledger_replay(actor=actor, key=idempotency_key, scope=scope, payload=payload)
-    if replayed is not None:
-        return replayed
-    minutes_message, reason_message = ADJUSTMENT_KINDS[LedgerKind(kind)]
-    errors: dict[str, str] = {}
-    if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0:
-        errors["minutes"] = minutes_message
-    else:
-        check = _travel_errors if kind == LedgerKind.TRAVEL else _ete_errors
-        check(requirement, minutes=minutes, occurred_on=occurred_on, book=book, errors=errors)
-    if not reason.strip():
-        errors["reason"] = reason_message
-    remaining = requirement_balance(requirement).remaining_minutes
-    _check_can_credit(requirement, occurred_on=occurred_on, book=book, remaining=remaining, errors=errors)
-    if errors:
-        raise ValidationError(errors)
-    write = _post_credit(
-        actor=actor,
-        requirement=requirement,
-        kind=kind,
-        minutes=minutes,
-        occurred_on=occurred_on,
-        reason=reason.strip(),
-        source="adjustment" if kind == LedgerKind.TRAVEL else "ete",
-        book=book,
-    )
-    return ledger_remember(actor=actor, key=idempotency_key, scope=scope, payload=payload, write=write)
+
+    def adjust() -> LedgerWrite:
+        _check_adjustment(requirement, kind=kind, minutes=minutes, occurred_on=occurred_on, reason=reason, book=book)
+        source = "adjustment" if kind == LedgerKind.TRAVEL else "ete"
+        return _post_credit(
+            actor=actor,
+            requirement=requirement,
+            kind=kind,
+            minutes=minutes,
+            occurred_on=occurred_on,
+            reason=reason.strip(),
+            source=source,
+            book=book,
+        )
+
+    return ledger_once(actor=actor, key=idempotency_key, scope="ledger.adjustment", payload=payload, write=adjust)
 
 
-def ledger_record_travel(
-    *,
-    actor: User | None,
-    requirement: Requirement,
-    minutes: int,
-    occurred_on: date,
-    reason: str,
-    book: PolicyBook | None = None,
-) -> LedgerEntry:
+class Adjustment(TypedDict):
+    """What a travel or ETE adjustment is asked with (see `ledger_record_adjustment`)."""
+
+    actor: User | None
+    requirement: Requirement
+    minutes: int
+    occurred_on: date
+    reason: str
+    book: NotRequired[PolicyBook | None]
+
+
+def ledger_record_travel(**adjustment: Unpack[Adjustment]) -> LedgerEntry:
     """A travel time adjustment (see `ledger_record_adjustment`)."""
-    return ledger_record_adjustment(
-        actor=actor,
-        requirement=requirement,
-        kind=LedgerKind.TRAVEL,
-        minutes=minutes,
-        occurred_on=occurred_on,
-        reason=reason,
-        book=book,
-    ).entry
+    return ledger_record_adjustment(kind=LedgerKind.TRAVEL, **adjustment).entry
 
 
-def ledger_record_ete(
-    *,
-    actor: User | None,
-    requirement: Requirement,
-    minutes: int,
-    occurred_on: date,
-    reason: str,
-    book: PolicyBook | None = None,
-) -> LedgerEntry:
+def ledger_record_ete(**adjustment: Unpack[Adjustment]) -> LedgerEntry:
     """Education, training and employment credit (see `ledger_record_adjustment`)."""
-    return ledger_record_adjustment(
-        actor=actor,
-        requirement=requirement,
-        kind=LedgerKind.ETE,
-        minutes=minutes,
-        occurred_on=occurred_on,
-        reason=reason,
-        book=book,
-    ).entry
+    return ledger_record_adjustment(kind=LedgerKind.ETE, **adjustment).entry

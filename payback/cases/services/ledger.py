@@ -2,6 +2,7 @@
 completion dates, the earned reduction and completion in step; and the idempotent answer to a
 write repeated with the same key."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -218,3 +219,14 @@ def ledger_remember(
             response=write.as_dict(),
         )
     return write
+
+
+def ledger_once(
+    *, actor: User | None, key: str | None, scope: str, payload: dict[str, Any], write: Callable[[], LedgerWrite]
+) -> LedgerWrite:
+    """Make a write to the ledger once for an idempotency key: a repeat of the same request with the
+    same key gets the first answer and writes nothing. Call with the requirement locked."""
+    replayed = ledger_replay(actor=actor, key=key, scope=scope, payload=payload)
+    if replayed is not None:
+        return replayed
+    return ledger_remember(actor=actor, key=key, scope=scope, payload=payload, write=write())

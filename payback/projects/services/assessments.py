@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from payback.cases.models import RiskFlag
-from payback.core.services import SignOff, audit_record, draft_carry_over, values_check_known
+from payback.core.services import Drafts, SignOff, audit_record
 from payback.core.signals import placement_facts_changed
 from payback.staff.models import User
 
@@ -40,19 +40,24 @@ ASSESSMENT_FIELDS = (
     "recommendation",
 )
 
+DRAFTS = Drafts(
+    fields=ASSESSMENT_FIELDS,
+    flags="excluded_flags",
+    open_statuses=(AssessmentDecision.DRAFT, AssessmentDecision.RETURNED),
+    waiting_status=AssessmentDecision.RECOMMENDED,
+    waiting="An assessment is waiting for an operations manager's decision",
+    not_an_answer="Not part of the project assessment",
+)
+
 
 @transaction.atomic
 def project_assessment_start(*, actor: User, project: Project) -> ProjectAssessment:
     """Start an assessment (or a review): a draft carrying over the latest answers."""
-    open_one = project.assessments.filter(status__in=[AssessmentDecision.DRAFT, AssessmentDecision.RETURNED]).first()
+    open_one = DRAFTS.open_draft(project.assessments.all())
     if open_one is not None:
         return open_one
-    if project.assessments.filter(status=AssessmentDecision.RECOMMENDED).exists():
-        raise ValidationError({"assessment": "An assessment is waiting for an operations manager's decision"})
     latest = project.assessments.order_by("-created_at").first()
-    draft = draft_carry_over(
-        ProjectAssessment(project=project, assessed_by=actor), latest, fields=ASSESSMENT_FIELDS, flags="excluded_flags"
-    )
+    draft = DRAFTS.carry_over(ProjectAssessment(project=project, assessed_by=actor), latest)
     audit_record(
         actor=actor,
         action="project_assessment.started",
@@ -71,19 +76,15 @@ def project_assessment_update(
     excluded_flags: list[RiskFlag] | None = None,
 ) -> ProjectAssessment:
     assessment = ProjectAssessment.objects.select_for_update().select_related("project").get(pk=assessment.pk)
-    if assessment.status not in (AssessmentDecision.DRAFT, AssessmentDecision.RETURNED):
-        raise ValidationError({"assessment": "This assessment has been sent for a decision and cannot be changed"})
-    values_check_known(values, ASSESSMENT_FIELDS, "Not part of the project assessment")
+    DRAFTS.check_answers(
+        assessment, values, not_open="This assessment has been sent for a decision and cannot be changed"
+    )
     max_people = values.get("max_people")
     if max_people is not None and (not isinstance(max_people, int) or not 1 <= max_people <= 30):
         raise ValidationError({"max_people": "Enter how many people can be placed, between 1 and 30"})
-    for name, value in values.items():
-        setattr(assessment, name, value)
     # A principle may stay unanswered while the assessment is a draft; recommending checks it.
-    assessment.full_clean(exclude=[field for field in rules.PRINCIPLES if getattr(assessment, field) is None])
-    assessment.save()
-    if excluded_flags is not None:
-        assessment.excluded_flags.set(excluded_flags)
+    unanswered = [field for field in rules.PRINCIPLES if values.get(field, getattr(assessment, field)) is None]
+    DRAFTS.save_answers(assessment, values, flags=excluded_flags, exclude=unanswered)
     audit_record(
         actor=actor,
         action="project_assessment.updated",
@@ -116,8 +117,7 @@ def project_assessment_recommend(
 ) -> ProjectAssessment:
     """The placement coordinator recommends the project for approval."""
     assessment = ProjectAssessment.objects.select_for_update().select_related("project").get(pk=assessment.pk)
-    if assessment.status not in (AssessmentDecision.DRAFT, AssessmentDecision.RETURNED):
-        raise ValidationError({"assessment": "This assessment has already been sent for a decision"})
+    DRAFTS.require_open(assessment, "This assessment has already been sent for a decision")
     assessment.recommendation = recommendation.strip() or assessment.recommendation
     errors = _completeness(assessment)
     if not assessment.recommendation.strip():
