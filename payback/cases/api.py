@@ -190,13 +190,7 @@ def record_adjustment(
     return _credit_once(
         response,
         lambda: services.ledger_record_adjustment(
-            actor=user,
-            requirement=requirement,
-            kind=body.kind,
-            minutes=body.minutes,
-            occurred_on=body.occurred_on,
-            reason=body.reason,
-            idempotency_key=key,
+            actor=user, requirement=requirement, idempotency_key=key, **body.model_dump(exclude={"idempotency_key"})
         ),
         lambda write: AdjustmentOut(
             **entry_out(write.entry, reversed_by=None).model_dump(),

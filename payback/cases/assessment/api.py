@@ -73,13 +73,7 @@ def book_induction(request: HttpRequest, body: InductionBookIn, id: int = REQUIR
     user = staff(request, ASSESS)
     requirement = selectors.requirement_get(user, id)
     with transaction.atomic():
-        booked = aservices.induction_book(
-            actor=user,
-            requirement=requirement,
-            starts_at=body.starts_at,
-            location=body.location,
-            late_reason=body.late_reason,
-        )
+        booked = aservices.induction_book(actor=user, requirement=requirement, **body.model_dump())
         return Status(201, induction_out(booked))
 
 
