@@ -295,3 +295,52 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.point_months}-month review, {self.completed_on:%d %b %Y}"
+
+
+class LetterKind(models.TextChoices):
+    WARNING = "warning", "Warning letter"
+    BREACH = "breach", "Breach notification"
+    APPOINTMENT = "appointment", "Appointment letter"
+    COMPLETION = "completion", "Completion letter"
+
+
+class LetterStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting to be sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Could not be sent"
+
+
+class Letter(models.Model):
+    """A letter to the person, rendered to PDF from its template when it is issued and kept on the
+    case as it was sent; sent through GOV.UK Notify where a key is configured, otherwise written to
+    the outbox folder."""
+
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(max_length=20, choices=LetterKind.choices)
+    reference = models.CharField(max_length=40, unique=True)
+    action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.PROTECT, related_name="letters")
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.PROTECT, related_name="letters"
+    )
+    pdf = models.FileField(upload_to="letters/%Y/%m/", storage=evidence_storage)
+    text = models.TextField(help_text="The words of the letter, as sent")
+    issued_on = models.DateField()
+    issued_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=LetterStatus.choices, default=LetterStatus.WAITING)
+    sent_via = models.CharField(max_length=20, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    notify_id = models.CharField(max_length=100, blank=True)
+    send_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["issued_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requirement"], condition=models.Q(kind="completion"), name="one_completion_letter"
+            ),
+            models.UniqueConstraint(fields=["action"], name="one_letter_for_each_step"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference}"

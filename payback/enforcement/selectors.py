@@ -20,7 +20,7 @@ from payback.staff.models import User
 from payback.staff.selectors import scope_q
 
 from . import rules
-from .models import Action, CourtOutcome, Decision, Evidence, Failure, Step, Verdict
+from .models import Action, CourtOutcome, Decision, Evidence, Failure, Letter, Step, Verdict
 
 
 @dataclass(frozen=True)
@@ -214,3 +214,34 @@ def evidence_get(user: User, pk: int) -> Evidence:
     if evidence is None:
         raise Http404("No such evidence")
     return evidence
+
+
+def letter_get(user: User, pk: int) -> Letter:
+    letter = Letter.objects.filter(scope_q(user, pdu_field="requirement__person__pdu"), pk=pk).first()
+    if letter is None:
+        raise Http404("No such letter")
+    return letter
+
+
+def letters_for(requirement: Requirement) -> list[Letter]:
+    return list(Letter.objects.filter(requirement=requirement).order_by("-issued_at", "-id"))
+
+
+def upcoming_appointments(requirement: Requirement, *, on: date) -> list[Appointment]:
+    """Sessions the person is booked on from `on`, that have not happened."""
+    return list(
+        Appointment.objects.filter(requirement=requirement, date__gte=on, cancelled_at__isnull=True, outcome="")
+        .select_related("session", "session__project")
+        .order_by("date")
+    )
+
+
+def booked_appointment_get(user: User, requirement_pk: int, pk: int) -> Appointment:
+    appointment = (
+        Appointment.objects.filter(scope_q(user, pdu_field="person__pdu"), requirement_id=requirement_pk, pk=pk)
+        .select_related("session", "session__project", "requirement", "requirement__person")
+        .first()
+    )
+    if appointment is None:
+        raise Http404("No such appointment")
+    return appointment

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, failures
+from .views import cases, failures, letters
 
 app_name = "enforcement"
 
@@ -19,4 +19,12 @@ urlpatterns = [
     path("cases/<int:pk>/extension/", cases.extension_apply, name="extension"),
     path("cases/<int:pk>/reviews/<int:point>/", cases.review, name="review"),
     path("cases/<int:pk>/breach-pack/", cases.breach_pack, name="breach-pack"),
+    path(
+        "cases/<int:pk>/appointments/<int:appointment_pk>/letter/",
+        letters.appointment_letter,
+        name="appointment-letter",
+    ),
+    path("letters/<int:pk>/pdf/", letters.letter_pdf_view, name="letter-pdf"),
+    path("letters/templates/", letters.letter_templates, name="letter-templates"),
+    path("letters/templates/<slug:kind>.pdf", letters.letter_template_pdf, name="letter-template-pdf"),
 ]

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from payback.core.selectors import policy_book
 from payback.core.services import audit_record
+from payback.core.signals import case_closed
 from payback.staff.models import User
 
 from .. import rules
@@ -75,4 +76,6 @@ def status_set(*, actor: User | None, requirement: Requirement, to_status: str, 
         before={"status": before},
         after={"status": to_status},
     )
+    if to_status in ENDINGS:
+        case_closed.send(sender=Requirement, requirement=requirement, status=to_status)
     return requirement

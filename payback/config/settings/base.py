@@ -199,6 +199,11 @@ MULTIPART_BODY_LIMIT = 2 * EVIDENCE_MAX_BYTES + 1024 * 1024
 # returning True when it is clean. Unset, files are kept as "not scanned".
 EVIDENCE_SCANNER = os.environ.get("EVIDENCE_SCANNER", "")
 
+# Letters to people on probation: sent through GOV.UK Notify when a key is set, otherwise written
+# to the outbox folder (development, tests, and a service not yet connected to Notify).
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+LETTERS_OUTBOX = Path(os.environ.get("LETTERS_OUTBOX", str(BASE_DIR / "var" / "outbox")))
+
 SERVICE_NAME = "Payback"
 SERVICE_PHASE = "beta"
 

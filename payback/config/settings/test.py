@@ -18,3 +18,5 @@ if not os.environ.get("DATABASE_URL"):
 # Evidence and letters written by tests go to a folder of their own, thrown away with the machine's
 # temporary files.
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="payback-private-"))  # noqa: F405
+LETTERS_OUTBOX = PRIVATE_MEDIA_ROOT / "outbox"
+NOTIFY_API_KEY = ""

@@ -18,6 +18,7 @@ from .. import rules
 from ..models import Action, Decision, EvidenceRequest, Failure, RequestMethod, Step, Verdict
 from ..selectors import FailureSource, current_decision, open_breach, rule_step_for, unacceptable_failures
 from .common import failure_audit, failure_take_up, once, today
+from .letters import letter_for_step
 
 
 @transaction.atomic
@@ -142,6 +143,7 @@ def _take_step(
     )
     summary = f"{Step(step).label}" + (f" (the rules gave: {Step(rule.step).label.lower()})" if departed else "")
     failure_audit(actor, failure, "enforcement.step_taken", f"{summary}: {rule.text}")
+    letter_for_step(actor=actor, action=action)
     requirement = failure.requirement
     if step == rules.BREACH and requirement.status != CaseStatus.BREACH_IN_PROGRESS:
         status_set(

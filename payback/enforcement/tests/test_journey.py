@@ -13,7 +13,7 @@ from payback.cases.selectors import requirement_balance
 from payback.cases.services import ledger_credit_work
 from payback.delivery.models import Appointment
 from payback.enforcement import services
-from payback.enforcement.models import Action, CourtOutcome, Decision, Failure, Step
+from payback.enforcement.models import Action, CourtOutcome, Decision, Failure, Letter, Step
 from payback.enforcement.selectors import failures_to_decide, open_breach
 from payback.enforcement.tests.conftest import source_of
 from payback.staff.models import User
@@ -120,6 +120,13 @@ def test_failure_to_warning_to_breach_to_court_to_completion(
     on_session(person, date(2026, 10, 12), "attended_complied")
     assert balance(person)[2] == 0
     assert status(person) == CaseStatus.COMPLETED
+    # The letters of the journey: the warning, the breach notification and the completion letter.
+    assert list(Letter.objects.filter(requirement=person).values_list("kind", flat=True)) == [
+        "warning",
+        "breach",
+        "completion",
+    ]
+    assert "You have now done all 110 hours" in Letter.objects.get(kind="completion").text
 
 
 def test_a_reversed_decision_restores_earned_reduction_and_withdraws_the_warning(

@@ -29,6 +29,8 @@ def _context(request: HttpRequest, pk: int) -> dict[str, Any]:
     context["can_review"] = staff_user(request).has_perm(DECIDE_FAILURES)
     context["review_points"] = review_points(requirement, book=book)
     context["outlook"] = requirement_outlook(requirement, book=book, on=context["today"])
+    context["letters"] = selectors.letters_for(requirement)
+    context["upcoming"] = selectors.upcoming_appointments(requirement, on=context["today"])
     return context
 
 
