@@ -23,6 +23,7 @@ from . import selectors, services
 from .api_schemas import (
     KEY,
     ActionOut,
+    AppointmentLetterIn,
     CourtOutcomeIn,
     CourtOutcomeOut,
     DecisionIn,
@@ -36,6 +37,9 @@ from .api_schemas import (
     FailureDetailOut,
     FailureOut,
     FailuresQuery,
+    FurtherRequirementIn,
+    FurtherRequirementOut,
+    LetterOut,
     ReversalIn,
     ReviewFiguresOut,
     ReviewIn,
@@ -338,3 +342,47 @@ def complete_review(
     )
     done = next(p for p in review_points(requirement, book=policy_book()) if p.point_months == point)
     return Status(201, _review(done))
+
+
+@ops.create(
+    "/requirements/{id}/further-requirements",
+    FurtherRequirementOut,
+    "addRequirement",
+    "Add a further requirement to the order",
+)
+def add_requirement(
+    request: HttpRequest,
+    body: FurtherRequirementIn,
+    id: int = REQUIREMENT_ID,
+    key: str | None = idempotency_header(KEY),
+) -> Status[FurtherRequirementOut]:
+    """Concurrent (alongside this requirement) or consecutive (after it), within 300 hours in total."""
+    user = _staff(request, RECORD_COURT_OUTCOMES)
+    made = services.requirement_add(
+        actor=user,
+        requirement=requirement_get(user, id),
+        hours=body.hours,
+        concurrent=body.concurrent,
+        idempotency_key=idempotency_key(body.idempotency_key, key),
+    )
+    return Status(201, shaped(FurtherRequirementOut, made, concurrent_with=made.concurrent_with_id))
+
+
+@ops.get("/requirements/{id}/letters", list[LetterOut], "listLetters", "Letters sent about a requirement")
+def list_letters(request: HttpRequest, id: int = REQUIREMENT_ID) -> list[LetterOut]:
+    """Newest first, with the words of each as sent."""
+    user = _staff(request, VIEW_CASES)
+    return [LetterOut.from_orm(letter) for letter in selectors.letters_for(requirement_get(user, id))]
+
+
+@ops.create("/requirements/{id}/appointment-letters", LetterOut, "sendAppointmentLetter", "Send an appointment letter")
+def send_appointment_letter(
+    request: HttpRequest, body: AppointmentLetterIn, id: int = REQUIREMENT_ID, key: str | None = idempotency_header(KEY)
+) -> Status[LetterOut]:
+    """A letter telling the person when and where a session they are booked on is."""
+    user = _staff(request, DECIDE_FAILURES)
+    appointment = selectors.booked_appointment_get(user, id, body.appointment)
+    letter = services.appointment_letter_issue(
+        actor=user, appointment=appointment, idempotency_key=idempotency_key(body.idempotency_key, key)
+    )
+    return Status(201, LetterOut.from_orm(letter))

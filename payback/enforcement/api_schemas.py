@@ -187,3 +187,31 @@ class ReviewIn(InputSchema):
     action: ReviewActionName  # type: ignore[valid-type]
     notes: str = text(2000, "Required when the action differs from the one suggested")
     idempotency_key: str | None = idempotency_key_field(KEY, "review-3f9a")
+
+
+class FurtherRequirementIn(InputSchema):
+    hours: int = Field(ge=1, le=1000, description="Hours ordered (40 to 300)")
+    concurrent: bool = Field(description="True if it runs alongside this requirement, false if after it")
+    idempotency_key: str | None = idempotency_key_field(KEY, "add-3f9a")
+
+
+class FurtherRequirementOut(Schema):
+    id: int
+    ordered_minutes: int
+    concurrent_with: int | None
+    status: str
+
+
+class LetterOut(Schema):
+    id: int
+    kind: str
+    reference: str
+    issued_on: date
+    status: str
+    sent_via: str
+    text: str
+
+
+class AppointmentLetterIn(InputSchema):
+    appointment: int = Field(description="Id of a session booking the person has yet to attend")
+    idempotency_key: str | None = idempotency_key_field(KEY, "letter-3f9a")

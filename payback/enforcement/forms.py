@@ -82,3 +82,12 @@ class ReviewForm(IdempotentForm):
     notes = text_field(
         "Notes", max_length=2000, textarea=True, help_text="Required if you are not taking the suggested action"
     )
+
+
+class FurtherRequirementForm(IdempotentForm):
+    hours = whole_number_field("Hours", help_text="From 40 to 300")
+    runs = radio_field(
+        "How does it run?",
+        [("concurrent", "Alongside the current requirement (concurrent)"), ("consecutive", "After it (consecutive)")],
+        required_message="Select whether it runs alongside or after",
+    )

@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/<int:pk>/court-outcome/", cases.court_outcome, name="court-outcome"),
     path("cases/<int:pk>/extension/", cases.extension_apply, name="extension"),
     path("cases/<int:pk>/reviews/<int:point>/", cases.review, name="review"),
+    path("cases/<int:pk>/requirements/new/", cases.requirement_add, name="requirement-add"),
     path("cases/<int:pk>/breach-pack/", cases.breach_pack, name="breach-pack"),
     path(
         "cases/<int:pk>/appointments/<int:appointment_pk>/letter/",

@@ -1,6 +1,6 @@
 """Every enforcement write: see each module for its rules."""
 
-from .court import court_outcome_record, extension_apply
+from .court import court_outcome_record, extension_apply, requirement_add
 from .decisions import AGREE_DEPARTURE, decision_reverse, evidence_request_record, failure_decide
 from .evidence import check_evidence_file, evidence_record
 from .letters import appointment_letter_issue, completion_letter_issue, letter_issue, letter_send
@@ -19,5 +19,6 @@ __all__ = [
     "failure_decide",
     "letter_issue",
     "letter_send",
+    "requirement_add",
     "review_complete",
 ]

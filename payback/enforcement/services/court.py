@@ -10,7 +10,7 @@ from django.db import transaction
 from payback.cases import rules as case_rules
 from payback.cases.models import CLOSED_STATUSES, CaseStatus, Requirement
 from payback.cases.selectors import requirement_balance, requirement_completion_date, requirement_is_backlog
-from payback.cases.services import ledger_record_court_variation, status_set
+from payback.cases.services import ledger_record_court_variation, requirement_create, status_set
 from payback.cases.services.common import requirement_locked
 from payback.core.selectors import policy_book
 from payback.core.services import audit_record
@@ -244,3 +244,51 @@ def _resume(actor: User, requirement: Requirement, *, reason: str) -> None:
 
 def _audit(actor: User, requirement: Requirement, obj: object, action: str, summary: str) -> None:
     audit_record(actor=actor, action=action, obj=obj, summary=summary, subject=subject_of(requirement))  # type: ignore[arg-type]
+
+
+@transaction.atomic
+def requirement_add(
+    *,
+    actor: User,
+    requirement: Requirement,
+    hours: int,
+    concurrent: bool,
+    idempotency_key: str | None = None,
+) -> Requirement:
+    """The court adds a further unpaid work requirement to the order, running alongside this one
+    (concurrent) or after it (consecutive); the person's non-concurrent total stays within 300 hours.
+    A person already inducted (and assessed) under the order is not inducted again."""
+    requirement = requirement_locked(requirement)
+    payload = {"requirement": requirement.pk, "hours": hours, "concurrent": concurrent}
+
+    def write() -> Requirement:
+        if requirement.status in CLOSED_STATUSES:
+            raise ValidationError({"requirement": f"The case is {CaseStatus(requirement.status).label.lower()}"})
+        added = requirement_create(
+            actor=actor,
+            order=requirement.order,
+            hours=hours,
+            concurrent_with=requirement if concurrent else None,
+            book=policy_book(),
+        )
+        stage = STAGE_AFTER.get(requirement.status)
+        if stage is not None:
+            status_set(actor=actor, requirement=added, to_status=stage, reason="Already inducted under this order")
+        kind = "concurrent" if concurrent else "consecutive"
+        _audit(actor, requirement, added, "requirement.added", f"Court added {hours} hours ({kind})")
+        return added
+
+    return once(
+        actor=actor, key=idempotency_key, scope="requirement_add", payload=payload, model=Requirement, write=write
+    )
+
+
+# Where a further requirement starts, by where the order's first requirement has got to.
+STAGE_AFTER = {
+    CaseStatus.AWAITING_ASSESSMENT: CaseStatus.AWAITING_ASSESSMENT,
+    CaseStatus.AWAITING_PLACEMENT: CaseStatus.AWAITING_PLACEMENT,
+    CaseStatus.WORKING: CaseStatus.AWAITING_PLACEMENT,
+    CaseStatus.PAUSED: CaseStatus.AWAITING_PLACEMENT,
+    CaseStatus.BACKLOG: CaseStatus.AWAITING_PLACEMENT,
+    CaseStatus.BREACH_IN_PROGRESS: CaseStatus.AWAITING_PLACEMENT,
+}

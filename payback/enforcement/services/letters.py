@@ -22,7 +22,7 @@ from payback.staff.models import User
 from ..letters.rendering import letter_html, letter_pdf, letter_text
 from ..letters.sending import letter_sender
 from ..models import Action, Letter, LetterKind, LetterStatus, Step
-from .common import subject_of, today
+from .common import once, subject_of, today
 
 STEP_LETTERS = {Step.WARNING: LetterKind.WARNING, Step.BREACH: LetterKind.BREACH}
 
@@ -114,14 +114,21 @@ def letter_for_step(*, actor: User, action: Action) -> Letter | None:
 
 
 @transaction.atomic
-def appointment_letter_issue(*, actor: User, appointment: Appointment) -> Letter:
-    """A letter telling the person when and where their next session is."""
-    if appointment.cancelled_at is not None or appointment.outcome:
-        raise ValidationError({"appointment": "Choose a session the person is booked on and that has not happened"})
-    if appointment.date < today():
-        raise ValidationError({"appointment": "The session has already happened"})
-    return letter_issue(
-        actor=actor, requirement=appointment.requirement, kind=LetterKind.APPOINTMENT, appointment=appointment
+def appointment_letter_issue(*, actor: User, appointment: Appointment, idempotency_key: str | None = None) -> Letter:
+    """A letter telling the person when and where a session they are booked on is."""
+
+    def write() -> Letter:
+        if appointment.cancelled_at is not None or appointment.outcome:
+            raise ValidationError({"appointment": "Choose a session the person is booked on and that has not happened"})
+        if appointment.date < today():
+            raise ValidationError({"appointment": "The session has already happened"})
+        return letter_issue(
+            actor=actor, requirement=appointment.requirement, kind=LetterKind.APPOINTMENT, appointment=appointment
+        )
+
+    payload = {"appointment": appointment.pk}
+    return once(
+        actor=actor, key=idempotency_key, scope="appointment_letter", payload=payload, model=Letter, write=write
     )
 
 

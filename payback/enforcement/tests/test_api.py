@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,7 +13,7 @@ from payback.cases.models import CaseStatus, Requirement
 from payback.delivery.models import Appointment
 from payback.enforcement.models import Action, Decision, EvidenceRequest
 from payback.staff.models import User
-from payback.testing.builders import Clock, placeable_person
+from payback.testing.builders import Clock, book, placeable_person, plan_session
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-11-18")]
 
@@ -157,3 +158,28 @@ def test_a_review_through_the_api(clock: Clock, practitioner: User) -> None:
     assert done.status_code == 201 and done.json()["done"] is True
     early = client.post(f"/requirements/{person.pk}/reviews/9", {"action": suggested, "idempotency_key": "r-9"})
     assert early.status_code == 400 and early.json()["errors"][0]["field"] == "point_months"
+
+
+def test_a_further_requirement_and_letters_through_the_api(
+    clock: Clock, practitioner: User, coordinator: User, supervisor: User, project: Any
+) -> None:
+    person = placeable_person(practitioner, hours=200)
+    client = api(practitioner)
+    over = client.post(
+        f"/requirements/{person.pk}/further-requirements", {"hours": 150, "concurrent": False, "idempotency_key": "f1"}
+    )
+    assert over.status_code == 400 and over.json()["errors"][0]["field"] == "hours"
+    added = client.post(
+        f"/requirements/{person.pk}/further-requirements", {"hours": 150, "concurrent": True, "idempotency_key": "f2"}
+    )
+    assert added.status_code == 201
+    assert (added.json()["concurrent_with"], added.json()["status"]) == (person.pk, CaseStatus.AWAITING_PLACEMENT)
+
+    session = plan_session(coordinator, project, date(2026, 6, 3), supervisor=supervisor)
+    (appointment,) = book(coordinator, session, person)
+    body = {"appointment": appointment.pk, "idempotency_key": "letter-1"}
+    first = client.post(f"/requirements/{person.pk}/appointment-letters", body)
+    again = client.post(f"/requirements/{person.pk}/appointment-letters", body)
+    assert first.status_code == again.status_code == 201 and first.json()["id"] == again.json()["id"]
+    (listed,) = client.get(f"/requirements/{person.pk}/letters").json()
+    assert listed["kind"] == "appointment" and "Be there by 09:00" in listed["text"]

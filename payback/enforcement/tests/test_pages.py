@@ -179,3 +179,22 @@ def test_a_court_outcome_is_recorded_from_the_case(clock: Clock, practitioner: U
     assert person.extended_until == date(2027, 6, 1)
     assert person.status not in (CaseStatus.REVOKED, CaseStatus.COMPLETED)
     assert "Time to complete extended" in text_of(client.get(f"/enforcement/cases/{person.pk}/"))
+
+
+def test_the_letter_templates_are_shown_to_the_head_of_unpaid_work(head_of_upw: User, practitioner: User) -> None:
+    page = text_of(client_for(head_of_upw).get("/enforcement/letters/templates/"))
+    assert "Warning letter" in page and "we must send you back to court" in page
+    assert "You have finished your unpaid work" in page
+    sample = client_for(head_of_upw).get("/enforcement/letters/templates/breach.pdf")
+    assert sample.status_code == 200 and sample.content.startswith(b"%PDF-")
+
+
+def test_a_further_requirement_is_added_from_the_case(clock: Clock, practitioner: User) -> None:
+    person = placeable_person(practitioner, hours=100)
+    client = client_for(practitioner)
+    url = f"/enforcement/cases/{person.pk}/requirements/new/"
+    refused = post(client, url, {"hours": "20", "runs": "consecutive"})
+    assert "Hours ordered must be between 40 and 300" in text_of(refused)
+    done = post(client, url, {"hours": "60", "runs": "consecutive"})
+    assert done.status_code == 302
+    assert Requirement.objects.filter(order=person.order).count() == 2

@@ -6,6 +6,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from payback.cases.forms import new_idempotency_key
 from payback.cases.outlook_selectors import requirement_outlook
 from payback.cases.selectors import ledger_for
 from payback.cases.views import case_context
@@ -15,7 +16,7 @@ from payback.core.selectors import policy_book
 from payback.staff.roles import DECIDE_FAILURES, RECORD_COURT_OUTCOMES, VIEW_CASES
 
 from .. import selectors, services
-from ..forms import CourtOutcomeForm, ExtensionForm, ReviewForm
+from ..forms import CourtOutcomeForm, ExtensionForm, FurtherRequirementForm, ReviewForm
 from ..review_selectors import review_figures, review_points
 
 KEY_USED = "This form was already used for something else: check the details and submit again"
@@ -30,6 +31,7 @@ def _context(request: HttpRequest, pk: int) -> dict[str, Any]:
     context["review_points"] = review_points(requirement, book=book)
     context["outlook"] = requirement_outlook(requirement, book=book, on=context["today"])
     context["letters"] = selectors.letters_for(requirement)
+    context["letter_key"] = new_idempotency_key()
     context["upcoming"] = selectors.upcoming_appointments(requirement, on=context["today"])
     return context
 
@@ -112,4 +114,25 @@ def extension_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
     return _case_form(
         request, pk, ExtensionForm, "enforcement/extension_form.html", write, "Application to extend recorded"
+    )
+
+
+@staff_page(RECORD_COURT_OUTCOMES)
+def requirement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def write(user: Any, requirement: Any, data: dict[str, Any]) -> Any:
+        return services.requirement_add(
+            actor=user,
+            requirement=requirement,
+            hours=data["hours"],
+            concurrent=data["runs"] == "concurrent",
+            idempotency_key=data["idempotency_key"],
+        )
+
+    return _case_form(
+        request,
+        pk,
+        FurtherRequirementForm,
+        "enforcement/requirement_form.html",
+        write,
+        "Requirement added to the order",
     )

@@ -33,7 +33,9 @@ def appointment_letter(request: HttpRequest, pk: int, appointment_pk: int) -> Ht
     user = staff_user(request)
     appointment: Appointment = selectors.booked_appointment_get(user, pk, appointment_pk)
     try:
-        letter = services.appointment_letter_issue(actor=user, appointment=appointment)
+        letter = services.appointment_letter_issue(
+            actor=user, appointment=appointment, idempotency_key=request.POST.get("idempotency_key", "")
+        )
     except ValidationError as error:
         return redirect_error(request, " ".join(error.messages), "enforcement:case", pk=pk)
     return redirect_success(request, f"Appointment letter {letter.reference} issued", "enforcement:case", pk=pk)
