@@ -93,12 +93,8 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(
-            actor=actor,
-            action="staff.api_token_revoked",
-            obj=token,
-            summary=f"API token {token.name} revoked",
-        )
+        summary = f"API token {token.name} revoked"
+        audit_record(actor=actor, action="staff.api_token_revoked", obj=token, summary=summary)
     return token
 
 

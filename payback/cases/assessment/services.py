@@ -324,12 +324,8 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
             f"({RoshLevel(assessment.rosh_level).label.lower()} risk of serious harm)",
         )
         return assessment
-    audit_record(
-        actor=actor,
-        action="assessment.submitted",
-        obj=assessment,
-        summary=f"UPW assessment version {assessment.version} completed",
-    )
+    summary = f"UPW assessment version {assessment.version} completed"
+    audit_record(actor=actor, action="assessment.submitted", obj=assessment, summary=summary)
     return _make_current(actor=actor, assessment=assessment)
 
 
@@ -375,21 +371,13 @@ def assessment_countersign(*, actor: User, assessment: Assessment, approve: bool
         assessment.countersigned_by = actor
         assessment.countersigned_at = timezone.now()
         assessment.save()
-        audit_record(
-            actor=actor,
-            action="assessment.countersigned",
-            obj=assessment,
-            summary=f"UPW assessment version {assessment.version} countersigned",
-        )
+        summary = f"UPW assessment version {assessment.version} countersigned"
+        audit_record(actor=actor, action="assessment.countersigned", obj=assessment, summary=summary)
         return _make_current(actor=actor, assessment=assessment)
     assessment.status = A.RETURNED
     assessment.save()
-    audit_record(
-        actor=actor,
-        action="assessment.returned",
-        obj=assessment,
-        summary=f"UPW assessment version {assessment.version} returned: {comment.strip()}",
-    )
+    summary = f"UPW assessment version {assessment.version} returned: {comment.strip()}"
+    audit_record(actor=actor, action="assessment.returned", obj=assessment, summary=summary)
     return assessment
 
 

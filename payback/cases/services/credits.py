@@ -22,9 +22,8 @@ from .status import status_set
 S = CaseStatus
 
 
-def _check_can_credit(
-    requirement: Requirement, *, occurred_on: date, book: PolicyBook, remaining: int, errors: dict[str, str]
-) -> None:
+def _check_can_credit(requirement: Requirement, *, occurred_on: date, book: PolicyBook, errors: dict[str, str]) -> None:
+    """Add to `errors` why no hours can be credited to the case on that day, if any."""
     if requirement.status in CLOSED_STATUSES:
         errors["requirement"] = f"The case is {S(requirement.status).label.lower()}: no more hours can be credited"
         return
@@ -37,6 +36,7 @@ def _check_can_credit(
         errors["occurred_on"] = (
             f"The suspended sentence's operational period ended on {op_end:%d %B %Y}: hours cannot be credited after it"
         )
+    remaining = requirement_balance(requirement).remaining_minutes
     if requirement_is_backlog(requirement, book=book, on=occurred_on, remaining=remaining):
         errors["requirement"] = (
             "The case is in backlog: its completion date has passed with hours outstanding. "
@@ -110,8 +110,7 @@ def ledger_credit_work_noted(
     errors: dict[str, str] = {}
     if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0:
         raise ValidationError({"minutes": "Enter the minutes worked as a whole number greater than 0"})
-    remaining = requirement_balance(requirement).remaining_minutes
-    _check_can_credit(requirement, occurred_on=occurred_on, book=book, remaining=remaining, errors=errors)
+    _check_can_credit(requirement, occurred_on=occurred_on, book=book, errors=errors)
     if errors:
         raise ValidationError(errors)
     return _post_credit(
@@ -161,9 +160,8 @@ def ledger_credit_stand_down(
     earns no reduction."""
     book = book or policy_book()
     requirement = requirement_locked(requirement)
-    remaining = requirement_balance(requirement).remaining_minutes
     errors: dict[str, str] = {}
-    _check_can_credit(requirement, occurred_on=occurred_on, book=book, remaining=remaining, errors=errors)
+    _check_can_credit(requirement, occurred_on=occurred_on, book=book, errors=errors)
     if errors or minutes <= 0:
         return None
     return _post_credit(
@@ -239,8 +237,7 @@ def _check_adjustment(
         check(requirement, minutes=minutes, occurred_on=occurred_on, book=book, errors=errors)
     if not reason.strip():
         errors["reason"] = reason_message
-    remaining = requirement_balance(requirement).remaining_minutes
-    _check_can_credit(requirement, occurred_on=occurred_on, book=book, remaining=remaining, errors=errors)
+    _check_can_credit(requirement, occurred_on=occurred_on, book=book, errors=errors)
     if errors:
         raise ValidationError(errors)
 

@@ -58,12 +58,8 @@ def project_assessment_start(*, actor: User, project: Project) -> ProjectAssessm
         return open_one
     latest = project.assessments.order_by("-created_at").first()
     draft = DRAFTS.carry_over(ProjectAssessment(project=project, assessed_by=actor), latest)
-    audit_record(
-        actor=actor,
-        action="project_assessment.started",
-        obj=draft,
-        summary="Project assessment started" if latest is None else "Project assessment review started",
-    )
+    summary = "Project assessment started" if latest is None else "Project assessment review started"
+    audit_record(actor=actor, action="project_assessment.started", obj=draft, summary=summary)
     return draft
 
 
@@ -85,12 +81,8 @@ def project_assessment_update(
     # A principle may stay unanswered while the assessment is a draft; recommending checks it.
     unanswered = [field for field in rules.PRINCIPLES if values.get(field, getattr(assessment, field)) is None]
     DRAFTS.save_answers(assessment, values, flags=excluded_flags, exclude=unanswered)
-    audit_record(
-        actor=actor,
-        action="project_assessment.updated",
-        obj=assessment,
-        summary=f"Project assessment for {assessment.project.name} updated",
-    )
+    summary = f"Project assessment for {assessment.project.name} updated"
+    audit_record(actor=actor, action="project_assessment.updated", obj=assessment, summary=summary)
     return assessment
 
 
@@ -127,12 +119,8 @@ def project_assessment_recommend(
     assessment.status = AssessmentDecision.RECOMMENDED
     assessment.recommended_at = timezone.now()
     assessment.save()
-    audit_record(
-        actor=actor,
-        action="project_assessment.recommended",
-        obj=assessment,
-        summary=f"Project {assessment.project.name} recommended for approval",
-    )
+    summary = f"Project {assessment.project.name} recommended for approval"
+    audit_record(actor=actor, action="project_assessment.recommended", obj=assessment, summary=summary)
     return assessment
 
 
@@ -176,10 +164,7 @@ def project_assessment_decide(
             project.capacity = assessment.max_people
         project.save()
         placement_facts_changed.send(sender=ProjectAssessment, person_ids=[], project_ids=[project.pk])
-    audit_record(
-        actor=actor,
-        action="project_assessment.approved" if approve else "project_assessment.returned",
-        obj=assessment,
-        summary=f"Project assessment for {project.name} " + ("approved" if approve else f"returned: {comment.strip()}"),
-    )
+    action = "project_assessment.approved" if approve else "project_assessment.returned"
+    summary = f"Project assessment for {project.name} " + ("approved" if approve else f"returned: {comment.strip()}")
+    audit_record(actor=actor, action=action, obj=assessment, summary=summary)
     return assessment

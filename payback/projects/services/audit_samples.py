@@ -38,10 +38,6 @@ def audit_sample_draw(
     chosen = rules.draw_sample(ids, size=size, seed=seed)
     sample = RiskAssessmentAuditSample.objects.create(year=year, region=region, seed=seed, size=size, drawn_by=actor)
     sample.projects.set(chosen)
-    audit_record(
-        actor=actor,
-        action="audit_sample.drawn",
-        obj=sample,
-        summary=f"{len(chosen)} project risk assessments drawn for the {year} audit in {region} (seed {seed})",
-    )
+    summary = f"{len(chosen)} project risk assessments drawn for the {year} audit in {region} (seed {seed})"
+    audit_record(actor=actor, action="audit_sample.drawn", obj=sample, summary=summary)
     return sample

@@ -132,12 +132,8 @@ def nomination_acknowledge(*, actor: User, nomination: Nomination) -> Nomination
         from_email=None,
         recipient_list=[nomination.nominator_email],
     )
-    audit_record(
-        actor=actor,
-        action="nomination.acknowledged",
-        obj=nomination,
-        summary=f"Nomination {nomination.reference} acknowledged by email to {nomination.nominator_email}",
-    )
+    summary = f"Nomination {nomination.reference} acknowledged by email to {nomination.nominator_email}"
+    audit_record(actor=actor, action="nomination.acknowledged", obj=nomination, summary=summary)
     return nomination
 
 

@@ -92,12 +92,8 @@ def project_set_tasks(*, actor: User, project: Project, tasks: list[str]) -> lis
     created = ProjectTask.objects.bulk_create(
         [ProjectTask(project=project, position=i + 1, description=task) for i, task in enumerate(cleaned)]
     )
-    audit_record(
-        actor=actor,
-        action="project.tasks",
-        obj=project,
-        summary=f"Work schedule set: {len(created)} task{'s' if len(created) != 1 else ''}",
-    )
+    summary = f"Work schedule set: {len(created)} task{'s' if len(created) != 1 else ''}"
+    audit_record(actor=actor, action="project.tasks", obj=project, summary=summary)
     return created
 
 
@@ -153,10 +149,6 @@ def project_flag_review(*, actor: User, project: Project, reason: str) -> Projec
     project.review_raised_by = actor
     project.review_raised_at = timezone.now()
     project.save()
-    audit_record(
-        actor=actor,
-        action="project.review_needed",
-        obj=project,
-        summary=f"Risk assessment review needed: {project.review_reason}",
-    )
+    summary = f"Risk assessment review needed: {project.review_reason}"
+    audit_record(actor=actor, action="project.review_needed", obj=project, summary=summary)
     return project
