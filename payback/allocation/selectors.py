@@ -13,15 +13,13 @@ from payback.core.selectors import found_or_404
 from payback.projects.models import Project, ProjectStatus
 from payback.projects.selectors import projects_for
 from payback.staff.models import Pdu, User
-from payback.staff.selectors import scope_q
+from payback.staff.selectors import in_area
 
 from .models import AllocationRun
 
 
 def runs_for(user: User) -> QuerySet[AllocationRun]:
-    return AllocationRun.objects.filter(scope_q(user, pdu_field="pdu")).select_related(
-        "pdu", "created_by", "published_by"
-    )
+    return in_area(AllocationRun, user, "pdu").select_related("pdu", "created_by", "published_by")
 
 
 def recent_runs(user: User, count: int = 20) -> QuerySet[AllocationRun]:

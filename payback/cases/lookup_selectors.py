@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from payback.core.selectors import found_or_404
 from payback.staff.models import User
 from payback.staff.roles import VIEW_CASES
-from payback.staff.selectors import scope_q
+from payback.staff.selectors import in_area
 
 from .models import Induction, Person, RiskFlag
 
@@ -27,7 +27,7 @@ def risk_flags_by_code(codes: Iterable[str]) -> tuple[list[RiskFlag], list[str]]
 def induction_get(user: User, pk: int) -> Induction:
     """One induction whose case the user may see, or 404."""
     return found_or_404(
-        Induction.objects.filter(scope_q(user, pdu_field="requirement__person__pdu")).select_related(
+        in_area(Induction, user, "requirement__person__pdu").select_related(
             "requirement__person", "booked_by", "outcome_recorded_by"
         ),
         "induction",
@@ -38,7 +38,7 @@ def induction_get(user: User, pk: int) -> Induction:
 def session_needs_person_get(user: User, crn: str) -> Person:
     """The person whose session needs the user may see, or 404: anyone in their area for staff who see
     cases; for a supervisor, only someone booked (and not cancelled) on a session they supervise."""
-    people = Person.objects.filter(scope_q(user, pdu_field="pdu"), crn=crn.strip().upper()).select_related("pdu")
+    people = in_area(Person, user, "pdu").filter(crn=crn.strip().upper()).select_related("pdu")
     if not user.has_perm(VIEW_CASES):
         people = people.filter(appointments__session__supervisor=user, appointments__cancelled_at__isnull=True)
     return found_or_404(people.distinct(), "person")

@@ -22,7 +22,7 @@ from payback.core.models import AuditEvent
 from payback.core.policy import PolicyBook
 from payback.core.selectors import audit_events_for, found_or_404, policy_book
 from payback.staff.models import User
-from payback.staff.selectors import scope_q
+from payback.staff.selectors import in_area
 
 from . import rules
 from .models import CLOSED_STATUSES, CaseStatus, LedgerEntry, Person, Requirement
@@ -77,7 +77,7 @@ def _completion_expression(book: PolicyBook, today: date) -> F:
 
 def requirements_for(user: User) -> QuerySet[Requirement]:
     """Every requirement the user may see, with the person and order."""
-    return Requirement.objects.filter(scope_q(user, pdu_field="person__pdu")).select_related(
+    return in_area(Requirement, user, "person__pdu").select_related(
         "person", "order", "person__pdu", "person__practitioner"
     )
 
@@ -228,11 +228,11 @@ def person_get(user: User, crn: str) -> Person:
 
 
 def people_for(user: User) -> QuerySet[Person]:
-    return Person.objects.filter(scope_q(user, pdu_field="pdu")).select_related("pdu")
+    return in_area(Person, user, "pdu").select_related("pdu")
 
 
 def ledger_entries_for(user: User) -> QuerySet[LedgerEntry]:
-    return LedgerEntry.objects.filter(scope_q(user, pdu_field="requirement__person__pdu")).select_related(
+    return in_area(LedgerEntry, user, "requirement__person__pdu").select_related(
         "requirement", "created_by", "reverses"
     )
 

@@ -17,7 +17,7 @@ from payback.projects.models import Project, ProjectStatus, ProjectType
 from payback.projects.selectors import current_project_assessment, projects_for
 from payback.staff.models import User
 from payback.staff.roles import RUN_SESSIONS, VIEW_CASES
-from payback.staff.selectors import pdus_for, scope_q
+from payback.staff.selectors import in_area, pdus_for
 
 from . import conflicts, rules
 from .models import (
@@ -42,7 +42,7 @@ BOOKED = Q(appointments__cancelled_at__isnull=True)
 
 
 def sessions_for(user: User) -> QuerySet[Session]:
-    qs = Session.objects.filter(scope_q(user, pdu_field="project__pdu")).select_related(
+    qs = in_area(Session, user, "project__pdu").select_related(
         "project", "project__beneficiary", "supervisor", "vehicle"
     )
     if not user.has_perm(PLAN_SESSIONS):
@@ -118,7 +118,7 @@ def register_rows(session: Session) -> list[RegisterRow]:
 
 def appointment_get(user: User, pk: int) -> Appointment:
     return found_or_404(
-        Appointment.objects.filter(scope_q(user, pdu_field="person__pdu")).select_related(
+        in_area(Appointment, user, "person__pdu").select_related(
             "session", "session__project", "person", "requirement", "credited_entry"
         ),
         "appointment",
@@ -128,9 +128,11 @@ def appointment_get(user: User, pk: int) -> Appointment:
 
 def failures_to_decide(user: User, *, mine_only: bool = True) -> QuerySet[Appointment]:
     """Possible failures to comply waiting for the practitioner's decision, with the evidence date."""
-    qs = Appointment.objects.filter(
-        scope_q(user, pdu_field="person__pdu"), outcome__in=sorted(rules.FAILURES), evidence_due__isnull=False
-    ).select_related("person", "session", "session__project", "requirement")
+    qs = (
+        in_area(Appointment, user, "person__pdu")
+        .filter(outcome__in=sorted(rules.FAILURES), evidence_due__isnull=False)
+        .select_related("person", "session", "session__project", "requirement")
+    )
     if mine_only:
         qs = qs.filter(person__practitioner=user)
     return qs.order_by("evidence_due", "id")
@@ -138,15 +140,18 @@ def failures_to_decide(user: User, *, mine_only: bool = True) -> QuerySet[Appoin
 
 def to_rebook(user: User) -> QuerySet[Appointment]:
     return (
-        Appointment.objects.filter(scope_q(user, pdu_field="person__pdu"), outcome=Outcome.STOOD_DOWN, rebooked=False)
+        in_area(Appointment, user, "person__pdu")
+        .filter(outcome=Outcome.STOOD_DOWN, rebooked=False)
         .select_related("person", "session", "session__project", "requirement")
         .order_by("date")
     )
 
 
 def concerns_for_practitioner(user: User, *, open_only: bool = True) -> QuerySet[RiskConcern]:
-    qs = RiskConcern.objects.filter(scope_q(user, pdu_field="person__pdu"), person__practitioner=user).select_related(
-        "person", "raised_by", "session"
+    qs = (
+        in_area(RiskConcern, user, "person__pdu")
+        .filter(person__practitioner=user)
+        .select_related("person", "raised_by", "session")
     )
     if open_only:
         qs = qs.filter(acknowledged_at__isnull=True)
@@ -155,16 +160,14 @@ def concerns_for_practitioner(user: User, *, open_only: bool = True) -> QuerySet
 
 def concern_get(user: User, pk: int) -> RiskConcern:
     return found_or_404(
-        RiskConcern.objects.filter(scope_q(user, pdu_field="person__pdu")).select_related("person"),
+        in_area(RiskConcern, user, "person__pdu").select_related("person"),
         "concern",
         pk=pk,
     )
 
 
 def incidents_for(user: User) -> QuerySet[Incident]:
-    return Incident.objects.filter(scope_q(user, pdu_field="project__pdu")).select_related(
-        "project", "session", "reported_by"
-    )
+    return in_area(Incident, user, "project__pdu").select_related("project", "session", "reported_by")
 
 
 def incident_get(user: User, pk: int) -> Incident:
@@ -176,13 +179,11 @@ def open_incidents(user: User) -> QuerySet[Incident]:
 
 
 def vehicles_for(user: User) -> QuerySet[Vehicle]:
-    return Vehicle.objects.filter(scope_q(user, pdu_field="pdu")).prefetch_related(
-        Prefetch("checks", to_attr="recent_checks")
-    )
+    return in_area(Vehicle, user, "pdu").prefetch_related(Prefetch("checks", to_attr="recent_checks"))
 
 
 def vehicle_get(user: User, pk: int) -> Vehicle:
-    return found_or_404(Vehicle.objects.filter(scope_q(user, pdu_field="pdu")), "vehicle", pk=pk)
+    return found_or_404(in_area(Vehicle, user, "pdu"), "vehicle", pk=pk)
 
 
 @dataclass(frozen=True)
@@ -315,7 +316,7 @@ def staff_who_can(user: User, permission: str) -> QuerySet[User]:
 
 
 def vehicles_in_scope(user: User) -> QuerySet[Vehicle]:
-    return Vehicle.objects.filter(scope_q(user, pdu_field="pdu")).select_related("pdu")
+    return in_area(Vehicle, user, "pdu").select_related("pdu")
 
 
 def drivers_in_scope(user: User) -> QuerySet[DriverAuthorisation]:

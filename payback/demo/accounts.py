@@ -3,16 +3,8 @@ the password they share."""
 
 from dataclasses import dataclass
 
+from payback.staff import roles
 from payback.staff.models import Gender, Scope
-from payback.staff.roles import (
-    CASE_ADMINISTRATOR,
-    HEAD_OF_UNPAID_WORK,
-    OPERATIONS_MANAGER,
-    PLACEMENT_COORDINATOR,
-    PROBATION_PRACTITIONER,
-    SENIOR_PROBATION_OFFICER,
-    SUPERVISOR,
-)
 
 # Demo data only: every demo account shares this password. Never used outside demo data.
 DEMO_PASSWORD = "payback-demo-2026"  # noqa: S105
@@ -41,7 +33,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "practitioner",
         "Sarah",
         "Robson",
-        PROBATION_PRACTITIONER,
+        roles.PROBATION_PRACTITIONER,
         Scope.PDU,
         DEMO_PDU,
         None,
@@ -53,7 +45,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "spo",
         "David",
         "Armstrong",
-        SENIOR_PROBATION_OFFICER,
+        roles.SENIOR_PROBATION_OFFICER,
         Scope.PDU,
         DEMO_PDU,
         None,
@@ -65,7 +57,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "coordinator",
         "Gemma",
         "Charlton",
-        PLACEMENT_COORDINATOR,
+        roles.PLACEMENT_COORDINATOR,
         Scope.PDU,
         DEMO_PDU,
         None,
@@ -77,7 +69,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "supervisor",
         "Lee",
         "Milburn",
-        SUPERVISOR,
+        roles.SUPERVISOR,
         Scope.PDU,
         DEMO_PDU,
         None,
@@ -89,7 +81,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "opsmanager",
         "Joanne",
         "Hall",
-        OPERATIONS_MANAGER,
+        roles.OPERATIONS_MANAGER,
         Scope.REGION,
         None,
         DEMO_REGION,
@@ -101,7 +93,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "head",
         "Michael",
         "Okafor",
-        HEAD_OF_UNPAID_WORK,
+        roles.HEAD_OF_UNPAID_WORK,
         Scope.NATIONAL,
         None,
         None,
@@ -113,7 +105,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "admin-officer",
         "Karen",
         "Dodds",
-        CASE_ADMINISTRATOR,
+        roles.CASE_ADMINISTRATOR,
         Scope.PDU,
         DEMO_PDU,
         None,
@@ -125,7 +117,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "practitioner-london",
         "Amara",
         "Mensah",
-        PROBATION_PRACTITIONER,
+        roles.PROBATION_PRACTITIONER,
         Scope.PDU,
         DEMO_LONDON_PDU,
         None,

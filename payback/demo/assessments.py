@@ -20,7 +20,7 @@ from payback.cases.models import (
     Transport,
 )
 from payback.core.workingdays import add_working_days
-from payback.demo.common import LONDON, Progress
+from payback.demo.common import LONDON, Progress, bulk_link
 from payback.demo.work_base import WorkBase, WorkCase, at, working_day_on_or_before
 from payback.demo.work_tables import (
     BATCH_SIZE,
@@ -71,15 +71,7 @@ class AssessmentsBuilder(WorkBase):
             flags_for.extend(flags if row.version == len(rows) else flags[:1] for row in rows)
         Induction.objects.bulk_create(inductions, batch_size=BATCH_SIZE)
         Assessment.objects.bulk_create(assessments, batch_size=BATCH_SIZE)
-        through = Assessment.risk_flags.through
-        through.objects.bulk_create(
-            [
-                through(assessment_id=a.pk, riskflag_id=flag)
-                for a, flags in zip(assessments, flags_for, strict=True)
-                for flag in flags
-            ],
-            batch_size=BATCH_SIZE,
-        )
+        bulk_link(Assessment.risk_flags, assessments, flags_for)
         progress.finish()
         self.counts["inductions"] = len(inductions)
         self.counts["assessments"] = len(assessments)

@@ -4,7 +4,7 @@ until they are written, and timestamps kept as built."""
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
@@ -132,19 +132,31 @@ def split(total: int, weights: dict[str, float]) -> dict[str, int]:
     return counts
 
 
+# The case records' times stamped on creation (auto_now_add), which the demo sets itself.
+CASE_STAMPS: tuple[tuple[type[models.Model], str], ...] = (
+    (Person, "created_at"),
+    (DiversityInformation, "recorded_at"),
+    (Order, "created_at"),
+    (Requirement, "created_at"),
+    (LedgerEntry, "created_at"),
+    (CaseStatusChange, "changed_at"),
+    (AuditEvent, "occurred_at"),
+)
+
+
+def bulk_link(relation: Any, rows: Iterable[models.Model], targets: Iterable[Iterable[int]]) -> None:
+    """Link each of the rows just written to its own targets through a many-to-many `relation`
+    (such as `Assessment.risk_flags`), in one insert."""
+    through = relation.through
+    own, other = relation.field.m2m_column_name(), relation.field.m2m_reverse_name()
+    links = [through(**{own: row.pk, other: target}) for row, ids in zip(rows, targets, strict=True) for target in ids]
+    through.objects.bulk_create(links, batch_size=BATCH_SIZE)
+
+
 @contextmanager
-def historical_timestamps() -> Iterator[None]:
+def historical_timestamps(stamped: Iterable[tuple[type[models.Model], str]] = CASE_STAMPS) -> Iterator[None]:
     """Let bulk_create keep the historical times set on each row instead of stamping 'now'
-    (auto_now_add); restored afterwards."""
-    stamped = [
-        (Person, "created_at"),
-        (DiversityInformation, "recorded_at"),
-        (Order, "created_at"),
-        (Requirement, "created_at"),
-        (LedgerEntry, "created_at"),
-        (CaseStatusChange, "changed_at"),
-        (AuditEvent, "occurred_at"),
-    ]
+    (auto_now_add) for the `stamped` model fields; restored afterwards."""
     fields = [cast(models.DateTimeField, model._meta.get_field(name)) for model, name in stamped]
     saved = [(f, f.auto_now_add) for f in fields]
     try:

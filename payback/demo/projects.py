@@ -10,7 +10,7 @@ from typing import cast
 from payback.cases.assessment.rules import DAYS
 from payback.core.workingdays import add_working_days
 from payback.demo.assessments import AssessmentsBuilder
-from payback.demo.common import Progress
+from payback.demo.common import Progress, bulk_link
 from payback.demo.work_base import at
 from payback.demo.work_tables import (
     BATCH_SIZE,
@@ -171,15 +171,7 @@ class ProjectsBuilder(AssessmentsBuilder):
             excluded.append(children_flags if template and template.children else [])
         ProjectTask.objects.bulk_create(tasks, batch_size=BATCH_SIZE)
         ProjectAssessment.objects.bulk_create(assessments, batch_size=BATCH_SIZE)
-        through = ProjectAssessment.excluded_flags.through
-        through.objects.bulk_create(
-            [
-                through(projectassessment_id=a.pk, riskflag_id=flag)
-                for a, flags in zip(assessments, excluded, strict=True)
-                for flag in flags
-            ],
-            batch_size=BATCH_SIZE,
-        )
+        bulk_link(ProjectAssessment.excluded_flags, assessments, excluded)
 
     def _project_assessment(self, project: Project, template: Template | None) -> ProjectAssessment:
         """The approved assessment of a project past its draft."""

@@ -10,10 +10,8 @@ from datetime import time as clock
 from django.contrib.auth.models import Group
 from faker import Faker
 
-from payback.demo.accounts import (
-    DEMO_ACCOUNTS,
-)
-from payback.demo.common import BATCH_SIZE, LONDON
+from payback.demo.accounts import DEMO_ACCOUNTS, DemoAccount
+from payback.demo.common import BATCH_SIZE, LONDON, bulk_link
 from payback.demo.population import FIXED_CASELOAD, SECOND_ORDER_SHARE
 from payback.staff.models import Gender, Pdu, Region, Scope, User
 from payback.staff.roles import (
@@ -56,33 +54,19 @@ class StaffBuilder:
         self.usernames = set(User.objects.values_list("username", flat=True))
         self.new: list[tuple[User, str]] = []
 
-    def user(
-        self,
-        *,
-        role: str,
-        scope: str,
-        pdu: Pdu | None = None,
-        region: Region | None = None,
-        username: str | None = None,
-        first_name: str | None = None,
-        last_name: str | None = None,
-        gender: str | None = None,
-        job_title: str | None = None,
-    ) -> User:
-        rng, fake = self.rng, self.fake
-        if gender is None:
-            gender = Gender.FEMALE if rng.random() < FEMALE_STAFF_SHARE.get(role, 0.5) else Gender.MALE
-        if first_name is None:
-            first_name = fake.first_name_female() if gender == Gender.FEMALE else fake.first_name_male()
-        if last_name is None:
-            last_name = fake.last_name()
-        if username is None:
-            base = f"{re.sub(r'[^a-z]', '', first_name.lower())}.{re.sub(r'[^a-z]', '', last_name.lower())}"
-            username, n = base, 1
-            while username in self.usernames:
-                n += 1
-                username = f"{base}{n}"
+    def user(self, role: str, area: Pdu | Region | None = None, account: DemoAccount | None = None) -> User:
+        """A member of staff in the role, who sees one PDU, one region or (with no area) the whole
+        country: the fixed demo account given, or someone made up."""
+        if account is None:
+            username, first_name, last_name, gender, job_title = self._made_up(role)
+        else:
+            username, first_name, last_name = account.username, account.first_name, account.last_name
+            gender, job_title = account.gender, account.job_title
         self.usernames.add(username)
+        if isinstance(area, Pdu):
+            scope, pdu, region = Scope.PDU, area, area.region
+        else:
+            scope, pdu, region = (Scope.REGION if area else Scope.NATIONAL), None, area
         user = User(
             username=username,
             password=self.password_hash,
@@ -90,24 +74,34 @@ class StaffBuilder:
             last_name=last_name,
             email=f"{username}@probation.example.gov.uk",
             scope=scope,
-            pdu=pdu if scope == Scope.PDU else None,
-            region=(pdu.region if pdu else region) if scope != Scope.NATIONAL else None,
+            pdu=pdu,
+            region=region,
             gender=gender,
-            job_title=job_title or rng.choice(JOB_TITLES[role]),
+            job_title=job_title,
             date_joined=datetime.combine(
-                self.today - timedelta(days=rng.randint(60, 4_000)), clock(9, 0), tzinfo=LONDON
+                self.today - timedelta(days=self.rng.randint(60, 4_000)), clock(9, 0), tzinfo=LONDON
             ),
         )
         self.new.append((user, role))
         return user
 
+    def _made_up(self, role: str) -> tuple[str, str, str, str, str]:
+        """A made-up member of staff for the role: username, first and last name, gender, job title."""
+        rng, fake = self.rng, self.fake
+        gender = Gender.FEMALE if rng.random() < FEMALE_STAFF_SHARE.get(role, 0.5) else Gender.MALE
+        first_name = fake.first_name_female() if gender == Gender.FEMALE else fake.first_name_male()
+        last_name = fake.last_name()
+        base = f"{re.sub(r'[^a-z]', '', first_name.lower())}.{re.sub(r'[^a-z]', '', last_name.lower())}"
+        username, n = base, 1
+        while username in self.usernames:
+            n += 1
+            username = f"{base}{n}"
+        return username, first_name, last_name, gender, rng.choice(JOB_TITLES[role])
+
     def save(self) -> int:
         User.objects.bulk_create([u for u, _ in self.new], batch_size=BATCH_SIZE)
         groups = {g.name: g.pk for g in Group.objects.all()}
-        through = User.groups.through
-        through.objects.bulk_create(
-            [through(user_id=u.pk, group_id=groups[role]) for u, role in self.new], batch_size=BATCH_SIZE
-        )
+        bulk_link(User.groups, [u for u, _ in self.new], [[groups[role]] for _, role in self.new])
         count = len(self.new)
         self.new = []
         return count
@@ -121,17 +115,8 @@ def build_staff(
     existing = {u.username: u for u in User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])}
     for account in DEMO_ACCOUNTS:
         pdu = pdus[account.pdu_code] if account.pdu_code else None
-        user = existing.get(account.username) or builder.user(
-            role=account.role,
-            scope=account.scope,
-            pdu=pdu,
-            region=regions[account.region_code] if account.region_code else None,
-            username=account.username,
-            first_name=account.first_name,
-            last_name=account.last_name,
-            gender=account.gender,
-            job_title=account.job_title,
-        )
+        area = pdu or (regions[account.region_code] if account.region_code else None)
+        user = existing.get(account.username) or builder.user(account.role, area, account)
         if pdu is not None and pdu.code in staff:
             team = staff[pdu.code]
             if account.role == PROBATION_PRACTITIONER:
@@ -144,21 +129,21 @@ def build_staff(
 
     region_codes = sorted({pdus[code].region.code for code in plan})
     for code in region_codes:
-        builder.user(role=OPERATIONS_MANAGER, scope=Scope.REGION, region=regions[code])
-        builder.user(role=HEAD_OF_UNPAID_WORK, scope=Scope.REGION, region=regions[code])
+        builder.user(OPERATIONS_MANAGER, regions[code])
+        builder.user(HEAD_OF_UNPAID_WORK, regions[code])
     for code, count in plan.items():
         pdu, team = pdus[code], staff[code]
         people = count / (1 + SECOND_ORDER_SHARE)
         fixed = FIXED_CASELOAD.get(code, 0) if team.fixed_practitioner else 0
         generated = max(2, math.ceil((people - fixed) / 50))
         for _ in range(generated):
-            team.practitioners.append(builder.user(role=PROBATION_PRACTITIONER, scope=Scope.PDU, pdu=pdu))
+            team.practitioners.append(builder.user(PROBATION_PRACTITIONER, pdu))
         for _ in range(max(1, generated // 7)):
-            builder.user(role=SENIOR_PROBATION_OFFICER, scope=Scope.PDU, pdu=pdu)
+            builder.user(SENIOR_PROBATION_OFFICER, pdu)
         for _ in range(max(1, count // 1_000)):
-            builder.user(role=PLACEMENT_COORDINATOR, scope=Scope.PDU, pdu=pdu)
+            builder.user(PLACEMENT_COORDINATOR, pdu)
         for _ in range(max(2, math.ceil(count / 80))):
-            team.supervisors.append(builder.user(role=SUPERVISOR, scope=Scope.PDU, pdu=pdu))
+            team.supervisors.append(builder.user(SUPERVISOR, pdu))
         for _ in range(max(1, count // 1_500)):
-            team.administrators.append(builder.user(role=CASE_ADMINISTRATOR, scope=Scope.PDU, pdu=pdu))
+            team.administrators.append(builder.user(CASE_ADMINISTRATOR, pdu))
     return staff

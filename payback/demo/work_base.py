@@ -2,14 +2,12 @@
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from typing import cast
 
-from django.db import models
 from faker import Faker
 
 from payback.cases.models import (
@@ -19,7 +17,7 @@ from payback.cases.models import (
     RiskFlag,
 )
 from payback.core.workingdays import is_working_day
-from payback.demo.common import LONDON, Stream
+from payback.demo.common import LONDON, Stream, historical_timestamps
 from payback.demo.work_tables import AUTO_NOW_ADD
 from payback.staff.models import Pdu, User
 from payback.staff.roles import (
@@ -31,17 +29,9 @@ from payback.staff.roles import (
 )
 
 
-@contextmanager
-def historical_work_timestamps() -> Iterator[None]:
-    fields = [cast(models.DateTimeField, model._meta.get_field(name)) for model, name in AUTO_NOW_ADD]
-    saved = [(f, f.auto_now_add) for f in fields]
-    try:
-        for f, _ in saved:
-            f.auto_now_add = False
-        yield
-    finally:
-        for f, value in saved:
-            f.auto_now_add = value
+def historical_work_timestamps() -> AbstractContextManager[None]:
+    """Let bulk_create keep the historical times the work records were given."""
+    return historical_timestamps(AUTO_NOW_ADD)
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:

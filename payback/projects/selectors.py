@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 
 from payback.core.selectors import found_or_404
 from payback.staff.models import Pdu, User
-from payback.staff.selectors import scope_q
+from payback.staff.selectors import in_area, scope_q
 
 from . import rules
 from .models import (
@@ -22,7 +22,7 @@ from .models import (
 
 
 def nominations_for(user: User) -> QuerySet[Nomination]:
-    return Nomination.objects.filter(scope_q(user, pdu_field="pdu")).select_related("pdu", "beneficiary", "project")
+    return in_area(Nomination, user, "pdu").select_related("pdu", "beneficiary", "project")
 
 
 @dataclass(frozen=True)
@@ -62,11 +62,11 @@ def acknowledgement_tag(nomination: Nomination, *, today: date) -> str:
 
 def beneficiaries_for(user: User) -> QuerySet[Beneficiary]:
     """Beneficiaries in the user's area, each with how many of its projects are in the area too."""
-    in_area = scope_q(user, pdu_field="projects__pdu")
+    area_projects = scope_q(user, pdu_field="projects__pdu")
     return (
-        Beneficiary.objects.filter(scope_q(user, pdu_field="pdu"))
+        in_area(Beneficiary, user, "pdu")
         .select_related("pdu")
-        .annotate(project_count=Count("projects", filter=in_area) if in_area else Count("projects"))
+        .annotate(project_count=Count("projects", filter=area_projects) if area_projects else Count("projects"))
     )
 
 
@@ -103,7 +103,7 @@ class ProjectFilters:
 
 
 def projects_for(user: User) -> QuerySet[Project]:
-    return Project.objects.filter(scope_q(user, pdu_field="pdu")).select_related("beneficiary", "pdu")
+    return in_area(Project, user, "pdu").select_related("beneficiary", "pdu")
 
 
 def project_list(user: User, filters: ProjectFilters) -> QuerySet[Project]:
@@ -121,7 +121,7 @@ def project_list(user: User, filters: ProjectFilters) -> QuerySet[Project]:
 
 def project_assessments_for(user: User) -> QuerySet[ProjectAssessment]:
     """Every assessment, past and present, of the projects in the user's area."""
-    return ProjectAssessment.objects.filter(scope_q(user, pdu_field="project__pdu"))
+    return in_area(ProjectAssessment, user, "project__pdu")
 
 
 def project_get(user: User, pk: int) -> Project:

@@ -41,6 +41,9 @@ RECORD_COURT_OUTCOMES = "enforcement.add_courtoutcome"
 VIEW_POLICY = "core.view_policyversion"
 MANAGE_POLICY = "core.manage_policy"
 
+# What a practitioner, and the senior who oversees them, may do with a case.
+CASE_WORK = (VIEW_CASES, CREATE_CASES, RECORD_ADJUSTMENTS, CORRECT_LEDGER, CHANGE_CASE_STATUS, ASSESS)
+
 
 @dataclass(frozen=True)
 class Role:
@@ -93,29 +96,13 @@ ROLES: tuple[Role, ...] = (
     Role(
         PROBATION_PRACTITIONER,
         "Owns the case: induction, assessment, absences, enforcement",
-        (
-            VIEW_CASES,
-            CREATE_CASES,
-            RECORD_ADJUSTMENTS,
-            CORRECT_LEDGER,
-            CHANGE_CASE_STATUS,
-            ASSESS,
-            ACKNOWLEDGE_CONCERNS,
-            DECIDE_FAILURES,
-            RECORD_COURT_OUTCOMES,
-            VIEW_POLICY,
-        ),
+        (*CASE_WORK, ACKNOWLEDGE_CONCERNS, DECIDE_FAILURES, RECORD_COURT_OUTCOMES, VIEW_POLICY),
     ),
     Role(
         SENIOR_PROBATION_OFFICER,
         "Oversees practitioners; countersigns",
         (
-            VIEW_CASES,
-            CREATE_CASES,
-            RECORD_ADJUSTMENTS,
-            CORRECT_LEDGER,
-            CHANGE_CASE_STATUS,
-            ASSESS,
+            *CASE_WORK,
             COUNTERSIGN,
             ACKNOWLEDGE_CONCERNS,
             DECIDE_FAILURES,

@@ -1,11 +1,15 @@
 """Region and PDU scoping, in one place. Every selector that returns case data filters with
 `scope_q`; an object outside the user's scope is simply not found (404)."""
 
-from django.db.models import Q, QuerySet
+from typing import TypeVar
+
+from django.db.models import Model, Q, QuerySet
 
 from payback.core.selectors import found_or_404
 
 from .models import ApiToken, Pdu, Region, Scope, User
+
+_M = TypeVar("_M", bound=Model)
 
 
 def scope_q(user: User, *, pdu_field: str = "pdu") -> Q:
@@ -19,6 +23,11 @@ def scope_q(user: User, *, pdu_field: str = "pdu") -> Q:
     if user.scope == Scope.PDU and user.pdu_id:
         return Q(**{f"{pdu_field}_id": user.pdu_id})
     return Q(pk__in=[])
+
+
+def in_area(model: type[_M], user: User, pdu_field: str = "pdu") -> QuerySet[_M]:
+    """The model's records whose PDU (reached through `pdu_field`) lies within the user's scope."""
+    return model._default_manager.filter(scope_q(user, pdu_field=pdu_field))
 
 
 def pdus_for(user: User) -> QuerySet[Pdu]:

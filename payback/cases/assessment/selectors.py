@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from payback.core.policy import PolicyBook
 from payback.core.selectors import found_or_404
 from payback.staff.models import User
-from payback.staff.selectors import scope_q
+from payback.staff.selectors import in_area
 
 from ..models import (
     CLOSED_STATUSES,
@@ -30,7 +30,7 @@ A = AssessmentStatus
 
 def assessments_for(user: User) -> QuerySet[Assessment]:
     """Every version of every assessment of the people in the user's area."""
-    return Assessment.objects.filter(scope_q(user, pdu_field="person__pdu"))
+    return in_area(Assessment, user, "person__pdu")
 
 
 def current_assessment(person: Person) -> Assessment | None:
