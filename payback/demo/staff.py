@@ -63,10 +63,9 @@ class StaffBuilder:
             username, first_name, last_name = account.username, account.first_name, account.last_name
             gender, job_title = account.gender, account.job_title
         self.usernames.add(username)
-        if isinstance(area, Pdu):
-            scope, pdu, region = Scope.PDU, area, area.region
-        else:
-            scope, pdu, region = (Scope.REGION if area else Scope.NATIONAL), None, area
+        pdu = area if isinstance(area, Pdu) else None
+        region = area.region if isinstance(area, Pdu) else area
+        scope = Scope.PDU if pdu else Scope.REGION if region else Scope.NATIONAL
         user = User(
             username=username,
             password=self.password_hash,
