@@ -1,5 +1,5 @@
 """Pieces every router of the API shares: strict input, text fields, pages of results, the names of
-staff and short references to records.
+staff, short references to records, and the shaping of a record into the schema that shows it.
 
 The routers live in the apps (``payback/<app>/api*.py``) and are assembled in ``payback/api/api.py``."""
 
@@ -68,7 +68,7 @@ def _none_if_blank(value: Any) -> Any:
 
 # A member of staff recorded on a record, shown by name (null when nobody is recorded).
 StaffName = Annotated[str | None, BeforeValidator(_staff_name)]
-# The same where the record always has one: empty if the account has gone.
+# The same where the answer is always text: empty when nobody is recorded.
 StaffNameOrEmpty = Annotated[str, BeforeValidator(lambda value: _staff_name(value) or "")]
 # A choice kept blank until it is made, shown as null until then.
 OptionalChoice = Annotated[T | None, BeforeValidator(_none_if_blank)]
