@@ -142,80 +142,54 @@ class Template:
     beneficiary: str
     kind: str
     tasks: tuple[str, ...]
-    children: bool = False
-    commercial: bool = False
+    children: bool = False  # children are about on the site
 
 
-TEMPLATES: tuple[Template, ...] = (
-    Template(
-        "{place} riverside clearance",
-        "{place} Rivers Trust",
-        BeneficiaryKind.CHARITY,
-        ("Clear litter from the riverbank", "Cut back brambles along the path", "Bag and stack green waste"),
-    ),
-    Template(
-        "St {saint}'s churchyard maintenance",
-        "St {saint}'s Parochial Church Council",
-        BeneficiaryKind.COMMUNITY_GROUP,
-        ("Mow and strim the churchyard", "Clear leaves from the paths", "Repaint the lych gate"),
-    ),
-    Template(
-        "{place} allotments path rebuild",
-        "{place} Allotment Association",
-        BeneficiaryKind.COMMUNITY_GROUP,
-        ("Lift old paving", "Lay and compact hardcore", "Edge and gravel the new path"),
-    ),
-    Template(
-        "{place} park litter pick and planting",
-        "{place} Parish Council",
-        BeneficiaryKind.COUNCIL,
-        ("Litter pick the park", "Weed the flower beds", "Plant bulbs along the main path"),
-    ),
-    Template(
-        "{place} village hall redecoration",
-        "{place} Town Council",
-        BeneficiaryKind.COUNCIL,
-        ("Protect floors and fittings", "Fill and sand walls", "Paint the main hall"),
-    ),
-    Template(
-        "{place} Primary School fence painting",
-        "{place} Primary School",
-        BeneficiaryKind.PUBLIC_BODY,
-        ("Sand the fence panels", "Paint the fence", "Clear the playground edges"),
-        children=True,
-    ),
-    Template(
-        "{place} playground refurbishment",
-        "{place} Parish Council",
-        BeneficiaryKind.COUNCIL,
-        ("Remove graffiti", "Repaint play equipment frames", "Replace bark chippings"),
-        children=True,
-    ),
-    Template(
-        "{place} community garden",
-        "{place} Community Garden Trust",
-        BeneficiaryKind.CHARITY,
-        ("Dig over the raised beds", "Build compost bays", "Water and weed"),
-    ),
-    Template(
-        "{place} woodland footpath repair",
-        "Friends of {place} Woods",
-        BeneficiaryKind.COMMUNITY_GROUP,
-        ("Clear fallen branches", "Repair steps with timber edging", "Resurface muddy stretches"),
-    ),
-    Template(
-        "{place} food bank warehouse sorting",
-        "{place} Food Bank",
-        BeneficiaryKind.CHARITY,
-        ("Sort donated food by date", "Pack food parcels", "Clean the storage area"),
-    ),
-    Template(
-        "{place} sports club pitch-side clearance",
-        "{place} Social Enterprise Ltd",
-        BeneficiaryKind.COMMERCIAL,
-        ("Clear overgrown banks", "Repair the perimeter fence"),
-        commercial=True,
-    ),
+def _templates(table: str) -> tuple[Template, ...]:
+    """Read the templates: a line "name | beneficiary | kind", ending "| children" where children are
+    about, and under it the tasks, separated by "; "."""
+    lines = table.strip().splitlines()
+    templates = []
+    for heading, tasks in zip(lines[::2], lines[1::2], strict=True):
+        name, beneficiary, kind, *marks = heading.split(" | ")
+        templates.append(
+            Template(
+                name,
+                beneficiary,
+                BeneficiaryKind(kind),
+                tuple(tasks.strip().split("; ")),
+                children="children" in marks,
+            )
+        )
+    return tuple(templates)
+
+
+# Projects of each kind, "{place}" and "{saint}" filled in for each PDU.
+TEMPLATES = _templates(
+    """
+{place} riverside clearance | {place} Rivers Trust | charity
+    Clear litter from the riverbank; Cut back brambles along the path; Bag and stack green waste
+St {saint}'s churchyard maintenance | St {saint}'s Parochial Church Council | community_group
+    Mow and strim the churchyard; Clear leaves from the paths; Repaint the lych gate
+{place} allotments path rebuild | {place} Allotment Association | community_group
+    Lift old paving; Lay and compact hardcore; Edge and gravel the new path
+{place} park litter pick and planting | {place} Parish Council | council
+    Litter pick the park; Weed the flower beds; Plant bulbs along the main path
+{place} village hall redecoration | {place} Town Council | council
+    Protect floors and fittings; Fill and sand walls; Paint the main hall
+{place} Primary School fence painting | {place} Primary School | public_body | children
+    Sand the fence panels; Paint the fence; Clear the playground edges
+{place} playground refurbishment | {place} Parish Council | council | children
+    Remove graffiti; Repaint play equipment frames; Replace bark chippings
+{place} community garden | {place} Community Garden Trust | charity
+    Dig over the raised beds; Build compost bays; Water and weed
+{place} woodland footpath repair | Friends of {place} Woods | community_group
+    Clear fallen branches; Repair steps with timber edging; Resurface muddy stretches
+{place} food bank warehouse sorting | {place} Food Bank | charity
+    Sort donated food by date; Pack food parcels; Clean the storage area
+{place} sports club pitch-side clearance | {place} Social Enterprise Ltd | commercial
+    Clear overgrown banks; Repair the perimeter fence
+"""
 )
 SHOP_CHARITIES = ("Hospice", "Animal Rescue", "Children's Charity", "Cancer Support", "Mind and Wellbeing")
 SESSION_HOURS = ((clock(9, 0), clock(16, 0)), (clock(8, 30), clock(15, 30)), (clock(9, 30), clock(16, 30)))
