@@ -1,3 +1,4 @@
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -38,16 +39,19 @@ def too_large(request: HttpRequest) -> HttpResponse:
 
 
 class BodySizeMiddleware:
-    """Refuse a body larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` with 413 before anything reads it;
-    a form with a file (multipart) may be as large as ``MULTIPART_BODY_LIMIT``, so that a file a
-    little over its own limit is named on its field by the service rather than refused here."""
+    """Refuse a body larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` with 413 before anything reads it.
+    A form with a file (multipart) sent to an address that takes files (``FILE_UPLOAD_PATHS``) may
+    be as large as ``MULTIPART_BODY_LIMIT``, so that a file a little over its own limit is named on
+    its field by the service rather than refused here."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data"):
+        if request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data") and any(
+            re.match(pattern, request.path_info) for pattern in settings.FILE_UPLOAD_PATHS
+        ):
             limit = settings.MULTIPART_BODY_LIMIT
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from payback.cases.selectors import requirement_get
-from payback.core.api_common import shaped
+from payback.core.api_common import name_of, shaped
 from payback.core.api_ops import Operations, idempotency_header, idempotency_key
 from payback.core.edge import api_staff
 from payback.core.selectors import policy_book
@@ -55,8 +55,8 @@ ops = Operations(router)
 REF = Path(..., description="A and the appointment's id, or I and the induction's id", pattern=r"^[AI][0-9]{1,12}$")
 REQUIREMENT_ID = Path(..., description="Id of the requirement")
 REVIEW_POINT = Path(..., ge=1, le=120, description="The review point, in months from sentence (6 or 9)")
-EVIDENCE_DESCRIPTION = Form(..., min_length=1, max_length=500, description="What the evidence is")
-RECEIVED_ON = Form(..., description="The day it was received")
+EVIDENCE_DESCRIPTION = Form("", max_length=500, description="What the evidence is (required)")
+RECEIVED_ON = Form(None, description="The day it was received (required)")
 EVIDENCE_FILE = File(None, description="A PDF, JPEG or PNG under the size limit")
 MESSAGES = {
     VIEW_CASES: "You do not have permission to see cases",
@@ -76,7 +76,7 @@ def _decision(d: Decision) -> DecisionOut:
         verdict=d.verdict,
         reason=d.reason,
         decided_on=d.decided_on,
-        decided_by=d.decided_by,
+        decided_by=name_of(d.decided_by) or "",
         reverses=d.reverses_id,
     )
 
@@ -164,7 +164,7 @@ def record_evidence(
     request: HttpRequest,
     ref: str = REF,
     description: str = EVIDENCE_DESCRIPTION,
-    received_on: date = RECEIVED_ON,
+    received_on: date | None = RECEIVED_ON,
     file: UploadedFile | None = EVIDENCE_FILE,
     key: str | None = idempotency_header(KEY),
 ) -> Status[EvidenceOut]:

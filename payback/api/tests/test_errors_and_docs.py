@@ -102,6 +102,20 @@ def test_the_openapi_document_declares_every_error_response(practitioner: User) 
         ("POST", f"{API}/risk-concerns"),
         ("GET", f"{API}/risk-concerns/{{id}}"),
         ("POST", f"{API}/risk-concerns/{{id}}/acknowledge"),
+        ("GET", f"{API}/failures"),
+        ("GET", f"{API}/failures/{{ref}}"),
+        ("POST", f"{API}/failures/{{ref}}/evidence-requests"),
+        ("POST", f"{API}/failures/{{ref}}/evidence"),
+        ("POST", f"{API}/failures/{{ref}}/decision"),
+        ("POST", f"{API}/failures/{{ref}}/reversal"),
+        ("GET", f"{API}/requirements/{{id}}/enforcement"),
+        ("POST", f"{API}/requirements/{{id}}/court-outcomes"),
+        ("POST", f"{API}/requirements/{{id}}/extension-applications"),
+        ("GET", f"{API}/requirements/{{id}}/reviews"),
+        ("POST", f"{API}/requirements/{{id}}/reviews/{{point}}"),
+        ("POST", f"{API}/requirements/{{id}}/further-requirements"),
+        ("GET", f"{API}/requirements/{{id}}/letters"),
+        ("POST", f"{API}/requirements/{{id}}/appointment-letters"),
     }
     post = operations[("POST", f"{API}/requirements/{{id}}/adjustments")]
     assert sorted(post["responses"]) == ["201", "400", "401", "403", "404", "409", "422"]

@@ -195,6 +195,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "payback@probation.exa
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 MULTIPART_BODY_LIMIT = 2 * EVIDENCE_MAX_BYTES + 1024 * 1024
+# The only addresses that take a file: evidence for a failure, on its page and in the API.
+FILE_UPLOAD_PATHS = [r"^/enforcement/failures/[AI][0-9]+/evidence/$", r"^/api/v1/failures/[AI][0-9]+/evidence$"]
 # A virus scanner for uploaded evidence: the dotted path of a function taking the file's bytes and
 # returning True when it is clean. Unset, files are kept as "not scanned".
 EVIDENCE_SCANNER = os.environ.get("EVIDENCE_SCANNER", "")

@@ -6,13 +6,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from payback.allocation.services import allocation_run_start
 from payback.cases.assessment import services as assessment_services
 from payback.cases.assessment.forms import pages_for
+from payback.cases.models import Induction
 from payback.cases.services import ledger_record_travel
 from payback.delivery import services as delivery_services
+from payback.enforcement import services as enforcement_services
+from payback.enforcement.selectors import failure_source_get
 from payback.projects.models import ProjectAssessment
 from payback.staff.models import Pdu, Scope, User
 from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPERVISOR
@@ -105,6 +109,21 @@ def build_area(pdu: Pdu, name: str, *, today: date) -> Area:
         actor=supervisor, vehicle=van, roadworthy=True, defects="", mileage_out=van.mileage
     )
     run = allocation_run_start(actor=coordinator, pdu=pdu, week_start=monday, time_limit=1)
+    missed = Induction.objects.create(
+        requirement=requirement,
+        starts_at=timezone.make_aware(datetime.combine(today - timedelta(days=50), time(10))),
+        location="Probation office",
+        outcome="failed_to_attend",
+        outcome_reason="Did not come",
+    )
+    evidence = enforcement_services.evidence_record(
+        actor=practitioner,
+        source=failure_source_get(practitioner, f"I{missed.pk}"),
+        description="Hospital letter",
+        received_on=today,
+        upload=SimpleUploadedFile("letter.pdf", b"%PDF-1.7 hospital letter", content_type="application/pdf"),
+    )
+    letter = enforcement_services.appointment_letter_issue(actor=practitioner, appointment=appointment)
     api_token, _ = api_token_create(actor=insider, user=insider, name="Laptop")
 
     area.ids = {
@@ -112,7 +131,7 @@ def build_area(pdu: Pdu, name: str, *, today: date) -> Area:
         "person": person.pk,
         "crn": person.crn,
         "ledger_entry": entry.pk,
-        "induction": requirement.inductions.get().pk,
+        "induction": requirement.inductions.exclude(pk=missed.pk).get().pk,
         "assessment": draft.pk,
         "project": project.pk,
         "project_assessment": ProjectAssessment.objects.filter(project=project).latest("pk").pk,
@@ -129,5 +148,9 @@ def build_area(pdu: Pdu, name: str, *, today: date) -> Area:
         "vehicle_check": check.pk,
         "run": run.pk,
         "api_token": api_token.pk,
+        "failure_ref": f"I{missed.pk}",
+        "evidence": evidence.pk,
+        "letter": letter.pk,
+        "review_point": 6,
     }
     return area

@@ -66,6 +66,10 @@ PAGE_RECORDS: dict[tuple[str, str], str] = {
     ("checks", "cid"): "vehicle_check",
     ("runs", "pk"): "run",
     ("people", "person_id"): "person",
+    ("failures", "ref"): "failure_ref",
+    ("evidence", "pk"): "evidence",
+    ("letters", "pk"): "letter",
+    ("appointments", "appointment_pk"): "appointment",
 }
 
 # Where a page needs its record in a particular state: by the page's name and the parameter.
@@ -87,11 +91,14 @@ API_RECORDS: dict[tuple[str, str], str] = {
     ("incidents", "id"): "incident",
     ("risk-concerns", "id"): "concern",
     ("runs", "run_id"): "run",
+    ("failures", "ref"): "failure_ref",
+    ("reviews", "point"): "review_point",
 }
 
 # Parts of a page's path that name no record, and the value the page is asked with.
 PAGE_PARTS: dict[tuple[str, str], Callable[[Area], str]] = {
     ("cases:assessment-page", "page"): lambda area: area.assessment_page,
+    ("enforcement:review", "point"): lambda area: "6",
 }
 
 # Records named in a request's body, taken from the caller's own area, so that only the record in
@@ -100,6 +107,7 @@ BODY_RECORDS: dict[tuple[str, str], str] = {
     ("bookAppointment", "requirement_id"): "requirement",
     ("editAllocationPlan", "person"): "person",
     ("editAllocationPlan", "session"): "session",
+    ("sendAppointmentLetter", "appointment"): "appointment",
 }
 
 # Pages with a path parameter that are deliberately not scoped to an area, and why.
@@ -108,6 +116,7 @@ NOT_SCOPED: dict[str, str] = {
     "core:policy-add": "policy rules are national: the same version applies in every area",
     "nominate:question": "the public nomination form: the part names a question; the answers are the visitor's own",
     "staff:password-reset-confirm": "the link in a password reset email: it names its account by a one-time token",
+    "enforcement:letter-template-pdf": "a letter template is the same everywhere: a sample with made-up details",
 }
 
 # API operations with a path parameter that are deliberately not scoped to an area, and why.

@@ -284,7 +284,7 @@ def requirement_add(
 
 
 # Where a further requirement starts, by where the order's first requirement has got to.
-STAGE_AFTER = {
+STAGE_AFTER: dict[str, str] = {
     CaseStatus.AWAITING_ASSESSMENT: CaseStatus.AWAITING_ASSESSMENT,
     CaseStatus.AWAITING_PLACEMENT: CaseStatus.AWAITING_PLACEMENT,
     CaseStatus.WORKING: CaseStatus.AWAITING_PLACEMENT,

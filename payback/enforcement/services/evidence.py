@@ -59,7 +59,7 @@ def evidence_record(
     actor: User,
     source: FailureSource,
     description: str,
-    received_on: date,
+    received_on: date | None,
     upload: UploadedFile | None = None,
     idempotency_key: str | None = None,
 ) -> Evidence:
@@ -73,7 +73,9 @@ def evidence_record(
             errors["description"] = "Enter what the evidence is"
         elif len(description) > 500:
             errors["description"] = "What the evidence is must be 500 characters or fewer"
-        if received_on > today():
+        if received_on is None:
+            errors["received_on"] = "Enter the date the evidence was received"
+        elif received_on > today():
             errors["received_on"] = "The day received cannot be in the future"
         if current_decision(failure) is not None:
             errors["failure"] = "This failure has already been decided"
@@ -83,7 +85,7 @@ def evidence_record(
                 kind, content = check_evidence_file(upload)
             except ValidationError as error:
                 errors.update({k: v[0] for k, v in error.message_dict.items()})
-        if errors:
+        if errors or received_on is None:
             raise ValidationError(errors)
         evidence = Evidence(
             failure=failure,

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from payback.core.edge import redirect_error, redirect_success, staff_page, staff_user
 from payback.delivery.models import Appointment
@@ -25,11 +26,10 @@ def letter_pdf_view(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
+@require_POST
 @staff_page(DECIDE_FAILURES)
 def appointment_letter(request: HttpRequest, pk: int, appointment_pk: int) -> HttpResponse:
-    """Send the person a letter about a session they are booked on (POST only)."""
-    if request.method != "POST":
-        raise Http404("Send the letter from the case's enforcement page")
+    """Send the person a letter about a session they are booked on (from the case's enforcement page)."""
     user = staff_user(request)
     appointment: Appointment = selectors.booked_appointment_get(user, pk, appointment_pk)
     try:
