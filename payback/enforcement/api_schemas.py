@@ -1,11 +1,11 @@
 """What the enforcement API takes and answers."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from payback.core.api_common import InputSchema, StaffNameOrEmpty, idempotency_key_field, text
+from payback.core.api_common import InputSchema, StaffNameOrEmpty, idempotency_key_field, name_of, shaped, text
 
 from .models import HearingKind, HearingOutcome, RequestMethod, ReviewAction, Step, Verdict
 
@@ -215,3 +215,79 @@ class LetterOut(Schema):
 class AppointmentLetterIn(InputSchema):
     appointment: int = Field(description="Id of a session booking the person has yet to attend")
     idempotency_key: str | None = idempotency_key_field(KEY, "letter-3f9a")
+
+
+# ---------------------------------------------------------------------------------------------
+# Records as the API shows them
+
+
+def decision_out(d: Any) -> DecisionOut:
+    return shaped(DecisionOut, d, decided_by=name_of(d.decided_by) or "", reverses=d.reverses_id)
+
+
+def action_out(a: Any) -> ActionOut:
+    return shaped(ActionOut, a, failure=a.failure.ref)
+
+
+def failure_out(source: Any, failure: Any, due: date | None) -> dict[str, Any]:
+    """The fields of a failure, from its source in the register (and its record once taken up)."""
+    decision = failure.standing if failure else None
+    action = getattr(failure, "action", None) if failure else None
+    person = source.requirement.person
+    return {
+        "ref": source.ref,
+        "requirement": source.requirement.pk,
+        "crn": person.crn,
+        "person_name": person.full_name,
+        "occurred_on": source.occurred_on,
+        "outcome": source.outcome,
+        "outcome_label": source.outcome_label,
+        "where": source.where,
+        "note": source.supervisor_note,
+        "evidence_due": due,
+        "decision": decision_out(decision) if decision else None,
+        "step": action_out(action) if action else None,
+    }
+
+
+def failure_detail_out(source: Any, failure: Any) -> FailureDetailOut:
+    due = failure.evidence_due if failure else source.register_evidence_due
+    return FailureDetailOut(
+        **failure_out(source, failure, due),
+        requests=[EvidenceRequestOut.from_orm(r) for r in failure.evidence_requests.all()] if failure else [],
+        evidence=[EvidenceOut.from_orm(e) for e in failure.evidence.all()] if failure else [],
+        decisions=[decision_out(d) for d in failure.decisions.all()] if failure else [],
+    )
+
+
+def court_out(c: Any) -> CourtOutcomeOut:
+    return shaped(CourtOutcomeOut, c, breach=c.breach_id, ledger_entry=c.ledger_entry_id)
+
+
+def extension_out(a: Any) -> ExtensionOut:
+    return shaped(ExtensionOut, a, outcome=a.outcome_id)
+
+
+def figures_out(f: Any) -> ReviewFiguresOut:
+    p = f.projection
+    return shaped(
+        ReviewFiguresOut,
+        f,
+        weekly_minutes=p.weekly_minutes,
+        projected_finish=p.finish_on,
+        on_track=p.on_track,
+        suggested_action=p.action,
+        suggested_text=p.action_text,
+    )
+
+
+def review_out(p: Any) -> ReviewOut:
+    done = p.done
+    if done is None:
+        return ReviewOut(point_months=p.point_months, due_on=p.due_on, done=False)
+    return shaped(ReviewOut, done, due_on=p.due_on, done=True)
+
+
+def answers(body: Schema) -> dict[str, Any]:
+    """What a request body asks for, under the names the service takes (the key goes separately)."""
+    return body.dict(exclude={"idempotency_key"})

@@ -10,16 +10,14 @@ from payback.cases.forms import new_idempotency_key
 from payback.cases.outlook_selectors import requirement_outlook
 from payback.cases.selectors import ledger_for
 from payback.cases.views import case_context
-from payback.core.edge import pick, redirect_success, staff_page, staff_user, submit
-from payback.core.idempotency import KeyReused
+from payback.core.edge import pick, staff_page, staff_user
 from payback.core.selectors import policy_book
 from payback.staff.roles import DECIDE_FAILURES, RECORD_COURT_OUTCOMES, VIEW_CASES
 
 from .. import selectors, services
 from ..forms import CourtOutcomeForm, ExtensionForm, FurtherRequirementForm, ReviewForm
 from ..review_selectors import review_figures, review_points
-
-KEY_USED = "This form was already used for something else: check the details and submit again"
+from .common import FormPage, form_page
 
 
 def _context(request: HttpRequest, pk: int) -> dict[str, Any]:
@@ -53,23 +51,20 @@ def breach_pack(request: HttpRequest, pk: int) -> HttpResponse:
 def _case_form(
     request: HttpRequest,
     pk: int,
-    form_class: type,
+    form: type,
     template: str,
     write: Any,
     message: str,
     extra: dict[str, Any] | None = None,
     initial: dict[str, Any] | None = None,
 ) -> HttpResponse:
+    """A form page about the case `pk`: a valid post runs `write(user, requirement, data)`, then
+    back to the case's enforcement."""
     context = {**_context(request, pk), **(extra or {})}
-    user = staff_user(request)
-    form = form_class(request.POST if request.method == "POST" else None, initial=initial or {})
-    try:
-        if submit(form, lambda data: write(user, context["case"], data)).ok:
-            return redirect_success(request, message, "enforcement:case", pk=pk)
-    except KeyReused:
-        form = form.with_new_key()
-        form.add_error(None, KEY_USED)
-    return render(request, template, {**context, "form": form})
+    user, requirement = staff_user(request), context["case"]
+    action = lambda data: write(user, requirement, data)  # noqa: E731 - the page's action on this case
+    page = FormPage(form, template, action, message, ("enforcement:case", {"pk": pk}), initial=initial or {})
+    return form_page(request, page, context)
 
 
 @staff_page(RECORD_COURT_OUTCOMES)

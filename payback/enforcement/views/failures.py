@@ -8,17 +8,15 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from payback.cases.models import CLOSED_STATUSES
-from payback.core.edge import pick, redirect_success, staff_page, staff_user, submit
-from payback.core.idempotency import KeyReused
+from payback.core.edge import pick, staff_page, staff_user
 from payback.core.selectors import policy_book
 from payback.staff.roles import DECIDE_FAILURES, OVERSEE_DECISIONS, VIEW_CASES
 
 from .. import selectors, services
 from ..forms import DecisionForm, EvidenceForm, EvidenceRequestForm, ReverseForm
-from ..models import Evidence, ScanStatus, Step, Verdict
+from ..models import Evidence, ScanStatus, Verdict
 from ..review_selectors import reviews_due
-
-KEY_USED = "This form was already used for something else: check the details and submit again"
+from .common import FormPage, form_page
 
 
 @staff_page(VIEW_CASES)
@@ -75,83 +73,51 @@ def failure_detail(request: HttpRequest, ref: str) -> HttpResponse:
     return render(request, "enforcement/failure.html", _failure_context(request, ref))
 
 
-def _failure_form(
-    request: HttpRequest,
-    ref: str,
-    form_class: type,
-    template: str,
-    write: Any,
-    message: str,
-    *,
-    extra: dict[str, Any] | None = None,
-    **form_kwargs: Any,
+def _failure_page(
+    request: HttpRequest, ref: str, form: type, template: str, message: str, write: Any, **extra: Any
 ) -> HttpResponse:
-    """One failure's form page: post it to `write(user, source, data)` and go back to the failure."""
-    context = {**_failure_context(request, ref), **(extra or {})}
+    """A form page about the failure `ref`: a valid post runs `write(user, source, data)`, then
+    back to the failure. `extra` goes to the template; `rule_step` to the form too."""
     user = staff_user(request)
-    files = request.FILES if request.method == "POST" else None
-    form = form_class(request.POST if request.method == "POST" else None, files, **form_kwargs)
-    try:
-        if submit(form, lambda data: write(user, context["source"], data)).ok:
-            return redirect_success(request, message, "enforcement:failure", ref=ref)
-    except KeyReused:
-        form = form.with_new_key()
-        form.add_error(None, KEY_USED)
-    return render(request, template, {**context, "form": form})
+    source = selectors.failure_source_get(user, ref)
+    kwargs = {"rule_step": extra["rule"].step} if "rule" in extra else {}
+    done = ("enforcement:failure", {"ref": ref})
+    page = FormPage(form, template, lambda data: write(user, source, data), message, done, form_kwargs=kwargs)
+    return form_page(request, page, {**_failure_context(request, ref), **extra})
 
 
 @staff_page(DECIDE_FAILURES)
 def evidence_request(request: HttpRequest, ref: str) -> HttpResponse:
     def write(user: Any, source: Any, data: dict[str, Any]) -> Any:
-        return services.evidence_request_record(
-            actor=user, source=source, **pick(data, "method", "asked_on", "idempotency_key")
-        )
+        answers = pick(data, "method", "asked_on", "idempotency_key")
+        return services.evidence_request_record(actor=user, source=source, **answers)
 
-    return _failure_form(
-        request, ref, EvidenceRequestForm, "enforcement/evidence_request.html", write, "Request for evidence recorded"
-    )
+    template = "enforcement/evidence_request.html"
+    return _failure_page(request, ref, EvidenceRequestForm, template, "Request for evidence recorded", write)
 
 
 @staff_page(DECIDE_FAILURES)
 def evidence_add(request: HttpRequest, ref: str) -> HttpResponse:
     def write(user: Any, source: Any, data: dict[str, Any]) -> Any:
-        return services.evidence_record(
-            actor=user,
-            source=source,
-            upload=data["file"] or None,
-            **pick(data, "description", "received_on", "idempotency_key"),
-        )
+        answers = pick(data, "description", "received_on", "idempotency_key")
+        return services.evidence_record(actor=user, source=source, upload=data["file"] or None, **answers)
 
-    return _failure_form(request, ref, EvidenceForm, "enforcement/evidence_form.html", write, "Evidence recorded")
+    return _failure_page(request, ref, EvidenceForm, "enforcement/evidence_form.html", "Evidence recorded", write)
 
 
 @staff_page(DECIDE_FAILURES)
 def decide(request: HttpRequest, ref: str) -> HttpResponse:
-    user = staff_user(request)
-    source = selectors.failure_source_get(user, ref)
-    rule = selectors.rule_step_for(
-        source.occurred_on, source.requirement, book=policy_book(), excluding=selectors.failure_of(source)
-    )
+    """The decision, with the step the rules would give if it is unacceptable shown beforehand."""
+    source = selectors.failure_source_get(staff_user(request), ref)
+    failure = selectors.failure_of(source)
+    rule = selectors.rule_step_for(source.occurred_on, source.requirement, book=policy_book(), excluding=failure)
 
     def write(user: Any, source: Any, data: dict[str, Any]) -> Any:
         step = data["step"] or None if data["verdict"] == Verdict.UNACCEPTABLE else None
-        return services.failure_decide(
-            actor=user,
-            source=source,
-            step=step,
-            **pick(data, "verdict", "reason", "departure_reason", "idempotency_key"),
-        )
+        answers = pick(data, "verdict", "reason", "departure_reason", "idempotency_key")
+        return services.failure_decide(actor=user, source=source, step=step, **answers)
 
-    return _failure_form(
-        request,
-        ref,
-        DecisionForm,
-        "enforcement/decide.html",
-        write,
-        "Decision recorded",
-        extra={"rule": rule, "steps": Step},
-        rule_step=rule.step,
-    )
+    return _failure_page(request, ref, DecisionForm, "enforcement/decide.html", "Decision recorded", write, rule=rule)
 
 
 @staff_page(DECIDE_FAILURES)
@@ -159,7 +125,7 @@ def reverse(request: HttpRequest, ref: str) -> HttpResponse:
     def write(user: Any, source: Any, data: dict[str, Any]) -> Any:
         return services.decision_reverse(actor=user, source=source, **pick(data, "reason", "idempotency_key"))
 
-    return _failure_form(request, ref, ReverseForm, "enforcement/reverse.html", write, "Decision reversed")
+    return _failure_page(request, ref, ReverseForm, "enforcement/reverse.html", "Decision reversed", write)
 
 
 @staff_page(VIEW_CASES)
