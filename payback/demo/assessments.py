@@ -41,6 +41,7 @@ from payback.demo.work_tables import (
     SUPERSEDED_SHARE,
     S,
 )
+from payback.staff.roles import SENIOR_PROBATION_OFFICER
 
 
 class AssessmentsBuilder(WorkBase):
@@ -162,7 +163,7 @@ class AssessmentsBuilder(WorkBase):
             if awaiting and rng.random() < 0.5:
                 row.status = AssessmentStatus.AWAITING_COUNTERSIGNATURE
             else:
-                row.countersigned_by_id = self.staff(case.pdu_id, "spos")
+                row.countersigned_by_id = self.staff(case.pdu_id, SENIOR_PROBATION_OFFICER)
                 row.countersigned_at = cast(datetime, row.submitted_at) + timedelta(hours=rng.randint(2, 48))
         elif awaiting:
             row.status = AssessmentStatus.DRAFT

@@ -40,6 +40,7 @@ from payback.projects.models import (
     RejectionReason,
 )
 from payback.staff.models import Pdu
+from payback.staff.roles import PLACEMENT_COORDINATOR, SUPERVISOR
 
 
 class ProjectsBuilder(AssessmentsBuilder):
@@ -152,7 +153,7 @@ class ProjectsBuilder(AssessmentsBuilder):
             status=status,
             review_needed=review,
             review_reason="Near miss: strimmer debris hit a passer-by" if review else "",
-            review_raised_by_id=self.staff(pdu.pk, "supervisors") if review else None,
+            review_raised_by_id=self.staff(pdu.pk, SUPERVISOR) if review else None,
             review_raised_at=at(today - timedelta(days=rng.randint(1, 10)), 15) if review else None,
             created_at=at(today - timedelta(days=rng.randint(60, 900)), 11),
         )
@@ -176,7 +177,7 @@ class ProjectsBuilder(AssessmentsBuilder):
     def _project_assessment(self, project: Project, template: Template | None) -> ProjectAssessment:
         """The approved assessment of a project past its draft."""
         rng = self.rng
-        coordinator = self.staff(project.pdu_id, "coordinators")
+        coordinator = self.staff(project.pdu_id, PLACEMENT_COORDINATOR)
         managers = self.managers.get(project.pdu.region_id) or [coordinator]
         assessed = project.created_at + timedelta(days=rng.randint(5, 30))
         return ProjectAssessment(
@@ -223,7 +224,7 @@ class ProjectsBuilder(AssessmentsBuilder):
                     work, who = rng.choice(NOMINATION_WORK)
                     submitted_day = today - timedelta(days=rng.randint(1, 4) if status == "new" else rng.randint(6, 60))
                     submitted = at(submitted_day, rng.randint(8, 21), rng.randint(0, 59))
-                    coordinator = self.staff(pdu_id, "coordinators")
+                    coordinator = self.staff(pdu_id, PLACEMENT_COORDINATOR)
                     row = Nomination(
                         reference=reference,
                         nominator_name=fake.name(),

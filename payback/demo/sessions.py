@@ -29,6 +29,7 @@ from payback.projects.models import (
     ProjectStatus,
     ProjectType,
 )
+from payback.staff.roles import PLACEMENT_COORDINATOR, SUPERVISOR
 
 
 class WorkBuilder(ProjectsBuilder):
@@ -46,10 +47,10 @@ class WorkBuilder(ProjectsBuilder):
         progress = Progress("Sessions", len(active), "projects", self.out)
         for project in active:
             team = self.teams[project.pdu_id]
-            coordinator = self.staff(project.pdu_id, "coordinators")
+            coordinator = self.staff(project.pdu_id, PLACEMENT_COORDINATOR)
             for day in project.days:
                 weekday = DAYS.index(day)
-                lead: int | None = rng.choice(team.supervisors) if team.supervisors else None
+                lead: int | None = rng.choice(team[SUPERVISOR]) if team[SUPERVISOR] else None
                 row = SessionSeries(
                     project=project,
                     weekday=weekday,
@@ -86,7 +87,7 @@ class WorkBuilder(ProjectsBuilder):
         drivers: list[DriverAuthorisation] = []
         for pdu_id, pdu in self.pdus.items():
             team = self.teams[pdu_id]
-            for _ in range(max(1, len(team.supervisors) // 3)):
+            for _ in range(max(1, len(team[SUPERVISOR]) // 3)):
                 description, seats = rng.choice(VEHICLES)
                 registration = ""
                 while not registration or registration in registrations:
@@ -102,7 +103,7 @@ class WorkBuilder(ProjectsBuilder):
                         mileage=rng.randint(8_000, 90_000),
                     )
                 )
-            for supervisor in team.supervisors:
+            for supervisor in team[SUPERVISOR]:
                 if supervisor not in authorised and rng.random() < 0.5:
                     authorised.add(supervisor)
                     checked = today - timedelta(days=rng.randint(10, 300))
@@ -110,7 +111,9 @@ class WorkBuilder(ProjectsBuilder):
                         DriverAuthorisation(
                             driver_id=supervisor,
                             licence_checked_on=checked,
-                            authorised_by_id=rng.choice(self.managers.get(pdu.region_id) or team.coordinators),
+                            authorised_by_id=rng.choice(
+                                self.managers.get(pdu.region_id) or team[PLACEMENT_COORDINATOR]
+                            ),
                             valid_until=checked + timedelta(days=365),
                         )
                     )
@@ -134,7 +137,7 @@ class WorkBuilder(ProjectsBuilder):
         rng, today = self.rng, self.today
         supervisor = series.supervisor_id
         if supervisor is None or (supervisor, on) in busy:
-            free = [s for s in team.supervisors if (s, on) not in busy]
+            free = [s for s in team[SUPERVISOR] if (s, on) not in busy]
             supervisor = rng.choice(free) if free else None
         if supervisor is not None:
             busy.add((supervisor, on))
@@ -220,7 +223,7 @@ class WorkBuilder(ProjectsBuilder):
             week_sessions.sort(key=lambda s: (s.supervisor_id != demo_supervisor or s.date != today, s.date))
             people = working[pdu_id][:]
             rng.shuffle(people)
-            booker = self.staff(pdu_id, "coordinators")
+            booker = self.staff(pdu_id, PLACEMENT_COORDINATOR)
             for session in week_sessions:
                 if session.supervisor_id == demo_supervisor and session.date == today:
                     for case in people:

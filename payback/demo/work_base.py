@@ -6,7 +6,6 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock
-from typing import cast
 
 from faker import Faker
 
@@ -44,12 +43,9 @@ def working_day_on_or_before(day: date) -> date:
     return day
 
 
-@dataclass
-class Team:
-    practitioners: list[int] = field(default_factory=list)
-    spos: list[int] = field(default_factory=list)
-    coordinators: list[int] = field(default_factory=list)
-    supervisors: list[int] = field(default_factory=list)
+# A PDU's staff: their user ids by role.
+Team = defaultdict[str, list[int]]
+TEAM_ROLES = (PROBATION_PRACTITIONER, SENIOR_PROBATION_OFFICER, PLACEMENT_COORDINATOR, SUPERVISOR)
 
 
 @dataclass(slots=True)
@@ -71,16 +67,10 @@ class WorkBase:
         self.counts: Counter[str] = Counter()
         pdus = list(Person.objects.values_list("pdu_id", flat=True).distinct().order_by("pdu_id"))
         self.pdus = {p.pk: p for p in Pdu.objects.filter(pk__in=pdus).select_related("region").order_by("code")}
-        self.teams: dict[int, Team] = defaultdict(Team)
+        self.teams: dict[int, Team] = defaultdict(lambda: defaultdict(list))
         self.managers: dict[int, list[int]] = defaultdict(list)
-        roles = {
-            PROBATION_PRACTITIONER: "practitioners",
-            SENIOR_PROBATION_OFFICER: "spos",
-            PLACEMENT_COORDINATOR: "coordinators",
-            SUPERVISOR: "supervisors",
-        }
         rows = User.groups.through.objects.filter(
-            group__name__in=[*roles, OPERATIONS_MANAGER], user__is_active=True
+            group__name__in=[*TEAM_ROLES, OPERATIONS_MANAGER], user__is_active=True
         ).values_list("user_id", "group__name", "user__pdu_id", "user__region_id", "user__username")
         self.usernames: dict[str, int] = {}
         for user_id, role, pdu_id, region_id, username in sorted(rows):
@@ -89,7 +79,7 @@ class WorkBase:
                 if region_id:
                     self.managers[region_id].append(user_id)
             elif pdu_id:
-                getattr(self.teams[pdu_id], roles[role]).append(user_id)
+                self.teams[pdu_id][role].append(user_id)
         self.flags = dict(RiskFlag.objects.values_list("code", "pk"))
         self.cases = self._cases()
 
@@ -114,18 +104,18 @@ class WorkBase:
         return list(chosen.values())
 
     def author(self, case: WorkCase) -> int:
-        team = self.teams[case.pdu_id]
-        return case.practitioner_id or (team.practitioners[0] if team.practitioners else self.any_user())
+        practitioners = self.teams[case.pdu_id][PROBATION_PRACTITIONER]
+        return case.practitioner_id or (practitioners[0] if practitioners else self.any_user())
 
     def any_user(self) -> int:
         return next(iter(self.usernames.values()))
 
-    def staff(self, pdu_id: int, kind: str) -> int:
-        people = getattr(self.teams[pdu_id], kind)
-        if people:
-            return cast(int, self.rng.choice(people))
+    def staff(self, pdu_id: int, role: str) -> int:
+        """Someone in the PDU with the role; failing that a coordinator, a practitioner or anyone."""
         team = self.teams[pdu_id]
-        return cast(int, self.rng.choice(team.coordinators or team.practitioners or [self.any_user()]))
+        if team[role]:
+            return self.rng.choice(team[role])
+        return self.rng.choice(team[PLACEMENT_COORDINATOR] or team[PROBATION_PRACTITIONER] or [self.any_user()])
 
     # ------------------------------------------------------------------------------------------
     # Inductions, assessments, non-associations
