@@ -28,7 +28,6 @@ urlpatterns = [
     path("<int:pk>/people/<int:aid>/concern/", day.concern_raise, name="concern-raise"),
     path("<int:pk>/incident/", day.incident_report, name="incident-report"),
     # Practitioners
-    path("to-decide/", oversight.to_decide, name="to-decide"),
     path("bookings-to-fix/", oversight.bookings_to_fix, name="bookings-to-fix"),
     path("concerns/", oversight.concern_list, name="concerns"),
     path("concerns/<int:pk>/", oversight.concern_detail, name="concern"),

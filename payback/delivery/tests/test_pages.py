@@ -357,7 +357,7 @@ def test_register_saved_then_closed_credits_the_ledger_and_shows_hours_earned(
     assert "7 hours" in page and "5 hours 45 minutes" in page and "3 hours" in page
     assert "data-register-draft-clear" in page
     # The failure lands on the practitioner's list with its evidence date.
-    to_decide = text_of(client_for(practitioner).get("/sessions/to-decide/"))
+    to_decide = text_of(client_for(practitioner).get("/enforcement/to-decide/"))
     assert "Cal Clark" in to_decide and "Sent home – behaviour" in to_decide
     assert "Alex Adams" not in to_decide
     # The register of a closed session cannot be opened again.

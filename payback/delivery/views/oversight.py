@@ -1,5 +1,5 @@
-"""Pages for practitioners (possible failures to decide, risk concerns) and for operations
-managers (incidents and the fleet)."""
+"""Pages for practitioners (bookings that break a rule, risk concerns) and for operations managers
+(incidents and the fleet). Possible failures to comply are decided in enforcement."""
 
 from typing import Any
 
@@ -17,21 +17,6 @@ from .common import ACKNOWLEDGE, DECIDE, INVESTIGATE, MANAGE_VEHICLES, PLAN, RUN
 
 # ---------------------------------------------------------------------------------------------
 # Practitioners
-
-
-@staff_page(DECIDE)
-def to_decide(request: HttpRequest) -> HttpResponse:
-    user = staff_user(request)
-    everyone = request.GET.get("whose") == "all"
-    return render(
-        request,
-        "delivery/to_decide.html",
-        {
-            "appointments": selectors.failures_to_decide(user, mine_only=not everyone),
-            "everyone": everyone,
-            "today": timezone.localdate(),
-        },
-    )
 
 
 @staff_page(DECIDE, PLAN)
