@@ -354,7 +354,8 @@ class CaseRecords:
             )
         )
 
-    def order(self, person: Person, pdu: Pdu, sentenced: date) -> tuple[Order, str]:
+    def order(self, person: Person, pdu: Pdu, sentenced: date) -> Order:
+        """An order made on the day, by the PDU's Crown Court or one of its magistrates' courts."""
         rng = self.rng
         sso = rng.random() < SSO_SHARE
         crown, towns = COURTS.get(pdu.name, (pdu.name, (pdu.name,)))
@@ -371,7 +372,7 @@ class CaseRecords:
             created_at=self.at(sentenced, rng.randint(12, 16)),
         )
         self.chunk.orders.append(order)
-        return order, court
+        return order
 
     def engagement(self, hours: int) -> tuple[float, float, tuple[int, ...]]:
         """How well the person will engage: the share of sessions they attend, the share of those
@@ -389,17 +390,10 @@ class CaseRecords:
         return engagement, unacceptable, slots
 
     def requirement(
-        self,
-        *,
-        order: Order,
-        person: Person,
-        hours: int,
-        court: str,
-        team: PduStaff,
-        concurrent_with: Requirement | None,
-        actor: User | None,
+        self, order: Order, hours: int, team: PduStaff, actor: User | None, concurrent_with: Requirement | None = None
     ) -> Case:
-        rng = self.rng
+        """The unpaid work requirement of the order, recorded by `actor`."""
+        rng, person, court = self.rng, order.person, order.court
         sentenced = order.sentence_date
         dates = self.key_dates(sentenced)
         req = Requirement(

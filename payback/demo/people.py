@@ -22,10 +22,7 @@ from django.utils import timezone
 from faker import Faker
 
 from payback.cases import rules
-from payback.cases.models import (
-    Person,
-    Requirement,
-)
+from payback.cases.models import Order, Person, Requirement
 from payback.cases.services import ledger_totals_rebuild, requirement_due_dates_rebuild
 from payback.core.selectors import policy_book
 from payback.core.workingdays import is_working_day
@@ -33,7 +30,7 @@ from payback.demo.accounts import (
     DEMO_PASSWORD,
 )
 from payback.demo.case_history import CaseBuilder
-from payback.demo.case_records import Chunk
+from payback.demo.case_records import Case, Chunk
 from payback.demo.common import (
     CHUNK_REQUIREMENTS,
     DEFAULT_SEED,
@@ -46,15 +43,47 @@ from payback.demo.common import (
 from payback.demo.population import FIXED_CASELOAD, SECOND_ORDER_SHARE, SIZES, requirements_plan
 from payback.demo.staff import PduStaff, StaffBuilder, build_staff
 from payback.demo.writing import write_chunk
-from payback.staff.models import Pdu, Region
+from payback.staff.models import Pdu, Region, User
 from payback.staff.roles import (
     sync_roles,
 )
 
 
+def _worked(
+    builder: CaseBuilder,
+    order: Order,
+    hours: int,
+    team: PduStaff,
+    actor: User | None,
+    concurrent: Requirement | None = None,
+) -> Case:
+    """The order's requirement with its whole history, from the sentence to today."""
+    case = builder.requirement(order, hours, team, actor, concurrent)
+    builder.history(case)
+    builder.finish(case)
+    return case
+
+
+def _second_order(builder: CaseBuilder, pdu: Pdu, first: Case, team: PduStaff, actor: User | None) -> bool:
+    """A later order for the same person some months on, if that day has come; its requirement runs
+    concurrently with the first while that is live and the two together pass the most hours
+    allowed. Whether one was made."""
+    later = first.order.sentence_date + timedelta(days=builder.rng.randint(45, 270))
+    while not is_working_day(later):
+        later += timedelta(days=1)
+    if later > builder.today:
+        return False
+    order = builder.order(first.person, pdu, later)
+    hours = builder.pick_hours()
+    live = first.closed_on is None or first.closed_on > later
+    concurrent = live and first.ordered // 60 + hours > rules.MAX_AGGREGATE_HOURS
+    _worked(builder, order, hours, team, actor, first.req if concurrent else None)
+    return True
+
+
 def cases_for_pdu(builder: CaseBuilder, pdu: Pdu, count: int, team: PduStaff, after_chunk: Callable[[], None]) -> None:
     """People, orders and requirements for one PDU, `count` requirements in all."""
-    rng, today = builder.rng, builder.today
+    rng = builder.rng
     fixed_quota = FIXED_CASELOAD.get(pdu.code, 0) if team.fixed_practitioner else 0
     generated = [u for u in team.practitioners if u is not team.fixed_practitioner]
     made = 0
@@ -66,44 +95,20 @@ def cases_for_pdu(builder: CaseBuilder, pdu: Pdu, count: int, team: PduStaff, af
         sentenced = rng.choice(builder.sentence_days)
         person = builder.person(pdu, practitioner, sentenced)
         admin = rng.choice(team.administrators) if team.administrators else practitioner
-        order, court = builder.order(person, pdu, sentenced)
+        order = builder.order(person, pdu, sentenced)
         builder.audit(
             person.created_at,
             admin,
             "case.created",
             person,
-            f"{person.full_name} ({person.crn}) recorded with a {order.get_order_type_display()} made at {court}",
+            f"{person.full_name} ({person.crn}) recorded with a {order.get_order_type_display()} made at {order.court}",
             person,
             after={"crn": person.crn, "order_type": order.order_type, "sentence_date": sentenced.isoformat()},
         )
-        hours = builder.pick_hours()
-        first = builder.requirement(
-            order=order, person=person, hours=hours, court=court, team=team, concurrent_with=None, actor=admin
-        )
-        builder.history(first)
-        builder.finish(first)
+        first = _worked(builder, order, builder.pick_hours(), team, admin)
         made += 1
-        if made < count and rng.random() < SECOND_ORDER_SHARE:
-            later = sentenced + timedelta(days=rng.randint(45, 270))
-            while not is_working_day(later):
-                later += timedelta(days=1)
-            if later <= today:
-                second_order, second_court = builder.order(person, pdu, later)
-                second_hours = builder.pick_hours()
-                live = first.closed_on is None or first.closed_on > later
-                concurrent = live and hours + second_hours > rules.MAX_AGGREGATE_HOURS
-                second = builder.requirement(
-                    order=second_order,
-                    person=person,
-                    hours=second_hours,
-                    court=second_court,
-                    team=team,
-                    concurrent_with=first.req if concurrent else None,
-                    actor=admin,
-                )
-                builder.history(second)
-                builder.finish(second)
-                made += 1
+        if made < count and rng.random() < SECOND_ORDER_SHARE and _second_order(builder, pdu, first, team, admin):
+            made += 1
         if builder.chunk.size >= CHUNK_REQUIREMENTS:
             after_chunk()
 
