@@ -86,7 +86,8 @@ class AssessmentsBuilder(WorkBase):
         booked = datetime.combine(case.sentence_date, clock(11, 0), tzinfo=LONDON)
         location = f"{self.pdus[case.pdu_id].name} probation office"
         if case.status == S.AWAITING_INDUCTION:
-            if rng.random() < 0.6:
+            # Booked at sentence when the induction is not yet due; some overdue ones are still unbooked.
+            if case.induction_due >= today or rng.random() < 0.6:
                 day = add_working_days(today, rng.randint(1, 8))
                 inductions.append(
                     Induction(

@@ -280,50 +280,10 @@ class CaseBuilder(CaseRecords):
         return back
 
     def failure(self, case: Case, day: date) -> date | None:
-        """An unacceptable failure: a warning, or breach action when warned in the last year.
-        Returns None to carry on, `day` to stop, or the day work resumes after court."""
-        rng, today = self.rng, self.today
-        if case.req.earning_stopped_on is None:
-            case.req.earning_stopped_on = day
-        if case.warned_on is None or (day - case.warned_on).days > 365:
-            case.warned_on = day
-            return None
-        started = day + timedelta(days=rng.randint(3, 12))
-        if started > today:
-            return day
-        self.status(
-            case,
-            S.BREACH_IN_PROGRESS,
-            started,
-            "Second unacceptable failure within 12 months of a warning: breach action started",
-            case.practitioner,
-        )
-        hearing = started + timedelta(days=rng.randint(21, 63))
-        if hearing > today:
-            return day
-        completion = self.completion(case, hearing)
-        end: date | None = None
-        if completion is not None and completion < hearing + timedelta(days=60):
-            end = self.extension_end(case, completion, hearing)
-            if end is None:
-                self.status(
-                    case, S.REVOKED, hearing, f"{case.court}: order revoked and re-sentenced", case.practitioner
-                )
-                return day
-        if rng.random() < 0.2:
-            self.status(case, S.REVOKED, hearing, f"{case.court}: order revoked and re-sentenced", case.practitioner)
-            return day
-        extra = 0
-        if rng.random() < 0.6:
-            extra = min(rng.choice((10, 15, 20, 25, 30, 40)) * 60, rules.MAX_HOURS * 60 - case.total)
-        if extra or end is not None:
-            parts = [f"{extra // 60} hours added"] if extra else []
-            if end is not None:
-                parts.append(f"time to complete extended to {end:%d %B %Y}")
-            self.court_variation(case, hearing, extra, end, f"{case.court}: breach proved, {' and '.join(parts)}")
-        self.status(case, S.WORKING, hearing, f"{case.court}: order to continue", case.practitioner, hour=15)
-        case.warned_on = None
-        return hearing + timedelta(days=rng.randint(2, 10))
+        """A session missed without a good reason in the older history: nothing is credited. What
+        enforcement did about failures is done through the enforcement services, for the failures
+        on the seeded registers (see `enforcement.py`), so nothing of it is written here."""
+        return None
 
     def check(self, case: Case) -> None:
         """The ledger against the rules: nothing owed below zero, ETE within its cap."""

@@ -122,7 +122,6 @@ class Case:
     earned: int = 0
     work: list[tuple[date, int]] = field(default_factory=list)
     entries: list[tuple[str, int]] = field(default_factory=list)
-    warned_on: date | None = None
     closed_on: date | None = None
 
     @property

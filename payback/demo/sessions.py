@@ -8,6 +8,7 @@ from typing import cast
 from django.utils import timezone
 
 from payback.cases.assessment.rules import DAYS
+from payback.core.policy import RULES
 from payback.core.workingdays import add_working_days
 from payback.delivery.models import (
     AbsenceReason,
@@ -31,12 +32,23 @@ from payback.projects.models import (
 )
 from payback.staff.roles import PLACEMENT_COORDINATOR, SUPERVISOR
 
+# Registers are seeded from this many weeks ago (long enough for failures to reach court).
+REGISTER_WEEKS = 10
+# The working days given for evidence, as the policy sets them when the service began.
+EVIDENCE_WORKING_DAYS = RULES["failure_evidence_working_days"].initial
+# About one person in ten is struggling to comply: their sessions fail far more often.
+STRUGGLING = (45, 5, 35, 10, 5)
+
+
+def struggling(case: WorkCase) -> bool:
+    return case.person_id % 10 == 3
+
 
 class WorkBuilder(ProjectsBuilder):
     def sessions(self) -> None:
         rng, today = self.rng, self.today
         vehicles, authorised, fleet = self._vehicles_and_drivers()
-        first, last = today - timedelta(days=28), today + timedelta(days=13)
+        first, last = today - timedelta(weeks=REGISTER_WEEKS), today + timedelta(days=13)
         active = [
             p for p in self.project_rows if p.status == ProjectStatus.ACTIVE and p.project_type == ProjectType.GROUP
         ]
@@ -216,7 +228,7 @@ class WorkBuilder(ProjectsBuilder):
         booked_days: set[tuple[int, date]] = set()
         rows: list[Appointment] = []
         demo_supervisor = self.usernames.get("supervisor")
-        share = {-4: 0.8, -3: 0.8, -2: 0.8, -1: 0.8, 0: 0.6, 1: 0.25}
+        share = {**{-w: 0.8 for w in range(1, REGISTER_WEEKS + 1)}, 0: 0.6, 1: 0.25}
         progress = Progress("Register", len(by_week), "PDU weeks", self.out)
         for (pdu_id, week), week_sessions in sorted(by_week.items(), key=lambda item: item[0]):
             # The demo supervisor's session today is filled first.
@@ -271,7 +283,7 @@ class WorkBuilder(ProjectsBuilder):
                 Outcome.ATTENDED_FAILED_TO_COMPLY,
                 Outcome.LATE_SENT_AWAY,
             ),
-            weights=(84, 7, 5, 2, 2),
+            weights=STRUGGLING if struggling(case) else (84, 7, 5, 2, 2),
         )[0]
         row.outcome = outcome
         row.outcome_recorded_by_id = session.supervisor_id or booker
@@ -284,7 +296,7 @@ class WorkBuilder(ProjectsBuilder):
             row.absence_reason = rng.choice(list(AbsenceReason))
             row.note = "Evidence seen"
         if outcome in (Outcome.UNACCEPTABLE_ABSENCE, Outcome.ATTENDED_FAILED_TO_COMPLY, Outcome.LATE_SENT_AWAY):
-            row.evidence_due = add_working_days(session.date, 2)
+            row.evidence_due = add_working_days(session.date, EVIDENCE_WORKING_DAYS)
             if outcome == Outcome.ATTENDED_FAILED_TO_COMPLY:
                 row.behaviour = Rating.POOR
                 row.note = "Refused to follow the supervisor's instructions after two warnings"

@@ -20,7 +20,7 @@ from payback.staff.models import User
 from payback.staff.selectors import scope_q
 
 from . import rules
-from .models import Action, CourtOutcome, Decision, Evidence, Failure, Letter, Step, Verdict
+from .models import Action, CourtOutcome, Decision, Evidence, Failure, HearingKind, Letter, Step, Verdict
 
 
 @dataclass(frozen=True)
@@ -153,14 +153,14 @@ def _evidence_due(source: FailureSource, failure: Failure | None) -> date | None
 
 
 def history_of(requirement: Requirement, *, excluding: Failure | None = None) -> rules.History:
-    """The warnings given on the person's live orders and whether breach action is open: the facts
-    the rules' step depends on."""
+    """The warnings given on the person's orders and whether breach action is open: the facts the
+    rules' step depends on."""
     actions = Action.objects.filter(requirement__person_id=requirement.person_id, withdrawn_at__isnull=True).exclude(
         failure=excluding
     )
     warnings = tuple(sorted(a.taken_on for a in actions if a.step == Step.WARNING))
-    breach_open = any(a.step == Step.BREACH and not a.court_outcomes.exists() for a in actions)
-    return rules.History(warnings=warnings, breach_open=breach_open)
+    requirements = Requirement.objects.filter(person_id=requirement.person_id)
+    return rules.History(warnings=warnings, breach_open=any(open_breach(r) is not None for r in requirements))
 
 
 def rule_step_for(
@@ -174,14 +174,26 @@ def rule_step_for(
     )
 
 
-def open_breach(requirement: Requirement) -> Action | None:
-    """The breach action on this requirement the court has not yet dealt with."""
-    return (
-        Action.objects.filter(requirement=requirement, step=Step.BREACH, withdrawn_at__isnull=True)
-        .exclude(Exists(CourtOutcome.objects.filter(breach=OuterRef("pk"))))
-        .order_by("taken_on", "id")
-        .first()
+def _heard() -> Exists:
+    """A breach hearing of the action's requirement after it: a later day, or the same day recorded
+    after the action was taken (a hearing deals with every breach action before it)."""
+    return Exists(
+        CourtOutcome.objects.filter(requirement_id=OuterRef("requirement_id"), kind=HearingKind.BREACH).filter(
+            Q(hearing_on__gt=OuterRef("taken_on"))
+            | Q(hearing_on=OuterRef("taken_on"), recorded_at__gte=OuterRef("taken_at"))
+        )
     )
+
+
+def open_breach(requirement: Requirement) -> Action | None:
+    """The first breach action on this requirement that the court has not yet dealt with."""
+    breaches = Action.objects.filter(requirement=requirement, step=Step.BREACH, withdrawn_at__isnull=True)
+    return breaches.exclude(_heard()).order_by("taken_on", "id").first()
+
+
+def breach_heard(action: Action) -> bool:
+    """Whether the court has heard the breach this action began."""
+    return action.step == Step.BREACH and Action.objects.filter(pk=action.pk).filter(_heard()).exists()
 
 
 def unacceptable_failures(requirement: Requirement) -> list[Failure]:

@@ -16,7 +16,14 @@ from payback.staff.roles import AGREE_DEPARTURE
 
 from .. import rules
 from ..models import Action, Decision, EvidenceRequest, Failure, RequestMethod, Step, Verdict
-from ..selectors import FailureSource, current_decision, open_breach, rule_step_for, unacceptable_failures
+from ..selectors import (
+    FailureSource,
+    breach_heard,
+    current_decision,
+    open_breach,
+    rule_step_for,
+    unacceptable_failures,
+)
 from .common import failure_audit, failure_take_up, once, today
 from .letters import letter_for_step
 
@@ -167,7 +174,7 @@ def decision_reverse(
         errors = {}
         if standing is None or standing.verdict != Verdict.UNACCEPTABLE:
             errors["failure"] = "Only a failure decided unacceptable can have its decision reversed"
-        elif hasattr(failure, "action") and failure.action.court_outcomes.exists():
+        elif hasattr(failure, "action") and breach_heard(failure.action):
             errors["failure"] = "The court has dealt with the breach this failure led to: record its outcome instead"
         if not reason.strip():
             errors["reason"] = "Enter why the decision is being reversed"

@@ -2,9 +2,11 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+from django.utils import timezone
 
 from payback.cases.models import Person
 from payback.demo.common import DEFAULT_SEED, DemoDataError
+from payback.demo.enforcement import seed_demo_enforcement
 from payback.demo.people import seed_demo, status_counts
 from payback.demo.population import SIZES
 
@@ -68,6 +70,14 @@ class Command(BaseCommand):
             verbosity=verbosity,
             stdout=self.stdout._out,
         )
+        # Then enforcement on the seeded registers, through the enforcement services.
+        done = seed_demo_enforcement(
+            seed=options["seed"], today=timezone.localdate(), out=Unended(self.stdout) if verbosity > 0 else None
+        )
+        if verbosity > 0:
+            self.stdout.write(
+                self.style.SUCCESS("Enforcement: " + ", ".join(f"{n:,} {what}" for what, n in done.items()))
+            )
         if verbosity > 1:
             for status, count in sorted(status_counts().items(), key=lambda item: -item[1]):
                 self.stdout.write(f"  {status:<22} {count:>8,}")
