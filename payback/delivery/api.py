@@ -24,6 +24,7 @@ from payback.staff.roles import (
     INVESTIGATE_INCIDENTS,
     PLAN_SESSIONS,
     RAISE_CONCERNS,
+    REFUSALS,
     REPORT_INCIDENTS,
     RUN_SESSIONS,
 )
@@ -59,15 +60,7 @@ router = Router(tags=["sessions"])
 sessions = Operations(router)
 incidents = Operations(router, "incidents")
 concerns = Operations(router, "risk concerns")
-staff = Access(
-    {
-        RUN_SESSIONS: "You do not have permission to run sessions",
-        PLAN_SESSIONS: "You do not have permission to plan sessions",
-        REPORT_INCIDENTS: "You do not have permission to report incidents",
-        RAISE_CONCERNS: "You do not have permission to raise risk concerns",
-        ACKNOWLEDGE_CONCERNS: "You do not have permission to acknowledge risk concerns",
-    }
-)
+staff = Access(REFUSALS)
 SEE_SESSIONS = "You do not have permission to see sessions"
 SEE_INCIDENTS = "You do not have permission to see incidents"
 

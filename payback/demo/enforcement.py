@@ -86,7 +86,8 @@ class EnforcementBuilder:
 
     def failures(self) -> None:
         for appointment in self._chosen_failures():
-            practitioner = User.objects.get(pk=appointment.person.practitioner_id)
+            practitioner = appointment.person.practitioner
+            assert practitioner is not None  # chosen only where the person has one
             source = failure_source_get(practitioner, f"A{appointment.pk}")
             asked = add_working_days(appointment.date, self.rng.choice((1, 1, 2)))
             self.on(asked, partial(self._ask, practitioner, source, asked))
@@ -103,7 +104,7 @@ class EnforcementBuilder:
 
     def _chosen_failures(self) -> list[Appointment]:
         taken: Counter[int] = Counter()
-        chosen = []
+        chosen: list[Appointment] = []
         # Only failures after the case's last change of status in the seeded history, so that what
         # enforcement changes follows it.
         failures = (
@@ -112,7 +113,7 @@ class EnforcementBuilder:
             .filter(person__practitioner__isnull=False, cancelled_at__isnull=True)
             .annotate(settled=Max("requirement__status_changes__changed_at"))
             .filter(settled__date__lt=F("date"))
-            .select_related("person")
+            .select_related("person", "person__practitioner")
             .order_by("date", "id")
         )
         for appointment in failures:

@@ -13,7 +13,7 @@ from ninja.responses import Status
 from payback.cases.selectors import requirement_get
 from payback.core.api_ops import Access, Operations, idempotency_header, idempotency_key, path_id
 from payback.core.selectors import policy_book
-from payback.staff.roles import DECIDE_FAILURES, OVERSEE_DECISIONS, RECORD_COURT_OUTCOMES, VIEW_CASES
+from payback.staff.roles import DECIDE_FAILURES, OVERSEE_DECISIONS, RECORD_COURT_OUTCOMES, REFUSALS, VIEW_CASES
 
 from . import selectors, services
 from .api_schemas import (
@@ -55,14 +55,7 @@ from .review_selectors import review_figures, review_points
 router = Router(tags=["enforcement"])
 failures = Operations(router)
 cases = Operations(router)
-access = Access(
-    {
-        VIEW_CASES: "You do not have permission to see cases",
-        DECIDE_FAILURES: "You do not have permission to decide failures",
-        OVERSEE_DECISIONS: "You do not have permission to see everyone's overdue decisions",
-        RECORD_COURT_OUTCOMES: "You do not have permission to record court outcomes",
-    }
-)
+access = Access(REFUSALS)
 
 REF = Path(..., description="A and the appointment's id, or I and the induction's id", pattern=r"^[AI][0-9]{1,12}$")
 REQUIREMENT_ID = path_id("requirement")

@@ -7,6 +7,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 
 from payback.cases.models import Induction, LedgerEntry, Person, Requirement
+from payback.core.models import RepeatableRequest, staff_member
 from payback.delivery.models import Appointment
 
 USER = settings.AUTH_USER_MODEL
@@ -34,7 +35,7 @@ class Failure(models.Model):
     outcome_label = models.CharField(max_length=100)
     where = models.CharField(max_length=300, blank=True)
     supervisor_note = models.CharField(max_length=1000, blank=True)
-    recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = staff_member(optional=True)
     evidence_due = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -83,7 +84,7 @@ class EvidenceRequest(models.Model):
     method = models.CharField(max_length=20, choices=RequestMethod.choices)
     asked_on = models.DateField()
     due_on = models.DateField()
-    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_by = staff_member()
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -111,7 +112,7 @@ class Evidence(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     size_bytes = models.PositiveIntegerField(default=0)
     scan_status = models.CharField(max_length=20, choices=ScanStatus.choices, default=ScanStatus.NOT_SCANNED)
-    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_by = staff_member()
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -135,7 +136,7 @@ class Decision(models.Model):
     verdict = models.CharField(max_length=20, choices=Verdict.choices)
     reason = models.CharField(max_length=1000)
     decided_on = models.DateField()
-    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    decided_by = staff_member()
     decided_at = models.DateTimeField(auto_now_add=True)
     reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
 
@@ -164,9 +165,9 @@ class Action(models.Model):
     rule_text = models.CharField(max_length=500)
     step = models.CharField(max_length=20, choices=Step.choices)
     departure_reason = models.CharField(max_length=1000, blank=True)
-    agreed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    agreed_by = staff_member(optional=True)
     taken_on = models.DateField()
-    taken_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    taken_by = staff_member()
     taken_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.CharField(max_length=500, blank=True)
@@ -213,7 +214,7 @@ class CourtOutcome(models.Model):
     extended_until = models.DateField(null=True, blank=True)
     notes = models.CharField(max_length=1000, blank=True)
     ledger_entry = models.ForeignKey(LedgerEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_by = staff_member()
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -230,7 +231,7 @@ class ExtensionApplication(models.Model):
     applied_on = models.DateField()
     asked_until = models.DateField()
     reason = models.CharField(max_length=1000)
-    applied_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    applied_by = staff_member()
     applied_at = models.DateTimeField(auto_now_add=True)
     outcome = models.OneToOneField(
         CourtOutcome, null=True, blank=True, on_delete=models.PROTECT, related_name="application"
@@ -243,19 +244,11 @@ class ExtensionApplication(models.Model):
         return f"Extension to {self.asked_until:%d %b %Y} applied for on {self.applied_on:%d %b %Y}"
 
 
-class IdempotentRequest(models.Model):
+class IdempotentRequest(RepeatableRequest):
     """The answer given to an enforcement write, kept so that a repeat with the same key changes
     nothing (see `payback.core.idempotency`)."""
 
-    key = models.CharField(max_length=100, unique=True)
     user = models.ForeignKey(USER, null=True, on_delete=models.CASCADE, related_name="+")
-    scope = models.CharField(max_length=100)
-    request_hash = models.CharField(max_length=64)
-    response = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.key}"
 
 
 class ReviewAction(models.TextChoices):
@@ -273,7 +266,7 @@ class Review(models.Model):
     point_months = models.PositiveSmallIntegerField()
     due_on = models.DateField()
     completed_on = models.DateField()
-    completed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    completed_by = staff_member()
     completed_at = models.DateTimeField(auto_now_add=True)
     ordered_minutes = models.PositiveIntegerField()
     worked_minutes = models.PositiveIntegerField()
@@ -325,7 +318,7 @@ class Letter(models.Model):
     pdf = models.FileField(upload_to="letters/%Y/%m/", storage=evidence_storage)
     text = models.TextField(help_text="The words of the letter, as sent")
     issued_on = models.DateField()
-    issued_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    issued_by = staff_member(optional=True)
     issued_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=20, choices=LetterStatus.choices, default=LetterStatus.WAITING)
     sent_via = models.CharField(max_length=20, blank=True)

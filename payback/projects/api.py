@@ -17,7 +17,7 @@ from payback.cases.assessment.rules import DAYS
 from payback.core.api_common import page_of
 from payback.core.api_ops import Access, Operations, path_id
 from payback.staff.models import Pdu, Scope, User
-from payback.staff.roles import MANAGE_NOMINATIONS, MANAGE_PROJECTS, VIEW_PROJECTS
+from payback.staff.roles import MANAGE_NOMINATIONS, MANAGE_PROJECTS, REFUSALS, VIEW_PROJECTS
 from payback.staff.selectors import pdu_in_area
 
 from . import selectors, services
@@ -52,13 +52,7 @@ router = Router(tags=["projects"])
 projects = Operations(router)
 beneficiaries = Operations(router, "beneficiaries")
 nominations = Operations(router, "nominations")
-staff = Access(
-    {
-        VIEW_PROJECTS: "You do not have permission to view projects",
-        MANAGE_PROJECTS: "You do not have permission to change projects and beneficiaries",
-        MANAGE_NOMINATIONS: "You do not have permission to handle nominations",
-    }
-)
+staff = Access(REFUSALS)
 
 PROJECT_ID = path_id("project")
 BENEFICIARY_ID = path_id("beneficiary")

@@ -45,6 +45,27 @@ MANAGE_POLICY = "core.manage_policy"
 CASE_WORK = (VIEW_CASES, CREATE_CASES, RECORD_ADJUSTMENTS, CORRECT_LEDGER, CHANGE_CASE_STATUS, ASSESS)
 
 
+# What a member of staff without a permission is told when the API refuses them (403).
+REFUSALS: dict[str, str] = {
+    VIEW_CASES: "You do not have permission to view cases",
+    RECORD_ADJUSTMENTS: "You do not have permission to record adjustments",
+    CORRECT_LEDGER: "You do not have permission to correct the hours ledger",
+    ASSESS: "You do not have permission to record inductions and assessments",
+    COUNTERSIGN: "You do not have permission to countersign assessments",
+    VIEW_PROJECTS: "You do not have permission to view projects",
+    MANAGE_PROJECTS: "You do not have permission to change projects and beneficiaries",
+    MANAGE_NOMINATIONS: "You do not have permission to handle nominations",
+    RUN_SESSIONS: "You do not have permission to run sessions",
+    PLAN_SESSIONS: "You do not have permission to plan sessions",
+    REPORT_INCIDENTS: "You do not have permission to report incidents",
+    RAISE_CONCERNS: "You do not have permission to raise risk concerns",
+    ACKNOWLEDGE_CONCERNS: "You do not have permission to acknowledge risk concerns",
+    DECIDE_FAILURES: "You do not have permission to decide failures",
+    OVERSEE_DECISIONS: "You do not have permission to see everyone's overdue decisions",
+    RECORD_COURT_OUTCOMES: "You do not have permission to record court outcomes",
+}
+
+
 @dataclass(frozen=True)
 class Role:
     name: str

@@ -10,10 +10,9 @@ from ninja.responses import Status
 
 from payback.core.api_ops import Access, Operations, path_id
 from payback.core.selectors import policy_book
-from payback.staff.roles import ASSESS, COUNTERSIGN, VIEW_CASES
+from payback.staff.roles import ASSESS, COUNTERSIGN, REFUSALS, VIEW_CASES
 
 from .. import lookup_selectors, selectors
-from ..api import CANNOT_VIEW_CASES
 from ..api_schemas import CRN, REQUIREMENT_ID
 from ..models import Assessment
 from . import selectors as aselectors
@@ -37,13 +36,7 @@ router = Router(tags=["assessment"])
 assessments = Operations(router)
 inductions = Operations(router, "induction")
 placeability = Operations(router, "requirements")
-staff = Access(
-    {
-        VIEW_CASES: CANNOT_VIEW_CASES,
-        ASSESS: "You do not have permission to record inductions and assessments",
-        COUNTERSIGN: "You do not have permission to countersign assessments",
-    }
-)
+staff = Access(REFUSALS)
 
 INDUCTION_ID = path_id("induction")
 ASSESSMENT_ID = path_id("assessment version")
