@@ -64,6 +64,19 @@ class Figures:
     extension_by: date | None
     projection: rules.Projection
 
+    def as_kept(self) -> dict[str, object]:
+        """The figures as a completed review keeps them."""
+        return {
+            "ordered_minutes": self.ordered_minutes,
+            "worked_minutes": self.worked_minutes,
+            "still_needed_minutes": self.still_needed_minutes,
+            "recent_minutes": self.recent_minutes,
+            "recent_weeks": self.recent_weeks,
+            "projected_finish": self.projection.finish_on,
+            "completion_date": self.completion_date,
+            "on_track": self.projection.on_track,
+        }
+
 
 def review_figures(requirement: Requirement, *, book: PolicyBook, on: date) -> Figures:
     balance = requirement_balance(requirement)

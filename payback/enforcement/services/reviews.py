@@ -56,17 +56,10 @@ def review_complete(
             due_on=point.due_on,
             completed_on=on,
             completed_by=actor,
-            ordered_minutes=figures.ordered_minutes,
-            worked_minutes=figures.worked_minutes,
-            still_needed_minutes=figures.still_needed_minutes,
-            recent_minutes=figures.recent_minutes,
-            recent_weeks=figures.recent_weeks,
-            projected_finish=figures.projection.finish_on,
-            completion_date=figures.completion_date,
-            on_track=figures.projection.on_track,
             suggested_action=suggested,
             action=action,
             notes=notes.strip(),
+            **figures.as_kept(),
         )
         summary = f"{point_months}-month review: {'on track' if review.on_track else 'not on track'}; "
         summary += ReviewAction(action).label.lower()
