@@ -15,7 +15,7 @@ from .. import rules
 from ..models import CLOSED_STATUSES, CaseStatus, LedgerEntry, LedgerKind, Requirement
 from ..selectors import requirement_balance, requirement_is_backlog
 from .common import requirement_locked, today
-from .ledger import LedgerWrite, ledger_after_credit, ledger_once, ledger_post, requirement_due_dates
+from .ledger import LedgerWrite, Posting, ledger_after_credit, ledger_once, ledger_post, requirement_due_dates
 from .status import status_set
 
 S = CaseStatus
@@ -157,15 +157,8 @@ def ledger_record_court_variation(
         )
         if extended_until is not None:
             _extend(actor=actor, requirement=requirement, extended_until=extended_until)
-        entry = ledger_post(
-            actor=actor,
-            requirement=requirement,
-            kind=LedgerKind.COURT_VARIATION,
-            minutes=minutes,
-            occurred_on=occurred_on,
-            reason=reason.strip(),
-            source="court",
-        )
+        variation = Posting(LedgerKind.COURT_VARIATION, minutes, occurred_on, reason.strip(), "court")
+        entry = ledger_post(actor=actor, requirement=requirement, posting=variation)
         _after_variation(actor=actor, requirement=requirement, book=book, on=occurred_on)
         return LedgerWrite(entry=entry, requested_minutes=minutes)
 
@@ -199,17 +192,10 @@ def ledger_correct_entry(
     def reverse() -> LedgerWrite:
         original = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
         _check_correction(requirement, entry=original, reason=reason, book=book)
-        reversal = ledger_post(
-            actor=actor,
-            requirement=requirement,
-            kind=original.kind,
-            minutes=-original.minutes,
-            occurred_on=original.occurred_on,
-            reason=reason.strip(),
-            source="correction",
-            source_ref=str(original.pk),
-            reverses=original,
+        opposite = Posting(
+            original.kind, -original.minutes, original.occurred_on, reason.strip(), "correction", str(original.pk)
         )
+        reversal = ledger_post(actor=actor, requirement=requirement, posting=opposite, reverses=original)
         if requirement.status == S.COMPLETED and requirement_balance(requirement).remaining_minutes > 0:
             status_set(actor=actor, requirement=requirement, to_status=S.WORKING, reason="Hours corrected")
         ledger_after_credit(actor=actor, requirement=requirement, book=book, on=original.occurred_on)

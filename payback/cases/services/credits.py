@@ -1,6 +1,7 @@
 """Crediting hours: work, travel time, education, training and employment (ETE) and the
 stand-down allowance, each capped at what the order still needs."""
 
+from dataclasses import replace
 from datetime import date
 from typing import NotRequired, TypedDict, Unpack
 
@@ -16,7 +17,7 @@ from .. import rules
 from ..models import CLOSED_STATUSES, CaseStatus, LedgerEntry, LedgerKind, Requirement
 from ..selectors import requirement_balance, requirement_is_backlog
 from .common import requirement_locked, today
-from .ledger import LedgerWrite, earning_terms, ledger_after_credit, ledger_once, ledger_post, work_of
+from .ledger import LedgerWrite, Posting, earning_terms, ledger_after_credit, ledger_once, ledger_post, work_of
 from .status import status_set
 
 S = CaseStatus
@@ -53,20 +54,10 @@ def _with_note(reason: str, note: str) -> str:
     return reason[: 500 - len(suffix)] + suffix
 
 
-def _post_credit(
-    *,
-    actor: User | None,
-    requirement: Requirement,
-    kind: str,
-    minutes: int,
-    occurred_on: date,
-    reason: str,
-    source: str,
-    source_ref: str = "",
-    book: PolicyBook,
-) -> LedgerWrite:
+def _post_credit(*, actor: User | None, requirement: Requirement, credit: Posting, book: PolicyBook) -> LedgerWrite:
     """Post the part of a credit that is needed (`rules.credit_needed`: what completes the order,
     counting the earned reduction the credit itself earns), then the reduction, then completion."""
+    kind, minutes, occurred_on = credit.kind, credit.minutes, credit.occurred_on
     decision = rules.credit_needed(
         kind=kind,
         minutes=minutes,
@@ -75,16 +66,8 @@ def _post_credit(
         work=work_of(requirement),
         terms=earning_terms(requirement, book=book, on=occurred_on),
     )
-    entry = ledger_post(
-        actor=actor,
-        requirement=requirement,
-        kind=kind,
-        minutes=decision.credited,
-        occurred_on=occurred_on,
-        reason=_with_note(reason, decision.note),
-        source=source,
-        source_ref=source_ref,
-    )
+    needed = replace(credit, minutes=decision.credited, reason=_with_note(credit.reason, decision.note))
+    entry = ledger_post(actor=actor, requirement=requirement, posting=needed)
     if kind == LedgerKind.WORK and requirement.status == S.AWAITING_PLACEMENT:
         status_set(actor=None, requirement=requirement, to_status=S.WORKING, reason="Hours worked")
     ledger_after_credit(actor=actor, requirement=requirement, book=book, on=occurred_on)
@@ -113,17 +96,8 @@ def ledger_credit_work_noted(
     _check_can_credit(requirement, occurred_on=occurred_on, book=book, errors=errors)
     if errors:
         raise ValidationError(errors)
-    return _post_credit(
-        actor=actor,
-        requirement=requirement,
-        kind=LedgerKind.WORK,
-        minutes=minutes,
-        occurred_on=occurred_on,
-        reason=reason,
-        source=source,
-        source_ref=source_ref,
-        book=book,
-    )
+    credit = Posting(LedgerKind.WORK, minutes, occurred_on, reason, source, source_ref)
+    return _post_credit(actor=actor, requirement=requirement, credit=credit, book=book)
 
 
 class WorkCredit(TypedDict):
@@ -164,17 +138,8 @@ def ledger_credit_stand_down(
     _check_can_credit(requirement, occurred_on=occurred_on, book=book, errors=errors)
     if errors or minutes <= 0:
         return None
-    return _post_credit(
-        actor=actor,
-        requirement=requirement,
-        kind=LedgerKind.STAND_DOWN,
-        minutes=minutes,
-        occurred_on=occurred_on,
-        reason=reason,
-        source="stand_down",
-        source_ref=source_ref,
-        book=book,
-    ).entry
+    credit = Posting(LedgerKind.STAND_DOWN, minutes, occurred_on, reason, "stand_down", source_ref)
+    return _post_credit(actor=actor, requirement=requirement, credit=credit, book=book).entry
 
 
 def _travel_errors(
@@ -272,16 +237,8 @@ def ledger_record_adjustment(
     def adjust() -> LedgerWrite:
         _check_adjustment(requirement, kind=kind, minutes=minutes, occurred_on=occurred_on, reason=reason, book=book)
         source = "adjustment" if kind == LedgerKind.TRAVEL else "ete"
-        return _post_credit(
-            actor=actor,
-            requirement=requirement,
-            kind=kind,
-            minutes=minutes,
-            occurred_on=occurred_on,
-            reason=reason.strip(),
-            source=source,
-            book=book,
-        )
+        credit = Posting(kind, minutes, occurred_on, reason.strip(), source)
+        return _post_credit(actor=actor, requirement=requirement, credit=credit, book=book)
 
     return ledger_once(actor=actor, key=idempotency_key, scope="ledger.adjustment", payload=payload, write=adjust)
 

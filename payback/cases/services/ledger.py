@@ -3,7 +3,7 @@ completion dates, the earned reduction and completion in step; and the idempoten
 write repeated with the same key."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -35,41 +35,41 @@ from .status import status_set
 S = CaseStatus
 
 
+@dataclass(frozen=True)
+class Posting:
+    """One line for the hours ledger: the kind of hours, the minutes (negative takes hours away),
+    the day they count for, why, and where they came from (with that record's reference)."""
+
+    kind: str
+    minutes: int
+    occurred_on: date
+    reason: str
+    source: str
+    source_ref: str = ""
+
+
 def ledger_post(
-    *,
-    actor: User | None,
-    requirement: Requirement,
-    kind: str,
-    minutes: int,
-    occurred_on: date,
-    reason: str,
-    source: str,
-    source_ref: str = "",
-    reverses: LedgerEntry | None = None,
+    *, actor: User | None, requirement: Requirement, posting: Posting, reverses: LedgerEntry | None = None
 ) -> LedgerEntry:
-    if "\x00" in reason or "\x00" in source_ref:
+    if "\x00" in posting.reason or "\x00" in posting.source_ref:
         raise ValidationError({"reason": "The reason contains a character that cannot be stored"})
-    entry = LedgerEntry(
-        requirement=requirement,
-        kind=kind,
-        minutes=minutes,
-        occurred_on=occurred_on,
-        reason=reason,
-        source=source,
-        source_ref=source_ref,
-        reverses=reverses,
-        created_by=actor,
-    )
+    entry = LedgerEntry(requirement=requirement, **asdict(posting), reverses=reverses, created_by=actor)
     entry.full_clean()
     entry.save()
+    kind, minutes = posting.kind, posting.minutes
     _add_to_totals(requirement, kind=kind, minutes=minutes)
     verb = "Correction of" if reverses else "Recorded"
     audit_record(
         actor=actor,
         action="ledger.correction" if reverses else f"ledger.{kind}",
         obj=entry,
-        summary=f"{verb} {LedgerKind(kind).label.lower()}: {rules.format_minutes(minutes)} ({reason})",
-        after={"kind": kind, "minutes": minutes, "occurred_on": occurred_on.isoformat(), "source": source},
+        summary=f"{verb} {LedgerKind(kind).label.lower()}: {rules.format_minutes(minutes)} ({posting.reason})",
+        after={
+            "kind": kind,
+            "minutes": minutes,
+            "occurred_on": posting.occurred_on.isoformat(),
+            "source": posting.source,
+        },
     )
     return entry
 
@@ -167,17 +167,13 @@ def earned_reduction_apply(*, actor: User | None, requirement: Requirement, book
         terms=earning_terms(requirement, book=book, on=on),
     )
     if delta:
-        ledger_post(
-            actor=None,
-            requirement=requirement,
-            kind=LedgerKind.EARNED_REDUCTION,
-            minutes=delta,
-            occurred_on=on,
-            reason="Earned reduction for hours worked beyond the threshold"
+        reason = (
+            "Earned reduction for hours worked beyond the threshold"
             if delta > 0
-            else "Earned reduction recalculated after a correction",
-            source="earned_reduction",
+            else "Earned reduction recalculated after a correction"
         )
+        posting = Posting(LedgerKind.EARNED_REDUCTION, delta, on, reason, source="earned_reduction")
+        ledger_post(actor=None, requirement=requirement, posting=posting)
 
 
 @dataclass(frozen=True)
