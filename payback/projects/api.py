@@ -3,8 +3,9 @@
 Thin by design, like the cases API: reads go through `selectors` (scoped to the caller's PDU, region
 or the country, so another region's record is simply not found) and writes through `services`."""
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -58,6 +59,9 @@ PROJECT_ID = path_id("project")
 BENEFICIARY_ID = path_id("beneficiary")
 NOMINATION_ID = path_id("nomination")
 
+Record = TypeVar("Record")
+Answer = TypeVar("Answer")
+
 
 def _postcode(value: str, errors: dict[str, str], field: str = "postcode") -> str:
     if not value.strip():
@@ -101,6 +105,21 @@ def _beneficiary_values(body: NewBeneficiaryIn, errors: dict[str, str]) -> dict[
     values["contact_phone"] = body.contact_phone.strip()
     values["contact_email"] = body.contact_email.strip()
     return values
+
+
+def _changed(
+    user: User,
+    pk: int,
+    get: Callable[[User, int], Record],
+    change: Callable[[Record], None],
+    detail: Callable[[User, int], Answer],
+) -> Answer:
+    """Find a record in the caller's area, make one change to it and answer with the record as it
+    now is, all in one transaction."""
+    record = get(user, pk)
+    with transaction.atomic():
+        change(record)
+        return detail(user, pk)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,10 +186,11 @@ def change_project_status(request: HttpRequest, body: ProjectStatusIn, id: int =
     Becoming active needs an approved project assessment with no review outstanding, the beneficiary's
     signed memorandum of understanding, the days and hours, and at least one task (400 naming `to_status`)."""
     user = staff(request, MANAGE_PROJECTS)
-    project = selectors.project_get(user, id)
-    with transaction.atomic():
+
+    def change(project: Project) -> None:
         services.project_change_status(actor=user, project=project, to_status=body.to_status.value, reason=body.reason)
-        return _project_detail(user, id)
+
+    return _changed(user, id, selectors.project_get, change, _project_detail)
 
 
 @projects.post(
@@ -180,10 +200,11 @@ def flag_project_review(request: HttpRequest, body: ReviewNeededIn, id: int = PR
     """After an accident, near miss or change. The project cannot become active again until a reviewed
     project assessment is approved."""
     user = staff(request, MANAGE_PROJECTS)
-    project = selectors.project_get(user, id)
-    with transaction.atomic():
+
+    def flag(project: Project) -> None:
         services.project_flag_review(actor=user, project=project, reason=body.reason)
-        return _project_detail(user, id)
+
+    return _changed(user, id, selectors.project_get, flag, _project_detail)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -264,20 +285,22 @@ def get_nomination(request: HttpRequest, id: int = NOMINATION_ID) -> NominationO
 def acknowledge_nomination(request: HttpRequest, id: int = NOMINATION_ID) -> NominationOut:
     """Records the acknowledgement and emails it to the nominator. A nomination is acknowledged once."""
     user = staff(request, MANAGE_NOMINATIONS)
-    nomination = selectors.nomination_get(user, id)
-    with transaction.atomic():
+
+    def acknowledge(nomination: Nomination) -> None:
         services.nomination_acknowledge(actor=user, nomination=nomination)
-        return _nomination_detail(user, id)
+
+    return _changed(user, id, selectors.nomination_get, acknowledge, _nomination_detail)
 
 
 @nominations.post("/nominations/{id}/reject", NominationOut, "rejectNomination", "Reject a nomination")
 def reject_nomination(request: HttpRequest, body: RejectIn, id: int = NOMINATION_ID) -> NominationOut:
     """With a reason from the list and an explanation that can be passed on to the nominator."""
     user = staff(request, MANAGE_NOMINATIONS)
-    nomination = selectors.nomination_get(user, id)
-    with transaction.atomic():
+
+    def reject(nomination: Nomination) -> None:
         services.nomination_reject(actor=user, nomination=nomination, reason=body.reason.value, detail=body.detail)
-        return _nomination_detail(user, id)
+
+    return _changed(user, id, selectors.nomination_get, reject, _nomination_detail)
 
 
 @nominations.create(
