@@ -180,6 +180,56 @@ class PolicyValueError(ValueError):
     pass
 
 
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_int(rule: PolicyRule, value: Any) -> Any:
+    if not _whole(value) or value < 0:
+        raise PolicyValueError(f"{rule.title} must be a whole number, 0 or more")
+    return value
+
+
+def _check_weights(rule: PolicyRule, value: Any) -> Any:
+    if not isinstance(value, dict) or set(value) != set(rule.initial):
+        raise PolicyValueError(f"{rule.title} needs a whole number for each of: {', '.join(sorted(rule.initial))}")
+    if not all(_whole(v) and 0 <= v <= 100000 for v in value.values()):
+        raise PolicyValueError(f"{rule.title}: each weight must be a whole number from 0 to 100,000")
+    return value
+
+
+def _check_flag(rule: PolicyRule, value: Any) -> Any:
+    if value not in (0, 1) or isinstance(value, bool):
+        raise PolicyValueError(f"{rule.title} must be 1 (yes) or 0 (no)")
+    return value
+
+
+def _check_int_list(rule: PolicyRule, value: Any) -> Any:
+    if not isinstance(value, list) or not value or not all(_whole(v) and v > 0 for v in value):
+        raise PolicyValueError(f"{rule.title} must be a list of whole numbers, like 6, 9")
+    return sorted(value)
+
+
+def _check_earned_reduction(rule: PolicyRule, value: Any) -> Any:
+    expected = {"threshold_percent", "minutes_per_hour", "cap_percent"}
+    if not isinstance(value, dict) or set(value) != expected:
+        raise PolicyValueError(f"{rule.title} needs a threshold, minutes per hour and a cap")
+    for part in expected:
+        if not _whole(value[part]) or not 0 <= value[part] <= 100:
+            raise PolicyValueError(f"{rule.title}: {part.replace('_', ' ')} must be 0 to 100")
+    return value
+
+
+# How a value of each kind of rule is checked (and normalised).
+CHECKS = {
+    "int": _check_int,
+    "weights": _check_weights,
+    "flag": _check_flag,
+    "int_list": _check_int_list,
+    "earned_reduction": _check_earned_reduction,
+}
+
+
 def validate_policy_value(key: str, value: Any) -> Any:
     """Check a proposed value against the rule's shape; return it normalised."""
     rule = RULES.get(key)
@@ -189,38 +239,7 @@ def validate_policy_value(key: str, value: Any) -> Any:
         if not rule.nullable:
             raise PolicyValueError(f"{rule.title} must have a value")
         return None
-    if rule.kind == "int":
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise PolicyValueError(f"{rule.title} must be a whole number, 0 or more")
-        return value
-    if rule.kind == "weights":
-        if not isinstance(value, dict) or set(value) != set(rule.initial):
-            raise PolicyValueError(f"{rule.title} needs a whole number for each of: {', '.join(sorted(rule.initial))}")
-        if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 100000 for v in value.values()):
-            raise PolicyValueError(f"{rule.title}: each weight must be a whole number from 0 to 100,000")
-        return value
-    if rule.kind == "flag":
-        if value not in (0, 1) or isinstance(value, bool):
-            raise PolicyValueError(f"{rule.title} must be 1 (yes) or 0 (no)")
-        return value
-    if rule.kind == "int_list":
-        if (
-            not isinstance(value, list)
-            or not value
-            or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
-        ):
-            raise PolicyValueError(f"{rule.title} must be a list of whole numbers, like 6, 9")
-        return sorted(value)
-    if rule.kind == "earned_reduction":
-        expected = {"threshold_percent", "minutes_per_hour", "cap_percent"}
-        if not isinstance(value, dict) or set(value) != expected:
-            raise PolicyValueError(f"{rule.title} needs a threshold, minutes per hour and a cap")
-        for part in expected:
-            number = value[part]
-            if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number <= 100:
-                raise PolicyValueError(f"{rule.title}: {part.replace('_', ' ')} must be 0 to 100")
-        return value
-    raise PolicyValueError(f"Unknown kind of rule {rule.kind}")  # pragma: no cover
+    return CHECKS[rule.kind](rule, value)
 
 
 @dataclass

@@ -108,40 +108,15 @@ def court_outcome_record(
     300-hour total across the person's requirements, or with more time), or is revoked: each
     writes its ledger entry or status change, and a breach or application it answers is closed."""
     requirement = requirement_locked(requirement)
-    payload = {
-        "requirement": requirement.pk,
-        "kind": kind,
-        "hearing_on": hearing_on,
-        "court": court,
-        "outcome": outcome,
-        "extra_minutes": extra_minutes,
-        "fine_pence": fine_pence,
-        "extended_until": extended_until,
-        "notes": notes,
-    }
+    heard = {"kind": kind, "hearing_on": hearing_on, "court": court.strip(), "outcome": outcome}
+    given = {"extra_minutes": extra_minutes, "fine_pence": fine_pence, "extended_until": extended_until}
+    payload = {"requirement": requirement.pk, **heard, **given, "notes": notes}
 
     def write() -> CourtOutcome:
-        _check_outcome(
-            requirement,
-            kind=kind,
-            hearing_on=hearing_on,
-            court=court,
-            outcome=outcome,
-            extra_minutes=extra_minutes,
-            extended_until=extended_until,
-        )
+        _check_outcome(requirement, **heard, extra_minutes=extra_minutes, extended_until=extended_until)
+        breach = open_breach(requirement) if kind == HearingKind.BREACH else None
         record = CourtOutcome.objects.create(
-            requirement=requirement,
-            kind=kind,
-            breach=open_breach(requirement) if kind == HearingKind.BREACH else None,
-            hearing_on=hearing_on,
-            court=court.strip(),
-            outcome=outcome,
-            extra_minutes=extra_minutes,
-            fine_pence=fine_pence,
-            extended_until=extended_until,
-            notes=notes.strip(),
-            recorded_by=actor,
+            requirement=requirement, breach=breach, notes=notes.strip(), recorded_by=actor, **heard, **given
         )
         _apply(actor, requirement, record)
         summary = f"{court.strip()} on {hearing_on:%-d %B %Y}: {Outcome(outcome).label.lower()}"
