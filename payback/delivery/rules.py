@@ -29,15 +29,24 @@ def minutes_of(value: time) -> int:
     return value.hour * 60 + value.minute
 
 
-@dataclass(frozen=True)
-class OutcomeFacts:
+@dataclass(frozen=True, kw_only=True)
+class Attendance:
+    """What the register says of one person at a session: the outcome and, for someone who attended,
+    when they arrived and left and any penalty minutes; for an acceptable absence, its reason."""
+
     outcome: str
-    session_start: time
-    session_end: time
     arrived_at: time | None = None
     left_at: time | None = None
     penalty_minutes: int = 0
     absence_reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutcomeFacts(Attendance):
+    """One person's attendance with the session's own start and finish, as the rules read it."""
+
+    session_start: time
+    session_end: time
 
 
 def outcome_errors(facts: OutcomeFacts) -> dict[str, str]:

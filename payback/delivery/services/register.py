@@ -5,7 +5,7 @@ first answer and changes nothing. A submit made from an out-of-date copy raises 
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -48,14 +48,11 @@ class RegisterConflict(Exception):
         self.current_version = current_version
 
 
-@dataclass
-class RegisterLine:
+@dataclass(frozen=True, kw_only=True)
+class RegisterLine(rules.Attendance):
+    """One person's line of a submitted register: their attendance, and how they worked and behaved."""
+
     appointment_id: int
-    outcome: str
-    arrived_at: time | None = None
-    left_at: time | None = None
-    penalty_minutes: int = 0
-    absence_reason: str = ""
     work_quality: str = ""
     behaviour: str = ""
     note: str = ""
