@@ -78,6 +78,7 @@ class EnforcementBuilder:
         self.counts: Counter[str] = Counter()
         self.diary: list[tuple[date, int, Callable[[], None]]] = []
         self.order = count()
+        self.progress = Progress("Enforcement", 0, "failures", None)
 
     def on(self, day: date, step: Callable[[], None]) -> None:
         """Put a step in the diary, if its day has come by today."""
@@ -91,7 +92,7 @@ class EnforcementBuilder:
             source = failure_source_get(practitioner, f"A{appointment.pk}")
             asked = add_working_days(appointment.date, self.rng.choice((1, 1, 2)))
             self.on(asked, partial(self._ask, practitioner, source, asked))
-        progress = Progress("Enforcement", len(self.diary), "failures", self.out)
+        self.progress = Progress("Enforcement", len(self.diary), "failures", self.out)
         while self.diary:
             day, _, step = heapq.heappop(self.diary)
             try:
@@ -99,8 +100,7 @@ class EnforcementBuilder:
                     step()
             except ValidationError:
                 self.counts["steps the rules refused"] += 1  # the case had closed, say: nothing done
-            progress.advance(1)
-        progress.finish()
+        self.progress.finish()
 
     def _chosen_failures(self) -> list[Appointment]:
         taken: Counter[int] = Counter()
@@ -123,6 +123,7 @@ class EnforcementBuilder:
         return chosen
 
     def _ask(self, practitioner: User, source: FailureSource, asked: date) -> None:
+        self.progress.advance(1)
         rng = self.rng
         method = rng.choice(("letter", "phone", "text"))
         request = services.evidence_request_record(actor=practitioner, source=source, method=method, asked_on=asked)
