@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from payback.core.services import audit_record
+from payback.core.services import audit_record, save_audited
 from payback.projects.models import Project, ProjectStatus
 from payback.staff.models import User
 
@@ -102,12 +102,9 @@ def _plan_session(actor: User, plan: SessionPlan, session_date: date, series: Se
     values = {**_filled(plan), "pick_up_point": plan.get("pick_up_point", "").strip()}
     session = Session(**values, series=series, date=session_date, needs_cover=values["supervisor"] is None)
     # No go / no-go decision yet: it is made on the day, with the dynamic risk assessment.
-    session.full_clean()
-    session.save()
     when = f"{session_date:%-d %B %Y}, {plan['start_time']:%H:%M}–{plan['end_time']:%H:%M}"
     summary = f"Session planned: {plan['project'].name} on {when}"
-    audit_record(actor=actor, action="session.created", obj=session, summary=summary)
-    return session
+    return save_audited(session, actor=actor, action="session.created", summary=summary)
 
 
 @transaction.atomic
