@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from payback.cases.models import Person
-from payback.core.services import audit_record
+from payback.core.services import audit_record, save_audited
 from payback.projects.models import Project
 from payback.projects.services import project_flag_review
 from payback.staff.models import User
@@ -166,12 +166,9 @@ def risk_concern_raise(
     elif len(details) > 4000:
         errors["details"] = "Keep the description to 4,000 characters or fewer"
     refuse_any(errors)
-    concern = RiskConcern.objects.create(
-        person=person, session=session, category=category, details=details.strip(), raised_by=actor
-    )
+    concern = RiskConcern(person=person, session=session, category=category, details=details.strip(), raised_by=actor)
     summary = f"Risk concern raised: {ConcernCategory(category).label.lower()}"
-    audit_record(actor=actor, action="risk_concern.raised", obj=concern, summary=summary)
-    return concern
+    return save_audited(concern, actor=actor, action="risk_concern.raised", summary=summary)
 
 
 @transaction.atomic
