@@ -15,7 +15,15 @@ from .. import rules
 from ..models import CLOSED_STATUSES, CaseStatus, LedgerEntry, LedgerKind, Requirement
 from ..selectors import requirement_balance, requirement_is_backlog
 from .common import requirement_locked, today
-from .ledger import LedgerWrite, Posting, ledger_after_credit, ledger_once, ledger_post, requirement_due_dates
+from .ledger import (
+    LedgerWrite,
+    Posting,
+    ledger_after_credit,
+    ledger_once,
+    ledger_once_for,
+    ledger_post,
+    requirement_due_dates,
+)
 from .status import status_set
 
 S = CaseStatus
@@ -137,16 +145,9 @@ def ledger_record_court_variation(
     time to complete extended. A Suspended Sentence Order cannot run past its operational period.
     With an idempotency key, a repeat gets the first answer."""
     book = book or policy_book()
-    payload = {
-        "requirement": requirement.pk,
-        "minutes": minutes,
-        "occurred_on": occurred_on,
-        "reason": reason,
-        "extended_until": extended_until,
-    }
-    requirement = requirement_locked(requirement)
+    request = {"minutes": minutes, "occurred_on": occurred_on, "reason": reason, "extended_until": extended_until}
 
-    def vary() -> LedgerWrite:
+    def vary(requirement: Requirement) -> LedgerWrite:
         _check_variation(
             requirement,
             minutes=minutes,
@@ -162,8 +163,8 @@ def ledger_record_court_variation(
         _after_variation(actor=actor, requirement=requirement, book=book, on=occurred_on)
         return LedgerWrite(entry=entry, requested_minutes=minutes)
 
-    return ledger_once(
-        actor=actor, key=idempotency_key, scope="ledger.court_variation", payload=payload, write=vary
+    return ledger_once_for(
+        requirement, actor=actor, key=idempotency_key, scope="ledger.court_variation", request=request, write=vary
     ).entry
 
 

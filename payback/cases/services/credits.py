@@ -17,7 +17,7 @@ from .. import rules
 from ..models import CLOSED_STATUSES, CaseStatus, LedgerEntry, LedgerKind, Requirement
 from ..selectors import requirement_balance, requirement_is_backlog
 from .common import requirement_locked, today
-from .ledger import LedgerWrite, Posting, earning_terms, ledger_after_credit, ledger_once, ledger_post, work_of
+from .ledger import LedgerWrite, Posting, earning_terms, ledger_after_credit, ledger_once_for, ledger_post, work_of
 from .status import status_set
 
 S = CaseStatus
@@ -225,22 +225,17 @@ def ledger_record_adjustment(
     book = book or policy_book()
     if kind not in ADJUSTMENT_KINDS:
         raise ValidationError({"kind": "Select travel or ETE"})
-    payload = {
-        "requirement": requirement.pk,
-        "kind": kind,
-        "minutes": minutes,
-        "occurred_on": occurred_on,
-        "reason": reason,
-    }
-    requirement = requirement_locked(requirement)
+    request = {"kind": kind, "minutes": minutes, "occurred_on": occurred_on, "reason": reason}
 
-    def adjust() -> LedgerWrite:
+    def adjust(requirement: Requirement) -> LedgerWrite:
         _check_adjustment(requirement, kind=kind, minutes=minutes, occurred_on=occurred_on, reason=reason, book=book)
         source = "adjustment" if kind == LedgerKind.TRAVEL else "ete"
         credit = Posting(kind, minutes, occurred_on, reason.strip(), source)
         return _post_credit(actor=actor, requirement=requirement, credit=credit, book=book)
 
-    return ledger_once(actor=actor, key=idempotency_key, scope="ledger.adjustment", payload=payload, write=adjust)
+    return ledger_once_for(
+        requirement, actor=actor, key=idempotency_key, scope="ledger.adjustment", request=request, write=adjust
+    )
 
 
 class Adjustment(TypedDict):

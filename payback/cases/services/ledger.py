@@ -29,7 +29,7 @@ from ..models import (
     Requirement,
 )
 from ..selectors import requirement_balance
-from .common import today
+from .common import requirement_locked, today
 from .status import status_set
 
 S = CaseStatus
@@ -226,3 +226,19 @@ def ledger_once(
     if replayed is not None:
         return replayed
     return ledger_remember(actor=actor, key=key, scope=scope, payload=payload, write=write())
+
+
+def ledger_once_for(
+    requirement: Requirement,
+    *,
+    actor: User | None,
+    key: str | None,
+    scope: str,
+    request: dict[str, Any],
+    write: Callable[[Requirement], LedgerWrite],
+) -> LedgerWrite:
+    """Make a write to one requirement's ledger once for an idempotency key (see `ledger_once`): the
+    requirement is named in what the key remembers, and locked before the write."""
+    payload = {"requirement": requirement.pk, **request}
+    locked = requirement_locked(requirement)
+    return ledger_once(actor=actor, key=key, scope=scope, payload=payload, write=lambda: write(locked))
