@@ -53,29 +53,34 @@ def reviews_due(user: User, *, book: PolicyBook, on: date, mine_only: bool = Tru
     return sorted(due, key=lambda p: (p.due_on, p.requirement.pk))
 
 
+# The figures a completed review keeps as they were, beside where the rate took the person.
+KEPT = (
+    "ordered_minutes",
+    "worked_minutes",
+    "still_needed_minutes",
+    "recent_minutes",
+    "recent_weeks",
+    "completion_date",
+)
+
+
 @dataclass(frozen=True)
-class Figures:
-    ordered_minutes: int
-    worked_minutes: int
-    still_needed_minutes: int
-    recent_minutes: int
-    recent_weeks: int
+class Figures(rules.Progress):
+    """The progress a review looks at (what remains is the work still needed), with the completion
+    date, the last day to apply for an extension and where the person's rate takes them."""
+
     completion_date: date | None
     extension_by: date | None
     projection: rules.Projection
 
+    @property
+    def still_needed_minutes(self) -> int:
+        return self.remaining_minutes
+
     def as_kept(self) -> dict[str, object]:
         """The figures as a completed review keeps them."""
-        return {
-            "ordered_minutes": self.ordered_minutes,
-            "worked_minutes": self.worked_minutes,
-            "still_needed_minutes": self.still_needed_minutes,
-            "recent_minutes": self.recent_minutes,
-            "recent_weeks": self.recent_weeks,
-            "projected_finish": self.projection.finish_on,
-            "completion_date": self.completion_date,
-            "on_track": self.projection.on_track,
-        }
+        kept = {name: getattr(self, name) for name in KEPT}
+        return {**kept, "projected_finish": self.projection.finish_on, "on_track": self.projection.on_track}
 
 
 def review_figures(requirement: Requirement, *, book: PolicyBook, on: date) -> Figures:
@@ -106,13 +111,4 @@ def review_figures(requirement: Requirement, *, book: PolicyBook, on: date) -> F
         weekly_offer=book.value("weekly_offer_minimum_minutes", on),
         extension_by=extension_by,
     )
-    return Figures(
-        ordered_minutes=balance.total_ordered_minutes,
-        worked_minutes=balance.work_minutes,
-        still_needed_minutes=still_needed,
-        recent_minutes=recent,
-        recent_weeks=weeks,
-        completion_date=completion,
-        extension_by=extension_by,
-        projection=projection,
-    )
+    return Figures(**vars(progress), completion_date=completion, extension_by=extension_by, projection=projection)

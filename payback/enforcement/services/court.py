@@ -2,6 +2,7 @@
 breach, or on an application), each writing its ledger entry or status change."""
 
 from datetime import date
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -108,7 +109,7 @@ def court_outcome_record(
     300-hour total across the person's requirements, or with more time), or is revoked: each
     writes its ledger entry or status change, and a breach or application it answers is closed."""
     requirement = requirement_locked(requirement)
-    heard = {"kind": kind, "hearing_on": hearing_on, "court": court.strip(), "outcome": outcome}
+    heard: dict[str, Any] = {"kind": kind, "hearing_on": hearing_on, "court": court.strip(), "outcome": outcome}
     given = {"extra_minutes": extra_minutes, "fine_pence": fine_pence, "extended_until": extended_until}
     payload = {"requirement": requirement.pk, **heard, **given, "notes": notes}
 

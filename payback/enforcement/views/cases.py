@@ -70,12 +70,10 @@ def _case_form(
 @staff_page(RECORD_COURT_OUTCOMES)
 def court_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     def write(user: Any, requirement: Any, data: dict[str, Any]) -> Any:
+        minutes, pence = (data["extra_hours"] or 0) * 60, (data["fine_pounds"] or 0) * 100
+        answers = pick(data, "kind", "hearing_on", "court", "outcome", "extended_until", "notes", "idempotency_key")
         return services.court_outcome_record(
-            actor=user,
-            requirement=requirement,
-            extra_minutes=(data["extra_hours"] or 0) * 60,
-            fine_pence=(data["fine_pounds"] or 0) * 100,
-            **pick(data, "kind", "hearing_on", "court", "outcome", "extended_until", "notes", "idempotency_key"),
+            actor=user, requirement=requirement, extra_minutes=minutes, fine_pence=pence, **answers
         )
 
     return _case_form(request, pk, CourtOutcomeForm, "enforcement/court_form.html", write, "Court outcome recorded")
@@ -115,13 +113,9 @@ def extension_apply(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_page(RECORD_COURT_OUTCOMES)
 def requirement_add(request: HttpRequest, pk: int) -> HttpResponse:
     def write(user: Any, requirement: Any, data: dict[str, Any]) -> Any:
-        return services.requirement_add(
-            actor=user,
-            requirement=requirement,
-            hours=data["hours"],
-            concurrent=data["runs"] == "concurrent",
-            idempotency_key=data["idempotency_key"],
-        )
+        concurrent = data["runs"] == "concurrent"
+        answers = pick(data, "hours", "idempotency_key")
+        return services.requirement_add(actor=user, requirement=requirement, concurrent=concurrent, **answers)
 
     return _case_form(
         request,
