@@ -25,7 +25,7 @@ from payback.staff.models import User
 from payback.staff.selectors import in_area
 
 from . import rules
-from .models import CLOSED_STATUSES, CaseStatus, LedgerEntry, Person, Requirement
+from .models import CLOSED_STATUSES, CaseStatus, LedgerEntry, LedgerKind, Person, Requirement
 
 
 def requirement_balance(requirement: Requirement) -> rules.Balance:
@@ -174,9 +174,64 @@ def rules_crn_like(term: str) -> bool:
     return len(term) == 7 and term[0].isalpha() and term[1:].isdigit()
 
 
+# ---------------------------------------------------------------------------------------------
+# The hours from here: what earned reduction can still come, and the work still needed
+
+
+def work_of(requirement: Requirement) -> list[tuple[date, int]]:
+    """Every credit of work, as (day, minutes), in date order."""
+    return list(
+        requirement.ledger.filter(kind=LedgerKind.WORK).values_list("occurred_on", "minutes").order_by("occurred_on")
+    )
+
+
+def earning_terms_on(requirement: Requirement, *, book: PolicyBook, on: date) -> rules.EarningTerms:
+    """The earned reduction scheme as it applies to the requirement. Worked out afresh from every
+    hour worked, on the scheme's terms as they stand: an entry dated before the scheme began must
+    not take back what later hours earned."""
+    return rules.EarningTerms(
+        scheme=book.value("earned_reduction", on),
+        scheme_start=book.first_date_with_value("earned_reduction"),
+        earning_stopped_on=requirement.earning_stopped_on,
+    )
+
+
+@dataclass(frozen=True)
+class Outlook:
+    remaining: int
+    earned: int
+    most_still_earnable: int
+    still_needed: int
+
+
+def requirement_outlook(requirement: Requirement, *, book: PolicyBook, on: date) -> Outlook:
+    balance = requirement_balance(requirement)
+    terms = earning_terms_on(requirement, book=book, on=on)
+    return Outlook(
+        remaining=balance.remaining_minutes,
+        earned=balance.earned_reduction_minutes,
+        most_still_earnable=rules.most_still_earnable(balance=balance, terms=terms, on=on),
+        still_needed=rules.work_still_needed(balance=balance, work=work_of(requirement), terms=terms, on=on),
+    )
+
+
+def requirement_still_needed(
+    requirement: Requirement, *, book: PolicyBook, on: date, remaining: int | None = None
+) -> int:
+    """The work still needed (see `rules.work_still_needed`): "at risk" and what may be booked go by
+    it. Simply what remains where no earned reduction can still come."""
+    if remaining is None:
+        remaining = requirement_balance(requirement).remaining_minutes
+    stopped = requirement.earning_stopped_on
+    if remaining <= 0 or not book.value("earned_reduction", on) or (stopped is not None and stopped <= on):
+        return max(remaining, 0)
+    return requirement_outlook(requirement, book=book, on=on).still_needed
+
+
 @dataclass(frozen=True)
 class CaseFlags:
     remaining: int
+    still_needed: int
     completion: date | None
     backlog: bool
     at_risk: bool
@@ -197,6 +252,7 @@ def case_flags(requirement: Requirement, *, book: PolicyBook, today: date) -> Ca
     )
     closed = requirement.status in CLOSED_STATUSES
     weekly = book.value("weekly_offer_minimum_minutes", today)
+    still_needed = requirement_still_needed(requirement, book=book, on=today, remaining=remaining)
 
     def tag(due: date, pending: bool) -> str:
         if not pending:
@@ -205,10 +261,11 @@ def case_flags(requirement: Requirement, *, book: PolicyBook, today: date) -> Ca
 
     return CaseFlags(
         remaining=remaining,
+        still_needed=still_needed,
         completion=completion,
         backlog=rules.is_backlog(completion=completion, remaining_minutes=remaining, closed=closed, on=today),
         at_risk=rules.is_at_risk(
-            completion=completion, remaining_minutes=remaining, weekly_minutes=weekly, closed=closed, on=today
+            completion=completion, remaining_minutes=still_needed, weekly_minutes=weekly, closed=closed, on=today
         ),
         induction=tag(requirement.induction_due, requirement.status == CaseStatus.AWAITING_INDUCTION),
         assessment=tag(

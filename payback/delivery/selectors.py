@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from payback.cases.assessment.selectors import SessionNeeds, requirement_placeability, session_needs
 from payback.cases.models import CLOSED_STATUSES, Person, Requirement
-from payback.cases.selectors import people_for, requirement_balance, requirements_for
+from payback.cases.selectors import people_for, requirement_still_needed, requirements_for
 from payback.core.policy import PolicyBook
 from payback.core.selectors import found_or_404
 from payback.projects.models import Project, ProjectStatus, ProjectType
@@ -253,8 +253,9 @@ def appointment_check(session: Session, requirement: Requirement, *, book: Polic
         person_id=requirement.person_id, date=session.date, cancelled_at__isnull=True
     ).exists():
         reasons.append(f"Already booked on another session on {session.date:%-d %B %Y}: one session a day")
-    remaining = requirement_balance(requirement).remaining_minutes
-    if remaining > 0 and booked_minutes_ahead(requirement, from_date=today) >= remaining:
+    # What may be booked is the work still needed: remaining hours less what that work will earn.
+    needed = requirement_still_needed(requirement, book=book, on=today)
+    if needed > 0 and booked_minutes_ahead(requirement, from_date=today) >= needed:
         reasons.append("Already booked for all the hours the person still owes")
     if current_project_assessment(session.project) is None:
         reasons.append("The project has no approved assessment")

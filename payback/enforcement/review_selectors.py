@@ -9,8 +9,12 @@ from django.db.models import Sum
 
 from payback.cases import rules as case_rules
 from payback.cases.models import CLOSED_STATUSES, LedgerKind, Requirement
-from payback.cases.outlook_selectors import requirement_outlook
-from payback.cases.selectors import requirement_balance, requirement_completion_date, requirements_for
+from payback.cases.selectors import (
+    requirement_balance,
+    requirement_completion_date,
+    requirement_outlook,
+    requirements_for,
+)
 from payback.core.policy import PolicyBook
 from payback.staff.models import User
 

@@ -129,7 +129,7 @@ def _read_person(
         backlog=backlog,
         remaining_minutes=flags.remaining,
     )
-    free_minutes = max(0, flags.remaining - booked.minutes.get(requirement.pk, 0))
+    free_minutes = max(0, flags.still_needed - booked.minutes.get(requirement.pk, 0))
     availability = availability_of(assessment)
     for day in booked.days.get(person_id, set()):
         if span.start <= day <= span.end:

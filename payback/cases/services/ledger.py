@@ -28,7 +28,7 @@ from ..models import (
     Order,
     Requirement,
 )
-from ..selectors import requirement_balance
+from ..selectors import earning_terms_on, requirement_balance, work_of
 from .common import requirement_locked, today
 from .status import status_set
 
@@ -145,19 +145,10 @@ def ledger_after_credit(*, actor: User | None, requirement: Requirement, book: P
 
 
 def earning_terms(requirement: Requirement, *, book: PolicyBook, on: date) -> rules.EarningTerms:
-    # Worked out afresh from every hour worked, on the scheme's terms as they stand now: an entry
-    # dated before the scheme began must not take back what later hours earned.
-    return rules.EarningTerms(
-        scheme=book.value("earned_reduction", max(on, today())),
-        scheme_start=book.first_date_with_value("earned_reduction"),
-        earning_stopped_on=requirement.earning_stopped_on,
-    )
-
-
-def work_of(requirement: Requirement) -> list[tuple[date, int]]:
-    return list(
-        requirement.ledger.filter(kind=LedgerKind.WORK).values_list("occurred_on", "minutes").order_by("occurred_on")
-    )
+    """The scheme's terms for a credit dated `on`: worked out afresh from every hour worked, on the
+    terms as they stand now, so an entry dated before the scheme began does not take back what
+    later hours earned."""
+    return earning_terms_on(requirement, book=book, on=max(on, today()))
 
 
 def earned_reduction_apply(*, actor: User | None, requirement: Requirement, book: PolicyBook, on: date) -> None:

@@ -2,10 +2,21 @@
 (25% threshold, 30 minutes an hour, 25% cap) a person who keeps complying finishes after 75 hours
 of work; after an unacceptable failure, every remaining hour must be worked."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
+
+import pytest
 
 from payback.cases import rules
 from payback.cases.rules import Balance, EarningTerms
+from payback.cases.selectors import case_flags
+from payback.cases.services import ledger_credit_work
+from payback.core.selectors import policy_book
+from payback.delivery.models import Appointment
+from payback.enforcement import services
+from payback.enforcement.tests.conftest import source_of
+from payback.staff.models import User
+from payback.testing.builders import Clock, placeable_person
 
 SCHEME = {"threshold_percent": 25, "minutes_per_hour": 30, "cap_percent": 25}
 START = date(2026, 3, 9)
@@ -64,3 +75,25 @@ def test_with_no_scheme_in_force_what_is_needed_is_what_remains() -> None:
     balance, work = after_working(1200)
     none = EarningTerms(scheme=None, scheme_start=None, earning_stopped_on=None)
     assert rules.work_still_needed(balance=balance, work=work, terms=none, on=START) == balance.remaining_minutes
+
+
+@pytest.mark.django_db
+@pytest.mark.today("2026-11-18")
+def test_the_case_goes_by_the_work_still_needed_until_earning_stops(
+    clock: Clock, practitioner: User, earned_reduction: None, on_session: Callable[..., Appointment]
+) -> None:
+    person = placeable_person(practitioner, hours=100)
+    ledger_credit_work(
+        actor=practitioner, requirement=person, minutes=39 * 60, occurred_on=date(2026, 5, 1), source="earlier_work"
+    )
+    flags = case_flags(person, book=policy_book(), today=clock.today)
+    assert (flags.remaining, flags.still_needed) == (3150, 2100)
+
+    absence = on_session(person, date(2026, 6, 1), "unacceptable_absence")
+    clock.today = date(2026, 6, 10)
+    services.failure_decide(
+        actor=practitioner, source=source_of(practitioner, absence), verdict="unacceptable", reason="No evidence"
+    )
+    person.refresh_from_db()
+    flags = case_flags(person, book=policy_book(), today=clock.today)
+    assert (flags.remaining, flags.still_needed) == (3150, 3150)

@@ -7,8 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from payback.cases.forms import new_idempotency_key
-from payback.cases.outlook_selectors import requirement_outlook
-from payback.cases.selectors import ledger_for
+from payback.cases.selectors import ledger_for, requirement_outlook
 from payback.cases.views import case_context
 from payback.core.edge import pick, staff_page, staff_user
 from payback.core.selectors import policy_book
