@@ -163,6 +163,11 @@ def caseload(
         qs = qs.alias(weekly_capacity=F("days_left") * weekly, remaining_weekly=F("remaining") * 7).filter(
             remaining_weekly__gt=F("weekly_capacity")
         )
+        if book.value("earned_reduction", today):
+            # The work still needed is never more than what remains: of the cases at risk on what
+            # remains, keep those at risk on the work still needed (the flag each case shows).
+            at_risk = [r.pk for r in qs if case_flags(r, book=book, today=today).at_risk]
+            qs = qs.filter(pk__in=at_risk)
     fields = SORTS.get(filters.sort, SORTS["completion"])
     order: list[Any] = [f"-{f}" if filters.descending else f for f in fields]
     if filters.sort == "completion":

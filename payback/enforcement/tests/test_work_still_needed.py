@@ -9,7 +9,7 @@ import pytest
 
 from payback.cases import rules
 from payback.cases.rules import Balance, EarningTerms
-from payback.cases.selectors import case_flags
+from payback.cases.selectors import CaseloadFilters, case_flags, caseload
 from payback.cases.services import ledger_credit_work
 from payback.core.selectors import policy_book
 from payback.delivery.models import Appointment
@@ -97,3 +97,20 @@ def test_the_case_goes_by_the_work_still_needed_until_earning_stops(
     person.refresh_from_db()
     flags = case_flags(person, book=policy_book(), today=clock.today)
     assert (flags.remaining, flags.still_needed) == (3150, 3150)
+
+
+@pytest.mark.django_db
+@pytest.mark.today("2026-11-18")
+def test_the_caseloads_at_risk_list_goes_by_the_work_still_needed(
+    clock: Clock, practitioner: User, earned_reduction: None
+) -> None:
+    person = placeable_person(practitioner, hours=100)
+    ledger_credit_work(
+        actor=practitioner, requirement=person, minutes=39 * 60, occurred_on=date(2026, 5, 1), source="earlier_work"
+    )
+    # 50 days before the completion date (2 March 2027): 52 h 30 remain, which cannot be worked at
+    # 6 hours a week, but only 35 hours of work are still needed, which can.
+    clock.today = date(2027, 1, 11)
+    assert caseload(practitioner, CaseloadFilters(flag="at_risk")).count() == 0
+    clock.today = date(2027, 2, 1)  # 29 days left: even 35 hours cannot be done at 6 a week
+    assert list(caseload(practitioner, CaseloadFilters(flag="at_risk"))) == [person]
