@@ -35,7 +35,8 @@ from payback.staff.models import User
 
 from .common import LONDON, Progress, Stream
 
-FAILURES_PER_PDU = 60  # the most taken up in each PDU: enough to show, quick at national size
+FAILURES_PER_PDU = 60  # the most taken up in each PDU: enough to show in the demo's own PDUs
+FAILURES_IN_ALL = 1_500  # and in all: quick at national size (every PDU still gets some)
 EVIDENCE = (
     "GP's fit note for the day",
     "Letter from the employer: called in to an extra shift",
@@ -53,17 +54,17 @@ COURTS_SAY = (
 )
 
 
-_seconds = count()
+_ticks = count()
 
 
 @contextmanager
 def on_day(day: date) -> Iterator[None]:
     """The services see `day` as today while a step of the history is done, from 10:00 in London;
-    the clock moves on a second each time it is read, so the steps of one day keep their order."""
+    the clock moves on a millisecond each time it is read, so the steps of one day keep their order."""
     opening = datetime.combine(day, time(10), tzinfo=LONDON)
     with (
         mock.patch("django.utils.timezone.localdate", return_value=day),
-        mock.patch("django.utils.timezone.now", side_effect=lambda: opening + timedelta(seconds=next(_seconds))),
+        mock.patch("django.utils.timezone.now", side_effect=lambda: opening + timedelta(milliseconds=next(_ticks))),
     ):
         yield
 
@@ -116,8 +117,10 @@ class EnforcementBuilder:
             .select_related("person", "person__practitioner")
             .order_by("date", "id")
         )
+        pdus = failures.values("person__pdu_id").distinct().count()
+        cap = max(10, min(FAILURES_PER_PDU, FAILURES_IN_ALL // max(1, pdus)))
         for appointment in failures:
-            if taken[appointment.person.pdu_id] < FAILURES_PER_PDU:
+            if taken[appointment.person.pdu_id] < cap:
                 taken[appointment.person.pdu_id] += 1
                 chosen.append(appointment)
         return chosen
