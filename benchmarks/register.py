@@ -145,7 +145,9 @@ def _placeable(practitioner: User, crn: str, last_name: str) -> Requirement:
         actor=practitioner,
         assessment=draft,
         values={
-            "availability": {day: ["morning", "afternoon"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+            "availability": {
+                day: ["morning", "afternoon"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+            },
             "transport": "public_transport",
             "max_travel_minutes": 45,
             "suitable_placement_types": ["group"],
