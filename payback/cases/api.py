@@ -22,7 +22,7 @@ from payback.core.edge import api_staff
 from payback.core.idempotency import KeyReused
 from payback.core.selectors import policy_book
 from payback.staff.models import User
-from payback.staff.roles import CORRECT_LEDGER, RECORD_ADJUSTMENTS, VIEW_CASES
+from payback.staff.roles import CORRECT_LEDGER, CREATE_CASES, RECORD_ADJUSTMENTS, REFUSALS, VIEW_CASES
 
 from . import selectors, services
 from .api_schemas import (
@@ -32,6 +32,8 @@ from .api_schemas import (
     AdjustmentIn,
     AdjustmentOut,
     CorrectionIn,
+    DiversityIn,
+    DiversityOut,
     KeyReusedOut,
     LedgerEntryOut,
     PeopleQuery,
@@ -46,7 +48,9 @@ from .api_schemas import (
     requirement_out,
     requirement_summary,
 )
-from .models import LedgerEntry
+from .diversity import QUESTIONS
+from .models import DiversityInformation, LedgerEntry, Person
+from .services.diversity import diversity_record
 
 router = Router(tags=["cases"])
 people = Operations(router, "people")
@@ -111,6 +115,27 @@ def get_person(request: HttpRequest, crn: str = CRN) -> PersonDetailOut:
     person = selectors.person_get(user, crn)
     shown = selectors.requirements_for(user).filter(person=person).order_by("-order__sentence_date", "-id")
     return person_detail(person, requirements=list(shown))
+
+
+def _diversity(person: Person) -> DiversityOut:
+    info = DiversityInformation.objects.filter(person=person).first()
+    answers = {name: getattr(info, name) for name in QUESTIONS} if info else {}
+    return DiversityOut(recorded=info is not None, **answers)
+
+
+@people.get("/people/{crn}/diversity", DiversityOut, "getDiversity", "The person's Diversity Information Form")
+def get_diversity(request: HttpRequest, crn: str = CRN) -> DiversityOut:
+    """Used only for adjustments and to check outcomes are fair, never to decide about the person."""
+    return _diversity(selectors.person_get(_viewer(request), crn))
+
+
+@people.post("/people/{crn}/diversity", DiversityOut, "recordDiversity", "Record the Diversity Information Form")
+def record_diversity(request: HttpRequest, body: DiversityIn, crn: str = CRN) -> DiversityOut:
+    """Records the answers given (the rest stay as they were); the same answers again change nothing."""
+    user = api_staff(request, CREATE_CASES, message=REFUSALS[CREATE_CASES])
+    person = selectors.person_get(user, crn)
+    diversity_record(actor=user, person=person, answers=body.dict(exclude_none=True))
+    return _diversity(person)
 
 
 # ---------------------------------------------------------------------------------------------

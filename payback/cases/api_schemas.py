@@ -288,3 +288,28 @@ def requirement_out(
         key_dates=key_dates,
         flags=flags,
     )
+
+
+class DiversityIn(InputSchema):
+    """The Diversity Information Form's answers: give only those being recorded."""
+
+    ethnicity: str | None = Field(None, max_length=100, description="One of the ONS 2021 ethnic groups")
+    religion_or_belief: str | None = Field(None, max_length=100)
+    disability: str | None = Field(None, max_length=300)
+    neurodiversity: str | None = Field(None, max_length=300)
+    gender_identity: str | None = Field(None, max_length=100)
+    sexual_orientation: str | None = Field(None, max_length=100)
+    first_language: str | None = Field(None, max_length=100)
+    interpreter_required: bool | None = None
+
+
+class DiversityOut(Schema):
+    recorded: bool = Field(description="Whether the form has been recorded at all")
+    ethnicity: str = ""
+    religion_or_belief: str = ""
+    disability: str = ""
+    neurodiversity: str = ""
+    gender_identity: str = ""
+    sexual_orientation: str = ""
+    first_language: str = ""
+    interpreter_required: bool = False

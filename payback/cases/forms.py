@@ -14,12 +14,14 @@ from payback.core.fields import (
     record_choice,
     search_field,
     set_choices,
+    text_field,
     whole_number_field,
 )
 from payback.core.forms import GovukDateField
 from payback.staff.models import Pdu
 
 from . import rules
+from .diversity import ETHNICITIES, RELIGIONS, SEXUAL_ORIENTATIONS
 from .models import CaseStatus, OrderType, Sex
 from .services import YOUTH_REHABILITATION_ORDER, order_type_check
 
@@ -153,3 +155,20 @@ class CaseloadFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         set_choices(self, "pdu", [("", "All PDUs"), *[(p.pk, p.name) for p in pdus]])
         set_choices(self, "flag", [("", "Any"), *flags.items()])
+
+
+def _answer(label: str, answers: tuple[str, ...]) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, required=False, choices=[("", "Not answered"), *((a, a) for a in answers)])
+
+
+class DiversityForm(forms.Form):
+    """The Diversity Information Form: every question may be left unanswered."""
+
+    ethnicity = _answer("Ethnic group", ETHNICITIES)
+    religion_or_belief = _answer("Religion or belief", RELIGIONS)
+    disability = text_field("Disability or long-term health condition (optional)", max_length=300)
+    neurodiversity = text_field("Neurodiversity (optional)", max_length=300)
+    gender_identity = text_field("Gender identity (optional)", max_length=100)
+    sexual_orientation = _answer("Sexual orientation", SEXUAL_ORIENTATIONS)
+    first_language = text_field("First language (optional)", max_length=100)
+    interpreter_required = forms.BooleanField(label="An interpreter is needed", required=False)

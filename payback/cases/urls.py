@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import diversity_views, views
 from .assessment import views as assessment_views
 
 app_name = "cases"
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/hours/", views.case_hours, name="hours"),
     path("<int:pk>/order/", views.case_order, name="order"),
     path("<int:pk>/history/", views.case_history, name="history"),
+    path("<int:pk>/diversity/", diversity_views.diversity_form, name="diversity"),
     path("<int:pk>/adjustments/new/", views.adjustment_create, name="adjustment"),
     path("<int:pk>/hours/<int:entry_pk>/correct/", views.entry_correct, name="correct"),
     path("<int:pk>/status/", views.status_change, name="status"),

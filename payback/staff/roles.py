@@ -48,6 +48,7 @@ CASE_WORK = (VIEW_CASES, CREATE_CASES, RECORD_ADJUSTMENTS, CORRECT_LEDGER, CHANG
 # What a member of staff without a permission is told when the API refuses them (403).
 REFUSALS: dict[str, str] = {
     VIEW_CASES: "You do not have permission to view cases",
+    CREATE_CASES: "You do not have permission to record people's details",
     RECORD_ADJUSTMENTS: "You do not have permission to record adjustments",
     CORRECT_LEDGER: "You do not have permission to correct the hours ledger",
     ASSESS: "You do not have permission to record inductions and assessments",

@@ -63,6 +63,8 @@ def test_the_openapi_document_declares_every_error_response(practitioner: User) 
         ("POST", f"{API}/allocation/runs/{{run_id}}/publish"),
         ("GET", f"{API}/people"),
         ("GET", f"{API}/people/{{crn}}"),
+        ("GET", f"{API}/people/{{crn}}/diversity"),
+        ("POST", f"{API}/people/{{crn}}/diversity"),
         ("GET", f"{API}/requirements"),
         ("GET", f"{API}/requirements/{{id}}"),
         ("GET", f"{API}/requirements/{{id}}/ledger"),
