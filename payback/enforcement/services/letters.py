@@ -157,3 +157,17 @@ def letter_send(*, letter_id: int) -> Letter:
             letter.sent_at, letter.send_error = timezone.now(), ""
         letter.save(update_fields=["status", "send_error", "sent_via", "notify_id", "sent_at"])
         return letter
+
+
+def letters_send_waiting() -> tuple[int, int]:
+    """Send every letter still waiting, or that could not be sent before: (sent, still failing).
+    Safe to run again: a letter is sent once."""
+    sent = failing = 0
+    for letter_id in (
+        Letter.objects.exclude(status=LetterStatus.SENT).order_by("issued_at", "id").values_list("pk", flat=True)
+    ):
+        if letter_send(letter_id=letter_id).status == LetterStatus.SENT:
+            sent += 1
+        else:
+            failing += 1
+    return sent, failing

@@ -3,12 +3,14 @@ sent once the change is committed (to the outbox folder in tests; through Notify
 
 from collections.abc import Callable
 from datetime import date
+from io import StringIO
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 from payback.cases.models import Requirement
 from payback.delivery.models import Appointment
@@ -89,3 +91,21 @@ def test_an_appointment_letter_says_when_and_where(
     (appointment,) = book(coordinator, session, person)
     letter = services.appointment_letter_issue(actor=practitioner, appointment=appointment)
     assert "Come to Towpath clearance on Wednesday 3 June 2026. Be there by 09:00." in letter.text
+
+
+def test_letters_not_sent_are_sent_by_the_command_once(clock: Clock, practitioner: User, on_session: OnSession) -> None:
+    person = placeable_person(practitioner, hours=100)
+    absence = on_session(person, date(2026, 6, 1), "unacceptable_absence")
+    clock.today = date(2026, 6, 10)
+    services.failure_decide(
+        actor=practitioner, source=source_of(practitioner, absence), verdict="unacceptable", reason="No evidence"
+    )
+    out = StringIO()
+    with mock.patch("payback.enforcement.letters.sending.OutboxFolder.send", side_effect=OSError("disk full")):
+        call_command("send_letters", stdout=out)
+    assert out.getvalue().strip() == "Letters sent: 0. Still could not be sent: 1."
+    call_command("send_letters", stdout=out)
+    assert out.getvalue().strip().endswith("Letters sent: 1. Still could not be sent: 0.")
+    assert Letter.objects.get().status == LetterStatus.SENT
+    call_command("send_letters", stdout=(again := StringIO()))
+    assert again.getvalue().strip() == "Letters sent: 0. Still could not be sent: 0."
