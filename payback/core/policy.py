@@ -129,6 +129,15 @@ RULES: dict[str, PolicyRule] = {
             unit="months",
         ),
         PolicyRule(
+            "extension_deadline_months",
+            "Extension deadline",
+            "Months from sentence by which an application to extend the time to complete must be made "
+            "(and always before the completion date).",
+            "int",
+            9,
+            unit="months",
+        ),
+        PolicyRule(
             "review_rate_weeks",
             "Rate at review",
             "Weeks of the person's own recent work used at a review to project when they will finish.",

@@ -100,7 +100,8 @@ def review_figures(requirement: Requirement, *, book: PolicyBook, on: date) -> F
     )
     still_needed = requirement_outlook(requirement, book=book, on=on).still_needed
     completion = requirement_completion_date(requirement, book=book, on=on)
-    extension_by = rules.extension_deadline(requirement.order.sentence_date, completion)
+    sentenced = requirement.order.sentence_date
+    extension_by = rules.extension_deadline(sentenced, completion, book.value("extension_deadline_months", sentenced))
     progress = rules.Progress(
         worked_minutes=balance.work_minutes,
         ordered_minutes=balance.total_ordered_minutes,

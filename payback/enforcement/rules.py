@@ -141,7 +141,12 @@ def _offer_finishes(progress: Progress, on: date, completion: date, weekly_offer
     return weekly_offer > 0 and progress.remaining_minutes * 7 <= weekly_offer * days_left
 
 
-def extension_deadline(sentence_date: date, completion: date | None) -> date | None:
-    """The last day to apply for an extension: the 9-month point, and before the completion date."""
-    nine_months = sentence_date + relativedelta(months=9)
-    return nine_months if completion is None else min(nine_months, completion)
+def extension_deadline(sentence_date: date, completion: date | None, months: int) -> date:
+    """The last day to apply for an extension: `months` after sentence (policy: the 9-month point),
+    and before the completion date."""
+    point = sentence_date + relativedelta(months=months)
+    return point if completion is None else min(point, completion)
+
+
+# Sentencing Act 2020 s.209: a community order ends no more than 3 years after it is made.
+ORDER_LONGEST_YEARS = 3

@@ -45,13 +45,15 @@ def _appointments(user: User) -> QuerySet[Appointment]:
         scope_q(user, pdu_field="person__pdu"),
         outcome__in=sorted(delivery_rules.FAILURES),
         cancelled_at__isnull=True,
-    ).select_related("person", "session", "session__project", "requirement", "requirement__order")
+    ).select_related(
+        "person", "person__practitioner", "session", "session__project", "requirement", "requirement__order"
+    )
 
 
 def _inductions(user: User) -> QuerySet[Induction]:
     return Induction.objects.filter(
         scope_q(user, pdu_field="requirement__person__pdu"), outcome=InductionOutcome.FAILED_TO_ATTEND
-    ).select_related("requirement", "requirement__person", "requirement__order")
+    ).select_related("requirement", "requirement__person", "requirement__person__practitioner", "requirement__order")
 
 
 def _from_appointment(a: Appointment) -> FailureSource:

@@ -43,7 +43,10 @@ def extension_apply(
     def write() -> ExtensionApplication:
         on = today()
         completion = requirement_completion_date(requirement, book=policy_book(), on=on)
-        deadline = rules.extension_deadline(requirement.order.sentence_date, completion)
+        sentenced = requirement.order.sentence_date
+        deadline = rules.extension_deadline(
+            sentenced, completion, policy_book().value("extension_deadline_months", sentenced)
+        )
         errors: dict[str, str] = {}
         if requirement.status in CLOSED_STATUSES:
             errors["requirement"] = f"The case is {CaseStatus(requirement.status).label.lower()}"
@@ -85,8 +88,8 @@ def _extension_errors(requirement: Requirement, until: date, completion: date | 
         return {
             "asked_until": f"A suspended sentence cannot be extended past its operational period, {op_end:%-d %B %Y}"
         }
-    if until > requirement.order.sentence_date + relativedelta(years=3):
-        return {"asked_until": "The new date must be within 3 years of the sentence"}
+    if until > requirement.order.sentence_date + relativedelta(years=rules.ORDER_LONGEST_YEARS):
+        return {"asked_until": f"The new date must be within {rules.ORDER_LONGEST_YEARS} years of the sentence"}
     return {}
 
 

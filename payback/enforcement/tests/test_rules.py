@@ -164,6 +164,6 @@ def test_not_working_at_all_suggests_breach() -> None:
 
 
 def test_the_extension_deadline_is_the_nine_month_point_or_the_completion_date_if_sooner() -> None:
-    assert rules.extension_deadline(date(2026, 3, 2), date(2027, 3, 2)) == date(2026, 12, 2)
-    assert rules.extension_deadline(date(2026, 3, 2), date(2026, 10, 1)) == date(2026, 10, 1)
-    assert rules.extension_deadline(date(2026, 3, 2), None) == date(2026, 12, 2)
+    assert rules.extension_deadline(date(2026, 3, 2), date(2027, 3, 2), 9) == date(2026, 12, 2)
+    assert rules.extension_deadline(date(2026, 3, 2), date(2026, 10, 1), 9) == date(2026, 10, 1)
+    assert rules.extension_deadline(date(2026, 3, 2), None, 9) == date(2026, 12, 2)
