@@ -116,7 +116,10 @@ def menu(page: Page, name: str) -> None:
                     page.reload()
                 continue
         try:
+            target = link.get_attribute("href") or ""
             link.click(timeout=2_000)
+            # A click the menu's script swallowed (it redraws as the width settles) goes nowhere: try again.
+            page.wait_for_url(re.compile(re.escape(target) + r"(\?.*)?$"), timeout=5_000)
             return
         except PlaywrightTimeoutError:
             continue
