@@ -10,6 +10,7 @@ urlpatterns = [
     path("sessions/", include("payback.delivery.urls")),
     path("enforcement/", include("payback.enforcement.urls")),
     path("allocation/", include("payback.allocation.urls")),
+    path("insight/", include("payback.insight.urls")),
     path("nominate/", include(nominate_urlpatterns)),
     path("api/v1/", include("payback.api.urls")),
 ]

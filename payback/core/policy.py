@@ -18,7 +18,7 @@ class PolicyRule:
     key: str
     title: str
     description: str
-    kind: str  # "int", "flag", "int_list", "earned_reduction", "weights"
+    kind: str  # "int", "flag", "int_list", "earned_reduction", "weights", "percent_by_region"
     initial: Any
     nullable: bool = False
     unit: str = ""
@@ -167,9 +167,10 @@ RULES: dict[str, PolicyRule] = {
         PolicyRule(
             "individual_placement_target_percent",
             "Individual placement target",
-            "The share of hours to be worked through individual placements.",
-            "int",
-            20,
+            "The share of hours to be worked through individual placements, set quarter by quarter: "
+            '"default" for every region, and a region\'s code (like "NE") for a region with its own target.',
+            "percent_by_region",
+            {"default": 20},
             unit="%",
         ),
         PolicyRule(
@@ -207,6 +208,17 @@ def _check_weights(rule: PolicyRule, value: Any) -> Any:
     return value
 
 
+def _check_percent_by_region(rule: PolicyRule, value: Any) -> Any:
+    if not isinstance(value, dict) or "default" not in value:
+        raise PolicyValueError(f'{rule.title} needs a "default" percentage, and any region\'s own by its code')
+    for key, percent in value.items():
+        if key != "default" and not (isinstance(key, str) and 0 < len(key) <= 8 and key.isalnum()):
+            raise PolicyValueError(f"{rule.title}: {key!r} is not a region code")
+        if not _whole(percent) or not 0 <= percent <= 100:
+            raise PolicyValueError(f"{rule.title}: the target for {key} must be a whole number from 0 to 100")
+    return value
+
+
 def _check_flag(rule: PolicyRule, value: Any) -> Any:
     if value not in (0, 1) or isinstance(value, bool):
         raise PolicyValueError(f"{rule.title} must be 1 (yes) or 0 (no)")
@@ -233,6 +245,7 @@ def _check_earned_reduction(rule: PolicyRule, value: Any) -> Any:
 CHECKS = {
     "int": _check_int,
     "weights": _check_weights,
+    "percent_by_region": _check_percent_by_region,
     "flag": _check_flag,
     "int_list": _check_int_list,
     "earned_reduction": _check_earned_reduction,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from payback.cases.models import CaseStatus, Induction, InductionOutcome, Requirement
@@ -259,3 +260,26 @@ def booked_appointment_get(user: User, requirement_pk: int, pk: int) -> Appointm
     if appointment is None:
         raise Http404("No such appointment")
     return appointment
+
+
+def overdue_decisions(
+    on: date, *, pdu_id: int | None = None, practitioner_id: int | None = None
+) -> list[tuple[int, int | None]]:
+    """The PDU and practitioner of each failure still awaiting a decision after the day its evidence
+    was due, across the country (or one PDU, or one caseload): for management information."""
+    person = {k: v for k, v in (("pdu_id", pdu_id), ("practitioner_id", practitioner_id)) if v is not None}
+    appointments = (
+        Appointment.objects.filter(outcome__in=sorted(delivery_rules.FAILURES), cancelled_at__isnull=True)
+        .filter(**{f"person__{k}": v for k, v in person.items()})
+        .exclude(_decided("appointment"))
+        .annotate(due=Coalesce("failure__evidence_due", "evidence_due"))
+        .filter(due__lt=on)
+        .values_list("person__pdu_id", "person__practitioner_id")
+    )
+    inductions = (
+        Induction.objects.filter(outcome=InductionOutcome.FAILED_TO_ATTEND, failure__evidence_due__lt=on)
+        .filter(**{f"requirement__person__{k}": v for k, v in person.items()})
+        .exclude(_decided("induction"))
+        .values_list("requirement__person__pdu_id", "requirement__person__practitioner_id")
+    )
+    return [*appointments, *inductions]

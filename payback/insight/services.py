@@ -11,11 +11,12 @@ from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import Min, Sum
+from django.db.models import Count, Min, Sum
 from django.utils import timezone
 
-from payback.cases.models import LedgerEntry, Order
+from payback.cases.models import LedgerEntry, LedgerKind, Order, Requirement
 from payback.core.selectors import policy_book
+from payback.delivery.models import Appointment, Outcome, Session
 from payback.staff.models import Pdu
 
 from . import fairness, sources
@@ -187,6 +188,11 @@ def recount(*, today: date | None = None) -> list[str]:
         .annotate(total=Sum("value"))
     )
     differences += _differ("Months against days", kept, by_month)
+    differences += _differ(
+        "The ledger, appointments and sessions by PDU",
+        _independent(today),
+        {key: value for key, value in kept.items() if key[0] == Level.PDU and key[2] in INDEPENDENT},
+    )
     snapshot = last_refresh()
     if snapshot is not None:
         day = snapshot.last_day
@@ -218,3 +224,34 @@ def _differ(what: str, expected: dict[tuple[str, int, str], int], kept: dict[tup
         for level, area, measure in sorted(set(expected) | set(kept))
         if expected.get((level, area, measure), 0) != kept.get((level, area, measure), 0)
     ]
+
+
+INDEPENDENT = ("worked_minutes", "ete_minutes", "ordered_minutes", "appointments_due", "sessions_planned")
+
+
+def _independent(today: date) -> dict[tuple[str, int, str], int]:
+    """Some flows counted again a second way: straight from the ledger, the appointments and the
+    sessions, by PDU over all time, without the day-by-day counting the kept figures use."""
+    totals: Counter[tuple[str, int, str]] = Counter()
+    ledger = LedgerEntry.objects.filter(occurred_on__lte=today).values_list("requirement__person__pdu_id", "kind")
+    kinds = {
+        LedgerKind.WORK: "worked_minutes",
+        LedgerKind.ETE: "ete_minutes",
+        LedgerKind.COURT_VARIATION: "ordered_minutes",
+    }
+    for pdu_id, kind, minutes in ledger.annotate(total=Sum("minutes")):
+        if kind in kinds:
+            totals[(Level.PDU, pdu_id, kinds[kind])] += minutes
+    made = Requirement.objects.filter(order__sentence_date__lte=today).values_list("person__pdu_id")
+    for pdu_id, minutes in made.annotate(total=Sum("ordered_minutes")):
+        totals[(Level.PDU, pdu_id, "ordered_minutes")] += minutes
+    due = (
+        Appointment.objects.filter(date__lte=today, cancelled_at__isnull=True)
+        .exclude(outcome__in=["", Outcome.RESCHEDULED, Outcome.STOOD_DOWN])
+        .values_list("person__pdu_id")
+    )
+    for pdu_id, count in due.annotate(n=Count("id")):
+        totals[(Level.PDU, pdu_id, "appointments_due")] += count
+    for pdu_id, count in Session.objects.filter(date__lte=today).values_list("project__pdu_id").annotate(n=Count("id")):
+        totals[(Level.PDU, pdu_id, "sessions_planned")] += count
+    return {key: value for key, value in totals.items() if value}

@@ -290,66 +290,76 @@ def _live(where: Where) -> QuerySet[Requirement]:
     return Requirement.objects.exclude(status__in=CLOSED_STATUSES).filter(**where.cases("person"))
 
 
+@dataclass(frozen=True)
+class StockContext:
+    """What every requirement's stocks are read against on a day."""
+
+    on: date
+    book: PolicyBook
+    window_applies: bool
+    recent_weeks: int
+    recent: dict[int, int]  # work in the recent weeks, by requirement
+    worked: dict[int, int]  # all work, by requirement
+
+
+def _stock_context(on: date, book: PolicyBook, live: QuerySet[Requirement]) -> StockContext:
+    weeks = book.value("review_rate_weeks", on)
+    work = LedgerEntry.objects.filter(kind=LedgerKind.WORK, requirement__in=live)
+    recent = work.filter(occurred_on__gt=on - timedelta(weeks=weeks), occurred_on__lte=on)
+    return StockContext(
+        on=on,
+        book=book,
+        window_applies=case_rules.window_in_force(book, on),
+        recent_weeks=weeks,
+        recent=dict(recent.values_list("requirement_id").annotate(total=Sum("minutes"))),
+        worked=dict(work.values_list("requirement_id").annotate(total=Sum("minutes"))),
+    )
+
+
+def _live_with_totals(where: Where) -> QuerySet[Requirement]:
+    return (
+        _live(where)
+        .select_related("order", "totals", "person")
+        .only(
+            "ordered_minutes",
+            "window_end",
+            "extended_until",
+            "earning_stopped_on",
+            "status",
+            "order__sentence_date",
+            "order__operational_period_end",
+            "totals__credited_minutes",
+            "totals__variation_minutes",
+            "person__pdu_id",
+            "person__practitioner_id",
+        )
+    )
+
+
 def stocks(on: date, book: PolicyBook, where: Where = Where()) -> Counts:
     """Every stock as it stands on `on` (from today's records: stocks are counted, not rebuilt)."""
     counts: Counts = Counter()
-    recent_weeks = book.value("review_rate_weeks", on)
-    recent = dict(
-        LedgerEntry.objects.filter(
-            kind=LedgerKind.WORK, occurred_on__gt=on - timedelta(weeks=recent_weeks), occurred_on__lte=on
-        )
-        .filter(requirement__in=_live(where))
-        .values_list("requirement_id")
-        .annotate(total=Sum("minutes"))
-    )
-    worked = dict(
-        LedgerEntry.objects.filter(kind=LedgerKind.WORK, requirement__in=_live(where))
-        .values_list("requirement_id")
-        .annotate(total=Sum("minutes"))
-    )
-    window_applies = case_rules.window_in_force(book, on)
-    rows = _live(where).select_related("order", "totals", "person")
-    for requirement in rows.only(
-        "ordered_minutes",
-        "window_end",
-        "extended_until",
-        "earning_stopped_on",
-        "status",
-        "order__sentence_date",
-        "order__operational_period_end",
-        "totals__credited_minutes",
-        "totals__variation_minutes",
-        "person__pdu_id",
-        "person__practitioner_id",
-    ).iterator(chunk_size=5000):
+    context = _stock_context(on, book, _live(where))
+    for requirement in _live_with_totals(where).iterator(chunk_size=5000):
         key = (on, requirement.person.pdu_id, requirement.person.practitioner_id)
-        _stock_of(
-            counts,
-            key,
-            requirement,
-            book,
-            on,
-            window_applies,
-            recent.get(requirement.pk, 0),
-            worked.get(requirement.pk, 0),
-            recent_weeks,
-        )
+        for measure, value in stock_measures(requirement, context):
+            counts[(*key, measure)] += value
     for pdu, practitioner in overdue_decisions(on, pdu_id=where.pdu, practitioner_id=where.practitioner):
         counts[(on, pdu, practitioner, "decisions_overdue")] += 1
     return counts
 
 
-def _stock_of(
-    counts: Counts,
-    key: tuple[date, int, int | None],
-    requirement: Requirement,
-    book: PolicyBook,
-    on: date,
-    window_applies: bool,
-    recent: int,
-    worked: int,
-    recent_weeks: int,
-) -> None:
+def cases_behind(measure: str, on: date, book: PolicyBook, where: Where) -> list[Requirement]:
+    """The live requirements that a case stock counts, in one PDU or caseload."""
+    context = _stock_context(on, book, _live(where))
+    rows = (
+        _live_with_totals(where).select_related("person").only("person__crn", "person__first_name", "person__last_name")
+    )
+    return [r for r in rows if any(m == measure for m, _ in stock_measures(r, context))]
+
+
+def stock_measures(requirement: Requirement, context: StockContext) -> list[tuple[str, int]]:
+    """The case stocks one live requirement counts towards, and by how much."""
     totals = getattr(requirement, "totals", None)
     ordered = requirement.ordered_minutes + (totals.variation_minutes if totals else 0)
     remaining = max(0, ordered - (totals.credited_minutes if totals else 0))
@@ -357,25 +367,38 @@ def _stock_of(
         window_end=requirement.window_end,
         extended_until=requirement.extended_until,
         operational_period_end=requirement.order.operational_period_end,
-        window_applies=window_applies,
+        window_applies=context.window_applies,
     )
-    counts[(*key, "live_cases")] += 1
-    counts[(*key, "outstanding_minutes")] += remaining
-    if case_rules.is_backlog(completion=completion, remaining_minutes=remaining, closed=False, on=on):
-        assert completion is not None
-        counts[(*key, "backlog_cases")] += 1
-        counts[(*key, "backlog_minutes")] += remaining
-        counts[(*key, _backlog_band(completion, on))] += 1
-        return
-    reviews = case_rules.key_dates(requirement.order.sentence_date, book).reviews
-    passed = [point for point in reviews if point <= on]
-    if not passed or remaining <= 0:
-        return
-    point = "review6" if len(passed) == 1 else "review9"
+    found = [("live_cases", 1), ("outstanding_minutes", remaining)]
+    on = context.on
+    if completion is not None and case_rules.is_backlog(
+        completion=completion, remaining_minutes=remaining, closed=False, on=on
+    ):
+        return [*found, ("backlog_cases", 1), ("backlog_minutes", remaining), (_backlog_band(completion, on), 1)]
+    passed = [
+        point for point in case_rules.key_dates(requirement.order.sentence_date, context.book).reviews if point <= on
+    ]
+    if passed and remaining > 0:
+        point = "review6" if len(passed) == 1 else "review9"
+        on_track = _on_track(requirement, context, completion, ordered, remaining)
+        found.append((f"{point}_{'on_track' if on_track else 'at_risk'}", 1))
+    return found
+
+
+def _on_track(
+    requirement: Requirement, context: StockContext, completion: date | None, ordered: int, remaining: int
+) -> bool:
+    """Where the person's recent rate takes them, as the review projects it (`enforcement.rules.projection`)."""
+    book, on, sentenced = context.book, context.on, requirement.order.sentence_date
     still_needed = requirement_still_needed(requirement, book=book, on=on, remaining=remaining)
-    sentenced = requirement.order.sentence_date
-    progress = enforcement_rules.Progress(worked, ordered, still_needed, recent, recent_weeks)
-    projection = enforcement_rules.projection(
+    progress = enforcement_rules.Progress(
+        context.worked.get(requirement.pk, 0),
+        ordered,
+        still_needed,
+        context.recent.get(requirement.pk, 0),
+        context.recent_weeks,
+    )
+    return enforcement_rules.projection(
         progress=progress,
         on=on,
         completion=completion,
@@ -383,8 +406,7 @@ def _stock_of(
         extension_by=enforcement_rules.extension_deadline(
             sentenced, completion, book.value("extension_deadline_months", sentenced)
         ),
-    )
-    counts[(*key, f"{point}_{'on_track' if projection.on_track else 'at_risk'}")] += 1
+    ).on_track
 
 
 def _backlog_band(completion: date, on: date) -> str:

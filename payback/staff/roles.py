@@ -39,6 +39,7 @@ AGREE_DEPARTURE = "enforcement.agree_departure"
 OVERSEE_DECISIONS = "enforcement.oversee_decisions"
 RECORD_COURT_OUTCOMES = "enforcement.add_courtoutcome"
 VIEW_POLICY = "core.view_policyversion"
+VIEW_FIGURES = "insight.view_figures"
 MANAGE_POLICY = "core.manage_policy"
 
 # What a practitioner, and the senior who oversees them, may do with a case.
@@ -64,6 +65,7 @@ REFUSALS: dict[str, str] = {
     DECIDE_FAILURES: "You do not have permission to decide failures",
     OVERSEE_DECISIONS: "You do not have permission to see everyone's overdue decisions",
     RECORD_COURT_OUTCOMES: "You do not have permission to record court outcomes",
+    VIEW_FIGURES: "You do not have permission to see management information",
 }
 
 
@@ -113,12 +115,13 @@ ROLES: tuple[Role, ...] = (
             MANAGE_VEHICLES,
             ENTER_TIMESHEETS,
             VIEW_POLICY,
+            VIEW_FIGURES,
         ),
     ),
     Role(
         PROBATION_PRACTITIONER,
         "Owns the case: induction, assessment, absences, enforcement",
-        (*CASE_WORK, ACKNOWLEDGE_CONCERNS, DECIDE_FAILURES, RECORD_COURT_OUTCOMES, VIEW_POLICY),
+        (*CASE_WORK, ACKNOWLEDGE_CONCERNS, DECIDE_FAILURES, RECORD_COURT_OUTCOMES, VIEW_POLICY, VIEW_FIGURES),
     ),
     Role(
         SENIOR_PROBATION_OFFICER,
@@ -132,12 +135,13 @@ ROLES: tuple[Role, ...] = (
             OVERSEE_DECISIONS,
             RECORD_COURT_OUTCOMES,
             VIEW_POLICY,
+            VIEW_FIGURES,
         ),
     ),
     Role(
         HEAD_OF_UNPAID_WORK,
         "Performance and policy for a region or the country",
-        (VIEW_CASES, VIEW_PROJECTS, VIEW_POLICY, MANAGE_POLICY),
+        (VIEW_CASES, VIEW_PROJECTS, VIEW_POLICY, MANAGE_POLICY, VIEW_FIGURES),
     ),
     Role(
         CASE_ADMINISTRATOR,
