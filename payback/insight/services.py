@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from payback.cases.models import LedgerEntry, LedgerKind, Order, Requirement
 from payback.core.selectors import policy_book
-from payback.delivery.models import Appointment, Outcome, Session
+from payback.delivery.models import Appointment, Incident, Outcome, Session
 from payback.staff.models import Pdu
 
 from . import fairness, sources
@@ -117,12 +117,14 @@ def figures_refresh(*, today: date | None = None) -> Refresh:
 
 
 def history_start() -> date | None:
-    """The first day anything was recorded: the earliest sentence or ledger entry."""
+    """The first day anything was recorded: the earliest sentence, ledger entry, session or incident."""
     starts = [
         Order.objects.aggregate(first=Min("sentence_date"))["first"],
         LedgerEntry.objects.aggregate(first=Min("occurred_on"))["first"],
+        Session.objects.aggregate(first=Min("date"))["first"],
+        Incident.objects.aggregate(first=Min("occurred_at"))["first"],
     ]
-    known = [d for d in starts if d is not None]
+    known = [timezone.localdate(d) if isinstance(d, datetime) else d for d in starts if d is not None]
     return min(known) if known else None
 
 

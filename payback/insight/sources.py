@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
 
 from payback.cases import rules as case_rules
@@ -115,7 +115,7 @@ def _individual(counts: Counts, first: date, last: date, where: Where) -> None:
         **_between(first, last, "date"),
         **where.cases("person"),
         session__project__project_type__in=INDIVIDUAL,
-        credited_entry__isnull=False,
+        credited_entry__kind=LedgerKind.WORK,  # not a stand-down credit
     )
     _add(
         counts,
@@ -169,21 +169,18 @@ def _started(counts: Counts, first: date, last: date, where: Where) -> None:
 
 
 def _completed(counts: Counts, first: date, last: date, where: Where) -> None:
-    changes = (
-        CaseStatusChange.objects.filter(to_status=CaseStatus.COMPLETED, **where.cases("requirement__person"))
-        .annotate(day=TruncDate("changed_at"))
+    """Each requirement counts once, on the day it was last completed (a correction may reopen it)."""
+    latest = CaseStatusChange.objects.filter(requirement=OuterRef("pk"), to_status=CaseStatus.COMPLETED)
+    done = (
+        Requirement.objects.filter(**where.cases("person"))
+        .annotate(day=TruncDate(Subquery(latest.order_by("-changed_at", "-pk").values("changed_at")[:1])))
         .filter(**_between(first, last, "day"))
-        .values("requirement_id", "day", "requirement__due_date", **_case_keys("requirement__person"))
+        .values("day", "due_date", **_case_keys("person"))
     )
-    seen: set[int] = set()
-    for row in _rows(changes.order_by("requirement_id", "-changed_at")):
-        if row["requirement_id"] in seen:
-            continue
-        seen.add(row["requirement_id"])
+    for row in _rows(done):
         key = (row["day"], row["pdu"], row["practitioner"])
         counts[(*key, "completed")] += 1
-        due = row["requirement__due_date"]
-        if due is None or row["day"] <= due:
+        if row["due_date"] is None or row["day"] <= row["due_date"]:
             counts[(*key, "completed_in_time")] += 1
 
 
@@ -222,7 +219,7 @@ def _enforcement(counts: Counts, first: date, last: date, where: Where) -> None:
     for row in _rows(rows):
         key = (row["day"], row["pdu"], row["practitioner"])
         if row["step"] in ("warning", "breach"):
-            counts[(*key, f"{row['step']}s" if row["step"] == "breach" else "warnings")] += row["n"]
+            counts[(*key, "breaches" if row["step"] == "breach" else "warnings")] += row["n"]
         if row["step"] != row["rule_step"]:
             counts[(*key, "departures")] += row["n"]
 
@@ -316,7 +313,7 @@ def _stock_context(on: date, book: PolicyBook, live: QuerySet[Requirement]) -> S
     )
 
 
-def _live_with_totals(where: Where) -> QuerySet[Requirement]:
+def _live_with_totals(where: Where, *more: str) -> QuerySet[Requirement]:
     return (
         _live(where)
         .select_related("order", "totals", "person")
@@ -332,6 +329,7 @@ def _live_with_totals(where: Where) -> QuerySet[Requirement]:
             "totals__variation_minutes",
             "person__pdu_id",
             "person__practitioner_id",
+            *more,
         )
     )
 
@@ -352,8 +350,8 @@ def stocks(on: date, book: PolicyBook, where: Where = Where()) -> Counts:
 def cases_behind(measure: str, on: date, book: PolicyBook, where: Where) -> list[Requirement]:
     """The live requirements that a case stock counts, in one PDU or caseload."""
     context = _stock_context(on, book, _live(where))
-    rows = (
-        _live_with_totals(where).select_related("person").only("person__crn", "person__first_name", "person__last_name")
+    rows = _live_with_totals(where, "person__crn", "person__first_name", "person__last_name").order_by(
+        "person__last_name", "person__first_name", "pk"
     )
     return [r for r in rows if any(m == measure for m, _ in stock_measures(r, context))]
 

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from payback.core.edge import staff_page, staff_user
 from payback.core.selectors import policy_book
@@ -25,6 +26,7 @@ def _period(request: HttpRequest, today: date) -> tuple[PeriodForm, Period]:
     return form, form.chosen()
 
 
+@require_safe
 @staff_page(VIEW_FIGURES)
 def index(request: HttpRequest) -> HttpResponse:
     area = selectors.home_area(staff_user(request))
@@ -60,6 +62,7 @@ def _by_section(lines: list[tables.Line]) -> list[tuple[str, list[tables.Line]]]
     return [(s, [x for x in lines if x.section == s]) for s in measures.SECTIONS if any(x.section == s for x in lines)]
 
 
+@require_safe
 @staff_page(VIEW_FIGURES)
 def area(request: HttpRequest, level: str, pk: int) -> HttpResponse:
     context = _dashboard(request, level, pk)
@@ -67,6 +70,7 @@ def area(request: HttpRequest, level: str, pk: int) -> HttpResponse:
     return render(request, "insight/dashboard.html", context)
 
 
+@require_safe
 @staff_page(VIEW_FIGURES)
 def area_export(request: HttpRequest, level: str, pk: int, fmt: str) -> HttpResponseBase:
     context = _dashboard(request, level, pk)
@@ -102,6 +106,7 @@ def _figure(request: HttpRequest, level: str, pk: int, code: str) -> dict[str, A
 CASE_STOCKS = {code for code in measures.STOCKS if code != "decisions_overdue"}
 
 
+@require_safe
 @staff_page(VIEW_FIGURES)
 def figure(request: HttpRequest, level: str, pk: int, code: str) -> HttpResponse:
     context = _figure(request, level, pk, code)
@@ -111,12 +116,14 @@ def figure(request: HttpRequest, level: str, pk: int, code: str) -> HttpResponse
     return render(request, "insight/figure.html", context)
 
 
+@require_safe
 @staff_page(VIEW_FIGURES)
 def figure_export(request: HttpRequest, level: str, pk: int, code: str, fmt: str) -> HttpResponseBase:
     table: tables.Table = _figure(request, level, pk, code)["table"]
     return exports.csv_response(table) if fmt == "csv" else exports.xlsx_response([table], table.title)
 
 
+@require_safe
 @staff_page(VIEW_FIGURES)
 def cases(request: HttpRequest, level: str, pk: int, code: str) -> HttpResponse:
     """The live cases a case stock counts today, in a PDU or a practitioner's caseload."""

@@ -118,6 +118,10 @@ def test_the_openapi_document_declares_every_error_response(practitioner: User) 
         ("POST", f"{API}/requirements/{{id}}/further-requirements"),
         ("GET", f"{API}/requirements/{{id}}/letters"),
         ("POST", f"{API}/requirements/{{id}}/appointment-letters"),
+        ("GET", f"{API}/insight/definitions"),
+        ("GET", f"{API}/insight/mine"),
+        ("GET", f"{API}/insight/areas/{{level}}/{{id}}"),
+        ("GET", f"{API}/insight/areas/{{level}}/{{id}}/figures/{{code}}"),
     }
     post = operations[("POST", f"{API}/requirements/{{id}}/adjustments")]
     assert sorted(post["responses"]) == ["201", "400", "401", "403", "404", "409", "422"]

@@ -152,5 +152,8 @@ def build_area(pdu: Pdu, name: str, *, today: date) -> Area:
         "evidence": evidence.pk,
         "letter": letter.pk,
         "review_point": 6,
+        "pdu": pdu.pk,
+        "area_level": "pdu",
+        "figure_code": "live_cases",
     }
     return area

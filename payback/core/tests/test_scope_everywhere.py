@@ -70,6 +70,8 @@ PAGE_RECORDS: dict[tuple[str, str], str] = {
     ("evidence", "pk"): "evidence",
     ("letters", "pk"): "letter",
     ("appointments", "appointment_pk"): "appointment",
+    ("<level:level>", "pk"): "pdu",
+    ("<bottom:level>", "pk"): "pdu",
 }
 
 # Where a page needs its record in a particular state: by the page's name and the parameter.
@@ -93,12 +95,21 @@ API_RECORDS: dict[tuple[str, str], str] = {
     ("runs", "run_id"): "run",
     ("failures", "ref"): "failure_ref",
     ("reviews", "point"): "review_point",
+    ("areas", "level"): "area_level",
+    ("{level}", "id"): "pdu",
+    ("figures", "code"): "figure_code",
 }
+
+# The management information pages name a PDU by its level and id, and a figure by its code.
+INSIGHT_PAGES = ("area", "area-export", "figure", "figure-export", "cases")
 
 # Parts of a page's path that name no record, and the value the page is asked with.
 PAGE_PARTS: dict[tuple[str, str], Callable[[Area], str]] = {
     ("cases:assessment-page", "page"): lambda area: area.assessment_page,
     ("enforcement:review", "point"): lambda area: "6",
+    **{(f"insight:{page}", "level"): (lambda area: "pdu") for page in INSIGHT_PAGES},
+    **{(f"insight:{page}", "code"): (lambda area: "live_cases") for page in ("figure", "figure-export", "cases")},
+    **{(f"insight:{page}", "fmt"): (lambda area: "csv") for page in ("area-export", "figure-export")},
 }
 
 # Records named in a request's body, taken from the caller's own area, so that only the record in

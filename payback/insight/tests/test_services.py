@@ -197,12 +197,6 @@ def test_the_recount_checks_todays_stocks_against_the_last_refresh(world: World)
     assert services.recount() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sources._completed keeps one completion per requirement within the days it is asked for, so a "
-    "requirement completed, reopened by a correction and completed again in a later month is counted twice "
-    "by a rebuild (month by month) and once by the recount (all days at once)",
-)
 def test_a_requirement_completed_twice_agrees_after_a_rebuild(world: World) -> None:
     case = new_case(world.pat, sentence_date=date(2026, 6, 1), hours=40)
     with time_machine.travel(datetime(2026, 8, 10, 12, tzinfo=LONDON), tick=False):
@@ -216,11 +210,6 @@ def test_a_requirement_completed_twice_agrees_after_a_rebuild(world: World) -> N
     assert services.recount() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services.history_start looks only at sentence and ledger dates, so a rebuild leaves out a session "
-    "dated before the first of them, which the recount's count by PDU (all sessions to today) includes",
-)
 def test_a_session_before_the_first_order_is_kept_by_a_rebuild(world: World, pdu_b: Pdu) -> None:
     session(pdu_b, date(2026, 8, 24))  # before 1 September, the first sentence and the first work
     services.figures_rebuild()

@@ -207,11 +207,6 @@ def test_individual_placement_minutes_are_from_appointments_and_timesheets(pat: 
     expect(flows(OCT_1, OCT_31), individual_minutes=600, worked_minutes=1020)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sources._individual sums the minutes of any entry an appointment was credited, so the stand-down "
-    "allowance credited for a stood-down individual placement counts as hours worked on individual placements",
-)
 def test_a_stand_down_credit_on_an_individual_placement_is_not_hours_worked_there(pat: User, pdu_a: Pdu) -> None:
     shop = project(pdu_a, "individual")
     stood_down = session(shop, date(2026, 10, 14))
@@ -342,11 +337,6 @@ def test_warnings_and_departures_by_the_day_taken(actions: None) -> None:
     expect(flows(OCT_1, OCT_31), warnings=2, departures=2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='sources._enforcement keys a breach action as f"{step}s", that is "breachs", so the measure '
-    '"breaches" is never counted',
-)
 def test_breach_actions_by_the_day_taken(actions: None) -> None:
     expect(flows(OCT_1, OCT_31), breaches=1)
 
