@@ -8,13 +8,15 @@ outcome's rate with its 95% interval beside the rate for the rest of the area, w
 hidden so that nobody can be picked out."""
 
 import itertools
+import statistics
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
 from django.db import transaction
-from django.db.models import Aggregate, Count, F, FloatField, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 
 from payback.cases import rules as case_rules
@@ -259,12 +261,15 @@ def _write(outcomes: Iterator[CaseOutcome]) -> int:
 # The fairness table
 
 
-class Median(Aggregate):
-    """The median (PostgreSQL's continuous percentile: the mean of the middle two of an even count)."""
-
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
+def _medians(cohort: QuerySet[CaseOutcome], characteristic: str) -> tuple[dict[str, float], float | None]:
+    """The median days to the first day worked, for each group and for everyone (the mean of the
+    middle two of an even count): worked out here so that it reads the same on every database."""
+    days: dict[str, list[int]] = defaultdict(list)
+    worked = cohort.filter(days_to_first_session__isnull=False).values_list(characteristic, "days_to_first_session")
+    for group, count in worked:
+        days[group].append(count)
+    everyone = [count for counts in days.values() for count in counts]
+    return {g: statistics.median(c) for g, c in days.items()}, (statistics.median(everyone) if everyone else None)
 
 
 @dataclass(frozen=True)
@@ -317,7 +322,6 @@ def _tallies() -> dict[str, Any]:
         "n_worked": Count("pk", filter=Q(worked=True)),
         "n_people": Count("pk"),
         "n_first_sessions": Count("days_to_first_session"),
-        "n_median_days": Median("days_to_first_session"),
     }
 
 
@@ -382,6 +386,9 @@ def fairness_table(*, where: dict[str, int], period: Period, characteristic: str
     cohort = _cohort(where, period)
     rows = cohort.values(group=F(characteristic)).annotate(**_tallies()).order_by()
     found = {row["group"]: {key.removeprefix("n_"): value for key, value in row.items()} for row in _plain(rows)}
+    medians, median = _medians(cohort, characteristic)
+    for name, row in found.items():
+        row["median_days"] = medians.get(name)
     tallies = {name: found[name] for name in _ordered(characteristic, found)}
     hidden_people = _hidden({name: row["people"] for name, row in tallies.items()}, set())
     hidden_medians = _hidden({name: row["first_sessions"] for name, row in tallies.items()}, hidden_people)
@@ -403,5 +410,4 @@ def fairness_table(*, where: dict[str, int], period: Period, characteristic: str
         key: rules.wilson(sum(row[counted] for row in tallies.values()), sum(row[among] for row in tallies.values()))
         for key, (counted, among) in _COUNTED.items()
     }
-    median = cohort.aggregate(median=Median("days_to_first_session"))["median"]
     return FairnessTable(chosen, period, people, groups, overall, median)

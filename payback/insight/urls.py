@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import fairness_views, views
 
 
 class LevelConverter:
@@ -17,12 +17,17 @@ class BottomConverter(LevelConverter):
     regex = "pdu|practitioner"
 
 
+class WideConverter(LevelConverter):
+    regex = "national|region|pdu"
+
+
 class FormatConverter(LevelConverter):
     regex = "csv|xlsx"
 
 
 register_converter(LevelConverter, "level")
 register_converter(BottomConverter, "bottom")
+register_converter(WideConverter, "wide")
 register_converter(FormatConverter, "fmt")
 
 app_name = "insight"
@@ -34,4 +39,6 @@ urlpatterns = [
     path(f"{AREA}/figures/<slug:code>/", views.figure, name="figure"),
     path(f"{AREA}/figures/<slug:code>.<fmt:fmt>", views.figure_export, name="figure-export"),
     path("<bottom:level>/<int:pk>/figures/<slug:code>/cases/", views.cases, name="cases"),
+    path("<wide:level>/<int:pk>/fairness/", fairness_views.fairness_page, name="fairness"),
+    path("<wide:level>/<int:pk>/fairness.<fmt:fmt>", fairness_views.fairness_export, name="fairness-export"),
 ]

@@ -72,6 +72,7 @@ PAGE_RECORDS: dict[tuple[str, str], str] = {
     ("appointments", "appointment_pk"): "appointment",
     ("<level:level>", "pk"): "pdu",
     ("<bottom:level>", "pk"): "pdu",
+    ("<wide:level>", "pk"): "pdu",
 }
 
 # Where a page needs its record in a particular state: by the page's name and the parameter.
@@ -101,7 +102,7 @@ API_RECORDS: dict[tuple[str, str], str] = {
 }
 
 # The management information pages name a PDU by its level and id, and a figure by its code.
-INSIGHT_PAGES = ("area", "area-export", "figure", "figure-export", "cases")
+INSIGHT_PAGES = ("area", "area-export", "figure", "figure-export", "cases", "fairness", "fairness-export")
 
 # Parts of a page's path that name no record, and the value the page is asked with.
 PAGE_PARTS: dict[tuple[str, str], Callable[[Area], str]] = {
@@ -109,7 +110,9 @@ PAGE_PARTS: dict[tuple[str, str], Callable[[Area], str]] = {
     ("enforcement:review", "point"): lambda area: "6",
     **{(f"insight:{page}", "level"): (lambda area: "pdu") for page in INSIGHT_PAGES},
     **{(f"insight:{page}", "code"): (lambda area: "live_cases") for page in ("figure", "figure-export", "cases")},
-    **{(f"insight:{page}", "fmt"): (lambda area: "csv") for page in ("area-export", "figure-export")},
+    **{
+        (f"insight:{page}", "fmt"): (lambda area: "csv") for page in ("area-export", "figure-export", "fairness-export")
+    },
 }
 
 # Records named in a request's body, taken from the caller's own area, so that only the record in

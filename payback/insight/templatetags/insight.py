@@ -26,3 +26,14 @@ def figure(value: float | int | None, unit: str = "") -> SafeString:
 @register.simple_tag
 def cell(row: dict[str, Any], key: str, unit: str = "") -> SafeString:
     return figure(row.get(key), unit)
+
+
+@register.simple_tag
+def share(value: float | None) -> SafeString:
+    """A share from 0 to 1 as a percentage to one decimal place."""
+    return figure(None if value is None else round(100 * value, 1), "%")
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key)

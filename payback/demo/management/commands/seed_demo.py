@@ -78,6 +78,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS("Enforcement: " + ", ".join(f"{n:,} {what}" for what, n in done.items()))
             )
+        # Then the management information, counted from everything above.
+        call_command("refresh_figures", rebuild=True, verbosity=verbosity, stdout=self.stdout._out)
         if verbosity > 1:
             for status, count in sorted(status_counts().items(), key=lambda item: -item[1]):
                 self.stdout.write(f"  {status:<22} {count:>8,}")

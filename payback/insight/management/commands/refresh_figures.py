@@ -19,14 +19,18 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
 
+        live = self.stdout.isatty()
+
         def progress(stage: str, done: int, total: int) -> None:
-            self.stdout.write(
-                f"\r{stage:<8} {done:>4} of {total} months  {time.perf_counter() - started:6.1f} s", ending=""
-            )
-            self.stdout.flush()
+            line = f"{stage:<8} {done:>4} of {total} months  {time.perf_counter() - started:6.1f} s"
+            if live:
+                self.stdout.write("\r" + line, ending="")
+                self.stdout.flush()
+            elif done == total or done % 6 == 0:
+                self.stdout.write(line)
 
         refresh = figures_rebuild(progress=progress) if options["rebuild"] else figures_refresh()
-        if options["rebuild"]:
+        if options["rebuild"] and live:
             self.stdout.write("")
         self.stdout.write(
             f"Counted {refresh.first_day:%d %b %Y} to {refresh.last_day:%d %b %Y}: {refresh.cells:,} figures "
