@@ -13,7 +13,8 @@ from payback.core.api_ops import Access, Operations
 from payback.core.selectors import policy_book
 from payback.staff.roles import REFUSALS, VIEW_FIGURES
 
-from . import measures, selectors, services, tables
+from . import fairness, measures, selectors, services, tables
+from .fairness_views import where_of
 from .forms import PeriodForm, raise_if_invalid
 from .rules import Period
 
@@ -102,7 +103,10 @@ def _definitions() -> list[DefinitionOut]:
 
 
 def _period(query: PeriodQuery) -> Period:
-    data = {k: v.isoformat() if isinstance(v, date) else v for k, v in query.dict().items() if v is not None}
+    fields = ("period", "start", "end")
+    data = {
+        k: v.isoformat() if isinstance(v, date) else v for k, v in query.dict().items() if v is not None and k in fields
+    }
     form = PeriodForm(data, today=timezone.localdate())
     raise_if_invalid(form)
     return form.chosen()
@@ -188,4 +192,86 @@ def figure_breakdown(
             BreakdownRowOut(area=_area_out(by_id[row["area_id"]]), value=row["now"], last_year=row["last_year"])
             for row in table.rows
         ],
+    )
+
+
+class FairnessQuery(PeriodQuery):
+    characteristic: Literal["sex", "ethnicity", "age_band", "disability", "religion"] = Field(
+        "sex", description="The protected characteristic to compare by"
+    )
+
+
+class OutcomeOut(Schema):
+    outcome: str
+    label: str
+    count: int | None = Field(description="null where hidden (small numbers)")
+    total: int | None
+    rate: float | None = Field(description="As a share from 0 to 1")
+    low: float | None = Field(description="The 95% interval (Wilson)")
+    high: float | None
+    rest_of_area: float | None
+    differs: bool = Field(description="The intervals of the group and the rest of the area do not overlap")
+    hidden: bool
+
+
+class GroupOut(Schema):
+    name: str
+    people: int | None
+    median_days_to_first_work: float | None
+    outcomes: list[OutcomeOut]
+
+
+class FairnessOut(Schema):
+    area: AreaOut
+    period: PeriodOut
+    characteristic: str
+    people: int | None = Field(description="Requirements that ended in the period; null when fewer than 5")
+    groups: list[GroupOut]
+    definitions: dict[str, str]
+
+
+@ops.get(
+    "/areas/{level}/{id}/fairness", FairnessOut, "getOutcomesByCharacteristic", "Outcomes by protected characteristic"
+)
+def fairness_outcomes(
+    request: HttpRequest, query: Query[FairnessQuery], level: LevelName = LEVEL, id: int = AREA_ID
+) -> FairnessOut:
+    """For the requirements that ended in the period in the area (the country, a region or a PDU), each
+    outcome's rate for each group with its 95% interval beside the rest of the area's. Small numbers are hidden."""
+    user = access(request, VIEW_FIGURES)
+    area = selectors.area_get(user, level, id)
+    period = _period(query)
+    found = fairness.fairness_table(where=where_of(area), period=period, characteristic=query.characteristic)
+    labels = {o.key: o.label for o in fairness.OUTCOMES}
+    return FairnessOut(
+        area=_area_out(area),
+        period=PeriodOut(start=period.start, end=period.end),
+        characteristic=query.characteristic,
+        people=found.people,
+        groups=[
+            GroupOut(
+                name=group.name,
+                people=group.people,
+                median_days_to_first_work=group.median_days,
+                outcomes=[_outcome(key, labels[key], figure) for key, figure in group.figures.items()],
+            )
+            for group in found.groups
+        ],
+        definitions={o.key: o.definition for o in fairness.OUTCOMES},
+    )
+
+
+def _outcome(key: str, label: str, figure: fairness.Figure) -> OutcomeOut:
+    rate = figure.rate
+    return OutcomeOut(
+        outcome=key,
+        label=label,
+        count=figure.count,
+        total=figure.total,
+        rate=rate.value if rate else None,
+        low=rate.low if rate else None,
+        high=rate.high if rate else None,
+        rest_of_area=figure.rest.value if figure.rest else None,
+        differs=figure.differs,
+        hidden=figure.suppressed,
     )

@@ -59,7 +59,7 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 
 def _write_table(book: Workbook, table: Table, used: set[str]) -> None:
-    sheet = book.create_sheet(_sheet_title(table.title, used))
+    sheet = book.create_sheet(_sheet_title(table.sheet or table.title, used))
     sheet.append([table.title])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([c.label for c in table.columns])
@@ -82,11 +82,11 @@ def _write_definitions(book: Workbook, tables: list[Table]) -> None:
     sheet.append(["Figure", "Definition"])
     for cell in sheet[1]:
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for table in tables:
         for label, definition in table.definitions:
-            if label not in seen:
-                seen.add(label)
+            if (label, definition) not in seen:
+                seen.add((label, definition))
                 sheet.append([safe(label), safe(definition)])
     sheet.column_dimensions["A"].width = 36
     sheet.column_dimensions["B"].width = 100

@@ -278,7 +278,7 @@ MEASURES: tuple[Measure, ...] = (
 RATES: tuple[Rate, ...] = (
     Rate(
         "completed_in_time_rate",
-        "Completed in time",
+        "Share completed in time",
         "Requirements completed in time as a share of those completed.",
         ORDERS_S,
         "completed_in_time",
@@ -310,7 +310,7 @@ RATES: tuple[Rate, ...] = (
     ),
     Rate(
         "inductions_on_time_rate",
-        "Inductions on time",
+        "Share of inductions on time",
         "Inductions attended by their deadline as a share of those due.",
         START_S,
         "inductions_on_time",
@@ -318,7 +318,7 @@ RATES: tuple[Rate, ...] = (
     ),
     Rate(
         "assessments_on_time_rate",
-        "Assessments on time",
+        "Share of assessments on time",
         "Assessments submitted by their deadline as a share of those due.",
         START_S,
         "assessments_on_time",

@@ -26,6 +26,7 @@ class Table:
     columns: list[Column]
     rows: list[dict[str, Any]]
     definitions: list[tuple[str, str]] = field(default_factory=list)
+    sheet: str = ""  # a short name for its sheet in a workbook (the title's start otherwise)
 
 
 def plain(measure: measures.Measure, value: int | None) -> float | int | None:

@@ -34,6 +34,7 @@ app_name = "insight"
 AREA = "<level:level>/<int:pk>"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("national-return/<int:year>-<int:month>.xlsx", views.national_return, name="national-return"),
     path(f"{AREA}/", views.area, name="area"),
     path(f"{AREA}/figures.<fmt:fmt>", views.area_export, name="area-export"),
     path(f"{AREA}/figures/<slug:code>/", views.figure, name="figure"),

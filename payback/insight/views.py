@@ -15,7 +15,7 @@ from payback.core.edge import staff_page, staff_user
 from payback.core.selectors import policy_book
 from payback.staff.roles import VIEW_FIGURES
 
-from . import charts, exports, measures, selectors, services, sources, tables
+from . import charts, exports, measures, returns, selectors, services, sources, tables
 from .forms import PeriodForm, period_query
 from .models import Level
 from .rules import Period
@@ -135,6 +135,23 @@ def cases(request: HttpRequest, level: str, pk: int, code: str) -> HttpResponse:
     rows = sources.cases_behind(code, today, policy_book(), where)
     measure = measures.BY_CODE[code]
     return render(request, "insight/cases.html", {"area": area, "measure": measure, "rows": rows, "today": today})
+
+
+@require_safe
+@staff_page(VIEW_FIGURES)
+def national_return(request: HttpRequest, year: int, month: int) -> HttpResponseBase:
+    """The monthly national return as one workbook: for national staff, for a month that has begun."""
+    home = selectors.home_area(staff_user(request))
+    if home is None or home.level != Level.NATIONAL:
+        raise Http404("The national return is for national staff")
+    if (
+        not 1 <= month <= 12
+        or not 2000 <= year <= timezone.localdate().year
+        or date(year, month, 1) > timezone.localdate()
+    ):
+        raise Http404("No return for that month")
+    found = returns.national_return(date(year, month, 1))
+    return exports.xlsx_response(found, f"National return {year}-{month:02d}")
 
 
 # ---------------------------------------------------------------------------------------------

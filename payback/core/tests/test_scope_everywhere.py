@@ -131,6 +131,7 @@ NOT_SCOPED: dict[str, str] = {
     "nominate:question": "the public nomination form: the part names a question; the answers are the visitor's own",
     "staff:password-reset-confirm": "the link in a password reset email: it names its account by a one-time token",
     "enforcement:letter-template-pdf": "a letter template is the same everywhere: a sample with made-up details",
+    "insight:national-return": "the path names a month, not a record; the return is refused to all but national staff",
 }
 
 # API operations with a path parameter that are deliberately not scoped to an area, and why.
