@@ -71,6 +71,7 @@ test-dates: bootstrap postgres chromium
 ## bench: performance figures (not part of make test)
 bench: bootstrap postgres
 	DATABASE_URL=$(DATABASE_URL_TEST) $(PY) -m benchmarks.run
+	DATABASE_URL=$(DATABASE_URL_TEST) $(PY) -m benchmarks.figures_scale
 	$(PY) -m benchmarks.allocation
 
 ## seed: demo data on the development database (SIZE=small|pdu|region|national)

@@ -37,14 +37,14 @@ def with_database(url: str, name: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
 
 
-def recreate_database(server_url: str) -> None:
+def recreate_database(server_url: str, name: str = BENCH_DATABASE) -> None:
     """Drop and create the benchmark database, connected to the server's `postgres` database."""
     import psycopg
     from psycopg import sql
 
     with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(BENCH_DATABASE)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE)))
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def setup_django(bench_url: str) -> None:
@@ -61,7 +61,7 @@ def setup_django(bench_url: str) -> None:
 def benchmarks() -> list[tuple[str, Callable[["BenchContext"], list["Measurement"]]]]:
     """Every benchmark, in the order run. The first, ping, is the yardstick for the others:
     add new measurements to the end of this list."""
-    from . import register, web
+    from . import figures, register, web
 
     return [
         ("ping", web.bench_ping),
@@ -69,6 +69,7 @@ def benchmarks() -> list[tuple[str, Callable[["BenchContext"], list["Measurement
         ("caseload_at_risk", web.bench_caseload_at_risk),
         ("case_page", web.bench_case_page),
         ("register_submit", register.bench_register_submit),
+        ("figures", figures.bench_figures),
     ]
 
 

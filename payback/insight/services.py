@@ -164,6 +164,16 @@ def refresh_if_stale(*, now: datetime | None = None) -> bool:
     return True
 
 
+def current_refresh(*, now: datetime | None = None) -> Refresh | None:
+    """The last refresh, for a page to say when its figures were counted; if it is older than
+    STALE_AFTER, the worker is asked for another."""
+    now = now or timezone.now()
+    last = last_refresh()
+    if last is None or last.finished_at is None or last.finished_at < now - STALE_AFTER:
+        refresh_if_stale(now=now)
+    return last
+
+
 # ---------------------------------------------------------------------------------------------
 # The recount
 

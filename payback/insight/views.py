@@ -8,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -39,7 +40,7 @@ def _dashboard(request: HttpRequest, level: str, pk: int) -> dict[str, Any]:
     user, today = staff_user(request), timezone.localdate()
     area = selectors.area_get(user, level, pk)
     form, period = _period(request, today)
-    services.refresh_if_stale()
+    refreshed = services.current_refresh()
     now = selectors.figures_for(level, [pk], period)[pk]
     before = selectors.figures_for(level, [pk], period.last_year())[pk]
     lines = tables.dashboard_lines(area, now, before, policy_book(), period.end)
@@ -53,7 +54,8 @@ def _dashboard(request: HttpRequest, level: str, pk: int) -> dict[str, Any]:
         "sections": _by_section(lines),
         "stocks_on": now.stocks_on,
         "children": tables.headline_table(area, period, kids) if kids else None,
-        "refreshed": services.last_refresh(),
+        "refreshed": refreshed,
+        "here": reverse("insight:area", args=[level, pk]),
         "today": today,
     }
 
