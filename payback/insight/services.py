@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Min, Sum
 from django.utils import timezone
 
@@ -54,15 +54,19 @@ def cells_of(counts: sources.Counts) -> Counter[Cell]:
 
 
 def _write(grain: str, cells: Counter[Cell]) -> int:
-    rows = (Tally(level=lv, area=a, grain=grain, day=d, measure=m, value=v) for (lv, a, d, m), v in cells.items() if v)
-    written = 0
-    batch: list[Tally] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == WRITE_BATCH:
-            written += len(Tally.objects.bulk_create(batch))
-            batch = []
-    return written + len(Tally.objects.bulk_create(batch))
+    """Write the cells (none of them zero): by COPY on PostgreSQL, which is several times quicker
+    than INSERT for the hundreds of thousands a refresh writes at national size."""
+    rows = [(level, area, grain, day, measure, value) for (level, area, day, measure), value in cells.items() if value]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            copy = f"COPY {Tally._meta.db_table} (level, area, grain, day, measure, value) FROM STDIN"
+            with cursor.cursor.copy(copy) as writer:
+                for row in rows:
+                    writer.write_row(row)
+        return len(rows)
+    fields = ("level", "area", "grain", "day", "measure", "value")
+    made = (Tally(**dict(zip(fields, row, strict=True))) for row in rows)
+    return len(Tally.objects.bulk_create(made, batch_size=WRITE_BATCH))
 
 
 def _months(first: date, last: date) -> list[date]:

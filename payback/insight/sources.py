@@ -11,8 +11,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, QuerySet, Sum
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from payback.cases import rules as case_rules
 from payback.cases.models import (
@@ -155,8 +156,11 @@ def _minutes(start: time, end: time) -> int:
 
 
 def _started(counts: Counts, first: date, last: date, where: Where) -> None:
+    """Each requirement counts on the first day it was worked: looked for among those worked in the days asked."""
+    work = LedgerEntry.objects.filter(kind=LedgerKind.WORK, minutes__gt=0)
+    worked_then = work.filter(**_between(first, last, "occurred_on"), **where.cases("requirement__person"))
     firsts = (
-        LedgerEntry.objects.filter(kind=LedgerKind.WORK, minutes__gt=0, **where.cases("requirement__person"))
+        work.filter(requirement__in=worked_then.values("requirement_id"))
         .values("requirement_id")
         .annotate(
             day=Min("occurred_on"),
@@ -170,17 +174,23 @@ def _started(counts: Counts, first: date, last: date, where: Where) -> None:
 
 def _completed(counts: Counts, first: date, last: date, where: Where) -> None:
     """Each requirement counts once, on the day it was last completed (a correction may reopen it)."""
-    latest = CaseStatusChange.objects.filter(requirement=OuterRef("pk"), to_status=CaseStatus.COMPLETED)
-    done = (
-        Requirement.objects.filter(**where.cases("person"))
-        .annotate(day=TruncDate(Subquery(latest.order_by("-changed_at", "-pk").values("changed_at")[:1])))
-        .filter(**_between(first, last, "day"))
-        .values("day", "due_date", **_case_keys("person"))
+    completions = CaseStatusChange.objects.filter(to_status=CaseStatus.COMPLETED)
+    then = completions.filter(
+        changed_at__date__gte=first, changed_at__date__lte=last, **where.cases("requirement__person")
     )
-    for row in _rows(done):
-        key = (row["day"], row["pdu"], row["practitioner"])
+    latest = (
+        completions.filter(requirement__in=then.values("requirement_id"))
+        .values("requirement_id")
+        .annotate(at=Max("changed_at"))
+        .values_list("requirement_id", "at")
+    )
+    days = {pk: timezone.localdate(at) for pk, at in latest}
+    done = Requirement.objects.filter(pk__in=[pk for pk, day in days.items() if first <= day <= last])
+    for row in _rows(done.values("pk", "due_date", **_case_keys("person"))):
+        day = days[row["pk"]]
+        key = (day, row["pdu"], row["practitioner"])
         counts[(*key, "completed")] += 1
-        if row["due_date"] is None or row["day"] <= row["due_date"]:
+        if row["due_date"] is None or day <= row["due_date"]:
             counts[(*key, "completed_in_time")] += 1
 
 
