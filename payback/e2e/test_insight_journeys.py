@@ -150,7 +150,8 @@ def test_the_head_of_unpaid_work_goes_from_the_country_to_a_caseload(page: Page,
     summary = error_summary(page)
     expect(summary.get_by_role("link")).to_have_text("The last day must be on or after the first day")
     expect(summary.get_by_role("link")).to_have_attribute("href", "#id_end")
-    expect(page.get_by_test_id("period")).to_contain_text("1 November 2026 to 18 November 2026")  # this month
+    # the page's own default meanwhile: the financial year to date
+    expect(page.get_by_test_id("period")).to_contain_text("1 April 2026 to 18 November 2026")
     check(page)
     choose_days(page, "2026-11-01", "2026-11-17")
     expect(page.locator(".govuk-error-summary")).to_have_count(0)

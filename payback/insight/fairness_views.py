@@ -16,7 +16,6 @@ from payback.staff.roles import VIEW_FIGURES
 from . import charts, exports, fairness, selectors
 from .forms import PeriodForm, period_query
 from .models import Level
-from .rules import period_of
 from .tables import Column, Table
 
 SUPPRESSION_NOTE = (
@@ -37,9 +36,10 @@ def where_of(area: selectors.Area) -> dict[str, int]:
 
 def _read(request: HttpRequest, level: str, pk: int) -> dict[str, Any]:
     area = selectors.area_get(staff_user(request), level, pk)
-    form = PeriodForm(request.GET or None, today=timezone.localdate())
     # With no period asked for, the financial year to date: a month holds too few to compare.
-    period = form.chosen() if request.GET.get("period") else period_of("year", form.today)
+    asked = request.GET if "period" in request.GET else None
+    form = PeriodForm(asked, today=timezone.localdate(), default="year")
+    period = form.chosen()
     chosen = request.GET.get("characteristic", "sex")
     if chosen not in {c.key for c in fairness.CHARACTERISTICS}:
         raise Http404("No such characteristic")

@@ -31,9 +31,11 @@ class PeriodForm(forms.Form):
     start = forms.DateField(label="From", required=False, widget=DayInput(), input_formats=["%Y-%m-%d", "%d/%m/%Y"])
     end = forms.DateField(label="To", required=False, widget=DayInput(), input_formats=["%Y-%m-%d", "%d/%m/%Y"])
 
-    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, today: date, default: str = "month", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
+        self.default = default
+        self.fields["period"].initial = default
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -49,9 +51,9 @@ class PeriodForm(forms.Form):
         return data
 
     def chosen(self) -> Period:
-        """The period asked for; this month when nothing (or nothing valid) is asked for."""
+        """The period asked for; the default (this month) when nothing, or nothing valid, is asked for."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        kind = data.get("period") or "month"
+        kind = data.get("period") or self.default
         if kind == "range":
             return Period(data["start"], data["end"])
         return period_of(kind, self.today)

@@ -122,6 +122,7 @@ def dashboard_table(area: selectors.Area, period: Period, lines: list[Line]) -> 
             for x in lines
         ],
         definitions=[(x.label, x.definition) for x in lines],
+        sheet="Figures",
     )
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from payback.core.edge import staff_page, staff_user
 from payback.core.selectors import policy_book
+from payback.staff.models import User
 from payback.staff.roles import VIEW_FIGURES
 
 from . import charts, exports, measures, returns, selectors, services, sources, tables
@@ -122,6 +123,8 @@ def figure(request: HttpRequest, level: str, pk: int, code: str) -> HttpResponse
 @staff_page(VIEW_FIGURES)
 def figure_export(request: HttpRequest, level: str, pk: int, code: str, fmt: str) -> HttpResponseBase:
     table: tables.Table = _figure(request, level, pk, code)["table"]
+    if level == Level.PRACTITIONER:
+        raise Http404("A caseload has no areas below it to break a figure down by")
     return exports.csv_response(table) if fmt == "csv" else exports.xlsx_response([table], table.title)
 
 
@@ -131,8 +134,9 @@ def cases(request: HttpRequest, level: str, pk: int, code: str) -> HttpResponse:
     """The live cases a case stock counts today, in a PDU or a practitioner's caseload."""
     if code not in CASE_STOCKS or level not in (Level.PDU, Level.PRACTITIONER):
         raise Http404("No cases behind this figure")
-    area = selectors.area_get(staff_user(request), level, pk)
-    where = sources.Where(pdu=pk) if level == Level.PDU else sources.Where(practitioner=pk)
+    user = staff_user(request)
+    area = selectors.area_get(user, level, pk)
+    where = _cases_of(user, area)
     today = timezone.localdate()
     rows = sources.cases_behind(code, today, policy_book(), where)
     measure = measures.BY_CODE[code]
@@ -154,6 +158,16 @@ def national_return(request: HttpRequest, year: int, month: int) -> HttpResponse
         raise Http404("No return for that month")
     found = returns.national_return(date(year, month, 1))
     return exports.xlsx_response(found, f"National return {year}-{month:02d}")
+
+
+def _cases_of(user: User, area: selectors.Area) -> sources.Where:
+    """Whose cases: a PDU's; a practitioner's own, all of them; another's, only those in their PDU
+    (a caseload may still hold cases of a PDU the practitioner has left)."""
+    if area.level == Level.PDU:
+        return sources.Where(pdu=area.id)
+    if area.id == user.pk or area.parent is None:
+        return sources.Where(practitioner=area.id)
+    return sources.Where(pdu=area.parent.id, practitioner=area.id)
 
 
 # ---------------------------------------------------------------------------------------------
