@@ -62,7 +62,7 @@ def _render(
 
 
 def _axis() -> alt.Axis:
-    return alt.Axis(labelColor=GREY, tickMinStep=1)
+    return alt.Axis(labelColor=GREY, tickMinStep=1, format=",d")
 
 
 def bar_chart(*, key: str, title: str, summary: str, rows: list[dict[str, Any]], category: str, value: str) -> Chart:

@@ -222,7 +222,7 @@ def _bars(key: str, title: str, pairs: list[tuple[str, float | int]], category: 
     rows = [{category: label, unit: value} for label, value in pairs]
     total = sum(value for _, value in pairs)
     top = max(pairs, key=lambda pair: pair[1]) if pairs else ("", 0)
-    summary = f"{total:,} {unit} in all." + (f" The most: {top[0].lower()} ({top[1]:,})." if total else "")
+    summary = f"In all: {total:,}." + (f" The most: {top[0].lower()} ({top[1]:,})." if total else "")
     return charts.bar_chart(key=key, title=title, summary=summary, rows=rows, category=category, value=unit)
 
 
