@@ -112,6 +112,9 @@ def _period(query: PeriodQuery) -> Period:
     return form.chosen()
 
 
+LINE_FIELDS = ("code", "label", "section", "kind", "unit", "last_year", "detail")
+
+
 def _area_out(area: selectors.Area) -> AreaOut:
     return AreaOut(level=area.level, id=area.id, name=area.name)
 
@@ -143,19 +146,7 @@ def area_figures(
         last_year=PeriodOut(start=period.last_year().start, end=period.last_year().end),
         stocks_on=now.stocks_on,
         refreshed_at=refreshed.finished_at if refreshed else None,
-        figures=[
-            FigureOut(
-                code=x.code,
-                label=x.label,
-                section=x.section,
-                kind=x.kind,
-                unit=x.unit,
-                value=x.now,
-                last_year=x.last_year,
-                detail=x.detail,
-            )
-            for x in lines
-        ],
+        figures=[FigureOut(value=x.now, **{k: getattr(x, k) for k in LINE_FIELDS}) for x in lines],
         areas_below=[_area_out(child) for child in selectors.children(area)],
     )
 

@@ -61,6 +61,11 @@ def _render(
     return Chart(key, title, summary, _accessible(_svg(inputs, spec), key, title, summary), rows)
 
 
+def _x(category: str, order: list[Any]) -> alt.X:
+    """Categories along the bottom in the order given, their labels slanted to fit a phone's width."""
+    return alt.X(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelColor=GREY))
+
+
 def _axis() -> alt.Axis:
     return alt.Axis(labelColor=GREY, tickMinStep=1, format=",d")
 
@@ -74,7 +79,7 @@ def bar_chart(*, key: str, title: str, summary: str, rows: list[dict[str, Any]],
             alt.Chart(alt.Data(values=rows))
             .mark_bar(color=BLUE)
             .encode(
-                x=alt.X(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelColor=GREY)),
+                x=_x(category, order),
                 y=alt.Y(f"{value}:Q", title=None, axis=_axis()),
             )
             .properties(width="container", height=240)
@@ -97,7 +102,7 @@ def line_chart(
             alt.Chart(alt.Data(values=long))
             .mark_line(point=True)
             .encode(
-                x=alt.X(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelColor=GREY)),
+                x=_x(category, order),
                 y=alt.Y("value:Q", title=None, axis=_axis()),
                 color=alt.Color(
                     "series:N",
