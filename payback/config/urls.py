@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from payback.projects.urls import feedback_urlpatterns
 from payback.projects.urls import public_urlpatterns as nominate_urlpatterns
 
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("allocation/", include("payback.allocation.urls")),
     path("insight/", include("payback.insight.urls")),
     path("nominate/", include(nominate_urlpatterns)),
+    path("feedback/", include(feedback_urlpatterns)),
     path("api/v1/", include("payback.api.urls")),
 ]
 

@@ -1,8 +1,10 @@
-"""Demo beneficiaries, projects with their assessments and tasks, and nominations."""
+"""Demo beneficiaries, projects with their assessments and tasks, nominations, and the feedback
+surveys their beneficiaries answered over the last year."""
 
 import hashlib
+import random
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import time as clock
 from decimal import Decimal
 from typing import cast
@@ -24,10 +26,12 @@ from payback.demo.work_tables import (
     TEMPLATES,
     Template,
 )
+from payback.projects import rules
 from payback.projects.models import (
     AssessmentDecision,
     Beneficiary,
     BeneficiaryKind,
+    BeneficiarySurvey,
     HeardAbout,
     Nomination,
     NominationStatus,
@@ -38,9 +42,17 @@ from payback.projects.models import (
     ProjectType,
     ReferralMeans,
     RejectionReason,
+    SurveyKind,
 )
 from payback.staff.models import Pdu
 from payback.staff.roles import PLACEMENT_COORDINATOR, SUPERVISOR
+
+# The feedback surveys draw on a generator of their own, so the rest of the demo is the same with
+# or without them.
+SURVEY_SEED = 2026_11
+SURVEYS_PER_PDU = 4
+SATISFACTION_WEIGHTS = (4, 6, 10, 35, 45)  # very dissatisfied ... very satisfied
+STARTED = (ProjectStatus.ACTIVE, ProjectStatus.PAUSED, ProjectStatus.CLOSED)
 
 
 class ProjectsBuilder(AssessmentsBuilder):
@@ -80,6 +92,7 @@ class ProjectsBuilder(AssessmentsBuilder):
         self.counts["beneficiaries"] = len(beneficiaries)
         self.counts["projects"] = len(projects)
         self._nominations()
+        self._surveys()
 
     def _project_name(self, pdu: Pdu, template: Template | None, names: set[str]) -> tuple[str, str, str]:
         """A project name not yet used in the PDU (after 20 tries, one that is), its beneficiary's
@@ -136,7 +149,7 @@ class ProjectsBuilder(AssessmentsBuilder):
         start, end = (clock(10, 0), clock(16, 0)) if shop else rng.choice(SESSION_HOURS)
         days = self._project_days(shop)
         review = status == ProjectStatus.ACTIVE and rng.random() < 0.03
-        return Project(
+        project = Project(
             name=name,
             beneficiary=beneficiary,
             pdu=pdu,
@@ -157,6 +170,12 @@ class ProjectsBuilder(AssessmentsBuilder):
             review_raised_at=at(today - timedelta(days=rng.randint(1, 10)), 15) if review else None,
             created_at=at(today - timedelta(days=rng.randint(60, 900)), 11),
         )
+        # Work starts about five weeks after the project is recorded; a closed one ran for up to half a year.
+        if status in STARTED:
+            project.started_on = project.created_at.date() + timedelta(days=35)
+        if status == ProjectStatus.CLOSED and project.started_on is not None:
+            project.closed_on = min(project.started_on + timedelta(days=180), today - timedelta(days=1))
+        return project
 
     def _tasks_and_assessments(self, projects: list[tuple[Project, Template | None]]) -> None:
         tasks: list[ProjectTask] = []
@@ -257,6 +276,52 @@ class ProjectsBuilder(AssessmentsBuilder):
                     rows.append(row)
         Nomination.objects.bulk_create(rows, batch_size=BATCH_SIZE)
         self.counts["nominations"] = len(rows)
+
+    def _surveys(self) -> None:
+        """A few feedback surveys in each PDU over the last year, most of them answered."""
+        rng, today = random.Random(SURVEY_SEED), self.today
+        started: dict[int, list[Project]] = defaultdict(list)
+        for project in self.project_rows:
+            if project.started_on is not None:
+                started[project.pdu_id].append(project)
+        rows: list[BeneficiarySurvey] = []
+        for pdu_id in self.pdus:
+            for project in rng.sample(started[pdu_id], min(SURVEYS_PER_PDU, len(started[pdu_id]))):
+                kind, point = self._survey_point(project, rng)
+                answered = rng.random() < 0.8 and point + timedelta(days=3) < today
+                answered_on = min(today, point + timedelta(days=rng.randint(1, 20))) if answered else None
+                rows.append(
+                    BeneficiarySurvey(
+                        project=project,
+                        kind=kind,
+                        point=point,
+                        token_hash=hashlib.sha256(f"demo survey {project.pk} {kind} {point}".encode()).hexdigest(),
+                        sent_to=project.beneficiary.contact_email,
+                        sent_on=point,
+                        expires_on=rules.survey_expires_on(point),
+                        used_at=at(answered_on, rng.randint(8, 20)) if answered_on else None,
+                        answered_on=answered_on,
+                        overall_satisfaction=rng.choices(range(1, 6), SATISFACTION_WEIGHTS)[0] if answered else None,
+                        work_quality=rng.choices(range(1, 6), SATISFACTION_WEIGHTS)[0] if answered else None,
+                        would_have_again=rng.random() < 0.9 if answered else None,
+                        comments=rng.choice(("", "", "The group worked hard.", "Please come back in the spring."))
+                        if answered
+                        else "",
+                    )
+                )
+        BeneficiarySurvey.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        self.counts["beneficiary surveys"] = len(rows)
+
+    def _survey_point(self, project: Project, rng: random.Random) -> tuple[str, date]:
+        """What a demo survey was for: the project's end, its latest anniversary in the last year, or
+        feedback asked for on a day since it started."""
+        today, started = self.today, cast(date, project.started_on)
+        if project.closed_on is not None and (today - project.closed_on).days < 365:
+            return SurveyKind.PROJECT_END, project.closed_on
+        anniversary = rules.latest_anniversary(started, today)
+        if anniversary is not None and (today - anniversary).days < 365:
+            return SurveyKind.YEARLY, anniversary
+        return SurveyKind.ONGOING, today - timedelta(days=rng.randint(0, min(364, (today - started).days)))
 
     # ------------------------------------------------------------------------------------------
     # Vehicles, drivers, sessions and registers

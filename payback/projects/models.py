@@ -1,6 +1,7 @@
 import secrets
 
 from django.db import models
+from django.db.models import Q
 
 from payback.cases.models import RiskFlag
 from payback.core.models import staff_member
@@ -33,7 +34,8 @@ class Beneficiary(models.Model):
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
     mou_signed_on = models.DateField("Memorandum of understanding signed", null=True, blank=True)
-    # One-time link for the beneficiary's feedback survey.
+    # A one-time feedback link of the beneficiary's, kept for its history: surveys are now sent about
+    # each project (BeneficiarySurvey).
     feedback_token = models.CharField(max_length=64, unique=True, default=_feedback_token)
     feedback_token_used_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -82,6 +84,10 @@ class Project(models.Model):
     review_reason = models.CharField(max_length=500, blank=True)
     review_raised_by = staff_member(optional=True)
     review_raised_at = models.DateTimeField(null=True, blank=True)
+    # The first day the project was active, and the day it closed: the beneficiary is surveyed on
+    # each anniversary of the start and at the end (SPEC §9).
+    started_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -246,3 +252,83 @@ class RiskAssessmentAuditSample(models.Model):
 
     def __str__(self) -> str:
         return f"Audit sample {self.year} for {self.region}"
+
+
+class SurveyKind(models.TextChoices):
+    PROJECT_END = "project_end", "End of the project"
+    YEARLY = "yearly", "Yearly"
+    ONGOING = "ongoing", "Ongoing feedback"
+
+
+class Satisfaction(models.IntegerChoices):
+    VERY_DISSATISFIED = 1, "Very dissatisfied"
+    DISSATISFIED = 2, "Dissatisfied"
+    NEITHER = 3, "Neither satisfied nor dissatisfied"
+    SATISFIED = 4, "Satisfied"
+    VERY_SATISFIED = 5, "Very satisfied"
+
+
+class WorkQuality(models.IntegerChoices):
+    VERY_POOR = 1, "Very poor"
+    POOR = 2, "Poor"
+    ACCEPTABLE = 3, "Acceptable"
+    GOOD = 4, "Good"
+    VERY_GOOD = 5, "Very good"
+
+
+class BeneficiarySurvey(models.Model):
+    """A feedback survey sent to the beneficiary's contact about one project: at its end, on each
+    anniversary of its start, or whenever staff ask for feedback. The link in the email holds a
+    random token; only its SHA-256 hash is kept. It can be answered once, until `expires_on`
+    (that day included). `answered_on` is the day (London) it was answered."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="surveys")
+    kind = models.CharField(max_length=20, choices=SurveyKind.choices)
+    # What the survey is for: the day the project closed, the anniversary of its start, or (ongoing
+    # feedback) the day it was sent. A project is surveyed once for each end or anniversary.
+    point = models.DateField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    sent_to = models.EmailField()
+    sent_on = models.DateField()
+    expires_on = models.DateField()
+    sent_by = staff_member(optional=True)  # empty: sent when due by `manage.py send_beneficiary_surveys`
+    used_at = models.DateTimeField(null=True, blank=True)
+    answered_on = models.DateField(null=True, blank=True)
+    overall_satisfaction = models.PositiveSmallIntegerField(choices=Satisfaction.choices, null=True, blank=True)
+    work_quality = models.PositiveSmallIntegerField(choices=WorkQuality.choices, null=True, blank=True)
+    would_have_again = models.BooleanField(null=True, blank=True)
+    comments = models.TextField(max_length=2000, blank=True)
+    answered_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-sent_on", "-id"]
+        indexes = [models.Index(fields=["answered_on"], name="survey_answered_on")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "kind", "point"],
+                condition=~Q(kind="ongoing"),
+                name="survey_once_per_project_point",
+                violation_error_message="This project has already been sent this survey",
+            ),
+            models.CheckConstraint(
+                condition=Q(overall_satisfaction__isnull=True) | Q(overall_satisfaction__range=(1, 5)),
+                name="survey_satisfaction_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(work_quality__isnull=True) | Q(work_quality__range=(1, 5)),
+                name="survey_quality_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True)
+                | Q(
+                    answered_on__isnull=False,
+                    overall_satisfaction__isnull=False,
+                    work_quality__isnull=False,
+                    would_have_again__isnull=False,
+                ),
+                name="survey_answered_when_used",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} survey of {self.project} sent {self.sent_on:%Y-%m-%d}"

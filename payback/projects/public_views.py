@@ -10,18 +10,16 @@ import random
 import secrets
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from payback.core.client import client_key
-
 from . import rules, selectors, services
 from .forms import NOMINATION_PAGES, NominationPage, nomination_page_of
 from .models import HeardAbout
+from .rate_limits import over_rate_limit
 
 SESSION_ANSWERS = "nomination_answers"
 SESSION_DISCARD = "nomination_discard"
@@ -39,18 +37,6 @@ def _answers(request: HttpRequest) -> dict[str, Any]:
 
 def _honeypot_filled(request: HttpRequest) -> bool:
     return bool(request.POST.get(HONEYPOT, "").strip())
-
-
-def _over_rate_limit(request: HttpRequest) -> bool:
-    """Count this submission against the client's address; True once it is over the limit."""
-    key = f"nominate:rate:{client_key(request)}"
-    cache.add(key, 0, timeout=RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW)
-        count = 1
-    return count > RATE_LIMIT
 
 
 def _first_incomplete(answers: dict[str, Any]) -> NominationPage | None:
@@ -136,7 +122,7 @@ def _summary(answers: dict[str, Any]) -> list[dict[str, str]]:
 def check(request: HttpRequest) -> HttpResponse:
     answers = _answers(request)
     if request.method == "POST":
-        if _over_rate_limit(request):
+        if over_rate_limit(request, "nominate", limit=RATE_LIMIT, window=RATE_WINDOW):
             return render(request, "projects/nominate_too_many.html", {"minutes": RATE_WINDOW // 60}, status=429)
         if _honeypot_filled(request) or request.session.get(SESSION_DISCARD):
             # Looks like an automated submission: pretend it worked, save nothing.

@@ -1,9 +1,11 @@
-"""Pure rules for beneficiaries, projects and nominations (SPEC §5). No database here."""
+"""Pure rules for beneficiaries, projects, nominations (SPEC §5) and beneficiary feedback (SPEC §9).
+No database here."""
 
 import hashlib
 import random
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from payback.core.policy import PolicyBook
 from payback.core.workingdays import add_working_days
@@ -74,3 +76,108 @@ def draw_sample(ids: Sequence[int], *, size: int, seed: int) -> list[int]:
 def nomination_reference(rng: random.Random) -> str:
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     return "NOM-" + "".join(rng.choice(alphabet) for _ in range(6))
+
+
+# ---------------------------------------------------------------------------------------------
+# Beneficiary feedback (SPEC §9: survey beneficiaries annually or at the end of the project)
+
+SURVEY_PROJECT_END = "project_end"
+SURVEY_YEARLY = "yearly"
+SURVEY_ONGOING = "ongoing"
+# A survey link works on the day it is sent and the 60 days after it: sent on 1 March, it can be
+# answered up to and including 30 April (the 60th day after) and has expired on 1 May.
+SURVEY_LINK_DAYS = 60
+# A survey falls due on its point (the day the project closed, or an anniversary of its start) and
+# stays due for the 90 days from it: asking about work long past, or catching up on a missed year,
+# helps nobody.
+SURVEY_DUE_DAYS = 90
+# Why a survey link cannot be answered.
+LINK_WRONG_PROJECT = "wrong_project"
+LINK_USED = "used"
+LINK_EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class SurveyPoint:
+    """A survey a project is due: at its end (`point` is the day it closed) or yearly (`point` is
+    the anniversary of the day it started)."""
+
+    kind: str
+    point: date
+
+
+def anniversary(start: date, years: int) -> date:
+    """The day `years` after `start`. A start on 29 February has its anniversary on 28 February in a
+    year without a 29th, so that the survey stays in the month the work started."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)
+
+
+def latest_anniversary(started_on: date, today: date) -> date | None:
+    """The most recent anniversary of the start on or before `today` (the first is a year after the
+    start); None in the project's first year."""
+    for years in range(today.year - started_on.year, 0, -1):
+        day = anniversary(started_on, years)
+        if day <= today:
+            return day
+    return None
+
+
+def survey_points_due(
+    *,
+    status: str,
+    started_on: date | None,
+    closed_on: date | None,
+    today: date,
+    sent: Collection[tuple[str, date]],
+) -> list[SurveyPoint]:
+    """The survey a project is due `today`, if any: at its end once it has closed, or on each
+    anniversary of its start while it is active. A project that never started is due none; a
+    point already surveyed (`sent` holds each survey's kind and point) is not due again, and a
+    point more than SURVEY_DUE_DAYS ago is no longer due."""
+    if started_on is None:
+        return []
+    candidate: SurveyPoint | None = None
+    if status == "closed" and closed_on is not None:
+        if not any(kind == SURVEY_PROJECT_END for kind, _ in sent):
+            candidate = SurveyPoint(SURVEY_PROJECT_END, closed_on)
+    elif status == "active":
+        day = latest_anniversary(started_on, today)
+        if day is not None and (SURVEY_YEARLY, day) not in sent:
+            candidate = SurveyPoint(SURVEY_YEARLY, day)
+    if candidate is None or not 0 <= (today - candidate.point).days < SURVEY_DUE_DAYS:
+        return []
+    return [candidate]
+
+
+def survey_expires_on(sent_on: date) -> date:
+    """The last day a survey link sent on `sent_on` can be answered."""
+    return sent_on + timedelta(days=SURVEY_LINK_DAYS)
+
+
+def survey_link_problem(
+    *, link_project_id: int, project_id: int, used: bool, expires_on: date, today: date
+) -> str | None:
+    """Why a survey link cannot answer for the project, or None when it can: it is for another
+    project, it has been used, or its last day (`expires_on`, itself a day it works) has passed."""
+    if link_project_id != project_id:
+        return LINK_WRONG_PROJECT
+    if used:
+        return LINK_USED
+    if today > expires_on:
+        return LINK_EXPIRED
+    return None
+
+
+def survey_state(*, used: bool, expires_on: date, today: date) -> str:
+    """ "answered", "expired" (its last day has passed unanswered) or "waiting" for an answer."""
+    if used:
+        return "answered"
+    return LINK_EXPIRED if today > expires_on else "waiting"
+
+
+def survey_token_hash(token: str) -> str:
+    """What is kept of a survey link's token: its SHA-256 hash, so the database alone cannot answer."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,4 +1,5 @@
-"""Reads of projects, beneficiaries and nominations, always scoped to the user's area."""
+"""Reads of projects, beneficiaries, nominations and feedback surveys, always scoped to the user's
+area (a survey link is read by its token alone: it is how the beneficiary answers)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +14,7 @@ from . import rules
 from .models import (
     AssessmentDecision,
     Beneficiary,
+    BeneficiarySurvey,
     Nomination,
     NominationStatus,
     Project,
@@ -194,3 +196,37 @@ def nomination_pdu(pk: int) -> Pdu:
 
 def open_nomination_count(user: User) -> int:
     return nominations_for(user).filter(status=NominationStatus.NEW).count()
+
+
+@dataclass(frozen=True)
+class SurveyRow:
+    survey: BeneficiarySurvey
+    state: str  # "answered", "waiting" or "expired"
+
+
+def _survey_rows(surveys: QuerySet[BeneficiarySurvey], today: date) -> list[SurveyRow]:
+    return [
+        SurveyRow(s, rules.survey_state(used=s.used_at is not None, expires_on=s.expires_on, today=today))
+        for s in surveys
+    ]
+
+
+def project_surveys(project: Project, *, today: date) -> list[SurveyRow]:
+    """The feedback surveys sent about the project (read through a scoped project), newest first."""
+    surveys = project.surveys.select_related("sent_by").order_by("-sent_on", "-id")
+    return _survey_rows(surveys, today)
+
+
+def beneficiary_surveys(user: User, beneficiary: Beneficiary, *, today: date) -> list[SurveyRow]:
+    """The feedback surveys about the beneficiary's projects in the user's area, newest first."""
+    surveys = in_area(BeneficiarySurvey, user, "project__pdu").filter(project__beneficiary=beneficiary)
+    return _survey_rows(surveys.select_related("project").order_by("-sent_on", "-id"), today)
+
+
+def survey_by_token(token: str) -> BeneficiarySurvey | None:
+    """The survey a link's token opens, with its project and beneficiary; None for a token that is
+    not a survey's."""
+    if not 20 <= len(token) <= 100:
+        return None
+    found = BeneficiarySurvey.objects.select_related("project__beneficiary")
+    return found.filter(token_hash=rules.survey_token_hash(token)).first()

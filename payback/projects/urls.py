@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import csv_download, public_views, views
+from . import csv_download, feedback_views, public_views, views
 
 app_name = "projects"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/tasks/", views.project_tasks, name="project-tasks"),
     path("<int:pk>/status/", views.project_status, name="project-status"),
     path("<int:pk>/review-needed/", views.project_review, name="project-review"),
+    path("<int:pk>/feedback/send/", views.project_survey_send, name="project-survey-send"),
     path("<int:pk>/assessment/start/", views.assessment_start, name="assessment-start"),
     path("assessments/<int:aid>/", views.assessment, name="assessment"),
     path("approvals/", views.approval_list, name="approvals"),
@@ -38,4 +39,14 @@ public_urlpatterns = (
         path("<slug:slug>/", public_views.question, name="question"),
     ],
     "nominate",
+)
+
+# The beneficiary's feedback survey, mounted at /feedback/ with the namespace "feedback": opened
+# without signing in by the link emailed to the contact.
+feedback_urlpatterns = (
+    [
+        path("thank-you/", feedback_views.thanks, name="thanks"),
+        path("<slug:token>/", feedback_views.survey, name="survey"),
+    ],
+    "feedback",
 )

@@ -129,6 +129,7 @@ NOT_SCOPED: dict[str, str] = {
     "core:policy-detail": "policy rules are national: the same version applies in every area",
     "core:policy-add": "policy rules are national: the same version applies in every area",
     "nominate:question": "the public nomination form: the part names a question; the answers are the visitor's own",
+    "feedback:survey": "a beneficiary's feedback survey: opened signed out by the one-time token emailed to them",
     "staff:password-reset-confirm": "the link in a password reset email: it names its account by a one-time token",
     "enforcement:letter-template-pdf": "a letter template is the same everywhere: a sample with made-up details",
     "insight:national-return": "the path names a month, not a record; the return is refused to all but national staff",

@@ -1,6 +1,6 @@
 """The projects forms: the public nomination form, nominations, beneficiaries, projects and their
-assessments. Forms check only the shape of input (types, lengths, formats); the rules are applied
-by services."""
+assessments, and the beneficiary's feedback survey. Forms check only the shape of input (types,
+lengths, formats); the rules are applied by services."""
 
 from .assessments import (
     PRINCIPLE_QUESTIONS,
@@ -44,6 +44,7 @@ from .projects import (
     ReviewNeededForm,
     TasksForm,
 )
+from .surveys import SurveyForm
 
 __all__ = [
     "EMAIL_FORMAT",
@@ -69,6 +70,7 @@ __all__ = [
     "ProjectStatusForm",
     "ReferralMeansForm",
     "ReviewNeededForm",
+    "SurveyForm",
     "TasksForm",
     "TheWorkPage",
     "WherePage",

@@ -1,5 +1,6 @@
-"""Every write about nominations, beneficiaries, projects and their assessments. Each service
-runs in one transaction, writes an audit event, and saves everything or nothing."""
+"""Every write about nominations, beneficiaries, projects, their assessments and the beneficiaries'
+feedback surveys. Each service runs in one transaction, writes an audit event, and saves everything
+or nothing."""
 
 from .assessments import (
     ASSESSMENT_FIELDS,
@@ -27,16 +28,30 @@ from .projects import (
     project_set_tasks,
     project_update,
 )
+from .surveys import (
+    LINK_REFUSALS,
+    SURVEY_ANSWERS,
+    DueSurvey,
+    link_refusal,
+    survey_answer,
+    survey_send_due,
+    survey_send_now,
+    surveys_due,
+)
 
 __all__ = [
     "ASSESSMENT_FIELDS",
     "BENEFICIARY_FIELDS",
     "DUPLICATE_WINDOW",
+    "LINK_REFUSALS",
     "MAX_TEXT",
     "PROJECT_FIELDS",
+    "SURVEY_ANSWERS",
+    "DueSurvey",
     "audit_sample_draw",
     "beneficiary_create",
     "beneficiary_update",
+    "link_refusal",
     "nomination_accept",
     "nomination_acknowledge",
     "nomination_reject",
@@ -51,4 +66,8 @@ __all__ = [
     "project_flag_review",
     "project_set_tasks",
     "project_update",
+    "survey_answer",
+    "survey_send_due",
+    "survey_send_now",
+    "surveys_due",
 ]

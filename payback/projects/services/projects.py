@@ -135,7 +135,19 @@ def project_change_status(*, actor: User, project: Project, to_status: str, reas
         raise ValidationError(errors)
     summary = f"Project {project.name} {ProjectStatus(to_status).label.lower()}: {reason.strip()}"
     field_change_audited(project, "status", to_status, actor=actor, action="project.status", summary=summary)
+    _record_start_or_end(project, to_status)
     return project
+
+
+def _record_start_or_end(project: Project, to_status: str) -> None:
+    """The first day the project is active, and the day it closes: the beneficiary is surveyed on
+    each anniversary of the start and at the end."""
+    if to_status == ProjectStatus.ACTIVE and project.started_on is None:
+        project.started_on = timezone.localdate()
+        project.save(update_fields=["started_on"])
+    elif to_status == ProjectStatus.CLOSED:
+        project.closed_on = timezone.localdate()
+        project.save(update_fields=["closed_on"])
 
 
 @transaction.atomic

@@ -534,7 +534,8 @@ def test_beneficiary_pages(pdu_a: Pdu, coordinator: User) -> None:
     assert response["Location"] == f"/projects/beneficiaries/{beneficiary.pk}/"
     assert beneficiary.postcode == "DH1 1AB"
     page = client.get(f"/projects/beneficiaries/{beneficiary.pk}/").content.decode()
-    assert f"http://testserver/feedback/{beneficiary.feedback_token}/" in page
+    assert beneficiary.feedback_token not in page  # feedback is asked for about each project now
+    assert "No feedback surveys have been sent" in page
     assert "Not signed" in page
 
     edit = beneficiary_data(pdu_a, mou_signed_on_0="12", mou_signed_on_1="1", mou_signed_on_2="2026")

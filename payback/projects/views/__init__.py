@@ -21,6 +21,7 @@ from .projects import (
     project_status,
     project_tasks,
 )
+from .surveys import project_survey_send
 
 __all__ = [
     "approval_decide",
@@ -44,5 +45,6 @@ __all__ = [
     "project_list",
     "project_review",
     "project_status",
+    "project_survey_send",
     "project_tasks",
 ]

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from payback.core.edge import bound, redirect_success, scoped, staff_page, staff_user, submit
 from payback.core.registers import page_query, paginate, read_filters
@@ -53,7 +54,7 @@ def beneficiary_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "beneficiary": beneficiary,
             "projects": selectors.beneficiary_projects(user, beneficiary),
             "nominations": selectors.beneficiary_nominations(user, beneficiary),
-            "feedback_url": request.build_absolute_uri(f"/feedback/{beneficiary.feedback_token}/"),
+            "surveys": selectors.beneficiary_surveys(user, beneficiary, today=timezone.localdate()),
             "can_manage": user.has_perm(MANAGE_PROJECTS),
         },
     )

@@ -1,10 +1,12 @@
-"""The projects register, and a project's page: details, work schedule, status and the review flag."""
+"""The projects register, and a project's page: details, work schedule, status, the review flag and
+the beneficiary's feedback."""
 
 from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from payback.cases.assessment.rules import DAY_NAMES
 from payback.core.edge import bound, pick, redirect_success, scoped, staff_page, staff_user, submit
@@ -92,6 +94,7 @@ def project_context(request: HttpRequest, pk: int) -> dict[str, Any]:
         "can_manage": user.has_perm(MANAGE_PROJECTS),
         "can_approve": user.has_perm(APPROVE_PROJECTS),
         "nominations": project.nominations.all(),
+        "surveys": selectors.project_surveys(project, today=timezone.localdate()),
     }
 
 
