@@ -35,14 +35,26 @@ class Rate:
 
 
 HOURS_S, ORDERS_S, PROGRESS_S, BACKLOG_S = "Hours", "Requirements", "Progress at review", "Backlog"
-SESSIONS_S, ATTENDANCE_S, START_S, ENFORCEMENT_S, SAFETY_S = (
+SESSIONS_S, ATTENDANCE_S, START_S, ENFORCEMENT_S, SAFETY_S, BENEFICIARIES_S = (
     "Sessions",
     "Attendance and placements",
     "Induction and assessment",
     "Enforcement",
     "Incidents",
+    "Beneficiaries",
 )
-SECTIONS = (HOURS_S, ORDERS_S, PROGRESS_S, BACKLOG_S, SESSIONS_S, ATTENDANCE_S, START_S, ENFORCEMENT_S, SAFETY_S)
+SECTIONS = (
+    HOURS_S,
+    ORDERS_S,
+    PROGRESS_S,
+    BACKLOG_S,
+    SESSIONS_S,
+    ATTENDANCE_S,
+    START_S,
+    ENFORCEMENT_S,
+    SAFETY_S,
+    BENEFICIARIES_S,
+)
 
 STAND_DOWN_REASONS = ("weather", "no_supervisor", "no_vehicle", "site_unavailable", "other")
 
@@ -273,6 +285,20 @@ MEASURES: tuple[Measure, ...] = (
         SAFETY_S,
         casework=False,
     ),
+    Measure(
+        "surveys_answered",
+        "Beneficiary surveys answered",
+        "Feedback surveys answered by beneficiaries about a project, by the day answered.",
+        BENEFICIARIES_S,
+        casework=False,
+    ),
+    Measure(
+        "surveys_satisfied",
+        "Beneficiaries satisfied",
+        "Of the surveys answered, those whose overall answer was satisfied or very satisfied.",
+        BENEFICIARIES_S,
+        casework=False,
+    ),
 )
 
 RATES: tuple[Rate, ...] = (
@@ -323,6 +349,15 @@ RATES: tuple[Rate, ...] = (
         START_S,
         "assessments_on_time",
         "assessments_due",
+    ),
+    Rate(
+        "satisfaction_rate",
+        "Beneficiary satisfaction",
+        "Beneficiaries satisfied or very satisfied as a share of the surveys answered.",
+        BENEFICIARIES_S,
+        "surveys_satisfied",
+        "surveys_answered",
+        casework=False,
     ),
 )
 

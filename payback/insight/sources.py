@@ -33,7 +33,7 @@ from payback.delivery.models import Appointment, Incident, IndividualPlacementTi
 from payback.enforcement import rules as enforcement_rules
 from payback.enforcement.models import Action
 from payback.enforcement.selectors import overdue_decisions
-from payback.projects.models import ProjectType
+from payback.projects.models import BeneficiarySurvey, ProjectType, Satisfaction
 
 Key = tuple[date, int, int | None, str]  # day, PDU, practitioner (None for sessions), measure
 Counts = Counter[Key]
@@ -268,6 +268,24 @@ def _incidents(counts: Counts, first: date, last: date, where: Where) -> None:
         counts[(row["day"], row["pdu"], None, "near_misses" if row["near_miss"] else "incidents")] += row["n"]
 
 
+SATISFIED = (Satisfaction.SATISFIED, Satisfaction.VERY_SATISFIED)
+
+
+def _surveys(counts: Counts, first: date, last: date, where: Where) -> None:
+    projects = where.projects("project")
+    if projects is None:
+        return
+    rows = (
+        BeneficiarySurvey.objects.filter(**_between(first, last, "answered_on"), **projects)
+        .values("overall_satisfaction", day=F("answered_on"), pdu=F("project__pdu_id"))
+        .annotate(n=Count("id"))
+    )
+    for row in _rows(rows):
+        counts[(row["day"], row["pdu"], None, "surveys_answered")] += row["n"]
+        if row["overall_satisfaction"] in SATISFIED:
+            counts[(row["day"], row["pdu"], None, "surveys_satisfied")] += row["n"]
+
+
 FLOW_SOURCES: tuple[Callable[[Counts, date, date, Where], None], ...] = (
     _hours,
     _individual,
@@ -278,6 +296,7 @@ FLOW_SOURCES: tuple[Callable[[Counts, date, date, Where], None], ...] = (
     _enforcement,
     _sessions,
     _incidents,
+    _surveys,
 )
 
 

@@ -27,7 +27,7 @@ from payback.delivery.services import session_stand_down, timesheet_record
 from payback.enforcement.models import Action, Decision, Failure
 from payback.insight import measures
 from payback.insight.sources import Counts, Where, cases_behind, flows, stocks
-from payback.projects.models import Beneficiary, Project
+from payback.projects.models import Beneficiary, BeneficiarySurvey, Project
 from payback.staff.models import Pdu, User
 from payback.testing.builders import assess, make_staff, new_case
 
@@ -262,6 +262,41 @@ def test_incidents_and_near_misses_by_the_london_day_they_happened(pdu_a: Pdu) -
     assert totals(flows(OCT_1, OCT_31)) == {"incidents": 2, "near_misses": 2}
 
 
+def survey(place: Project, answered_on: date | None, satisfaction: int | None) -> None:
+    answered = (
+        {}
+        if answered_on is None
+        else {
+            "used_at": datetime.combine(answered_on, time(12), tzinfo=LONDON),
+            "answered_on": answered_on,
+            "overall_satisfaction": satisfaction,
+            "work_quality": 4,
+            "would_have_again": True,
+        }
+    )
+    BeneficiarySurvey.objects.create(
+        project=place,
+        kind="ongoing",
+        point=OCT_1 - timedelta(days=next(_names)),
+        token_hash=f"{next(_names):064d}",
+        sent_to="contact@example.org",
+        sent_on=OCT_1 - timedelta(days=5),
+        expires_on=OCT_1 + timedelta(days=55),
+        **answered,
+    )
+
+
+def test_beneficiary_surveys_answered_and_satisfied_by_the_day_answered(pdu_a: Pdu) -> None:
+    towpath, park = project(pdu_a), project(pdu_a)
+    survey(towpath, date(2026, 10, 2), 5)  # very satisfied
+    survey(towpath, date(2026, 10, 20), 4)  # satisfied
+    survey(park, date(2026, 10, 21), 3)  # neither: answered, not satisfied
+    survey(park, None, None)  # sent, not answered: not counted
+    survey(park, date(2026, 11, 2), 5)  # November
+
+    assert totals(flows(OCT_1, OCT_31)) == {"surveys_answered": 3, "surveys_satisfied": 2}
+
+
 # ---------------------------------------------------------------------------------------------
 # Induction, assessment and enforcement
 
@@ -456,7 +491,7 @@ COUNTED_ABOVE = """
     sessions_planned sessions_run sessions_stood_down stood_down_weather stood_down_no_supervisor
     stood_down_no_vehicle stood_down_site_unavailable stood_down_other appointments_due attended complied sent_home
     individual_minutes inductions_due inductions_on_time assessments_due assessments_on_time warnings breaches
-    departures decisions_overdue incidents near_misses
+    departures decisions_overdue incidents near_misses surveys_answered surveys_satisfied
 """
 
 
