@@ -12,6 +12,7 @@ urlpatterns = [
     path("enforcement/", include("payback.enforcement.urls")),
     path("allocation/", include("payback.allocation.urls")),
     path("insight/", include("payback.insight.urls")),
+    path("quality/", include("payback.quality.urls")),
     path("nominate/", include(nominate_urlpatterns)),
     path("feedback/", include(feedback_urlpatterns)),
     path("api/v1/", include("payback.api.urls")),

@@ -182,6 +182,33 @@ RULES: dict[str, PolicyRule] = {
             360,
             unit="minutes",
         ),
+        PolicyRule(
+            "supervisor_observations_per_year",
+            "Observations of each supervisor",
+            "How many times a year an operations manager observes each supervisor at work (at least twice): "
+            "the next observation is due this share of a year after the last, or after the supervisor started.",
+            "int",
+            2,
+            unit="a year",
+        ),
+        PolicyRule(
+            "new_staff_supervision_weeks",
+            "Reflective supervision for new staff",
+            "Weeks between the formal reflective supervision appointments a new supervisor or placement "
+            "coordinator is offered during their first months.",
+            "int",
+            6,
+            unit="weeks",
+        ),
+        PolicyRule(
+            "new_staff_months",
+            "New staff period",
+            "Months from joining during which a member of staff is new and offered reflective supervision "
+            "(the probationary period).",
+            "int",
+            6,
+            unit="months",
+        ),
     ]
 }
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "payback.delivery",
     "payback.enforcement",
     "payback.allocation",
+    "payback.quality",
     "payback.insight",
     "payback.api",
     "payback.demo",
