@@ -22,6 +22,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Concerns", "delivery:concerns", "delivery.change_riskconcern"),
     ("Incidents", "delivery:incidents", "delivery.change_incident"),
     ("Vehicles", "delivery:vehicles", "delivery.change_vehicle"),
+    ("Quality", "quality:index", "quality.assure_quality"),
     ("Figures", "insight:index", "insight.view_figures"),
     ("Policy", "core:policy", "core.view_policyversion"),
 ]

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from payback.core.services import field_change_audited, save_audited
+from payback.core.services import audit_record, save_audited
 from payback.delivery.models import Session, SessionStatus
 from payback.projects.models import Project, RiskAssessmentAuditSample
 from payback.staff.models import User
@@ -171,9 +171,10 @@ def audit_action_done(*, actor: User, finding: AuditFinding, done_on: date) -> A
         _check_day(done_on, "done_on", errors, not_before=timezone.localdate(finding.recorded_at), what="action")
     _raise(errors)
     summary = f"Audit action for {finding.project.name} done on {done_on:%-d %B %Y}"
-    field_change_audited(
-        finding, "action_done_on", done_on, actor=actor, action="quality.audit_action_done", summary=summary
-    )
+    finding.action_done_on = done_on
+    finding.save(update_fields=["action_done_on"])
+    after = {"action_done_on": done_on.isoformat()}
+    audit_record(actor=actor, action="quality.audit_action_done", obj=finding, summary=summary, after=after)
     return finding
 
 

@@ -41,6 +41,7 @@ RECORD_COURT_OUTCOMES = "enforcement.add_courtoutcome"
 VIEW_POLICY = "core.view_policyversion"
 VIEW_FIGURES = "insight.view_figures"
 MANAGE_POLICY = "core.manage_policy"
+ASSURE_QUALITY = "quality.assure_quality"
 
 # What a practitioner, and the senior who oversees them, may do with a case.
 CASE_WORK = (VIEW_CASES, CREATE_CASES, RECORD_ADJUSTMENTS, CORRECT_LEDGER, CHANGE_CASE_STATUS, ASSESS)
@@ -116,6 +117,7 @@ ROLES: tuple[Role, ...] = (
             ENTER_TIMESHEETS,
             VIEW_POLICY,
             VIEW_FIGURES,
+            ASSURE_QUALITY,
         ),
     ),
     Role(

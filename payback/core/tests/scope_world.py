@@ -18,6 +18,8 @@ from payback.delivery import services as delivery_services
 from payback.enforcement import services as enforcement_services
 from payback.enforcement.selectors import failure_source_get
 from payback.projects.models import ProjectAssessment
+from payback.projects.services import audit_sample_draw
+from payback.quality.services import audit_finding_record
 from payback.staff.models import Pdu, Scope, User
 from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPERVISOR
 from payback.staff.services import api_token_create
@@ -125,6 +127,17 @@ def build_area(pdu: Pdu, name: str, *, today: date) -> Area:
     )
     letter = enforcement_services.appointment_letter_issue(actor=practitioner, appointment=appointment)
     api_token, _ = api_token_create(actor=insider, user=insider, name="Laptop")
+    sample = audit_sample_draw(actor=manager, region=pdu.region, year=today.year, size=1)
+    finding = audit_finding_record(
+        actor=manager,
+        sample=sample,
+        project=project,
+        checked="risk_assessment",
+        compliant=False,
+        findings="Hazards not reviewed",
+        action="Review the hazards",
+        action_due=today + timedelta(days=14),
+    )
 
     area.ids = {
         "requirement": requirement.pk,
@@ -151,6 +164,9 @@ def build_area(pdu: Pdu, name: str, *, today: date) -> Area:
         "failure_ref": f"I{missed.pk}",
         "evidence": evidence.pk,
         "letter": letter.pk,
+        "staff_member": supervisor.pk,
+        "audit_sample": sample.pk,
+        "audit_finding": finding.pk,
         "review_point": 6,
         "pdu": pdu.pk,
         "area_level": "pdu",
