@@ -98,7 +98,9 @@ def test_sign_in_with_a_wrong_password_then_the_right_one_and_sign_out(
     expect(identity).to_contain_text("Pat Tester")
     expect(identity).to_contain_text(f"Probation practitioner · {pdu_a.name}, {pdu_a.region.name}")
     menu = page.get_by_role("navigation", name="Menu")
-    expect(menu.get_by_role("link")).to_have_text(["Home", "Caseload", "New case", "To decide", "Concerns", "Policy"])
+    expect(menu.get_by_role("link")).to_have_text(
+        ["Home", "Caseload", "New case", "To decide", "Concerns", "Figures", "Policy"]
+    )
     expect(menu.get_by_role("link", name="Home")).to_have_attribute("aria-current", "page")
     assert_accessible(page)
 
