@@ -7,6 +7,7 @@ country, so another region's record is simply not found) and every write through
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +23,15 @@ from payback.core.edge import api_staff
 from payback.core.idempotency import KeyReused
 from payback.core.selectors import policy_book
 from payback.staff.models import User
-from payback.staff.roles import CORRECT_LEDGER, CREATE_CASES, RECORD_ADJUSTMENTS, REFUSALS, VIEW_CASES
+from payback.staff.roles import (
+    CORRECT_LEDGER,
+    CREATE_CASES,
+    MANAGE_CASELOADS,
+    RECORD_ADJUSTMENTS,
+    REFUSALS,
+    VIEW_CASES,
+)
+from payback.staff.selectors import in_area
 
 from . import selectors, services
 from .api_schemas import (
@@ -39,12 +48,15 @@ from .api_schemas import (
     PeopleQuery,
     PersonDetailOut,
     PersonPage,
+    ReallocationIn,
+    ReallocationOut,
     RequirementOut,
     RequirementPage,
     RequirementsQuery,
     entry_out,
     person_detail,
     person_out,
+    reallocation_out,
     requirement_out,
     requirement_summary,
 )
@@ -136,6 +148,44 @@ def record_diversity(request: HttpRequest, body: DiversityIn, crn: str = CRN) ->
     person = selectors.person_get(user, crn)
     diversity_record(actor=user, person=person, answers=body.dict(exclude_none=True))
     return _diversity(person)
+
+
+@people.post(
+    "/people/{crn}/reallocation",
+    {201: ReallocationOut, 409: KeyReusedOut},
+    "reallocateCase",
+    "Reallocate a case to another practitioner",
+)
+def reallocate_case(
+    request: HttpRequest,
+    body: ReallocationIn,
+    crn: str = CRN,
+    idempotency_header: str | None = idempotency_header(KEY_HEADER),
+) -> Status[ReallocationOut] | Status[KeyReusedOut]:
+    """Give the person's case to another probation practitioner in the PDU that manages it, with the
+    reason recorded in the case's reallocations and history. Someone who is not a practitioner, who
+    works elsewhere or already has the case is a 400 naming `to_practitioner`; a blank reason names
+    `reason`.
+
+    Every request carries an idempotency key (the `Idempotency-Key` header or the `idempotency_key`
+    field; 400 naming `idempotency_key` without one). A repeat with the same key and body gets the
+    first answer again and changes nothing; the same key with a different body is **409** naming
+    `idempotency_key`."""
+    user = api_staff(request, MANAGE_CASELOADS, message=REFUSALS[MANAGE_CASELOADS])
+    person = selectors.person_get(user, crn)
+    key = idempotency.key_check(idempotency_key(body.idempotency_key, idempotency_header))
+    to = in_area(User, user).filter(username=body.to_practitioner).first()
+    if to is None:
+        raise ValidationError({"to_practitioner": "No one in your area has that username"})
+    try:
+        with transaction.atomic():
+            allocation = services.case_reallocate(
+                actor=user, person=person, to_practitioner=to, reason=body.reason, idempotency_key=key
+            )
+    except KeyReused as error:
+        message = error.message_dict["idempotency_key"][0]
+        return Status(409, KeyReusedOut(errors=[{"field": "idempotency_key", "message": message}]))
+    return Status(201, reallocation_out(allocation))
 
 
 # ---------------------------------------------------------------------------------------------

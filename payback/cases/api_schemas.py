@@ -18,7 +18,7 @@ from payback.core.api_common import (
     shaped,
 )
 
-from .models import CaseStatus, LedgerEntry, LedgerKind, OrderType, Person, Requirement, Sex
+from .models import CaseAllocation, CaseStatus, LedgerEntry, LedgerKind, OrderType, Person, Requirement, Sex
 from .rules import Balance
 from .selectors import CaseFlags
 
@@ -206,6 +206,28 @@ class KeyReusedOut(Schema):
     )
 
 
+class ReallocationIn(InputSchema):
+    to_practitioner: str = Field(
+        max_length=150,
+        pattern=NO_NUL,
+        description="Username of the probation practitioner in the case's PDU who takes the case on",
+        examples=["jsmith"],
+    )
+    reason: str = Field(
+        max_length=500, pattern=NO_NUL, description="Why the case is reallocated", examples=["Balancing caseloads"]
+    )
+    idempotency_key: str | None = idempotency_key_field(IDEMPOTENCY_KEY_TEXT, "5e2a9c1d-7b3f-4d8e-a6c0-1f9b2e4d7a35")
+
+
+class ReallocationOut(Schema):
+    crn: str = Field(description="The case reference number of the person whose case moved")
+    from_practitioner: StaffName = Field(description="Who had the case before; null when nobody had it")
+    to_practitioner: StaffName = Field(description="Who has the case now")
+    reason: str
+    created_at: datetime
+    created_by: StaffName = Field(description="Who reallocated the case")
+
+
 class PeopleQuery(PageQuery):
     crn: str | None = Field(None, pattern=CRN_PATTERN, description="Exact CRN, like X123456")
     name: str | None = Field(
@@ -313,3 +335,14 @@ class DiversityOut(Schema):
     sexual_orientation: str = ""
     first_language: str = ""
     interpreter_required: bool = False
+
+
+def reallocation_out(allocation: CaseAllocation) -> ReallocationOut:
+    return ReallocationOut(
+        crn=allocation.person.crn,
+        from_practitioner=allocation.from_practitioner,
+        to_practitioner=allocation.to_practitioner,
+        reason=allocation.reason,
+        created_at=allocation.created_at,
+        created_by=allocation.created_by,
+    )

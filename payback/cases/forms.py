@@ -142,19 +142,36 @@ class StatusForm(forms.Form):
         set_choices(self, "to_status", allowed)
 
 
+EVERYONE, MINE, TEAM = "everyone", "1", "team"
+WHOSE_CHOICES = [(EVERYONE, "Everyone's in my area"), (MINE, "My cases"), (TEAM, "My team")]
+
+
 class CaseloadFilterForm(forms.Form):
     q = search_field("Name or CRN")
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "Open cases"), *CaseStatus.choices])
     flag = forms.ChoiceField(label="Due or at risk", required=False, choices=[])
     pdu = forms.TypedChoiceField(label="PDU", required=False, choices=[], coerce=int, empty_value=None)
-    mine = forms.ChoiceField(
-        label="Whose cases", required=False, choices=[("", "Everyone's in my area"), ("1", "My cases")]
-    )
+    mine = forms.ChoiceField(label="Whose cases", required=False, choices=[])
 
-    def __init__(self, *args: Any, pdus: Any, flags: dict[str, str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: Any = None,
+        *args: Any,
+        pdus: Any,
+        flags: dict[str, str],
+        whose_default: str = EVERYONE,
+        with_team: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """Whose cases are shown when the query does not say: a practitioner's own, anyone else's all."""
+        if data is not None and not data.get("mine"):
+            data = data.copy()
+            data["mine"] = whose_default
+        kwargs["initial"] = {"mine": whose_default, **kwargs.get("initial", {})}
+        super().__init__(data, *args, **kwargs)
         set_choices(self, "pdu", [("", "All PDUs"), *[(p.pk, p.name) for p in pdus]])
         set_choices(self, "flag", [("", "Any"), *flags.items()])
+        set_choices(self, "mine", WHOSE_CHOICES if with_team else WHOSE_CHOICES[:2])
 
 
 def _answer(label: str, answers: tuple[str, ...]) -> forms.ChoiceField:

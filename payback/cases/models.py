@@ -216,6 +216,29 @@ class LedgerRequest(RepeatableRequest):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
 
 
+class CaseAllocation(models.Model):
+    """A case moved from one practitioner to another, and why. The newest is the case's practitioner."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="allocations")
+    from_practitioner = staff_member(optional=True)
+    to_practitioner = staff_member()
+    reason = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = staff_member(optional=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} to {self.to_practitioner}"
+
+
+class AllocationRequest(RepeatableRequest):
+    """The answer given to a request that reallocated a case."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+
+
 class CaseStatusChange(models.Model):
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="status_changes")
     from_status = models.CharField(max_length=30, choices=CaseStatus.choices, blank=True)

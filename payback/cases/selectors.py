@@ -25,7 +25,7 @@ from payback.staff.models import User
 from payback.staff.selectors import in_area
 
 from . import rules
-from .models import CLOSED_STATUSES, CaseStatus, LedgerEntry, LedgerKind, Person, Requirement
+from .models import CLOSED_STATUSES, CaseAllocation, CaseStatus, LedgerEntry, LedgerKind, Person, Requirement
 
 
 def requirement_balance(requirement: Requirement) -> rules.Balance:
@@ -98,6 +98,7 @@ class CaseloadFilters:
     flag: str = ""  # overdue, due_soon, at_risk, backlog
     q: str = ""
     mine: bool = False
+    team: bool = False  # the cases of the teams the user leads or works in
     sort: str = "completion"
     descending: bool = False
 
@@ -133,6 +134,8 @@ def caseload(
         qs = qs.filter(person__pdu_id=filters.pdu)
     if filters.mine:
         qs = qs.filter(person__practitioner=user)
+    if filters.team:
+        qs = qs.filter(team_q(user))
     if filters.q:
         term = filters.q.strip()
         if rules_crn_like(term):
@@ -173,6 +176,14 @@ def caseload(
     if filters.sort == "completion":
         order = [F("completion").desc(nulls_last=True) if filters.descending else F("completion").asc(nulls_last=True)]
     return qs.order_by(*order, "id")
+
+
+def team_q(user: User) -> Q:
+    """Cases whose practitioner is in a team the user leads, or in the user's own team."""
+    q = Q(person__practitioner__team__lead=user)
+    if user.team_id:
+        q |= Q(person__practitioner__team_id=user.team_id)
+    return q
 
 
 def rules_crn_like(term: str) -> bool:
@@ -287,6 +298,13 @@ def requirement_get(user: User, pk: int) -> Requirement:
 
 def person_get(user: User, crn: str) -> Person:
     return found_or_404(people_for(user), "person", crn=crn.upper())
+
+
+def allocations_of(person: Person) -> QuerySet[CaseAllocation]:
+    """The case's reallocations, newest first."""
+    return person.allocations.select_related("from_practitioner", "to_practitioner", "created_by").order_by(
+        "-created_at", "-id"
+    )
 
 
 def people_for(user: User) -> QuerySet[Person]:

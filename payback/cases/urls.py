@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import diversity_views, views
+from . import allocation_views, diversity_views, views
 from .assessment import views as assessment_views
 
 app_name = "cases"
@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/adjustments/new/", views.adjustment_create, name="adjustment"),
     path("<int:pk>/hours/<int:entry_pk>/correct/", views.entry_correct, name="correct"),
     path("<int:pk>/status/", views.status_change, name="status"),
+    path("<int:pk>/practitioner/", allocation_views.case_reallocate, name="reallocate"),
     path("<int:pk>/assessment/", assessment_views.assessment_tab, name="assessment"),
     path("<int:pk>/assessment/start/", assessment_views.assessment_start, name="assessment-start"),
     path("<int:pk>/assessment/<int:aid>/check/", assessment_views.assessment_check, name="assessment-check"),

@@ -15,11 +15,22 @@ from payback.core.forms import apply_service_errors
 from payback.core.idempotency import KeyReused
 from payback.core.registers import page_query, paginate, read_filters
 from payback.core.selectors import policy_book
-from payback.staff.selectors import pdus_for
+from payback.staff.roles import PROBATION_PRACTITIONER
+from payback.staff.selectors import holds_role, pdus_for
 
 from . import selectors, services
 from .crn_privacy import case_create_refusal_for
-from .forms import AdjustmentForm, CaseCreateForm, CaseloadFilterForm, CorrectionForm, IdempotentForm, StatusForm
+from .forms import (
+    EVERYONE,
+    MINE,
+    TEAM,
+    AdjustmentForm,
+    CaseCreateForm,
+    CaseloadFilterForm,
+    CorrectionForm,
+    IdempotentForm,
+    StatusForm,
+)
 from .models import CaseStatus, LedgerKind
 from .rules import format_minutes
 
@@ -28,7 +39,12 @@ from .rules import format_minutes
 def caseload(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     pdus = list(pdus_for(user))
-    form, data = read_filters(request, CaseloadFilterForm, pdus=pdus, flags=selectors.FLAGS)
+    default = MINE if holds_role(user, PROBATION_PRACTITIONER) else EVERYONE
+    with_team = user.team_id is not None or user.teams_led.exists()
+    form, data = read_filters(
+        request, CaseloadFilterForm, pdus=pdus, flags=selectors.FLAGS, whose_default=default, with_team=with_team
+    )
+    whose = data.get("mine") or default
     sort = request.GET.get("sort", "completion")
     descending = request.GET.get("order") == "desc"
     filters = selectors.CaseloadFilters(
@@ -36,7 +52,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
         pdu=data.get("pdu"),
         flag=data.get("flag") or "",
         q=data.get("q") or "",
-        mine=data.get("mine") == "1",
+        mine=whose == MINE,
+        team=whose == TEAM,
         sort=sort if sort in selectors.SORTS else "completion",
         descending=descending,
     )
@@ -113,7 +130,9 @@ def case_context(request: HttpRequest, pk: int, tab: str) -> dict[str, Any]:
 
 @staff_page("cases.view_requirement")
 def case_summary(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "cases/case_summary.html", case_context(request, pk, "summary"))
+    context = case_context(request, pk, "summary")
+    context["allocations"] = selectors.allocations_of(context["person"])
+    return render(request, "cases/case_summary.html", context)
 
 
 @staff_page("cases.view_requirement")

@@ -1,4 +1,5 @@
-"""Demo staff: the fixed sign-ins and a plausible team in every PDU and region."""
+"""Demo staff: the fixed sign-ins and a plausible team in every PDU and region, with one team of
+practitioners for each senior probation officer."""
 
 import math
 import random
@@ -13,7 +14,7 @@ from faker import Faker
 from payback.demo.accounts import DEMO_ACCOUNTS, DemoAccount
 from payback.demo.common import BATCH_SIZE, LONDON, bulk_link
 from payback.demo.population import FIXED_CASELOAD, SECOND_ORDER_SHARE
-from payback.staff.models import Gender, Pdu, Region, Scope, User
+from payback.staff.models import Gender, Pdu, Region, Scope, Team, User
 from payback.staff.roles import (
     CASE_ADMINISTRATOR,
     HEAD_OF_UNPAID_WORK,
@@ -45,6 +46,7 @@ class PduStaff:
     practitioners: list[User] = field(default_factory=list)
     supervisors: list[User] = field(default_factory=list)
     administrators: list[User] = field(default_factory=list)
+    seniors: list[User] = field(default_factory=list)
     fixed_practitioner: User | None = None
 
 
@@ -53,6 +55,7 @@ class StaffBuilder:
         self.rng, self.fake, self.password_hash, self.today = rng, fake, password_hash, today
         self.usernames = set(User.objects.values_list("username", flat=True))
         self.new: list[tuple[User, str]] = []
+        self.teams: dict[Pdu, PduStaff] = {}
 
     def user(self, role: str, area: Pdu | Region | None = None, account: DemoAccount | None = None) -> User:
         """A member of staff in the role, who sees one PDU, one region or (with no area) the whole
@@ -103,7 +106,32 @@ class StaffBuilder:
         bulk_link(User.groups, [u for u, _ in self.new], [[groups[role]] for _, role in self.new])
         count = len(self.new)
         self.new = []
+        build_teams(self.teams)
+        self.teams = {}
         return count
+
+
+def build_teams(staff: dict[Pdu, PduStaff]) -> int:
+    """One team for each senior probation officer of a PDU, its practitioners shared out between them
+    in turn (the fixed practitioner joins the fixed senior's team). A PDU with teams already is left."""
+    have = set(Team.objects.filter(pdu__in=list(staff)).values_list("pdu_id", flat=True))
+    wanted = {pdu: team for pdu, team in staff.items() if team.seniors and pdu.pk not in have}
+    teams = [
+        Team(name=f"{pdu.name} {chr(ord('A') + n)}" if n < 26 else f"{pdu.name} {n + 1}", pdu=pdu, lead=lead)
+        for pdu, team in wanted.items()
+        for n, lead in enumerate(team.seniors)
+    ]
+    Team.objects.bulk_create(teams, batch_size=BATCH_SIZE)
+    by_pdu: dict[int, list[Team]] = {}
+    for made in teams:
+        by_pdu.setdefault(made.pdu_id, []).append(made)
+    members = []
+    for pdu, team in wanted.items():
+        for n, practitioner in enumerate(team.practitioners):
+            practitioner.team = by_pdu[pdu.pk][n % len(by_pdu[pdu.pk])]
+            members.append(practitioner)
+    User.objects.bulk_update(members, ["team"], batch_size=BATCH_SIZE)
+    return len(teams)
 
 
 def build_staff(
@@ -125,6 +153,8 @@ def build_staff(
                 team.supervisors.append(user)
             elif account.role == CASE_ADMINISTRATOR:
                 team.administrators.append(user)
+            elif account.role == SENIOR_PROBATION_OFFICER:
+                team.seniors.append(user)
 
     region_codes = sorted({pdus[code].region.code for code in plan})
     for code in region_codes:
@@ -138,11 +168,12 @@ def build_staff(
         for _ in range(generated):
             team.practitioners.append(builder.user(PROBATION_PRACTITIONER, pdu))
         for _ in range(max(1, generated // 7)):
-            builder.user(SENIOR_PROBATION_OFFICER, pdu)
+            team.seniors.append(builder.user(SENIOR_PROBATION_OFFICER, pdu))
         for _ in range(max(1, count // 1_000)):
             builder.user(PLACEMENT_COORDINATOR, pdu)
         for _ in range(max(2, math.ceil(count / 80))):
             team.supervisors.append(builder.user(SUPERVISOR, pdu))
         for _ in range(max(1, count // 1_500)):
             team.administrators.append(builder.user(CASE_ADMINISTRATOR, pdu))
+    builder.teams = {pdus[code]: staff[code] for code in plan}
     return staff

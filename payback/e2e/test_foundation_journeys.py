@@ -119,8 +119,21 @@ def test_find_a_case_by_filtering_and_sorting_then_read_its_tabs(
     page: Page, practitioner: User, make_case: Callable[..., Requirement]
 ) -> None:
     today = timezone.localdate()
-    make_case(first_name="Alex", last_name="Smith", sentence_date=today - timedelta(days=14), hours=40)
-    make_case(first_name="Bea", last_name="Jones", sentence_date=today - timedelta(days=400), hours=100)
+    # Pat's own cases: a practitioner's caseload shows their own by default.
+    make_case(
+        first_name="Alex",
+        last_name="Smith",
+        sentence_date=today - timedelta(days=14),
+        hours=40,
+        practitioner=practitioner,
+    )
+    make_case(
+        first_name="Bea",
+        last_name="Jones",
+        sentence_date=today - timedelta(days=400),
+        hours=100,
+        practitioner=practitioner,
+    )
     risky_sentenced = today - timedelta(days=300)
     risky = make_case(
         first_name="Cal",
@@ -130,7 +143,13 @@ def test_find_a_case_by_filtering_and_sorting_then_read_its_tabs(
         court="Durham Crown Court",
         practitioner=practitioner,
     )
-    patel = make_case(first_name="Dee", last_name="Patel", sentence_date=today - timedelta(days=30), hours=60)
+    patel = make_case(
+        first_name="Dee",
+        last_name="Patel",
+        sentence_date=today - timedelta(days=30),
+        hours=60,
+        practitioner=practitioner,
+    )
 
     sign_in(page, "pat")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Caseload").click()

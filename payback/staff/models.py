@@ -55,6 +55,8 @@ class User(AbstractUser):
     pdu = models.ForeignKey(Pdu, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
     gender = models.CharField(max_length=12, choices=Gender.choices, default=Gender.NOT_STATED)
     job_title = models.CharField(max_length=100, blank=True)
+    # The team a practitioner works in; each move is in the audit trail of their account.
+    team = models.ForeignKey("Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -87,6 +89,23 @@ class User(AbstractUser):
         if self.scope == Scope.REGION:
             return str(self.region)
         return f"{self.pdu}, {self.region}"
+
+
+class Team(models.Model):
+    """Practitioners in one PDU, led by a senior probation officer who oversees their cases."""
+
+    name = models.CharField(max_length=100)
+    pdu = models.ForeignKey(Pdu, on_delete=models.PROTECT, related_name="teams")
+    lead = models.ForeignKey(User, on_delete=models.PROTECT, related_name="teams_led")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        permissions = [("manage_caseloads", "Can manage teams and reallocate cases")]
+        constraints = [models.UniqueConstraint(fields=["pdu", "name"], name="team_name_unique_in_pdu")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 API_TOKEN_DAYS = 90  # how long a token works unless made for less

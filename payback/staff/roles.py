@@ -42,6 +42,7 @@ VIEW_POLICY = "core.view_policyversion"
 VIEW_FIGURES = "insight.view_figures"
 MANAGE_POLICY = "core.manage_policy"
 ASSURE_QUALITY = "quality.assure_quality"
+MANAGE_CASELOADS = "staff.manage_caseloads"
 
 # What a practitioner, and the senior who oversees them, may do with a case.
 CASE_WORK = (VIEW_CASES, CREATE_CASES, RECORD_ADJUSTMENTS, CORRECT_LEDGER, CHANGE_CASE_STATUS, ASSESS)
@@ -67,6 +68,7 @@ REFUSALS: dict[str, str] = {
     OVERSEE_DECISIONS: "You do not have permission to see everyone's overdue decisions",
     RECORD_COURT_OUTCOMES: "You do not have permission to record court outcomes",
     VIEW_FIGURES: "You do not have permission to see management information",
+    MANAGE_CASELOADS: "You do not have permission to reallocate cases",
 }
 
 
@@ -118,6 +120,7 @@ ROLES: tuple[Role, ...] = (
             VIEW_POLICY,
             VIEW_FIGURES,
             ASSURE_QUALITY,
+            MANAGE_CASELOADS,
         ),
     ),
     Role(
@@ -138,6 +141,7 @@ ROLES: tuple[Role, ...] = (
             RECORD_COURT_OUTCOMES,
             VIEW_POLICY,
             VIEW_FIGURES,
+            MANAGE_CASELOADS,
         ),
     ),
     Role(

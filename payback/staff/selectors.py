@@ -7,7 +7,8 @@ from django.db.models import Model, Q, QuerySet
 
 from payback.core.selectors import found_or_404
 
-from .models import ApiToken, Pdu, Region, Scope, User
+from .models import ApiToken, Pdu, Region, Scope, Team, User
+from .roles import PROBATION_PRACTITIONER, SENIOR_PROBATION_OFFICER
 
 _M = TypeVar("_M", bound=Model)
 
@@ -61,3 +62,41 @@ def api_tokens_of(user: User) -> QuerySet[ApiToken]:
 def api_token_get(user: User, pk: int) -> ApiToken:
     """One of the member of staff's own API tokens; anyone else's is not found."""
     return found_or_404(ApiToken.objects.all(), "token", pk=pk, user=user)
+
+
+def holds_role(user: User, role: str) -> bool:
+    return user.groups.filter(name=role).exists()
+
+
+def teams_for(user: User) -> QuerySet[Team]:
+    """The teams of the PDUs in the user's area, with their lead and PDU."""
+    return in_area(Team, user).select_related("lead", "pdu", "pdu__region").order_by("pdu__name", "name", "id")
+
+
+def team_get(user: User, pk: int) -> Team:
+    return found_or_404(teams_for(user), "team", pk=pk)
+
+
+def team_members(team: Team) -> QuerySet[User]:
+    return team.members.filter(is_active=True).order_by("last_name", "first_name", "id")
+
+
+def practitioners_in(pdu_id: int) -> QuerySet[User]:
+    """The active probation practitioners working in a PDU, with their team."""
+    return (
+        User.objects.filter(is_active=True, pdu_id=pdu_id, groups__name=PROBATION_PRACTITIONER)
+        .select_related("team")
+        .order_by("last_name", "first_name", "id")
+        .distinct()
+    )
+
+
+def seniors_for(user: User) -> QuerySet[User]:
+    """The active senior probation officers working in a PDU of the user's area, who may lead a team."""
+    return (
+        in_area(User, user)
+        .filter(is_active=True, groups__name=SENIOR_PROBATION_OFFICER)
+        .select_related("pdu")
+        .order_by("last_name", "first_name", "id")
+        .distinct()
+    )

@@ -1,4 +1,4 @@
-"""Staff writes: accounts, roles and API tokens."""
+"""Staff writes: accounts, roles, teams and API tokens."""
 
 import hashlib
 import secrets
@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from payback.core.services import audit_record, save_audited
 
-from .models import API_TOKEN_DAYS, API_TOKEN_MAX_DAYS, ApiToken, Pdu, Region, Scope, User
-from .roles import ROLES
+from .models import API_TOKEN_DAYS, API_TOKEN_MAX_DAYS, ApiToken, Pdu, Region, Scope, Team, User
+from .roles import PROBATION_PRACTITIONER, ROLES, SENIOR_PROBATION_OFFICER
+from .selectors import holds_role
 
 
 @transaction.atomic
@@ -61,6 +62,61 @@ def staff_create(
     )
     user.groups.add(Group.objects.get(name=role))
     return user
+
+
+@transaction.atomic
+def team_create(*, actor: Any, name: str, pdu: Pdu | None, lead: User | None) -> Team:
+    """A new team in a PDU, led by a senior probation officer who works there."""
+    name = (name or "").strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Enter the team's name"
+    elif len(name) > 100:
+        errors["name"] = "The team's name must be 100 characters or fewer"
+    elif pdu is not None and Team.objects.filter(pdu=pdu, name__iexact=name).exists():
+        errors["name"] = f"{pdu} already has a team called {name}"
+    if pdu is None:
+        errors["pdu"] = "Select the PDU the team works in"
+    if lead is None:
+        errors["lead"] = "Select the senior probation officer who leads the team"
+    elif not lead.is_active or not holds_role(lead, SENIOR_PROBATION_OFFICER):
+        errors["lead"] = f"{lead} is not a senior probation officer: a team is led by one"
+    elif pdu is not None and lead.pdu_id != pdu.pk:
+        errors["lead"] = f"{lead} does not work in {pdu}: choose a senior probation officer there"
+    if errors:
+        raise ValidationError(errors)
+    team = Team(name=name, pdu=pdu, lead=lead)
+    return save_audited(
+        team, actor=actor, action="staff.team_created", summary=f"Team {name} created in {pdu}, led by {lead}"
+    )
+
+
+@transaction.atomic
+def team_member_add(*, actor: Any, team: Team, practitioner: User | None) -> User:
+    """Put a practitioner in a team, moving them from the team they were in (the move is audited on
+    their account)."""
+    if practitioner is None:
+        raise ValidationError({"practitioner": "Select the practitioner to add to the team"})
+    practitioner = User.objects.select_for_update().get(pk=practitioner.pk)
+    if not practitioner.is_active or not holds_role(practitioner, PROBATION_PRACTITIONER):
+        raise ValidationError({"practitioner": f"{practitioner} is not a probation practitioner"})
+    if practitioner.pdu_id != team.pdu_id:
+        raise ValidationError({"practitioner": f"{practitioner} does not work in {team.pdu}, where the team works"})
+    if practitioner.team_id == team.pk:
+        raise ValidationError({"practitioner": f"{practitioner} is already in {team}"})
+    before = practitioner.team
+    practitioner.team = team
+    practitioner.save(update_fields=["team"])
+    moved = f"moved from {before} to {team}" if before else f"added to {team}"
+    audit_record(
+        actor=actor,
+        action="staff.team_member_moved",
+        obj=practitioner,
+        summary=f"{practitioner} {moved}",
+        before={"team": before.pk if before else None},
+        after={"team": team.pk},
+    )
+    return practitioner
 
 
 def _hash(token: str) -> str:

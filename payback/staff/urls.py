@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, views
+from . import account_views, team_views, views
 
 app_name = "staff"
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("account/password/", account_views.PasswordChangeView.as_view(), name="password-change"),
     path("account/api-tokens/", account_views.api_tokens, name="api-tokens"),
     path("account/api-tokens/<int:pk>/revoke/", account_views.api_token_revoke_view, name="api-token-revoke"),
+    path("teams/", team_views.teams, name="teams"),
+    path("teams/new/", team_views.team_new, name="team-new"),
+    path("teams/<int:pk>/", team_views.team, name="team"),
     path("password-reset/", account_views.PasswordResetView.as_view(), name="password-reset"),
     path("password-reset/sent/", account_views.PasswordResetDoneView.as_view(), name="password-reset-done"),
     path(

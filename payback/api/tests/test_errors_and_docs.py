@@ -65,6 +65,7 @@ def test_the_openapi_document_declares_every_error_response(practitioner: User) 
         ("GET", f"{API}/people/{{crn}}"),
         ("GET", f"{API}/people/{{crn}}/diversity"),
         ("POST", f"{API}/people/{{crn}}/diversity"),
+        ("POST", f"{API}/people/{{crn}}/reallocation"),
         ("GET", f"{API}/requirements"),
         ("GET", f"{API}/requirements/{{id}}"),
         ("GET", f"{API}/requirements/{{id}}/ledger"),

@@ -3,8 +3,9 @@ transaction, writes an audit event and either saves everything or nothing.
 
 By aggregate: `cases` (recording a case), `status` (status changes), `ledger` (posting entries,
 totals, completion dates, earned reduction, idempotent answers), `credits` (work, travel, ETE,
-stand-down) and `corrections` (court variations and corrections)."""
+stand-down), `corrections` (court variations and corrections) and `allocation` (reallocating a case)."""
 
+from .allocation import case_reallocate
 from .cases import (
     CRN_PATTERN,
     YOUTH_REHABILITATION_ORDER,
@@ -36,6 +37,7 @@ __all__ = [
     "YRO_REFUSAL",
     "LedgerWrite",
     "case_create",
+    "case_reallocate",
     "ledger_correct",
     "ledger_correct_entry",
     "ledger_credit_stand_down",

@@ -21,8 +21,8 @@ from payback.projects.models import ProjectAssessment
 from payback.projects.services import audit_sample_draw
 from payback.quality.services import audit_finding_record
 from payback.staff.models import Pdu, Scope, User
-from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPERVISOR
-from payback.staff.services import api_token_create
+from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SENIOR_PROBATION_OFFICER, SUPERVISOR
+from payback.staff.services import api_token_create, team_create, team_member_add
 from payback.testing import builders as factories
 from payback.testing.builders import nominate
 
@@ -52,7 +52,7 @@ def build_area(pdu: Pdu, name: str, *, today: date) -> Area:
     approved assessment and beneficiary; a nomination; a session next Monday with the case booked
     on it and one on Wednesday stood down (the case to rebook); a weekly series, a supervisor's
     absence, a risk concern and an incident; a vehicle out on a check; an allocation run for next
-    week; an API token."""
+    week; an API token; a team with the case's practitioner in it."""
     coordinator = factories.make_staff(f"{name}-coordinator", role=PLACEMENT_COORDINATOR, pdu=pdu)
     manager = factories.make_staff(f"{name}-manager", role=OPERATIONS_MANAGER, pdu=pdu)
     practitioner = factories.make_staff(f"{name}-practitioner", pdu=pdu)
@@ -138,6 +138,9 @@ def build_area(pdu: Pdu, name: str, *, today: date) -> Area:
         action="Review the hazards",
         action_due=today + timedelta(days=14),
     )
+    senior = factories.make_staff(f"{name}-senior", role=SENIOR_PROBATION_OFFICER, pdu=pdu)
+    team = team_create(actor=senior, name=f"{name.title()} team", pdu=pdu, lead=senior)
+    team_member_add(actor=senior, team=team, practitioner=practitioner)
 
     area.ids = {
         "requirement": requirement.pk,
@@ -161,6 +164,7 @@ def build_area(pdu: Pdu, name: str, *, today: date) -> Area:
         "vehicle_check": check.pk,
         "run": run.pk,
         "api_token": api_token.pk,
+        "team": team.pk,
         "failure_ref": f"I{missed.pk}",
         "evidence": evidence.pk,
         "letter": letter.pk,

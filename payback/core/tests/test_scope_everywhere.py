@@ -44,6 +44,7 @@ pytestmark = pytest.mark.today(TODAY.isoformat())
 # The kind of record a page's path names: by the part of the path before it and its name there.
 PAGE_RECORDS: dict[tuple[str, str], str] = {
     ("api-tokens", "pk"): "api_token",
+    ("teams", "pk"): "team",
     ("cases", "pk"): "requirement",
     ("hours", "entry_pk"): "ledger_entry",
     ("assessment", "aid"): "assessment",

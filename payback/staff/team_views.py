@@ -1,0 +1,82 @@
+"""Team pages: the teams of the user's area, a new team, and a team's practitioners (add or move one)."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from payback.core.edge import bound, pick, redirect_success, staff_page, staff_user, submit
+from payback.core.fields import record_choice, set_choices, text_field
+
+from .models import Pdu, Team, User
+from .roles import MANAGE_CASELOADS, VIEW_CASES
+from .selectors import pdus_for, practitioners_in, seniors_for, team_get, team_members, teams_for
+from .services import team_create, team_member_add
+
+
+class PractitionerChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj} ({obj.team})" if obj.team_id else f"{obj} (no team)"
+
+
+class TeamForm(forms.Form):
+    name = text_field("Team name", max_length=100, required=True, required_message="Enter the team's name")
+    pdu = record_choice("PDU", Pdu, noun="PDU")
+    lead = record_choice("Led by", User, noun="senior probation officer")
+
+    def __init__(self, *args: Any, pdus: Any, seniors: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "pdu", pdus)
+        set_choices(self, "lead", seniors)
+
+
+class MemberForm(forms.Form):
+    practitioner = PractitionerChoice(
+        label="Practitioner",
+        queryset=User.objects.none(),
+        empty_label="Select a practitioner",
+        error_messages={
+            "required": "Select the practitioner to add to the team",
+            "invalid_choice": "Select a practitioner from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, practitioners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "practitioner", practitioners)
+
+
+@staff_page(VIEW_CASES)
+def teams(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    rows = [{"team": team, "members": list(team_members(team))} for team in teams_for(user)]
+    return render(request, "staff/teams.html", {"rows": rows, "can_manage": user.has_perm(MANAGE_CASELOADS)})
+
+
+@staff_page(MANAGE_CASELOADS)
+def team_new(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    initial = {"pdu": user.pdu_id, "lead": user.pk if user.pdu_id else None}
+    form = bound(request, TeamForm, pdus=pdus_for(user), seniors=seniors_for(user), initial=initial)
+    done = submit(form, lambda data: team_create(actor=user, **pick(data, "name", "pdu", "lead")))
+    if done.ok and done.value is not None:
+        return redirect_success(request, f"Team {done.value.name} created", "staff:team", pk=done.value.pk)
+    return render(request, "staff/team_form.html", {"form": form})
+
+
+@staff_page(VIEW_CASES)
+def team(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    found: Team = team_get(user, pk)
+    can_manage = user.has_perm(MANAGE_CASELOADS)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied("You do not have permission to change teams")
+    choices = practitioners_in(found.pdu_id).exclude(team=found)
+    form = bound(request, MemberForm, practitioners=choices)
+    done = submit(form, lambda data: team_member_add(actor=user, team=found, practitioner=data["practitioner"]))
+    if done.ok and done.value is not None:
+        return redirect_success(request, f"{done.value} is now in {found}", "staff:team", pk=pk)
+    context = {"team": found, "members": team_members(found), "form": form, "can_manage": can_manage}
+    return render(request, "staff/team.html", context)
