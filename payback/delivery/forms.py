@@ -19,7 +19,7 @@ from payback.core.fields import (
 )
 from payback.core.forms import GovukDateField
 from payback.projects.models import Project
-from payback.staff.models import User
+from payback.staff.models import Region, User
 
 from .models import ConcernCategory, StandDownReason, Vehicle
 
@@ -336,6 +336,49 @@ class IncidentUpdateForm(forms.Form):
     investigation = text_field("Investigation", max_length=4000, textarea=True)
     outcome = text_field("Outcome", max_length=4000, textarea=True)
     learning = text_field("Learning to share", max_length=4000, textarea=True)
+    review_needed = forms.BooleanField(
+        label="The investigation found that the project's risk assessment must be reviewed",
+        required=False,
+        help_text="The project is flagged for a risk assessment review, with this incident as the reason",
+    )
+    review_finding = text_field(
+        "What must the risk assessment review look at?",
+        max_length=400,
+        textarea=True,
+        help_text="Needed if you tick the box above. For example, the distance kept from the road",
+    )
+
+
+class LearningFilterForm(forms.Form):
+    """The region (national staff choose one) and the period the incidents were closed in."""
+
+    region = record_choice("Region", Region, noun="region", required=False)
+    start = GovukDateField(label="Closed from")
+    end = GovukDateField(label="Closed to")
+
+    def __init__(self, *args: Any, regions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if regions is None:
+            del self.fields["region"]
+        else:
+            set_choices(self, "region", regions)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The end date must be on or after the start date")
+        return data
+
+
+class LearningSharedForm(forms.Form):
+    meeting_on = GovukDateField(label="Date of the team meeting", help_text="For example, 17 11 2026")
+    notes = text_field(
+        "Notes (optional)",
+        max_length=1000,
+        textarea=True,
+        help_text="For example, who was there or what the team agreed to do",
+    )
 
 
 class AcknowledgeForm(forms.Form):

@@ -271,12 +271,40 @@ class Incident(models.Model):
     learning = models.TextField(blank=True)
     closed_by = staff_member(optional=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The investigation found that the project's risk assessment must be reviewed: the review it
+    # raised on the project (`project.review_raised_at` at the time), and what it must look at. The
+    # review is done once an assessment recommended since then is approved.
+    review_raised_at = models.DateTimeField(null=True, blank=True)
+    review_finding = models.CharField(max_length=400, blank=True)
 
     class Meta:
         ordering = ["-occurred_at"]
 
     def __str__(self) -> str:
         return f"Incident at {self.project} on {self.occurred_at:%Y-%m-%d}"
+
+
+class LearningShared(models.Model):
+    """The learning from a closed incident, shared at a team meeting: once for each meeting."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="shared_at")
+    meeting_on = models.DateField()
+    notes = models.CharField(max_length=1000, blank=True)
+    shared_by = staff_member()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["incident", "meeting_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "meeting_on"],
+                name="learning_shared_once_a_meeting",
+                violation_error_message="This learning is already recorded as shared at that meeting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Learning from {self.incident} shared on {self.meeting_on}"
 
 
 class ConcernCategory(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import day, oversight, planning
+from .views import day, learning, oversight, planning
 
 app_name = "delivery"
 urlpatterns = [
@@ -34,6 +34,8 @@ urlpatterns = [
     # Incidents and vehicles
     path("incidents/", oversight.incident_list, name="incidents"),
     path("incidents/<int:pk>/", oversight.incident_detail, name="incident"),
+    path("incidents/<int:pk>/learning-shared/", learning.learning_share, name="learning-share"),
+    path("learning/", learning.learning_list, name="learning"),
     path("vehicles/", oversight.vehicle_list, name="vehicles"),
     path("vehicles/drivers/new/", oversight.driver_authorise, name="driver-authorise"),
     path("vehicles/<int:pk>/", oversight.vehicle_detail, name="vehicle"),

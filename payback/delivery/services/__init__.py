@@ -8,6 +8,7 @@ transaction as the register.
 - `register`: saving and closing the register, and correcting an outcome afterwards
 - `stand_downs`: the service standing a session down
 - `incidents`: incidents and risk concerns
+- `learning`: the learning from closed incidents shared at team meetings
 - `vehicles`: drivers and vehicle checks
 - `timesheets`: individual placement timesheets
 
@@ -22,6 +23,7 @@ from .incidents import (
     risk_concern_acknowledge,
     risk_concern_raise,
 )
+from .learning import learning_share
 from .register import (
     RegisterConflict,
     RegisterLine,
@@ -49,6 +51,7 @@ __all__ = [
     "driver_authorise",
     "incident_report",
     "incident_update",
+    "learning_share",
     "register_close",
     "register_save",
     "register_submit",

@@ -104,9 +104,9 @@ def incident_report(
     return incident
 
 
-def _close(actor: User, incident: Incident) -> None:
-    """Close the incident, once its paperwork, outcome and learning are all recorded."""
-    errors = {}
+def _close(actor: User, incident: Incident, errors: dict[str, str]) -> None:
+    """Close the incident, once its paperwork, outcome and learning are all recorded (refused with
+    `errors` too, the other problems already found with the change)."""
     if incident.paperwork_completed_at is None:
         errors["paperwork_complete"] = "The paperwork must be complete before the incident is closed"
     if not incident.outcome:
@@ -119,6 +119,24 @@ def _close(actor: User, incident: Incident) -> None:
     incident.closed_at = timezone.now()
 
 
+def _check_review_finding(finding: str, errors: dict[str, str]) -> None:
+    if not finding.strip():
+        errors["review_finding"] = "Say what the risk assessment review must look at"
+    elif len(finding.strip()) > 400:
+        errors["review_finding"] = "Keep what the review must look at to 400 characters or fewer"
+
+
+def _raise_review(actor: User, incident: Incident, finding: str) -> None:
+    """The investigation found that the project's risk assessment must be reviewed: raise the
+    review on the project, with the incident as its reason, and keep the link to it."""
+    finding = finding.strip()
+    kind = "near miss" if incident.near_miss else "incident"
+    reason = f"Investigation of the {kind} on {timezone.localtime(incident.occurred_at):%-d %B %Y}: {finding}"
+    project = project_flag_review(actor=actor, project=incident.project, reason=reason)
+    incident.review_raised_at = project.review_raised_at
+    incident.review_finding = finding
+
+
 @transaction.atomic
 def incident_update(
     *,
@@ -128,11 +146,15 @@ def incident_update(
     investigation: str | None = None,
     outcome: str | None = None,
     learning: str | None = None,
+    review_needed: bool = False,
+    review_finding: str = "",
     close: bool = False,
 ) -> Incident:
     """Record the paperwork, the investigation, its outcome and what was learned; close the
-    incident once all of them are recorded. A closed incident is not changed."""
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    incident once all of them are recorded. A closed incident is not changed. `review_needed`: the
+    investigation found the project's risk assessment must be reviewed (`review_finding` says what
+    the review must look at): the project's review is raised, once, and the incident keeps it."""
+    incident = Incident.objects.select_for_update().select_related("project").get(pk=incident.pk)
     refuse_if(incident.status == IncidentStatus.CLOSED, "incident", "The incident is closed")
     if paperwork_complete and incident.paperwork_completed_at is None:
         incident.paperwork_completed_at = timezone.now()
@@ -145,11 +167,21 @@ def incident_update(
         incident.outcome = outcome.strip()
     if learning is not None:
         incident.learning = learning.strip()
+    # Asked again once raised, the review is not raised a second time.
+    raise_review = review_needed and incident.review_raised_at is None
+    errors: dict[str, str] = {}
+    if raise_review:
+        _check_review_finding(review_finding, errors)
     if close:
-        _close(actor, incident)
+        _close(actor, incident, errors)
+    refuse_any(errors)
+    if raise_review:
+        _raise_review(actor, incident, review_finding)
     incident.save()
     summary = f"Incident {incident.get_status_display().lower()}"
-    audit_record(actor=actor, action="incident.updated", obj=incident, summary=summary)
+    if raise_review:
+        summary += f"; the project's risk assessment to be reviewed: {incident.review_finding}"
+    audit_record(actor=actor, action="incident.updated", obj=incident, summary=summary[:500])
     return incident
 
 

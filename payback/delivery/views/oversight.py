@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from payback.core.edge import apply_errors, bound, pick, redirect_success, scoped, staff_page, staff_user, submit
 
-from .. import conflicts, selectors, services
+from .. import conflicts, learning, selectors, services
 from ..forms import AcknowledgeForm, ClearDefectForm, DriverForm, IncidentUpdateForm, MileageInForm, VehicleCheckForm
 from ..models import IncidentStatus
 from .common import ACKNOWLEDGE, DECIDE, INVESTIGATE, MANAGE_VEHICLES, PLAN, RUN, back_to_session
@@ -85,6 +85,9 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "learning": incident.learning,
     }
     form = bound(request, IncidentUpdateForm, initial=initial)
+    if incident.review_raised_at is not None:
+        # The review is raised once: the page says so instead of asking again.
+        del form.fields["review_needed"], form.fields["review_finding"]
     if request.method == "POST" and incident.status != IncidentStatus.CLOSED and form.is_valid():
         data = form.cleaned_data
         close = request.POST.get("action") == "close"
@@ -93,6 +96,8 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user,
                 incident=incident,
                 close=close,
+                review_needed=bool(data.get("review_needed")),
+                review_finding=data.get("review_finding", ""),
                 **pick(data, "paperwork_complete", "investigation", "outcome", "learning"),
             )
         except ValidationError as error:
@@ -101,7 +106,14 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect_success(
                 request, "Incident closed" if close else "Incident updated", "delivery:incident", pk=pk
             )
-    return render(request, "delivery/incident_detail.html", {"incident": incident, "form": form, "now": timezone.now()})
+    context = {
+        "incident": incident,
+        "form": form,
+        "now": timezone.now(),
+        "review_done_at": learning.review_done_at(incident),
+        "shared": learning.learning_shared(incident),
+    }
+    return render(request, "delivery/incident_detail.html", context)
 
 
 # ---------------------------------------------------------------------------------------------
