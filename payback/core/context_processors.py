@@ -21,6 +21,8 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Overdue decisions", "enforcement:overdue", "enforcement.oversee_decisions"),
     ("Concerns", "delivery:concerns", "delivery.change_riskconcern"),
     ("Incidents", "delivery:incidents", "delivery.change_incident"),
+    ("Learning", "delivery:learning", "delivery.change_incident"),
+    ("Teams", "staff:teams", "staff.manage_caseloads"),
     ("Vehicles", "delivery:vehicles", "delivery.change_vehicle"),
     ("Quality", "quality:index", "quality.assure_quality"),
     ("Figures", "insight:index", "insight.view_figures"),
