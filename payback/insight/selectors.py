@@ -3,7 +3,6 @@
 Every user sees their own area and what lies within it, nothing wider: national staff the
 country, regional staff their region, PDU staff their PDU, and a practitioner their own caseload."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -214,10 +213,3 @@ def individual_target(area: Area, book: PolicyBook, on: date) -> int:
     """The individual placement target (%) for the area's region, or the default for the nation."""
     targets = book.value("individual_placement_target_percent", on)
     return int(targets.get(area.region_code, targets["default"]))
-
-
-def sections() -> dict[str, list[measures.Measure]]:
-    sections: dict[str, list[measures.Measure]] = defaultdict(list)
-    for measure in measures.MEASURES:
-        sections[measure.section].append(measure)
-    return sections

@@ -54,12 +54,6 @@ class Line:
     kind: str  # "flow", "stock" or "rate"
     detail: str = ""  # for a rate: the figures it is made of; for the individual share: the target
 
-    @property
-    def change(self) -> float | None:
-        if self.now is None or self.last_year is None:
-            return None
-        return round(self.now - self.last_year, 1)
-
 
 def applies(area: selectors.Area, casework: bool) -> bool:
     """Sessions and incidents are not counted for a practitioner's caseload."""
