@@ -415,3 +415,46 @@ class NonAssociation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} must not be placed with {self.other}"
+
+
+# ---------------------------------------------------------------------------------------------
+# SBAR consultations between a practitioner and their senior probation officer
+
+
+class SbarConsultation(models.Model):
+    """A practitioner's request for a senior's decision or advice on a case, set out as situation,
+    background, assessment and recommendation. Never changed once raised: the answer is its own record."""
+
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="consultations")
+    situation = models.CharField(max_length=2000)
+    background = models.CharField(max_length=2000)
+    assessment = models.CharField(max_length=2000)
+    recommendation = models.CharField(max_length=2000)
+    raised_by = staff_member()
+    raised_at = models.DateTimeField(auto_now_add=True)
+    # The senior who leads the practitioner's team; empty when any senior in the case's PDU may answer.
+    addressed_to = staff_member(optional=True)
+
+    class Meta:
+        ordering = ["raised_at", "id"]
+
+    def __str__(self) -> str:
+        return f"SBAR consultation {self.pk} on {self.requirement_id}"
+
+
+class SbarAnswer(models.Model):
+    """A senior's decision or advice on a consultation: one answer each, never changed."""
+
+    consultation = models.OneToOneField(SbarConsultation, on_delete=models.PROTECT, related_name="answer")
+    decision = models.CharField(max_length=2000)
+    answered_by = staff_member()
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Answer to SBAR consultation {self.consultation_id}"
+
+
+class SbarRequest(RepeatableRequest):
+    """The answer given to a request that raised or answered an SBAR consultation."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")

@@ -15,10 +15,10 @@ from payback.core.forms import apply_service_errors
 from payback.core.idempotency import KeyReused
 from payback.core.registers import page_query, paginate, read_filters
 from payback.core.selectors import policy_book
-from payback.staff.roles import PROBATION_PRACTITIONER
+from payback.staff.roles import ASSESS, COUNTERSIGN, PROBATION_PRACTITIONER
 from payback.staff.selectors import holds_role, pdus_for
 
-from . import selectors, services
+from . import sbar_selectors, selectors, services
 from .crn_privacy import case_create_refusal_for
 from .forms import (
     EVERYONE,
@@ -132,6 +132,9 @@ def case_context(request: HttpRequest, pk: int, tab: str) -> dict[str, Any]:
 def case_summary(request: HttpRequest, pk: int) -> HttpResponse:
     context = case_context(request, pk, "summary")
     context["allocations"] = selectors.allocations_of(context["person"])
+    context["consultations"] = sbar_selectors.consultations_of(context["case"])
+    context["can_raise_sbar"] = request.user.has_perm(ASSESS)
+    context["can_answer_sbar"] = request.user.has_perm(COUNTERSIGN)
     return render(request, "cases/case_summary.html", context)
 
 

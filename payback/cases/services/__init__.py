@@ -3,7 +3,8 @@ transaction, writes an audit event and either saves everything or nothing.
 
 By aggregate: `cases` (recording a case), `status` (status changes), `ledger` (posting entries,
 totals, completion dates, earned reduction, idempotent answers), `credits` (work, travel, ETE,
-stand-down), `corrections` (court variations and corrections) and `allocation` (reallocating a case)."""
+stand-down), `corrections` (court variations and corrections), `allocation` (reallocating a case)
+and `sbar` (SBAR consultations with a senior probation officer)."""
 
 from .allocation import case_reallocate
 from .cases import (
@@ -25,6 +26,7 @@ from .credits import (
     ledger_record_travel,
 )
 from .ledger import LedgerWrite, ledger_totals_rebuild, requirement_due_dates, requirement_due_dates_rebuild
+from .sbar import SBAR_LENGTH, sbar_answer, sbar_raise, sbar_senior_for
 from .status import ACTIVE, ENDINGS, STATUS_TRANSITIONS, requirement_change_status, status_set
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "ADJUSTMENT_KINDS",
     "CRN_PATTERN",
     "ENDINGS",
+    "SBAR_LENGTH",
     "STATUS_TRANSITIONS",
     "YOUTH_REHABILITATION_ORDER",
     "YRO_REFUSAL",
@@ -53,5 +56,8 @@ __all__ = [
     "requirement_create",
     "requirement_due_dates",
     "requirement_due_dates_rebuild",
+    "sbar_answer",
+    "sbar_raise",
+    "sbar_senior_for",
     "status_set",
 ]
