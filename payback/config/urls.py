@@ -13,6 +13,7 @@ urlpatterns = [
     path("allocation/", include("payback.allocation.urls")),
     path("insight/", include("payback.insight.urls")),
     path("quality/", include("payback.quality.urls")),
+    path("oversight/", include("payback.oversight.urls")),
     path("nominate/", include(nominate_urlpatterns)),
     path("feedback/", include(feedback_urlpatterns)),
     path("api/v1/", include("payback.api.urls")),

@@ -25,6 +25,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Teams", "staff:teams", "staff.manage_caseloads"),
     ("Vehicles", "delivery:vehicles", "delivery.change_vehicle"),
     ("Quality", "quality:index", "quality.assure_quality"),
+    ("Oversight", "oversight:index", "oversight.oversee_practice"),
     ("Figures", "insight:index", "insight.view_figures"),
     ("Policy", "core:policy", "core.view_policyversion"),
 ]

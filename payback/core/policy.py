@@ -209,6 +209,59 @@ RULES: dict[str, PolicyRule] = {
             6,
             unit="months",
         ),
+        PolicyRule(
+            "supervision_weeks",
+            "1:1 supervision",
+            "Weeks between a senior probation officer's 1:1 supervision meetings with each practitioner "
+            "(wellbeing, development and cases): the next is due this long after the last, or after they started.",
+            "int",
+            6,
+            unit="weeks",
+        ),
+        PolicyRule(
+            "reflective_practice_per_year",
+            "Reflective practice supervision",
+            "Reflective practice supervision sessions a senior probation officer holds with each practitioner "
+            "in a financial year (1 April to 31 March), observations and in-depth case reviews together.",
+            "int",
+            4,
+            unit="a year",
+        ),
+        PolicyRule(
+            "reflective_observations_per_year",
+            "Reflective practice observations",
+            "How many of the year's reflective practice sessions are a live observation of the practitioner; "
+            "the rest are in-depth reflective reviews of one or two of their cases.",
+            "int",
+            1,
+            unit="a year",
+        ),
+        PolicyRule(
+            "touch_point_weeks_very_high",
+            "Touch points: very high risk",
+            "Weeks between touch points on a case whose risk of serious harm is very high (after the last, "
+            "or after the sentence). 0 means none are due.",
+            "int",
+            2,
+            unit="weeks",
+        ),
+        PolicyRule(
+            "touch_point_weeks_high",
+            "Touch points: high risk",
+            "Weeks between touch points on a case whose risk of serious harm is high. 0 means none are due.",
+            "int",
+            4,
+            unit="weeks",
+        ),
+        PolicyRule(
+            "touch_point_weeks_medium",
+            "Touch points: medium risk",
+            "Weeks between touch points on a case whose risk of serious harm is medium. 0 means none are due; "
+            "none are due for a low risk.",
+            "int",
+            8,
+            unit="weeks",
+        ),
     ]
 }
 

@@ -42,6 +42,7 @@ VIEW_POLICY = "core.view_policyversion"
 VIEW_FIGURES = "insight.view_figures"
 MANAGE_POLICY = "core.manage_policy"
 ASSURE_QUALITY = "quality.assure_quality"
+OVERSEE_PRACTICE = "oversight.oversee_practice"
 MANAGE_CASELOADS = "staff.manage_caseloads"
 
 # What a practitioner, and the senior who oversees them, may do with a case.
@@ -142,6 +143,7 @@ ROLES: tuple[Role, ...] = (
             VIEW_POLICY,
             VIEW_FIGURES,
             MANAGE_CASELOADS,
+            OVERSEE_PRACTICE,
         ),
     ),
     Role(

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "payback.enforcement",
     "payback.allocation",
     "payback.quality",
+    "payback.oversight",
     "payback.insight",
     "payback.api",
     "payback.demo",

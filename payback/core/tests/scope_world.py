@@ -169,6 +169,7 @@ def build_area(pdu: Pdu, name: str, *, today: date) -> Area:
         "evidence": evidence.pk,
         "letter": letter.pk,
         "staff_member": supervisor.pk,
+        "team_practitioner": practitioner.pk,
         "audit_sample": sample.pk,
         "audit_finding": finding.pk,
         "review_point": 6,

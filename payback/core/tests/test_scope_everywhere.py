@@ -75,6 +75,7 @@ PAGE_RECORDS: dict[tuple[str, str], str] = {
     ("staff", "pk"): "staff_member",
     ("audit-samples", "pk"): "audit_sample",
     ("findings", "pk"): "audit_finding",
+    ("practitioners", "pk"): "team_practitioner",
     ("<level:level>", "pk"): "pdu",
     ("<bottom:level>", "pk"): "pdu",
     ("<wide:level>", "pk"): "pdu",

@@ -1,0 +1,59 @@
+"""The GOV.UK forms of management oversight. Each asks; the services decide what is allowed."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from payback.cases.models import Requirement
+from payback.core.fields import radio_field, record_choice, set_choices, text_field
+from payback.core.forms import GovukDateField
+
+from .models import ReflectiveKind
+
+
+class SupervisionForm(forms.Form):
+    held_on = GovukDateField(label="Date of the meeting")
+    wellbeing_notes = text_field(
+        "Wellbeing",
+        max_length=4000,
+        textarea=True,
+        required=True,
+        required_message="Enter notes on the practitioner's wellbeing",
+        help_text="How they are, their workload and any support they need.",
+    )
+    development_notes = text_field(
+        "Development",
+        max_length=4000,
+        textarea=True,
+        required=True,
+        required_message="Enter notes on the practitioner's development",
+        help_text="What went well, what they are learning and their training.",
+    )
+    actions = text_field("Actions agreed (optional)", max_length=4000, textarea=True)
+
+
+class ReflectivePracticeForm(forms.Form):
+    held_on = GovukDateField(label="Date of the session")
+    kind = radio_field("Kind of session", ReflectiveKind.choices, required_message="Select the kind of session")
+    requirement = record_choice("Case reviewed (for an in-depth case review)", Requirement, noun="case", required=False)
+    notes = text_field(
+        "Notes", max_length=4000, textarea=True, required=True, required_message="Enter notes of the session"
+    )
+
+    def __init__(self, *args: Any, cases: QuerySet[Requirement], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "requirement", cases)
+        self.fields["requirement"].label_from_instance = lambda case: str(case.person)  # type: ignore[attr-defined]
+
+
+class TouchPointForm(forms.Form):
+    held_on = GovukDateField(label="Date of the touch point")
+    note = text_field(
+        "Note",
+        max_length=4000,
+        textarea=True,
+        required=True,
+        required_message="Enter a note of the touch point",
+        help_text="What was discussed about the case's risk and progress, and what was decided.",
+    )

@@ -1,0 +1,93 @@
+"""Management oversight pages for senior probation officers: what is due for each practitioner of
+their team and each case, and the forms to record a 1:1, reflective practice and a touch point."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from payback.core.edge import bound, redirect_success, scoped, staff_page, staff_user, submit
+from payback.core.selectors import policy_book
+from payback.staff.roles import OVERSEE_PRACTICE
+
+from . import selectors, services
+from .forms import ReflectivePracticeForm, SupervisionForm, TouchPointForm
+
+
+@staff_page(OVERSEE_PRACTICE)
+def index(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    today = timezone.localdate()
+    context = {"due": selectors.oversight_due(user, today=today, book=policy_book()), "today": today}
+    return render(request, "oversight/index.html", context)
+
+
+@staff_page(OVERSEE_PRACTICE)
+def supervision(request: HttpRequest, pk: int) -> HttpResponse:
+    user, practitioner = scoped(request, selectors.practitioner_get, pk)
+    form = bound(request, SupervisionForm)
+    done = submit(
+        form,
+        lambda data: services.supervision_record(
+            actor=user,
+            practitioner=practitioner,
+            held_on=data["held_on"],
+            wellbeing_notes=data["wellbeing_notes"],
+            development_notes=data["development_notes"],
+            actions=data["actions"],
+        ),
+    )
+    if done.ok:
+        return redirect_success(
+            request, f"1:1 supervision with {practitioner.get_full_name()} recorded", "oversight:index"
+        )
+    history = selectors.meetings_for(user).filter(practitioner=practitioner)[:6]
+    context = {"practitioner": practitioner, "form": form, "history": history}
+    return render(request, "oversight/supervision_form.html", context)
+
+
+@staff_page(OVERSEE_PRACTICE)
+def reflective_practice(request: HttpRequest, pk: int) -> HttpResponse:
+    user, practitioner = scoped(request, selectors.practitioner_get, pk)
+    form = bound(request, ReflectivePracticeForm, cases=selectors.open_cases_of(user, practitioner))
+    done = submit(
+        form,
+        lambda data: services.reflective_practice_record(
+            actor=user,
+            practitioner=practitioner,
+            held_on=data["held_on"],
+            kind=data["kind"],
+            requirement=data["requirement"],
+            notes=data["notes"],
+        ),
+    )
+    if done.ok:
+        return redirect_success(
+            request, f"Reflective practice with {practitioner.get_full_name()} recorded", "oversight:index"
+        )
+    history = selectors.reflective_practice_for(user).filter(practitioner=practitioner)[:8]
+    context = {"practitioner": practitioner, "form": form, "history": history}
+    return render(request, "oversight/reflective_form.html", context)
+
+
+@staff_page(OVERSEE_PRACTICE)
+def touch_point(request: HttpRequest, pk: int) -> HttpResponse:
+    user, case = scoped(request, selectors.case_get, pk)
+    form = bound(request, TouchPointForm)
+    done = submit(
+        form,
+        lambda data: services.touch_point_record(
+            actor=user, requirement=case, held_on=data["held_on"], note=data["note"]
+        ),
+    )
+    if done.ok:
+        return redirect_success(
+            request, f"Touch point on the case of {case.person.full_name} recorded", "oversight:index"
+        )
+    history = selectors.touch_points_for(user).filter(requirement=case)[:6]
+    context = {
+        "case": case,
+        "form": form,
+        "history": history,
+        "risk": selectors.risk_label(selectors.current_risk(case)),
+    }
+    return render(request, "oversight/touch_point_form.html", context)
