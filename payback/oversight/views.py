@@ -1,5 +1,6 @@
 """Management oversight pages for senior probation officers: what is due for each practitioner of
-their team and each case, and the forms to record a 1:1, reflective practice and a touch point."""
+their team and each case, and the forms to record a 1:1, reflective practice and a touch point.
+An operations manager may look at what is due across their area's teams."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -7,17 +8,20 @@ from django.utils import timezone
 
 from payback.core.edge import bound, redirect_success, scoped, staff_page, staff_user, submit
 from payback.core.selectors import policy_book
-from payback.staff.roles import OVERSEE_PRACTICE
+from payback.staff.roles import ASSURE_QUALITY, OVERSEE_PRACTICE
 
 from . import selectors, services
 from .forms import ReflectivePracticeForm, SupervisionForm, TouchPointForm
 
 
-@staff_page(OVERSEE_PRACTICE)
+@staff_page(OVERSEE_PRACTICE, ASSURE_QUALITY)
 def index(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     today = timezone.localdate()
-    context = {"due": selectors.oversight_due(user, today=today, book=policy_book()), "today": today}
+    context = {
+        "due": selectors.oversight_due(user, today=today, book=policy_book()),
+        "can_record": user.has_perm(OVERSEE_PRACTICE),
+    }
     return render(request, "oversight/index.html", context)
 
 

@@ -98,3 +98,14 @@ def test_another_seniors_practitioner_or_case_is_not_found(
     assert client.get(f"/oversight/cases/{case.pk}/touch-point/").status_code == 404
     response = client.post(f"/oversight/cases/{case.pk}/touch-point/", {**day("held_on", TODAY), "note": "Mine"})
     assert response.status_code == 404 and not TouchPoint.objects.exists()
+
+
+def test_an_operations_manager_sees_every_team_of_their_area_but_records_nothing(
+    manager: User, practitioner: User, case: Requirement, other_practitioner: User
+) -> None:
+    client = client_for(manager)
+    page = text_of(client.get("/oversight/"))
+    assert "Pat Tester" in page and "Priya Tester" in page and "Alex Hightower" in page
+    assert "/supervision/" not in page and "/touch-point/" not in page
+    assert client.get(f"/oversight/practitioners/{practitioner.pk}/supervision/").status_code == 403
+    assert client.get(f"/oversight/cases/{case.pk}/touch-point/").status_code == 403
