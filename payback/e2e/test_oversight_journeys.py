@@ -3,8 +3,10 @@ practitioner's 1:1 overdue and a high-risk case due a touch point, records the 1
 what is missing), then a touch point on the case. Every distinct page is checked with axe."""
 
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -29,8 +31,9 @@ def world(pdu_a: Pdu) -> None:
     practitioner = make_staff("pat", pdu=pdu_a)
     practitioner.date_joined = timezone.make_aware(datetime.combine(date(2025, 1, 6), time(9)))
     practitioner.save(update_fields=["date_joined"])
-    team = team_create(actor=senior, name="Tyneside team", pdu=pdu_a, lead=senior)
-    team_member_add(actor=senior, team=team, practitioner=practitioner)
+    with time_machine.travel(datetime(2025, 1, 6, 9, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        team = team_create(actor=senior, name="Tyneside team", pdu=pdu_a, lead=senior)
+        team_member_add(actor=senior, team=team, practitioner=practitioner)
     case = new_case(practitioner, sentence_date=date(2026, 11, 2), last_name="Hightower")
     Assessment.objects.create(
         person=case.person, version=1, status=AssessmentStatus.CURRENT, rosh_level="high", author=practitioner

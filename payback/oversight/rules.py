@@ -23,9 +23,9 @@ def is_overdue(due: date | None, today: date) -> bool:
 
 
 def supervision_due(*, started: date, last_held: date | None, weeks: int) -> date:
-    """When a practitioner's next 1:1 supervision is due: `weeks` after the last one, or after
-    they started if they have not had one."""
-    return (last_held or started) + timedelta(weeks=weeks)
+    """When a practitioner's next 1:1 supervision is due: `weeks` after the last one, or after they
+    started (joined the team, or the service) if that is later or they have not had one."""
+    return max(last_held or started, started) + timedelta(weeks=weeks)
 
 
 def financial_year_start(day: date) -> date:

@@ -5,11 +5,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from payback.cases.models import CLOSED_STATUSES, Assessment, AssessmentStatus, Requirement, RoshLevel
 from payback.cases.selectors import requirements_for
+from payback.core.models import AuditEvent
 from payback.core.policy import PolicyBook
 from payback.core.selectors import found_or_404
 from payback.staff.models import Team, User
@@ -38,6 +40,21 @@ def practitioners_for(user: User) -> QuerySet[User]:
 
 def practitioner_get(user: User, pk: int) -> User:
     return found_or_404(practitioners_for(user), "practitioner", pk=pk)
+
+
+def _joined_team() -> Subquery:
+    """When the practitioner last joined a team (the move is audited on their account)."""
+    moves = AuditEvent.objects.filter(
+        action="staff.team_member_moved", object_type="staff.user", object_id=Cast(OuterRef("pk"), CharField())
+    )
+    return Subquery(moves.order_by("-occurred_at", "-id").values("occurred_at")[:1])
+
+
+def started_with_team(member: Any) -> date:
+    """The day a practitioner of `_practitioners_due` started with their team: the day they joined
+    it, or the day their account was made when that is later (or the move is not recorded)."""
+    joined = timezone.localdate(member.date_joined)
+    return max(joined, timezone.localdate(member.joined_team)) if member.joined_team else joined
 
 
 def _current_risk() -> Subquery:
@@ -135,6 +152,7 @@ def _practitioners_due(user: User, today: date, book: PolicyBook) -> list[Practi
         reflective_practice__held_on__lte=rules.financial_year_end(today)
     )
     people = practitioners_for(user).annotate(
+        joined_team=_joined_team(),
         last_held=Max("supervision_meetings__held_on"),
         observations_held=Count(
             "reflective_practice",
@@ -149,8 +167,7 @@ def _practitioners_due(user: User, today: date, book: PolicyBook) -> list[Practi
     )
     rows = []
     for person in people:
-        started = timezone.localdate(person.date_joined)
-        due = rules.supervision_due(started=started, last_held=person.last_held, weeks=weeks)
+        due = rules.supervision_due(started=started_with_team(person), last_held=person.last_held, weeks=weeks)
         reflective = rules.reflective_practice_due(
             observations_held=person.observations_held,
             case_reviews_held=person.reviews_held,

@@ -1,9 +1,12 @@
-"""Two teams in the North East, each led by its own senior probation officer, and a team in London."""
+"""Two teams in the North East, each led by its own senior probation officer, joined by their
+practitioners on 6 January 2025, the day their accounts were made."""
 
 from collections.abc import Callable
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from payback.cases.models import Assessment, AssessmentStatus, Requirement
@@ -11,6 +14,9 @@ from payback.staff.models import Pdu, Team, User
 from payback.staff.roles import SENIOR_PROBATION_OFFICER
 from payback.staff.services import team_create, team_member_add
 from payback.testing import builders
+
+STARTED = date(2025, 1, 6)
+LONDON = ZoneInfo("Europe/London")
 
 
 def joined(user: User, day: date) -> User:
@@ -31,11 +37,13 @@ def at_risk(requirement: Requirement, rosh: str) -> Requirement:
     return requirement
 
 
-def team_of(senior: User, *members: User) -> Team:
+def team_of(senior: User, *members: User, on: date = STARTED) -> Team:
+    """A team the senior leads, the members joining it on the day given."""
     assert senior.pdu is not None
-    team = team_create(actor=senior, name=f"{senior.first_name}'s team", pdu=senior.pdu, lead=senior)
-    for member in members:
-        team_member_add(actor=senior, team=team, practitioner=member)
+    with time_machine.travel(datetime.combine(on, time(9), tzinfo=LONDON), tick=False):
+        team = team_create(actor=senior, name=f"{senior.first_name}'s team", pdu=senior.pdu, lead=senior)
+        for member in members:
+            team_member_add(actor=senior, team=team, practitioner=member)
     return team
 
 
@@ -46,7 +54,7 @@ def senior(make_user: Callable[..., User], pdu_a: Pdu) -> User:
 
 @pytest.fixture
 def team(senior: User, practitioner: User) -> Team:
-    joined(practitioner, date(2025, 1, 6))
+    joined(practitioner, STARTED)
     return team_of(senior, practitioner)
 
 
@@ -58,7 +66,7 @@ def other_senior(make_user: Callable[..., User], pdu_a: Pdu) -> User:
 @pytest.fixture
 def other_practitioner(make_user: Callable[..., User], pdu_a: Pdu, other_senior: User) -> User:
     """A practitioner of the same PDU in the other senior's team."""
-    member = joined(make_user("priya", pdu=pdu_a), date(2025, 1, 6))
+    member = joined(make_user("priya", pdu=pdu_a), STARTED)
     team_of(other_senior, member)
     return member
 

@@ -16,6 +16,10 @@ def test_without_a_one_to_one_the_first_is_due_six_weeks_after_starting() -> Non
     assert rules.supervision_due(started=date(2026, 9, 1), last_held=None, weeks=6) == date(2026, 10, 13)
 
 
+def test_after_joining_a_new_team_the_first_one_to_one_is_due_six_weeks_after_the_move() -> None:
+    assert rules.supervision_due(started=date(2026, 11, 2), last_held=date(2026, 10, 20), weeks=6) == date(2026, 12, 14)
+
+
 def test_a_one_to_one_across_the_year_end_and_29_february() -> None:
     assert rules.supervision_due(started=date(2020, 1, 1), last_held=date(2026, 12, 1), weeks=6) == date(2027, 1, 12)
     assert rules.supervision_due(started=date(2020, 1, 1), last_held=date(2028, 2, 29), weeks=6) == date(2028, 4, 11)

@@ -1,9 +1,10 @@
 """Oversight services and selectors on PostgreSQL: what is recorded and audited, what is refused
 (naming the field, with nothing saved), what is due, and that a senior sees only their own team."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
@@ -13,9 +14,10 @@ from payback.oversight import selectors, services
 from payback.oversight.models import ReflectivePractice, SupervisionMeeting, TouchPoint
 from payback.staff.models import Team, User
 from payback.staff.roles import OPERATIONS_MANAGER
+from payback.staff.services import team_member_add
 from payback.testing import builders
 
-from .conftest import at_risk
+from .conftest import LONDON, at_risk
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-11-18")]
 TODAY = date(2026, 11, 18)
@@ -183,3 +185,23 @@ def test_what_is_due_comes_from_policy_and_the_records(
         (very_high, "very_high", date(2026, 10, 15), True),
         (case, "high", date(2026, 12, 8), False),
     ]
+
+
+def test_a_practitioner_moved_into_the_team_is_due_a_one_to_one_six_weeks_after_the_move(
+    senior: User, practitioner: User, team: Team, other_senior: User, other_practitioner: User
+) -> None:
+    services.supervision_record(
+        actor=other_senior,
+        practitioner=other_practitioner,
+        held_on=date(2026, 10, 1),
+        wellbeing_notes="a",
+        development_notes="b",
+    )
+    with time_machine.travel(datetime(2026, 11, 2, 9, tzinfo=LONDON), tick=False):
+        team_member_add(actor=senior, team=team, practitioner=other_practitioner)
+
+    rows = selectors.oversight_due(senior, today=TODAY, book=policy_book()).practitioners
+    due = {row.practitioner: row.supervision_due for row in rows}
+
+    # Six weeks after the move on 2 November, not after the 1:1 of 1 October with the senior before.
+    assert due == {practitioner: date(2025, 2, 17), other_practitioner: date(2026, 12, 14)}
