@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "payback.core",
     "payback.staff",
+    "payback.notifications",
     "payback.cases",
     "payback.projects",
     "payback.delivery",
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "payback.quality",
     "payback.oversight",
     "payback.insight",
+    "payback.home",
     "payback.api",
     "payback.demo",
 ]
@@ -208,6 +210,11 @@ EVIDENCE_SCANNER = os.environ.get("EVIDENCE_SCANNER", "")
 # to the outbox folder (development, tests, and a service not yet connected to Notify).
 NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
 LETTERS_OUTBOX = Path(os.environ.get("LETTERS_OUTBOX", str(BASE_DIR / "var" / "outbox")))
+# Emails and texts (notifications to staff, messages to people on probation): through GOV.UK Notify
+# with these templates when a key is set, otherwise written to this folder.
+NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
+NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "")
+MESSAGES_OUTBOX = Path(os.environ.get("MESSAGES_OUTBOX", str(BASE_DIR / "var" / "messages")))
 
 SERVICE_NAME = "Payback"
 SERVICE_PHASE = "beta"

@@ -20,3 +20,4 @@ if not os.environ.get("DATABASE_URL"):
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="payback-private-"))  # noqa: F405
 LETTERS_OUTBOX = PRIVATE_MEDIA_ROOT / "outbox"
 NOTIFY_API_KEY = ""
+MESSAGES_OUTBOX = PRIVATE_MEDIA_ROOT / "messages"
