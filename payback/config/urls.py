@@ -4,6 +4,7 @@ from payback.projects.urls import feedback_urlpatterns
 from payback.projects.urls import public_urlpatterns as nominate_urlpatterns
 
 urlpatterns = [
+    path("", include("payback.home.urls")),
     path("", include("payback.core.urls")),
     path("", include("payback.staff.urls")),
     path("cases/", include("payback.cases.urls")),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("insight/", include("payback.insight.urls")),
     path("quality/", include("payback.quality.urls")),
     path("oversight/", include("payback.oversight.urls")),
+    path("notifications/", include("payback.notifications.urls")),
     path("nominate/", include(nominate_urlpatterns)),
     path("feedback/", include(feedback_urlpatterns)),
     path("api/v1/", include("payback.api.urls")),

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 # (label, url name, permission needed or None for any signed-in member of staff)
 NAVIGATION: list[tuple[str, str, str | None]] = [
-    ("Home", "core:home", None),
+    ("Home", "home:index", None),
     ("Caseload", "cases:caseload", "cases.view_requirement"),
     ("New case", "cases:create", "cases.add_person"),
     ("To countersign", "cases:countersign-list", "cases.countersign_assessment"),

@@ -12,7 +12,6 @@ policy_urls = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("policy/", include(policy_urls)),
     path("accessibility/", views.accessibility, name="accessibility"),

@@ -18,11 +18,6 @@ from .selectors import audit_events_for, policy_book, policy_versions
 from .services import NATIONAL_SCOPE, policy_version_add
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
-
-
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 only when the database answers."""
