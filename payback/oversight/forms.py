@@ -8,8 +8,9 @@ from django.db.models import QuerySet
 from payback.cases.models import Requirement
 from payback.core.fields import radio_field, record_choice, set_choices, text_field
 from payback.core.forms import GovukDateField
+from payback.staff.models import User
 
-from .models import ReflectiveKind
+from .models import AbsenceKind, ReflectiveKind
 
 
 class SupervisionForm(forms.Form):
@@ -57,3 +58,27 @@ class TouchPointForm(forms.Form):
         required_message="Enter a note of the touch point",
         help_text="What was discussed about the case's risk and progress, and what was decided.",
     )
+
+
+class StaffChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class AbsenceForm(forms.Form):
+    staff = StaffChoice(
+        label="Who is away",
+        queryset=User.objects.none(),
+        empty_label="Select a member of the team",
+        error_messages={
+            "required": "Select who is away",
+            "invalid_choice": "Select a member of the team from the list",
+        },
+    )
+    kind = radio_field("Kind of absence", AbsenceKind.choices, required_message="Select the kind of absence")
+    first_day = GovukDateField(label="First day away")
+    last_day = GovukDateField(label="Last day away", help_text="The same as the first day for a single day.")
+
+    def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "staff", staff)

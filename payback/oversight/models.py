@@ -75,3 +75,33 @@ class TouchPoint(models.Model):
 
     def __str__(self) -> str:
         return f"Touch point on {self.requirement} on {self.held_on:%-d %B %Y}"
+
+
+class AbsenceKind(models.TextChoices):
+    ANNUAL_LEAVE = "annual_leave", "Annual leave"
+    SICKNESS = "sickness", "Sickness"
+    TRAINING = "training", "Training"
+    OTHER = "other", "Other"
+
+
+class Absence(models.Model):
+    """Days a member of a team (or their senior) is away: the daily checklist lists who is out, and
+    a 1:1 is not due on a day either of the two is absent."""
+
+    staff = staff_member(related_name="team_absences")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    kind = models.CharField(max_length=20, choices=AbsenceKind.choices)
+    recorded_by = staff_member()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["first_day", "last_day", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")), name="absence_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.staff}, {self.first_day:%-d %B %Y} to {self.last_day:%-d %B %Y}"

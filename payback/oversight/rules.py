@@ -1,7 +1,10 @@
 """The rules of management oversight, as pure functions (no Django): what is due and when."""
 
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from payback.core.workingdays import is_working_day
 
 # Risk of serious harm levels, highest first, with the policy rule giving weeks between touch points.
 TOUCH_POINT_RULES: tuple[tuple[str, str], ...] = (
@@ -22,10 +25,49 @@ def is_overdue(due: date | None, today: date) -> bool:
     return due is not None and due < today
 
 
-def supervision_due(*, started: date, last_held: date | None, weeks: int) -> date:
+def supervision_due(
+    *, started: date, last_held: date | None, weeks: int, unavailable: Collection[date] = frozenset()
+) -> date:
     """When a practitioner's next 1:1 supervision is due: `weeks` after the last one, or after they
-    started (joined the team, or the service) if that is later or they have not had one."""
-    return max(last_held or started, started) + timedelta(weeks=weeks)
+    started (joined the team, or the service) if that is later or they have not had one.
+
+    A 1:1 needs both the practitioner and their senior, on a working day. When that day is a weekend,
+    an England and Wales bank holiday or one of the `unavailable` days (either of them absent), it
+    moves to the previous working day they are both available, after the last 1:1: seed 003 (the
+    inspectorate's guide to the senior probation officer role) says the 1:1 happens *every six
+    weeks* and that supervision should be regular, so six weeks is the longest gap, never exceeded
+    because of leave or a holiday. Only when no such day is left between the last 1:1 and the due
+    day (a long absence) does it move forward, to the first working day they are both back."""
+    since = max(last_held or started, started)
+    due = since + timedelta(weeks=weeks)
+    return _available_before(due, since, unavailable) or _available_from(due, unavailable)
+
+
+def _available(day: date, unavailable: Collection[date]) -> bool:
+    return is_working_day(day) and day not in unavailable
+
+
+def _available_before(due: date, since: date, unavailable: Collection[date]) -> date | None:
+    """The latest available day from `due` back to the day after `since`, if there is one."""
+    day = due
+    while day > since:
+        if _available(day, unavailable):
+            return day
+        day -= timedelta(days=1)
+    return None
+
+
+def _available_from(day: date, unavailable: Collection[date]) -> date:
+    """The first available day on or after `day`."""
+    while not _available(day, unavailable):
+        day += timedelta(days=1)
+    return day
+
+
+def days_between(first: date, last: date) -> Iterator[date]:
+    """Every day from `first` to `last`, both included."""
+    for offset in range((last - first).days + 1):
+        yield first + timedelta(days=offset)
 
 
 def financial_year_start(day: date) -> date:

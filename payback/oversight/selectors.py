@@ -1,6 +1,7 @@
 """Reads for management oversight, scoped to the teams the user oversees: a senior probation
 officer the teams they lead, an operations manager every team of their area's PDUs."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,7 +20,7 @@ from payback.staff.roles import OPERATIONS_MANAGER
 from payback.staff.selectors import holds_role, teams_for
 
 from . import rules
-from .models import ReflectiveKind, ReflectivePractice, SupervisionMeeting, TouchPoint
+from .models import Absence, ReflectiveKind, ReflectivePractice, SupervisionMeeting, TouchPoint
 
 
 def teams_overseen(user: User) -> QuerySet[Team]:
@@ -97,6 +98,34 @@ def reflective_practice_for(user: User) -> QuerySet[ReflectivePractice]:
     )
 
 
+def absences_for(user: User) -> QuerySet[Absence]:
+    """Absences of the practitioners the user oversees and of the seniors who lead their teams."""
+    teams = teams_overseen(user)
+    people = Q(staff__in=practitioners_for(user)) | Q(staff__in=teams.values("lead"))
+    return Absence.objects.filter(people).select_related("staff", "staff__team", "recorded_by")
+
+
+def absences_between(user: User, first: date, last: date) -> QuerySet[Absence]:
+    """The absences of `absences_for` that take in any day from `first` to `last`."""
+    return absences_for(user).filter(first_day__lte=last, last_day__gte=first)
+
+
+def staff_absent_for(user: User) -> QuerySet[User]:
+    """Whose absence the user may record: themselves (a senior's own leave moves their 1:1s) and the
+    active members of the teams they oversee."""
+    return User.objects.filter(Q(pk=user.pk) | Q(pk__in=practitioners_for(user))).order_by(
+        "last_name", "first_name", "pk"
+    )
+
+
+def days_away(staff_ids: set[int], since: date) -> dict[int, set[date]]:
+    """Each person's days of absence from `since` on."""
+    away: dict[int, set[date]] = defaultdict(set)
+    for absence in Absence.objects.filter(staff_id__in=staff_ids, last_day__gte=since):
+        away[absence.staff_id].update(rules.days_between(max(absence.first_day, since), absence.last_day))
+    return away
+
+
 def touch_points_for(user: User) -> QuerySet[TouchPoint]:
     return TouchPoint.objects.filter(requirement__in=cases_overseen(user)).select_related("requirement", "senior")
 
@@ -165,9 +194,16 @@ def _practitioners_due(user: User, today: date, book: PolicyBook) -> list[Practi
             distinct=True,
         ),
     )
+    members = list(people)
+    starts = {person.pk: started_with_team(person) for person in members}
+    since = min([max(p.last_held or starts[p.pk], starts[p.pk]) for p in members], default=today)
+    away = days_away({p.pk for p in members} | {p.team.lead_id for p in members if p.team}, since)
     rows = []
-    for person in people:
-        due = rules.supervision_due(started=started_with_team(person), last_held=person.last_held, weeks=weeks)
+    for person in members:
+        unavailable = away[person.pk] | (away[person.team.lead_id] if person.team else set())
+        due = rules.supervision_due(
+            started=starts[person.pk], last_held=person.last_held, weeks=weeks, unavailable=unavailable
+        )
         reflective = rules.reflective_practice_due(
             observations_held=person.observations_held,
             case_reviews_held=person.reviews_held,

@@ -11,9 +11,11 @@ from payback.cases.models import Requirement
 from payback.core.services import save_audited
 from payback.staff.models import User
 
-from .models import ReflectiveKind, ReflectivePractice, SupervisionMeeting, TouchPoint
+from . import selectors
+from .models import Absence, AbsenceKind, ReflectiveKind, ReflectivePractice, SupervisionMeeting, TouchPoint
 
 TEXT_LIMIT = 4000
+LONGEST_ABSENCE_DAYS = 366
 
 
 def _check_day(day: date, field: str, errors: dict[str, str], *, not_before: date, what: str) -> None:
@@ -112,3 +114,43 @@ def touch_point_record(*, actor: User, requirement: Requirement, held_on: date, 
     touch = TouchPoint(requirement=requirement, senior=actor, held_on=held_on, note=note)
     summary = f"Touch point on the case of {requirement.person.full_name} on {held_on:%-d %B %Y}"
     return save_audited(touch, actor=actor, action="oversight.touch_point_recorded", summary=summary)
+
+
+def _check_absence(
+    actor: User, staff: User | None, first_day: date, last_day: date, kind: str, errors: dict[str, str]
+) -> None:
+    if staff is None or not selectors.staff_absent_for(actor).filter(pk=staff.pk).exists():
+        errors["staff"] = "Select yourself or a member of a team you lead"
+    if kind not in AbsenceKind.values:
+        errors["kind"] = "Select the kind of absence"
+    if last_day < first_day:
+        errors["last_day"] = "The last day must be the same as or after the first day"
+    elif (last_day - first_day).days >= LONGEST_ABSENCE_DAYS:
+        errors["last_day"] = f"An absence can be at most {LONGEST_ABSENCE_DAYS} days: record a longer one in parts"
+
+
+@transaction.atomic
+def absence_record(*, actor: User, staff: User | None, first_day: date, last_day: date, kind: str) -> Absence:
+    """Record days a member of the actor's team (or the actor) is away. The same absence sent again
+    is the one already recorded (nothing doubles); one that overlaps another is refused naming the
+    first day."""
+    errors: dict[str, str] = {}
+    _check_absence(actor, staff, first_day, last_day, kind, errors)
+    _raise(errors)
+    assert staff is not None
+    User.objects.select_for_update().filter(pk=staff.pk).first()  # one absence at a time for a person
+    same = Absence.objects.filter(staff=staff, first_day=first_day, last_day=last_day, kind=kind).first()
+    if same is not None:
+        return same
+    overlap = Absence.objects.filter(staff=staff, first_day__lte=last_day, last_day__gte=first_day).first()
+    if overlap is not None:
+        _raise({"first_day": f"{staff.get_full_name()} is already recorded as away: {_days(overlap)}"})
+    absence = Absence(staff=staff, first_day=first_day, last_day=last_day, kind=kind, recorded_by=actor)
+    summary = f"{absence.get_kind_display()} for {staff.get_full_name()}: {_days(absence)}"
+    return save_audited(absence, actor=actor, action="oversight.absence_recorded", summary=summary)
+
+
+def _days(absence: Absence) -> str:
+    if absence.first_day == absence.last_day:
+        return f"{absence.first_day:%-d %B %Y}"
+    return f"{absence.first_day:%-d %B %Y} to {absence.last_day:%-d %B %Y}"

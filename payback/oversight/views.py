@@ -2,16 +2,18 @@
 their team and each case, and the forms to record a 1:1, reflective practice and a touch point.
 An operations manager may look at what is due across their area's teams."""
 
+from datetime import date, timedelta
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from payback.core.edge import bound, redirect_success, scoped, staff_page, staff_user, submit
+from payback.core.edge import bound, pick, redirect_success, scoped, staff_page, staff_user, submit
 from payback.core.selectors import policy_book
 from payback.staff.roles import ASSURE_QUALITY, OVERSEE_PRACTICE
 
 from . import selectors, services
-from .forms import ReflectivePracticeForm, SupervisionForm, TouchPointForm
+from .forms import AbsenceForm, ReflectivePracticeForm, SupervisionForm, TouchPointForm
 
 
 @staff_page(OVERSEE_PRACTICE, ASSURE_QUALITY)
@@ -95,3 +97,27 @@ def touch_point(request: HttpRequest, pk: int) -> HttpResponse:
         "risk": selectors.risk_label(selectors.current_risk(case)),
     }
     return render(request, "oversight/touch_point_form.html", context)
+
+
+@staff_page(OVERSEE_PRACTICE, ASSURE_QUALITY)
+def absences(request: HttpRequest) -> HttpResponse:
+    """Absences of the teams the user oversees, from today on (the last few weeks' too)."""
+    user = staff_user(request)
+    today = timezone.localdate()
+    shown = selectors.absences_between(user, today - timedelta(weeks=4), date.max)
+    context = {"absences": shown, "today": today, "can_record": user.has_perm(OVERSEE_PRACTICE)}
+    return render(request, "oversight/absences.html", context)
+
+
+@staff_page(OVERSEE_PRACTICE)
+def absence_new(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    form = bound(request, AbsenceForm, staff=selectors.staff_absent_for(user))
+    done = submit(
+        form, lambda data: services.absence_record(actor=user, **pick(data, "staff", "first_day", "last_day", "kind"))
+    )
+    if done.ok and done.value is not None:
+        return redirect_success(
+            request, f"Absence of {done.value.staff.get_full_name()} recorded", "oversight:absences"
+        )
+    return render(request, "oversight/absence_form.html", {"form": form})

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -111,3 +111,74 @@ def test_due_today_is_not_overdue() -> None:
     assert not rules.is_overdue(date(2026, 11, 18), date(2026, 11, 18))
     assert rules.is_overdue(date(2026, 11, 17), date(2026, 11, 18))
     assert not rules.is_overdue(None, date(2026, 11, 18))
+
+
+# 1:1s across bank holidays and absences: moved back to the last day both can meet, never later.
+
+
+def due(last: date, unavailable: frozenset[date] = frozenset()) -> date:
+    return rules.supervision_due(started=date(2025, 1, 6), last_held=last, weeks=6, unavailable=unavailable)
+
+
+def absent(first: date, last: date) -> frozenset[date]:
+    return frozenset(rules.days_between(first, last))
+
+
+def test_a_one_to_one_due_on_christmas_day_is_held_on_christmas_eve() -> None:
+    assert date(2026, 11, 13) + timedelta(weeks=6) == date(2026, 12, 25)
+    assert due(date(2026, 11, 13)) == date(2026, 12, 24)
+
+
+def test_a_one_to_one_due_on_the_substitute_boxing_day_goes_back_past_christmas_and_the_weekend() -> None:
+    # Due Monday 28 December 2026 (Boxing Day falls on a Saturday): 27, 26, 25 are not working days.
+    assert due(date(2026, 11, 16)) == date(2026, 12, 24)
+
+
+def test_a_one_to_one_due_on_new_years_day_is_held_on_new_years_eve() -> None:
+    assert due(date(2026, 11, 20)) == date(2026, 12, 31)
+
+
+def test_a_one_to_one_due_on_easter_monday_goes_back_past_good_friday() -> None:
+    assert due(date(2027, 2, 15)) == date(2027, 3, 25)
+
+
+def test_a_one_to_one_due_at_a_weekend_is_held_on_the_friday() -> None:
+    assert due(date(2026, 10, 17)) == date(2026, 11, 27)  # due Saturday 28 November
+
+
+def test_a_fortnights_leave_over_easter_brings_the_one_to_one_before_it() -> None:
+    leave = absent(date(2027, 3, 22), date(2027, 4, 2))
+    assert due(date(2027, 2, 15), leave) == date(2027, 3, 19)
+
+
+def test_the_seniors_day_of_training_moves_the_one_to_one_to_the_day_before() -> None:
+    assert due(date(2026, 10, 21)) == date(2026, 12, 2)
+    assert due(date(2026, 10, 21), frozenset({date(2026, 12, 2)})) == date(2026, 12, 1)
+
+
+def test_a_fortnights_leave_of_either_joined_together_goes_back_over_both() -> None:
+    practitioner = absent(date(2026, 11, 23), date(2026, 11, 27))
+    senior = absent(date(2026, 11, 30), date(2026, 12, 4))
+    assert due(date(2026, 10, 21), practitioner | senior) == date(2026, 11, 20)
+
+
+def test_an_absence_from_the_day_after_the_last_one_to_one_moves_it_to_the_first_day_both_are_back() -> None:
+    # Off sick from the day after the last 1:1 until New Year's Eve: no day to go back to, so the
+    # first working day after (1 January is a bank holiday, then a weekend).
+    sickness = absent(date(2026, 11, 14), date(2026, 12, 31))
+    assert due(date(2026, 11, 13), sickness) == date(2027, 1, 4)
+
+
+def test_a_one_to_one_is_never_moved_back_onto_or_before_the_last_one() -> None:
+    # Last held Thursday 24 December; due 4 February; away every day in between but the 24th itself.
+    away = absent(date(2026, 12, 25), date(2027, 2, 5))
+    assert due(date(2026, 12, 24), away) == date(2027, 2, 8)
+
+
+def test_days_between_includes_both_ends() -> None:
+    assert list(rules.days_between(date(2026, 12, 30), date(2027, 1, 1))) == [
+        date(2026, 12, 30),
+        date(2026, 12, 31),
+        date(2027, 1, 1),
+    ]
+    assert list(rules.days_between(date(2027, 1, 1), date(2026, 12, 31))) == []
