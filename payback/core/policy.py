@@ -237,6 +237,16 @@ RULES: dict[str, PolicyRule] = {
             unit="a year",
         ),
         PolicyRule(
+            "countersignature_working_days",
+            "Countersignature due",
+            "Working days after a high or very high risk assessment is submitted by which a senior probation "
+            "officer should countersign it (or return it); once it is overdue, the seniors who may countersign "
+            "it are told.",
+            "int",
+            2,
+            unit="working days",
+        ),
+        PolicyRule(
             "touch_point_weeks_very_high",
             "Touch points: very high risk",
             "Weeks between touch points on a case whose risk of serious harm is very high (after the last, "
