@@ -12,7 +12,7 @@ from payback.core.edge import bound, pick, redirect_success, scoped, staff_page,
 from payback.core.selectors import policy_book
 from payback.staff.roles import ASSURE_QUALITY, OVERSEE_PRACTICE
 
-from . import selectors, services
+from . import checklist, selectors, services
 from .forms import AbsenceForm, ReflectivePracticeForm, SupervisionForm, TouchPointForm
 
 
@@ -25,6 +25,17 @@ def index(request: HttpRequest) -> HttpResponse:
         "can_record": user.has_perm(OVERSEE_PRACTICE),
     }
     return render(request, "oversight/index.html", context)
+
+
+@staff_page(OVERSEE_PRACTICE, ASSURE_QUALITY)
+def today(request: HttpRequest) -> HttpResponse:
+    """The daily checklist for the morning briefing of the teams the user oversees."""
+    user = staff_user(request)
+    context = {
+        "checklist": checklist.daily_checklist(user, today=timezone.localdate(), book=policy_book()),
+        "can_record": user.has_perm(OVERSEE_PRACTICE),
+    }
+    return render(request, "oversight/today.html", context)
 
 
 @staff_page(OVERSEE_PRACTICE)

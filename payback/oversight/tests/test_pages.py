@@ -109,3 +109,12 @@ def test_an_operations_manager_sees_every_team_of_their_area_but_records_nothing
     assert "/supervision/" not in page and "/touch-point/" not in page
     assert client.get(f"/oversight/practitioners/{practitioner.pk}/supervision/").status_code == 403
     assert client.get(f"/oversight/cases/{case.pk}/touch-point/").status_code == 403
+
+
+def test_the_case_page_offers_a_touch_point_only_to_the_senior_who_leads_the_practitioners_team(
+    senior: User, other_senior: User, practitioner: User, case: Requirement
+) -> None:
+    link = f'href="/oversight/cases/{case.pk}/touch-point/"'
+    assert link in client_for(senior).get(f"/cases/{case.pk}/").content.decode()
+    assert link not in client_for(other_senior).get(f"/cases/{case.pk}/").content.decode()
+    assert link not in client_for(practitioner).get(f"/cases/{case.pk}/").content.decode()
