@@ -62,9 +62,11 @@ from .api_schemas import (
 )
 from .diversity import QUESTIONS
 from .models import DiversityInformation, LedgerEntry, Person
+from .sbar_api import router as sbar_router
 from .services.diversity import diversity_record
 
 router = Router(tags=["cases"])
+router.add_router("", sbar_router)
 people = Operations(router, "people")
 requirements = Operations(router, "requirements")
 ledger = Operations(router, "ledger")
