@@ -56,7 +56,7 @@ def greedy(instance: Instance) -> Plan:
         assignments=assignments,
         reasons=plan_reasons(instance, assignments),
         objective=score(instance, assignments),
-        bound=0.0,
+        bound=None,
         status="GREEDY",
         seconds=time.perf_counter() - started,
     )

@@ -86,18 +86,34 @@ class Instance:
 
 @dataclass
 class Plan:
+    """A plan and how it was made.
+
+    `status`: `OPTIMAL` (CP-SAT proved no plan is better), `FEASIBLE` (keeps every rule, not
+    proved best), `GREEDY` (the greedy baseline's plan: asked for, or all there is when the
+    solver found none, and then `note` says why), `INFEASIBLE` or `UNKNOWN` (no plan).
+    `solver_status` is CP-SAT's own status for the whole week ("" when it did not run), and
+    `bound` the best objective it proved possible (None when it proved none)."""
+
     assignments: list[tuple[int, int]]
     reasons: dict[int, str]
     objective: float
-    bound: float
+    bound: float | None
     status: str
     seconds: float
+    solver_status: str = ""
+    note: str = ""
 
     @property
-    def gap(self) -> float:
-        if self.bound <= 0:
-            return 0.0
-        return max(0.0, (self.bound - self.objective) / self.bound)
+    def gap(self) -> float | None:
+        """How far below the bound, relative: (bound − objective) ÷ max(|bound|, 1); None when
+        there is no bound (so never 0 for want of one)."""
+        return relative_gap(self.objective, self.bound)
+
+
+def relative_gap(objective: float, bound: float | None) -> float | None:
+    if bound is None:
+        return None
+    return max(0.0, bound - objective) / max(abs(bound), 1.0)
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -33,6 +33,18 @@ def minimum_weight(person: Person, weights: Weights) -> int:
     return max(1, weights.shortfall_per_hour * urgency_points(person) // 600)
 
 
+def female_supervisor_weight(weights: Weights) -> int:
+    """What a group with a woman and no female supervisor costs. SPEC §7 asks for a female
+    supervisor for groups with women "wherever possible": so it costs just under one placement
+    (`placed` − 1), or the policy's `female_supervisor` if that is more. That outweighs the other
+    soft goals for any one person (continuity, an individual placement, travel up to 124 minutes
+    at the default weights, a place short of half full), yet never a placement: hours come
+    first. A policy weight of 0 turns the goal off."""
+    if weights.female_supervisor <= 0:
+        return 0
+    return max(weights.female_supervisor, weights.placed - 1)
+
+
 def score(instance: Instance, assignments: list[Pair]) -> float:
     """The objective value of any plan (used to compare the greedy baseline on the same scale,
     and to check the model: written from the goals, not from the model's variables)."""
@@ -57,7 +69,7 @@ def score(instance: Instance, assignments: list[Pair]) -> float:
         if s.individual:
             continue
         if any(people[p].female for p in pids) and not s.supervisor_female:
-            total -= w.female_supervisor
+            total -= female_supervisor_weight(w)
         half = (s.capacity + 1) // 2
         total -= w.half_empty_session * max(0, half - len(pids))
     return total

@@ -27,6 +27,7 @@ goals, which make its relaxation far from integral):
 """
 
 import math
+import os
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -38,9 +39,9 @@ from ortools.sat.python import cp_model
 from payback import placement
 
 from .greedy import greedy, place
-from .model import Instance, Plan
+from .model import Instance, Plan, relative_gap
 from .neighbourhoods import neighbourhoods, women_neighbourhood
-from .objective import Pair, minimum_weight, placement_value, score
+from .objective import Pair, female_supervisor_weight, minimum_weight, placement_value, score
 from .rules import candidates, plan_reasons
 from .verifier import violations
 
@@ -48,8 +49,22 @@ GAP = 0.0001  # stop when the plan is this close to the bound (relative)
 STALE = 12  # neighbourhoods tried without a real improvement before giving up
 RESERVE = 0.2  # share of the time limit kept for the whole model at the end
 
+# CP-SAT's workers, in the order they are given to the cores (see `_solver`).
+SUBSOLVERS = ("max_lp", "reduced_costs", "default_lp", "quick_restart", "core", "pseudo_costs", "no_lp", "fixed")
 SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+STATUS_NAMES: dict[Any, str] = {
+    cp_model.OPTIMAL: "OPTIMAL",
+    cp_model.FEASIBLE: "FEASIBLE",
+    cp_model.INFEASIBLE: "INFEASIBLE",
+    cp_model.UNKNOWN: "UNKNOWN",
+    cp_model.MODEL_INVALID: "MODEL_INVALID",
+}
 PINS_CONFLICT = "The pinned choices cannot all be kept together within the rules: unpin one and run again"
+
+
+def default_workers() -> int:
+    """CP-SAT workers when none are asked for: every core of the machine."""
+    return os.cpu_count() or 1
 
 
 @dataclass
@@ -69,7 +84,7 @@ class _Result:
     status: int
     assignments: list[Pair]
     objective: float
-    bound: float
+    bound: float | None  # a bound on the model solved (not on the week when some placements were fixed)
 
 
 class _Problem:
@@ -85,6 +100,7 @@ class _Problem:
         """The model; without `women_rule` (a woman is never the only woman in a group with
         men) and `session_goals` (female supervisor, half-empty sessions), the core."""
         w = self.instance.weights
+        female_supervisor = female_supervisor_weight(w)
         people, sessions, fits = self.people, self.sessions, self.fits
         model = cp_model.CpModel()
         m = _Model(model=model, x={})
@@ -109,9 +125,9 @@ class _Problem:
         for (pid, _day), sids in by_person_day.items():
             if len(sids) > 1:
                 model.add_at_most_one(x[pid, s] for s in sids)
-        # Never more minutes offered than the person still owes.
+        # Never more minutes offered than the person still owes (nothing to limit without options).
         for pid, options in fits.items():
-            if sum(s.minutes for s in options) > people[pid].remaining_minutes:
+            if options and sum(s.minutes for s in options) > people[pid].remaining_minutes:
                 model.add(sum(s.minutes * x[pid, s.id] for s in options) <= people[pid].remaining_minutes)
         # Non-associations never in the same session (named by either of the two).
         for sid, pids in by_session.items():
@@ -138,9 +154,9 @@ class _Problem:
                     else:
                         model.add_bool_or([x[p, sid].Not(), any_man.Not()])
             # A female supervisor for groups that include women.
-            if session_goals and women and not session.supervisor_female and w.female_supervisor:
+            if session_goals and women and not session.supervisor_female and female_supervisor:
                 any_woman = self._any(m, [x[p, sid] for p in women], f"woman_{sid}", sid, women)
-                session_terms.append(-w.female_supervisor * any_woman)
+                session_terms.append(-female_supervisor * any_woman)
             # Fill sessions rather than run half-empty ones: each empty place below half costs.
             half = (session.capacity + 1) // 2
             if session_goals and w.half_empty_session and half > 1:
@@ -230,7 +246,9 @@ class _Problem:
                         domain.clear()
                         value = int(pair in chosen)
                         domain.extend([value, value])
-        solver = _solver(seconds, workers)
+        # A neighbourhood (some placements fixed) is small: one worker solves it fastest, and
+        # more would only share the cores; the whole week gets every worker asked for.
+        solver = _solver(seconds, workers if free is None else 1)
         return _result(solver, solver.solve(model), m)
 
     def lone_women(self, assignments: list[Pair]) -> list[Pair]:
@@ -268,12 +286,19 @@ def solve(
     instance: Instance,
     *,
     time_limit: float = 10.0,
-    workers: int = 1,
+    workers: int | None = None,
     hint: list[Pair] | None = None,
 ) -> Plan:
     """The best plan found within the time limit (never worse than the greedy baseline's, or
-    than `hint`'s if it keeps every rule). `workers`: CP-SAT workers for each model solved
-    (one measured best on two cores: see docs/allocation.md)."""
+    than `hint`'s if it keeps every rule). `workers`: CP-SAT workers for each model solved, by
+    default every core of the machine (`default_workers`); with 1 the search is deterministic.
+
+    The status is CP-SAT's: `OPTIMAL` only when the plan reaches a bound CP-SAT proved, with
+    that bound. If the solver finds no plan, the greedy baseline's is returned as `GREEDY`, with
+    a note saying why, never as the solver's."""
+    workers = default_workers() if workers is None else workers
+    if workers < 1:
+        raise ValueError("workers must be 1 or more")
     started = time.perf_counter()
     # CP-SAT can run a little over its limit, and the reasons come after: keep a margin.
     search_limit = time_limit - min(0.5, max(0.1, 0.05 * time_limit))
@@ -284,31 +309,52 @@ def solve(
     problem = _Problem(instance)
     core = problem.build(women_rule=False, session_goals=False)
     full = problem.build()
-    best, bound, failed = _search(problem, core, full, workers, instance, hint, search_limit, left)
+    baseline = place(instance, problem.fits)
+    best, bound, failed = _search(problem, core, full, workers, baseline, hint, search_limit, left)
     if best is None:
-        # Never worse than the baseline: its plan keeps the pins; use it if it breaks no rule.
-        fallback = greedy(instance)
-        if fallback.assignments and not violations(instance, fallback.assignments):
-            fallback.status = "FEASIBLE"
-            fallback.seconds = time.perf_counter() - started
-            return fallback
-        if failed == cp_model.INFEASIBLE:
-            return _no_plan(instance, started, "INFEASIBLE", PINS_CONFLICT)
-        return _no_plan(
-            instance,
-            started,
-            "UNKNOWN",
-            f"No plan could be found within the time limit of {time_limit:g} seconds: allow more time",
-        )
+        return _without_solver_plan(instance, started, time_limit, failed)
     assignments = best.assignments
-    bound = max(bound, best.objective)
+    status = "OPTIMAL" if bound is not None and best.objective >= bound else "FEASIBLE"
+    note = ""
+    if status != "OPTIMAL" and assignments == baseline:
+        note = (
+            "The solver found no better plan than the greedy baseline's within the time limit of "
+            f"{time_limit:g} seconds: allow more time"
+        )
     return Plan(
         assignments=assignments,
         reasons=plan_reasons(instance, assignments),
         objective=best.objective,
         bound=bound,
-        status="OPTIMAL" if best.objective >= bound - 0.5 else "FEASIBLE",
+        status=status,
         seconds=time.perf_counter() - started,
+        solver_status=status,
+        note=note,
+    )
+
+
+def _without_solver_plan(instance: Instance, started: float, time_limit: float, failed: int | None) -> Plan:
+    """When CP-SAT found no plan: the greedy baseline's, if it keeps every rule, saying so (its
+    status is GREEDY and the note says why); otherwise no plan, with the reason for everyone."""
+    solver_status = STATUS_NAMES.get(failed, "UNKNOWN") if failed is not None else "UNKNOWN"
+    fallback = greedy(instance)
+    if fallback.assignments and not violations(instance, fallback.assignments):
+        if solver_status == "INFEASIBLE":
+            why = "The solver's model has no plan (INFEASIBLE) although the greedy baseline's plan keeps every rule"
+        else:
+            why = f"The solver found no plan within the time limit of {time_limit:g} seconds ({solver_status})"
+        fallback.solver_status = solver_status
+        fallback.note = why + ": this is the greedy baseline's plan, not an optimised one"
+        fallback.seconds = time.perf_counter() - started
+        return fallback
+    if solver_status == "INFEASIBLE":
+        return _no_plan(instance, started, "INFEASIBLE", PINS_CONFLICT)
+    return _no_plan(
+        instance,
+        started,
+        "UNKNOWN",
+        f"No plan could be found within the time limit of {time_limit:g} seconds: allow more time",
+        solver_status=solver_status,
     )
 
 
@@ -317,25 +363,25 @@ def _search(
     core: _Model,
     full: _Model,
     workers: int,
-    instance: Instance,
+    baseline: list[Pair],
     hint: list[Pair] | None,
     time_limit: float,
     left: Callable[[], float],
-) -> tuple[_Result | None, float, Any]:
-    """Steps 1 to 4 of the module's docstring: the best plan found, the bound, and the status
-    of a failed whole-model run (or None)."""
+) -> tuple[_Result | None, float | None, Any]:
+    """Steps 1 to 4 of the module's docstring: the best plan found, the bound CP-SAT proved on
+    the whole week (None if none), and the status of a failed whole-model run (or None)."""
 
     # 1. The core, for a bound and a first plan.
     relaxed = problem.run(core, left() * 0.5, workers)
-    if relaxed.status == cp_model.INFEASIBLE:
-        return None, 0.0, cp_model.INFEASIBLE
+    if relaxed.status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+        return None, None, relaxed.status
     bound = relaxed.bound
 
     # 2. A plan that keeps every rule: the core's, less every woman it leaves the only woman in a
     # group with men, then those groups re-planned a day at a time; or the greedy plan, or the
     # hint, if better. Each re-plan starts from a plan that keeps every rule, so it never fails.
     best, first = _settle_women(problem, full, workers, relaxed, time_limit, left)
-    best = _best_start(problem, full, workers, instance, hint, relaxed, best, left)
+    best = _best_start(problem, full, workers, baseline, hint, relaxed, best, left)
 
     # 3. Re-plan a day, two days, three days, or linked sessions at a time, until close to the
     # bound, or nothing better is found for a while, or only the reserve is left.
@@ -382,15 +428,16 @@ def _best_start(
     problem: _Problem,
     full: _Model,
     workers: int,
-    instance: Instance,
+    baseline: list[Pair],
     hint: list[Pair] | None,
     relaxed: _Result,
     best: _Result | None,
     left: Callable[[], float],
 ) -> _Result | None:
-    """The greedy plan, the repaired core's or the hint, whichever scores best, if it beats `best`
-    and keeps every rule on the full model."""
-    starts = [place(instance, problem.fits)]
+    """The greedy plan (`baseline`), the repaired core's or the hint, whichever scores best, if it
+    beats `best` and keeps every rule on the full model."""
+    instance = problem.instance
+    starts = [baseline]
     if relaxed.assignments:
         starts.append(problem.repair(relaxed.assignments))
     if hint is not None:
@@ -409,7 +456,7 @@ def _improve(
     full: _Model,
     workers: int,
     best: _Result,
-    bound: float,
+    bound: float | None,
     first: list[str],
     reserve: float,
     left: Callable[[], float],
@@ -417,30 +464,43 @@ def _improve(
     """Large neighbourhood search: each neighbourhood re-planned from the best plan, a better plan
     kept, until close to the bound, nothing better for a while, or only `reserve` seconds left."""
     stale = 0
+    scale = abs(bound) if bound is not None else abs(best.objective)
     for free in neighbourhoods(problem.pairs, problem.sessions, first):
         if _close(best.objective, bound) or left() < reserve or stale >= STALE:
             break
         found = problem.run(full, min(left() - reserve, 3.0), workers, start=best.assignments, free=free)
         stale += 1
         if found.objective > best.objective:
-            stale = 0 if found.objective > best.objective + GAP * abs(bound) / 10 else stale
+            stale = 0 if found.objective > best.objective + GAP * scale / 10 else stale
             best = found
     return best
 
 
 def _whole(
-    problem: _Problem, full: _Model, workers: int, best: _Result | None, bound: float, left: Callable[[], float]
-) -> tuple[_Result | None, float, Any]:
+    problem: _Problem,
+    full: _Model,
+    workers: int,
+    best: _Result | None,
+    bound: float | None,
+    left: Callable[[], float],
+) -> tuple[_Result | None, float | None, Any]:
     """The whole full model with the time left, started from the best plan: a tighter bound (the
     lower is kept) and perhaps a better plan; the status of a failed run, or None."""
     if best is not None and (_close(best.objective, bound) or left() <= 0.5):
         return best, bound, None
     found = problem.run(full, left() - 0.1, workers, start=best.assignments if best else None, free=None)
+    bound = _lower(bound, found.bound)
     if found.status not in SOLVED:
         return best, bound, found.status
     if best is None or found.objective > best.objective:
         best = found
-    return best, min(bound, found.bound), None
+    return best, bound, None
+
+
+def _lower(a: float | None, b: float | None) -> float | None:
+    """The tighter of two bounds, either perhaps unknown."""
+    known = [x for x in (a, b) if x is not None]
+    return min(known) if known else None
 
 
 def _solver(seconds: float, workers: int) -> cp_model.CpSolver:
@@ -453,12 +513,18 @@ def _solver(seconds: float, workers: int) -> cp_model.CpSolver:
         # One worker on the LP relaxation with cuts: the relaxation is nearly integral, so this
         # proves optimality fastest.
         solver.parameters.linearization_level = 2
+    else:
+        # The same worker first, then others; left to itself CP-SAT gives two or three workers
+        # none with cuts, and they find the core's optimum far more slowly.
+        solver.parameters.subsolvers.extend(SUBSOLVERS)
     return solver
 
 
 def _result(solver: cp_model.CpSolver, status: Any, m: _Model) -> _Result:
     # Every coefficient is a whole number: so are the objective and (rounded down) the bound.
-    bound = float(math.floor(solver.best_objective_bound + 1e-6))
+    # CP-SAT reports a bound only with a solution (without one it says 0, which proves nothing).
+    raw = solver.best_objective_bound
+    bound = float(math.floor(raw + 1e-6)) if status in SOLVED and math.isfinite(raw) else None
     if status not in SOLVED:
         return _Result(status, [], float("-inf"), bound)
     return _Result(
@@ -469,16 +535,19 @@ def _result(solver: cp_model.CpSolver, status: Any, m: _Model) -> _Result:
     )
 
 
-def _close(objective: float, bound: float) -> bool:
-    return bound - objective <= GAP * max(abs(bound), 1.0)
+def _close(objective: float, bound: float | None) -> bool:
+    gap = relative_gap(objective, bound)
+    return gap is not None and gap <= GAP
 
 
-def _no_plan(instance: Instance, started: float, status: str, message: str) -> Plan:
+def _no_plan(instance: Instance, started: float, status: str, message: str, *, solver_status: str = "") -> Plan:
     return Plan(
         assignments=[],
         reasons={p.id: message for p in instance.people},
         objective=0.0,
-        bound=0.0,
+        bound=None,
         status=status,
         seconds=time.perf_counter() - started,
+        solver_status=solver_status or status,
+        note=message,
     )
