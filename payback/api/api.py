@@ -13,6 +13,7 @@ from payback.cases.assessment.api import router as assessment_router
 from payback.delivery.api import router as delivery_router
 from payback.enforcement.api import router as enforcement_router
 from payback.insight.api import router as insight_router
+from payback.notifications.api import router as notifications_router
 from payback.projects.api import router as projects_router
 
 from .auth import authenticators
@@ -100,3 +101,4 @@ api.add_router("", delivery_router)
 api.add_router("", enforcement_router)
 api.add_router("", allocation_router)
 api.add_router("/insight", insight_router)
+api.add_router("", notifications_router)

@@ -22,7 +22,7 @@ from payback.projects.selectors import current_project_assessment
 from payback.staff.models import Gender, User
 from payback.staff.selectors import scope_q
 
-from . import rules
+from . import notices, rules
 from .models import Appointment, Session, SessionStatus
 
 
@@ -117,6 +117,8 @@ def _record(actor: User | None, appointment: Appointment, session: Session, text
     action = "appointment.conflict" if text else "appointment.conflict_cleared"
     summary = f"{booking} now breaks a rule: {text}" if text else f"{booking} no longer breaks a rule"
     audit_record(actor=actor, action=action, obj=appointment, summary=summary)
+    if text:
+        notices.booking_conflict_found(appointment)
 
 
 def bookings_to_fix(user: User, *, today: date) -> QuerySet[Appointment]:

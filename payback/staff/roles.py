@@ -44,6 +44,7 @@ MANAGE_POLICY = "core.manage_policy"
 ASSURE_QUALITY = "quality.assure_quality"
 OVERSEE_PRACTICE = "oversight.oversee_practice"
 MANAGE_CASELOADS = "staff.manage_caseloads"
+SET_DUTY_SENIOR = "notifications.set_duty_senior"
 
 # What a practitioner, and the senior who oversees them, may do with a case.
 CASE_WORK = (VIEW_CASES, CREATE_CASES, RECORD_ADJUSTMENTS, CORRECT_LEDGER, CHANGE_CASE_STATUS, ASSESS)
@@ -122,6 +123,7 @@ ROLES: tuple[Role, ...] = (
             VIEW_FIGURES,
             ASSURE_QUALITY,
             MANAGE_CASELOADS,
+            SET_DUTY_SENIOR,
         ),
     ),
     Role(
@@ -144,6 +146,7 @@ ROLES: tuple[Role, ...] = (
             VIEW_FIGURES,
             MANAGE_CASELOADS,
             OVERSEE_PRACTICE,
+            SET_DUTY_SENIOR,
         ),
     ),
     Role(

@@ -16,6 +16,7 @@ from django.core import mail
 from payback.cases.models import Requirement
 from payback.core.models import AuditEvent
 from payback.delivery.models import Appointment, IdempotentRequest, Incident, RiskConcern, Session
+from payback.notifications.models import Notification
 from payback.projects.models import Project
 from payback.staff.models import Pdu, User
 from payback.staff.roles import OPERATIONS_MANAGER, SUPERVISOR
@@ -502,11 +503,18 @@ def incident(project: Project, **changes: Any) -> dict[str, Any]:
 
 
 def test_reporting_an_incident(
-    api_as: Api, supervisor: User, manager: User, project: Project, session: Session, booked: list[Appointment]
+    api_as: Api,
+    supervisor: User,
+    manager: User,
+    project: Project,
+    session: Session,
+    booked: list[Appointment],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     manager.email = "manny@example.org"
     manager.save(update_fields=["email"])
-    response = api_as(supervisor).post("/incidents", incident(project, session_id=session.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as(supervisor).post("/incidents", incident(project, session_id=session.pk))
 
     assert response.status_code == 201, response.content
     body = response.json()
@@ -515,7 +523,9 @@ def test_reporting_an_incident(
     assert body["project"] == {"id": project.pk, "name": "Towpath clearance"}
     assert (body["status"], body["near_miss"], body["reported_by"]) == ("reported", False, "Sam Tester")
     assert body["occurred_at"] == "2026-03-10T11:20:00Z"  # UK time in winter is UTC
-    assert [m.to for m in mail.outbox] == [["manny@example.org"]]
+    # The region's operations manager is told, and emailed once the report is saved.
+    emailed = Notification.objects.values_list("recipient__email", "category", "email_status")
+    assert list(emailed) == [("manny@example.org", "incident", "sent")]
     project.refresh_from_db()
     assert project.review_needed
     assert api_as(manager).get(f"/incidents/{saved.pk}").json() == body

@@ -127,6 +127,8 @@ def test_the_openapi_document_declares_every_error_response(practitioner: User) 
         ("GET", f"{API}/insight/areas/{{level}}/{{id}}"),
         ("GET", f"{API}/insight/areas/{{level}}/{{id}}/figures/{{code}}"),
         ("GET", f"{API}/insight/areas/{{level}}/{{id}}/fairness"),
+        ("GET", f"{API}/notifications"),
+        ("POST", f"{API}/notifications/read"),
     }
     post = operations[("POST", f"{API}/requirements/{{id}}/adjustments")]
     assert sorted(post["responses"]) == ["201", "400", "401", "403", "404", "409", "422"]

@@ -2,9 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from payback.cases.models import Person
@@ -13,40 +11,11 @@ from payback.projects.models import Project
 from payback.projects.services import project_flag_review
 from payback.staff.models import User
 
+from .. import notices
 from ..models import ConcernCategory, Incident, IncidentStatus, RiskConcern, Session
 from .common import refuse_any, refuse_if
 
 INCIDENT_PAPERWORK_HOURS = 24
-
-
-def _operations_managers_emails(project: Project) -> list[str]:
-    return list(
-        User.objects.filter(
-            Q(groups__name="Operations manager"),
-            Q(region_id=project.pdu.region_id) | Q(pdu_id=project.pdu_id),
-            is_active=True,
-        )
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
-
-
-def _tell_operations_managers(*, actor: User, incident: Incident, kind: str) -> None:
-    """Email the operations managers of the project's area at once."""
-    recipients = _operations_managers_emails(incident.project)
-    if recipients:
-        send_mail(
-            subject=f"{kind} reported at {incident.project.name}",
-            message=(
-                f"{kind} reported by {actor} at {incident.location} on "
-                f"{timezone.localtime(incident.occurred_at):%-d %B %Y %H:%M}.\n\n{incident.what_happened}\n\n"
-                f"Emergency services called: {'yes' if incident.emergency_services_called else 'no'}.\n"
-                f"Paperwork due by {timezone.localtime(incident.paperwork_due_at):%-d %B %Y %H:%M}."
-            ),
-            from_email=None,
-            recipient_list=recipients,
-        )
 
 
 @transaction.atomic
@@ -98,7 +67,7 @@ def incident_report(
     project_flag_review(
         actor=actor, project=project, reason=f"{kind} on {occurred_at:%-d %B %Y}: {what_happened[:200]}"
     )
-    _tell_operations_managers(actor=actor, incident=incident, kind=kind)
+    notices.incident_reported(incident)
     summary = f"{kind} reported at {project.name}: {what_happened.strip()[:200]}"
     audit_record(actor=actor, action="incident.reported", obj=incident, summary=summary)
     return incident
@@ -200,7 +169,9 @@ def risk_concern_raise(
     refuse_any(errors)
     concern = RiskConcern(person=person, session=session, category=category, details=details.strip(), raised_by=actor)
     summary = f"Risk concern raised: {ConcernCategory(category).label.lower()}"
-    return save_audited(concern, actor=actor, action="risk_concern.raised", summary=summary)
+    save_audited(concern, actor=actor, action="risk_concern.raised", summary=summary)
+    notices.risk_concern_raised(concern)
+    return concern
 
 
 @transaction.atomic

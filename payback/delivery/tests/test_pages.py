@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
@@ -24,6 +23,7 @@ from payback.delivery.models import (
     SessionStatus,
     Vehicle,
 )
+from payback.notifications.models import Notification
 from payback.projects import services as project_services
 from payback.projects.models import Project
 from payback.staff.models import Pdu, User
@@ -697,7 +697,7 @@ def test_a_timesheet_credits_the_ledger(
 
 
 def test_an_incident_report_flags_the_project_and_emails_the_operations_manager(
-    supervisor: User, manager: User, session: Session
+    supervisor: User, manager: User, session: Session, django_capture_on_commit_callbacks: Any
 ) -> None:
     client = client_for(supervisor)
     url = f"/sessions/{session.pk}/incident/"
@@ -706,33 +706,36 @@ def test_an_incident_report_flags_the_project_and_emails_the_operations_manager(
     page = text_of(missing)
     assert "Enter where it happened" in page and "Describe what happened" in page
     assert "Select yes or no" in page
-    assert not Incident.objects.exists() and not mail.outbox
+    assert not Incident.objects.exists() and not Notification.objects.exists()
 
-    response = client.post(
-        url,
-        {
-            "occurred_on_0": now.day,
-            "occurred_on_1": now.month,
-            "occurred_on_2": now.year,
-            "occurred_time": "00:01",
-            "location": "By the lock gates",
-            "what_happened": "A strimmer threw a stone at a passer-by",
-            "near_miss": "no",
-            "people_involved": "Alex Adams",
-            "witnesses": "Bo Brown",
-            "injuries": "Bruised arm",
-            "damage": "",
-            "emergency_services_called": "no",
-            "immediate_action": "First aid given; strimming stopped",
-        },
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "occurred_on_0": now.day,
+                "occurred_on_1": now.month,
+                "occurred_on_2": now.year,
+                "occurred_time": "00:01",
+                "location": "By the lock gates",
+                "what_happened": "A strimmer threw a stone at a passer-by",
+                "near_miss": "no",
+                "people_involved": "Alex Adams",
+                "witnesses": "Bo Brown",
+                "injuries": "Bruised arm",
+                "damage": "",
+                "emergency_services_called": "no",
+                "immediate_action": "First aid given; strimming stopped",
+            },
+            follow=True,
+        )
     assert "the operations manager has been told" in text_of(response)
     incident = Incident.objects.get()
     assert incident.session == session and incident.injuries == "Bruised arm"
     session.project.refresh_from_db()
     assert session.project.review_needed
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == [manager.email]
+    # The region's operations managers are told, and emailed once the report is saved.
+    emailed = Notification.objects.values_list("recipient__email", "category", "email_status")
+    assert list(emailed) == [(manager.email, "incident", "sent")]
 
     managing = client_for(manager)
     listed = text_of(managing.get("/sessions/incidents/"))

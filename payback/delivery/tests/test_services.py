@@ -31,6 +31,7 @@ from payback.delivery.models import (
     Vehicle,
 )
 from payback.delivery.services import RegisterConflict
+from payback.notifications.models import Category, Notification
 from payback.projects.models import Project, ProjectStatus
 from payback.projects.services import project_change_status
 from payback.staff.models import Pdu, User
@@ -1139,10 +1140,12 @@ def test_an_incident_reaches_the_operations_manager_with_a_24_hour_deadline_and_
     project = Project.objects.get(pk=session.project_id)
     assert project.review_needed
     assert project.review_reason.startswith(f"Incident on {timezone.localtime(occurred):%-d %B %Y}")
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["mo@probation.example"]
-    assert mail.outbox[0].subject == "Incident reported at Towpath clearance"
-    assert "Cut hand on a bramble cutter" in mail.outbox[0].body
+    # The operations managers of the region are told (on their home page, and by email once it commits).
+    told = Notification.objects.filter(category=Category.INCIDENT).select_related("recipient")
+    assert [(n.recipient.email, n.subject) for n in told] == [
+        ("mo@probation.example", "Incident reported at Towpath clearance")
+    ]
+    assert "Towpath by lock 3" in told[0].body and "Cut to the left palm" not in told[0].body
     assert list(selectors.open_incidents(manager)) == [incident]
     assert actions_since(mark) == ["project.review_needed", "incident.reported"]
 
