@@ -77,18 +77,72 @@ def team_create(*, actor: Any, name: str, pdu: Pdu | None, lead: User | None) ->
         errors["name"] = f"{pdu} already has a team called {name}"
     if pdu is None:
         errors["pdu"] = "Select the PDU the team works in"
-    if lead is None:
-        errors["lead"] = "Select the senior probation officer who leads the team"
-    elif not lead.is_active or not holds_role(lead, SENIOR_PROBATION_OFFICER):
-        errors["lead"] = f"{lead} is not a senior probation officer: a team is led by one"
-    elif pdu is not None and lead.pdu_id != pdu.pk:
-        errors["lead"] = f"{lead} does not work in {pdu}: choose a senior probation officer there"
+    problem = _lead_problem(lead, pdu)
+    if problem:
+        errors["lead"] = problem
     if errors:
         raise ValidationError(errors)
     team = Team(name=name, pdu=pdu, lead=lead)
     return save_audited(
         team, actor=actor, action="staff.team_created", summary=f"Team {name} created in {pdu}, led by {lead}"
     )
+
+
+def _lead_problem(lead: User | None, pdu: Pdu | None) -> str | None:
+    """Why `lead` cannot lead a team in `pdu`, if they cannot."""
+    if lead is None:
+        return "Select the senior probation officer who leads the team"
+    if not lead.is_active or not holds_role(lead, SENIOR_PROBATION_OFFICER):
+        return f"{lead} is not a senior probation officer: a team is led by one"
+    if pdu is not None and lead.pdu_id != pdu.pk:
+        return f"{lead} does not work in {pdu}: choose a senior probation officer there"
+    return None
+
+
+@transaction.atomic
+def team_lead_change(*, actor: Any, team: Team, lead: User | None) -> Team:
+    """Hand a team to another senior probation officer of its PDU. Its practitioners stay in it; the
+    change is audited on the team."""
+    team = Team.objects.select_for_update().select_related("pdu", "lead").get(pk=team.pk)
+    problem = _lead_problem(lead, team.pdu)
+    if problem is None and lead is not None and lead.pk == team.lead_id:
+        problem = f"{lead} already leads {team}"
+    if problem or lead is None:
+        raise ValidationError({"lead": problem})
+    before = team.lead
+    team.lead = lead
+    team.save(update_fields=["lead"])
+    audit_record(
+        actor=actor,
+        action="staff.team_lead_changed",
+        obj=team,
+        summary=f"{team} is now led by {lead} (before, {before})",
+        before={"lead": before.pk},
+        after={"lead": lead.pk},
+    )
+    return team
+
+
+@transaction.atomic
+def team_member_remove(*, actor: Any, team: Team, practitioner: User | None) -> User:
+    """Take a practitioner out of a team: they are in no team until added to one (audited on their
+    account). Their cases stay theirs: reallocate them from the case if they are leaving."""
+    if practitioner is None:
+        raise ValidationError({"practitioner": "Select the practitioner to remove from the team"})
+    practitioner = User.objects.select_for_update().get(pk=practitioner.pk)
+    if practitioner.team_id != team.pk:
+        raise ValidationError({"practitioner": f"{practitioner} is not in {team}"})
+    practitioner.team = None
+    practitioner.save(update_fields=["team"])
+    audit_record(
+        actor=actor,
+        action="staff.team_member_removed",
+        obj=practitioner,
+        summary=f"{practitioner} removed from {team}",
+        before={"team": team.pk},
+        after={"team": None},
+    )
+    return practitioner
 
 
 @transaction.atomic

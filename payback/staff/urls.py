@@ -16,6 +16,8 @@ urlpatterns = [
     path("teams/", team_views.teams, name="teams"),
     path("teams/new/", team_views.team_new, name="team-new"),
     path("teams/<int:pk>/", team_views.team, name="team"),
+    path("teams/<int:pk>/lead/", team_views.team_lead, name="team-lead"),
+    path("teams/<int:pk>/remove/", team_views.team_remove, name="team-remove"),
     path("password-reset/", account_views.PasswordResetView.as_view(), name="password-reset"),
     path("password-reset/sent/", account_views.PasswordResetDoneView.as_view(), name="password-reset-done"),
     path(
