@@ -8,6 +8,8 @@ from typing import Any
 from django.utils import timezone
 from django_tasks import task
 
+from payback.core import metrics
+
 from . import adapter
 from .engine.instance import to_dict
 from .engine.model import Plan
@@ -34,6 +36,7 @@ def _fail(run_id: int, message: str) -> str:
         message=message,
         finished_at=timezone.now(),
     )
+    metrics.allocation_run_finished("failed")
     return RunStatus.FAILED
 
 
@@ -140,6 +143,7 @@ def _save(
             "published_from": [[p, s] for p, s in sorted(published)],
         },
     )
+    metrics.allocation_run_finished("done", solve_seconds=plan.seconds, unplaced=len(reasons))
 
 
 @task()

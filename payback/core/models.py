@@ -73,9 +73,26 @@ class AuditEvent(models.Model):
     subject = models.CharField(max_length=100, db_index=True, blank=True)
     channel = models.CharField(max_length=20)  # web, api, command, system
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # The request (or the request that queued the background task) that made the change: the
+    # same id as in the service's logs.
+    request_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name}: {self.summary}"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life from each task worker (`manage.py run_worker`), written every few
+    seconds while it runs and removed when it stops. The readiness check reads the newest."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beaten_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid} at {self.beaten_at:%Y-%m-%d %H:%M:%S}"

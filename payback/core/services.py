@@ -15,6 +15,7 @@ from django.utils import timezone
 from .context import current_origin
 from .models import AuditEvent, PolicyVersion
 from .policy import RULES, PolicyValueError, validate_policy_value
+from .trace import current_request_id
 
 
 def _actor_name(actor: Any) -> str:
@@ -92,6 +93,7 @@ def audit_record(
         subject=audit_subject_of(obj) if subject is None else subject,
         channel=origin.channel,
         ip_address=origin.ip_address,
+        request_id=current_request_id(),
     )
 
 

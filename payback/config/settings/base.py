@@ -7,6 +7,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
+from payback.core.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parents[3]
 NODE_MODULES = BASE_DIR / "node_modules"
 
@@ -49,6 +51,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The platform's health checks and figures, answered first (see payback.core.ops).
+    "payback.core.ops.OpsEndpointsMiddleware",
+    # Every request's id (in the logs, the audit trail and its tasks), time and query count.
+    "payback.core.ops.RequestTraceMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "payback.core.middleware.NoStoreMiddleware",
@@ -219,9 +225,18 @@ MESSAGES_OUTBOX = Path(os.environ.get("MESSAGES_OUTBOX", str(BASE_DIR / "var" / 
 SERVICE_NAME = "Payback"
 SERVICE_PHASE = "beta"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# Logs: one JSON object a line (LOG_FORMAT=json, the production default) or plain lines, each with
+# the request id and task, personal data masked (payback.core.logs).
+LOGGING = logging_config(
+    level=os.environ.get("LOG_LEVEL", "WARNING"), json_lines=os.environ.get("LOG_FORMAT", "text") == "json"
+)
+
+# Health checks and figures (/health/live, /health/ready, /metrics): only callers on these
+# networks (every address the request came through), or with `Authorization: Bearer <OPS_TOKEN>`.
+OPS_ALLOWED_NETWORKS = env_list("OPS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
+OPS_TOKEN = os.environ.get("OPS_TOKEN", "")
+# Readiness fails when no task worker has beaten for this long, or more tasks than this wait.
+HEALTH_WORKER_STALE_SECONDS = int(os.environ.get("HEALTH_WORKER_STALE_SECONDS", "60"))
+HEALTH_MAX_QUEUE_DEPTH = int(os.environ.get("HEALTH_MAX_QUEUE_DEPTH", "500"))
+# How often the task worker (`manage.py run_worker`) records that it is alive.
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "15"))

@@ -4,6 +4,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from payback.core.logs import logging_config
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -32,3 +34,13 @@ STORAGES = {
 
 # One cache shared by every process, so rate limits hold across workers (run `createcachetable`).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "payback_cache"}}
+
+# Logs: JSON lines on standard error, at INFO, unless told otherwise.
+LOGGING = logging_config(
+    level=os.environ.get("LOG_LEVEL", "INFO"), json_lines=os.environ.get("LOG_FORMAT", "json") == "json"
+)
+# The health checks and figures answer no network until one is named (or a token is sent).
+OPS_ALLOWED_NETWORKS = env_list("OPS_ALLOWED_NETWORKS", "")  # noqa: F405
+OPS_TOKEN = os.environ.get("OPS_TOKEN", "")
+if OPS_TOKEN and len(OPS_TOKEN) < 32:
+    raise ImproperlyConfigured("OPS_TOKEN must be a random value of at least 32 characters.")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from payback.cases.models import CLOSED_STATUSES, CaseStatus
 from payback.cases.selectors import requirement_balance, requirement_is_backlog
 from payback.cases.services import ledger_correct, ledger_credit_work_noted
+from payback.core import metrics
 from payback.core.policy import PolicyBook
 from payback.core.selectors import policy_book
 from payback.core.services import audit_record
@@ -208,6 +209,7 @@ def _begin(submit: _Submit) -> tuple[Session, str, RegisterResult | None]:
     if replayed is not None:
         return session, request_hash, replayed
     if session.register_version != submit.expected_version:
+        metrics.register_submitted("conflict")
         raise RegisterConflict(session.register_version)
     _refuse_closed(session)
     return session, request_hash, None
@@ -327,6 +329,7 @@ def _finish(submit: _Submit, session: Session, result_lines: list[dict[str, Any]
     # The same key was committed by another submit (for another register) while this one ran:
     # nothing of this one is kept.
     refuse_if(kept is None, "idempotency_key", KEY_REUSED)
+    metrics.register_submitted("closed" if close else "saved")
     return result
 
 

@@ -1,0 +1,85 @@
+"""The task worker as the service runs it: django-tasks' `db_worker` (every option of it), with a
+heartbeat beside it (see payback.core.heartbeat) and, when ``--metrics-port`` (or
+``WORKER_METRICS_PORT``) is given, the worker's own /metrics and /health/live on that port, for
+the same callers as the web server's (``OPS_ALLOWED_NETWORKS``, ``OPS_TOKEN``). It never reloads
+on code changes: restart it to deploy."""
+
+import os
+import threading
+from argparse import ArgumentParser
+from collections.abc import Callable, Iterable
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+from payback.core.heartbeat import Heartbeat
+from payback.core.metrics import process_exposition
+from payback.core.ops import ops_allowed
+
+StartResponse = Callable[..., Any]
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # Prometheus scrapes every few seconds: not worth a log line each
+
+
+def worker_app(heartbeat: Heartbeat) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    """The worker's /metrics and /health/live (alive while its heartbeat is being written)."""
+
+    def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path not in {"/metrics", "/health/live"} or not ops_allowed(environ):
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"Not found"]
+        if path == "/metrics":
+            body, content_type = process_exposition()
+            start_response("200 OK", [("Content-Type", content_type), ("Cache-Control", "no-store")])
+            return [body]
+        last = heartbeat.last_ok
+        alive = last is not None and (timezone.now() - last).total_seconds() <= settings.HEALTH_WORKER_STALE_SECONDS
+        start_response("200 OK" if alive else "503 Service Unavailable", [("Content-Type", "application/json")])
+        return [b'{"status": "ok"}' if alive else b'{"status": "unavailable"}']
+
+    return app
+
+
+def serve(heartbeat: Heartbeat, address: str, port: int) -> WSGIServer:
+    server = make_server(address, port, worker_app(heartbeat), handler_class=_Quiet)
+    threading.Thread(target=server.serve_forever, name="payback-worker-metrics", daemon=True).start()
+    return server
+
+
+class Command(DbWorkerCommand):
+    help = "Run the task worker, with its heartbeat (and its metrics on --metrics-port)"
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--metrics-port",
+            type=int,
+            default=int(os.environ.get("WORKER_METRICS_PORT", "0")),
+            help="serve /metrics and /health/live on this port (default WORKER_METRICS_PORT, or none)",
+        )
+        parser.add_argument(
+            "--metrics-address",
+            default=os.environ.get("WORKER_METRICS_ADDRESS", "0.0.0.0"),  # noqa: S104 - probes call the pod's address
+            help="the address to serve them on (default 0.0.0.0)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        metrics_port, metrics_address = options.pop("metrics_port"), options.pop("metrics_address")
+        options["reload"] = False  # a reloader's parent would beat for a child that may be dead
+        heartbeat = Heartbeat(options["worker_id"], interval=settings.WORKER_HEARTBEAT_SECONDS)
+        heartbeat.beat_once()
+        heartbeat.start()
+        server = serve(heartbeat, metrics_address, metrics_port) if metrics_port else None
+        try:
+            super().handle(*args, **options)
+        finally:
+            if server is not None:
+                server.shutdown()
+            heartbeat.stop()
