@@ -147,7 +147,7 @@ def work(
         count=len(ranked) if count is None else count,
         href=href,
         urgency=first.urgency if first else undated,
-        due=first.when if first and first.urgency != Urgency.WAITING else None,
+        due=first.when if first else None,  # for work waiting, the day the longest wait began
         overdue=sum(1 for r in ranked if r.urgency == Urgency.OVERDUE) if overdue is None else overdue,
         records=tuple(ranked[:SHOWN]),
         noun=noun,
