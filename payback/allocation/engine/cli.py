@@ -11,9 +11,10 @@ import argparse
 import json
 import sys
 
+from .cpsat import default_workers
 from .greedy import greedy
 from .instance import InstanceError, load, plan_to_dict
-from .solver import default_workers, solve
+from .solver import solve
 from .verifier import violations
 
 MAX_PROBLEMS_SHOWN = 100

@@ -24,10 +24,12 @@ goals, which make its relaxation far from integral):
    of the time is left.
 4. With time left and the gap still open, the whole full model started from the plan: a
    tighter bound (the lower of the two is reported), and perhaps a better plan.
+
+Steps 1 and 4 (the whole week) run on every CP-SAT worker asked for, steps 2 and 3 (most
+placements fixed) on one. Only steps 1 and 4 prove a bound on the week.
 """
 
 import math
-import os
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -38,33 +40,17 @@ from ortools.sat.python import cp_model
 
 from payback import placement
 
-from .greedy import greedy, place
+from . import cpsat
+from .cpsat import GAP, SOLVED, default_workers
+from .fallback import without_solver_plan
+from .greedy import place
 from .model import Instance, Plan, relative_gap
 from .neighbourhoods import neighbourhoods, women_neighbourhood
 from .objective import Pair, female_supervisor_weight, minimum_weight, placement_value, score
 from .rules import candidates, plan_reasons
-from .verifier import violations
 
-GAP = 0.0001  # stop when the plan is this close to the bound (relative)
 STALE = 12  # neighbourhoods tried without a real improvement before giving up
 RESERVE = 0.2  # share of the time limit kept for the whole model at the end
-
-# CP-SAT's workers, in the order they are given to the cores (see `_solver`).
-SUBSOLVERS = ("max_lp", "reduced_costs", "default_lp", "quick_restart", "core", "pseudo_costs", "no_lp", "fixed")
-SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
-STATUS_NAMES: dict[Any, str] = {
-    cp_model.OPTIMAL: "OPTIMAL",
-    cp_model.FEASIBLE: "FEASIBLE",
-    cp_model.INFEASIBLE: "INFEASIBLE",
-    cp_model.UNKNOWN: "UNKNOWN",
-    cp_model.MODEL_INVALID: "MODEL_INVALID",
-}
-PINS_CONFLICT = "The pinned choices cannot all be kept together within the rules: unpin one and run again"
-
-
-def default_workers() -> int:
-    """CP-SAT workers when none are asked for: every core of the machine."""
-    return os.cpu_count() or 1
 
 
 @dataclass
@@ -248,7 +234,7 @@ class _Problem:
                         domain.extend([value, value])
         # A neighbourhood (some placements fixed) is small: one worker solves it fastest, and
         # more would only share the cores; the whole week gets every worker asked for.
-        solver = _solver(seconds, workers if free is None else 1)
+        solver = cpsat.new_solver(seconds, workers if free is None else 1)
         return _result(solver, solver.solve(model), m)
 
     def lone_women(self, assignments: list[Pair]) -> list[Pair]:
@@ -312,7 +298,7 @@ def solve(
     baseline = place(instance, problem.fits)
     best, bound, failed = _search(problem, core, full, workers, baseline, hint, search_limit, left)
     if best is None:
-        return _without_solver_plan(instance, started, time_limit, failed)
+        return without_solver_plan(instance, started, time_limit, failed)
     assignments = best.assignments
     status = "OPTIMAL" if bound is not None and best.objective >= bound else "FEASIBLE"
     note = ""
@@ -330,31 +316,6 @@ def solve(
         seconds=time.perf_counter() - started,
         solver_status=status,
         note=note,
-    )
-
-
-def _without_solver_plan(instance: Instance, started: float, time_limit: float, failed: int | None) -> Plan:
-    """When CP-SAT found no plan: the greedy baseline's, if it keeps every rule, saying so (its
-    status is GREEDY and the note says why); otherwise no plan, with the reason for everyone."""
-    solver_status = STATUS_NAMES.get(failed, "UNKNOWN") if failed is not None else "UNKNOWN"
-    fallback = greedy(instance)
-    if fallback.assignments and not violations(instance, fallback.assignments):
-        if solver_status == "INFEASIBLE":
-            why = "The solver's model has no plan (INFEASIBLE) although the greedy baseline's plan keeps every rule"
-        else:
-            why = f"The solver found no plan within the time limit of {time_limit:g} seconds ({solver_status})"
-        fallback.solver_status = solver_status
-        fallback.note = why + ": this is the greedy baseline's plan, not an optimised one"
-        fallback.seconds = time.perf_counter() - started
-        return fallback
-    if solver_status == "INFEASIBLE":
-        return _no_plan(instance, started, "INFEASIBLE", PINS_CONFLICT)
-    return _no_plan(
-        instance,
-        started,
-        "UNKNOWN",
-        f"No plan could be found within the time limit of {time_limit:g} seconds: allow more time",
-        solver_status=solver_status,
     )
 
 
@@ -503,23 +464,6 @@ def _lower(a: float | None, b: float | None) -> float | None:
     return min(known) if known else None
 
 
-def _solver(seconds: float, workers: int) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, seconds)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = 7
-    solver.parameters.relative_gap_limit = GAP / 2
-    if workers == 1:
-        # One worker on the LP relaxation with cuts: the relaxation is nearly integral, so this
-        # proves optimality fastest.
-        solver.parameters.linearization_level = 2
-    else:
-        # The same worker first, then others; left to itself CP-SAT gives two or three workers
-        # none with cuts, and they find the core's optimum far more slowly.
-        solver.parameters.subsolvers.extend(SUBSOLVERS)
-    return solver
-
-
 def _result(solver: cp_model.CpSolver, status: Any, m: _Model) -> _Result:
     # Every coefficient is a whole number: so are the objective and (rounded down) the bound.
     # CP-SAT reports a bound only with a solution (without one it says 0, which proves nothing).
@@ -538,16 +482,3 @@ def _result(solver: cp_model.CpSolver, status: Any, m: _Model) -> _Result:
 def _close(objective: float, bound: float | None) -> bool:
     gap = relative_gap(objective, bound)
     return gap is not None and gap <= GAP
-
-
-def _no_plan(instance: Instance, started: float, status: str, message: str, *, solver_status: str = "") -> Plan:
-    return Plan(
-        assignments=[],
-        reasons={p.id: message for p in instance.people},
-        objective=0.0,
-        bound=None,
-        status=status,
-        seconds=time.perf_counter() - started,
-        solver_status=solver_status or status,
-        note=message,
-    )

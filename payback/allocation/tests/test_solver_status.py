@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from ortools.sat.python import cp_model
 
-from payback.allocation.engine import cli, solver
+from payback.allocation.engine import cli, cpsat, solver
+from payback.allocation.engine.cpsat import default_workers
 from payback.allocation.engine.generator import generate
 from payback.allocation.engine.greedy import greedy
 from payback.allocation.engine.instance import plan_to_dict, to_dict
 from payback.allocation.engine.model import Plan
-from payback.allocation.engine.solver import default_workers, solve
+from payback.allocation.engine.solver import solve
 from payback.allocation.engine.verifier import violations
 
 from .small_weeks import person, placed, session, week
@@ -112,14 +113,14 @@ def test_the_gap(objective: float, bound: float | None, gap: float | None) -> No
 
 def test_every_core_by_default_and_as_many_workers_as_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     used: list[int] = []
-    real = solver._solver
+    real = cpsat.new_solver
 
     def spy(seconds: float, workers: int) -> Any:
         used.append(workers)
         return real(seconds, workers)
 
-    monkeypatch.setattr(solver, "_solver", spy)
-    monkeypatch.setattr(solver.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(cpsat, "new_solver", spy)
+    monkeypatch.setattr(cpsat.os, "cpu_count", lambda: 3)
     assert default_workers() == 3
     instance = generate(people=30, sessions=5, seed=2)
     solve(instance, time_limit=3)
