@@ -1,36 +1,27 @@
 """The North East's staff for the home pages (Wednesday 18 November 2026), the same roles in London
-whose work must never be counted here, and builders for each kind of work, made through the real
-services."""
+whose work must never be counted here, and reading the page (see `builders.py` for the work)."""
 
 import re
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from django.utils import timezone
 
-from payback.cases.assessment import services as assessment_services
-from payback.cases.models import Requirement
-from payback.delivery.models import Appointment, Session
 from payback.projects.models import Project
-from payback.staff.models import Pdu, Team, User
-from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SENIOR_PROBATION_OFFICER, SUPERVISOR
-from payback.staff.services import team_create, team_member_add
+from payback.staff.models import Pdu, User
+from payback.staff.roles import (
+    OPERATIONS_MANAGER,
+    PLACEMENT_COORDINATOR,
+    PROBATION_PRACTITIONER,
+    SENIOR_PROBATION_OFFICER,
+    SUPERVISOR,
+)
 from payback.testing.builders import (
     active_project,
-    book,
-    frozen_today,
-    line,
     make_staff,
-    placeable_person,
-    plan_session,
-    submit,
 )
-
-TODAY = date(2026, 11, 18)  # a Wednesday
 
 
 @pytest.fixture(autouse=True)
@@ -69,13 +60,6 @@ def senior(pdu_a: Pdu) -> User:
 
 
 @pytest.fixture
-def team(senior: User, practitioner: User) -> Team:
-    team = team_create(actor=senior, name="Tyne A", pdu=senior.pdu, lead=senior)
-    team_member_add(actor=senior, team=team, practitioner=practitioner)
-    return team
-
-
-@pytest.fixture
 def project(coordinator: User, manager: User, pdu_a: Pdu) -> Project:
     return active_project(coordinator, manager, pdu_a, name="Towpath clearance")
 
@@ -84,7 +68,7 @@ def project(coordinator: User, manager: User, pdu_a: Pdu) -> Project:
 def london(pdu_b: Pdu) -> dict[str, User]:
     """The same roles in London: nothing of theirs is counted in the North East."""
     roles = {
-        "practitioner": "Probation practitioner",
+        "practitioner": PROBATION_PRACTITIONER,
         "coordinator": PLACEMENT_COORDINATOR,
         "manager": OPERATIONS_MANAGER,
         "supervisor": SUPERVISOR,
@@ -95,41 +79,3 @@ def london(pdu_b: Pdu) -> dict[str, User]:
 @pytest.fixture
 def london_project(london: dict[str, User], pdu_b: Pdu) -> Project:
     return active_project(london["coordinator"], london["manager"], pdu_b, name="Thames foreshore")
-
-
-def fail_on(day: date, requirement: Requirement, project: Project, *, planner: User, supervisor: User) -> Appointment:
-    """The person booked on a session on `day` (a Monday, Wednesday or Saturday, when they are free)
-    and absent without a good reason: a possible failure for their practitioner to decide."""
-    with frozen_today(day - timedelta(days=2)) as clock:
-        session = plan_session(planner, project, day, supervisor=supervisor)
-        [appointment] = book(planner, session, requirement)
-        clock.today = day
-        submit(supervisor, session, [line(appointment, "unacceptable_absence")])
-    appointment.refresh_from_db()
-    return appointment
-
-
-def person(practitioner: User, last_name: str, *, sentenced: date = date(2026, 9, 1), **fields: Any) -> Requirement:
-    return placeable_person(practitioner, sentence_date=sentenced, last_name=last_name, **fields)
-
-
-def break_a_rule(practitioner: User, requirement: Requirement, session: Session, *, planner: User) -> Appointment:
-    """Booked on a Wednesday session, then reassessed as free on Mondays only: the booking now breaks a rule."""
-    [appointment] = book(planner, session, requirement)
-    draft = assessment_services.assessment_start(actor=practitioner, person=requirement.person)
-    assessment_services.assessment_update(
-        actor=practitioner,
-        assessment=draft,
-        values={"availability": {"mon": ["morning", "afternoon"]}},
-        risk_flags=None,
-    )
-    assessment_services.assessment_submit(actor=practitioner, assessment=draft)
-    appointment.refresh_from_db()
-    assert appointment.conflict
-    return appointment
-
-
-def joined(user: User, day: date) -> User:
-    user.date_joined = timezone.make_aware(datetime.combine(day, time(9)))
-    user.save(update_fields=["date_joined"])
-    return user

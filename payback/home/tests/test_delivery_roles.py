@@ -20,7 +20,8 @@ from payback.projects.services import project_flag_review
 from payback.staff.models import Pdu, User
 from payback.testing.builders import frozen_today, make_staff, nominate, plan_session
 
-from .conftest import client_for, item_of, joined, text_of, work_order
+from .builders import joined
+from .conftest import client_for, item_of, text_of, work_order
 from .test_practitioner import queries_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-11-18")]

@@ -14,7 +14,8 @@ from payback.projects.models import Project
 from payback.staff.models import Pdu, User
 from payback.testing.builders import make_staff, new_case, plan_session
 
-from .conftest import break_a_rule, client_for, fail_on, item_of, person, text_of, work_order
+from .builders import break_a_rule, fail_on, person
+from .conftest import client_for, item_of, text_of, work_order
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-11-18")]
 

@@ -16,7 +16,8 @@ from payback.staff.roles import SENIOR_PROBATION_OFFICER
 from payback.staff.services import team_create, team_member_add
 from payback.testing.builders import assess, induct, make_staff, new_case
 
-from .conftest import client_for, fail_on, item_of, joined, person, text_of, work_order
+from .builders import fail_on, joined, person
+from .conftest import client_for, item_of, text_of, work_order
 from .test_practitioner import queries_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-11-18")]
