@@ -7,6 +7,7 @@ from django.utils import timezone
 from payback.cases.models import Person
 from payback.demo.common import DEFAULT_SEED, DemoDataError
 from payback.demo.enforcement import seed_demo_enforcement
+from payback.demo.notifications import seed_demo_notifications
 from payback.demo.oversight import seed_demo_oversight
 from payback.demo.people import seed_demo, status_counts
 from payback.demo.population import SIZES
@@ -79,6 +80,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS("Enforcement: " + ", ".join(f"{n:,} {what}" for what, n in done.items()))
             )
+        seed_demo_notifications(today=timezone.localdate())  # concerns, the duty senior, countersignatures overdue
         seed_demo_oversight(seed=options["seed"], today=timezone.localdate())  # 1:1s, touch points, absences, SBAR
         # Then the management information, counted from everything above.
         call_command("refresh_figures", rebuild=True, verbosity=verbosity, stdout=self.stdout._out)
