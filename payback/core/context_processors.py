@@ -13,6 +13,7 @@ logger = logging.getLogger(__name__)
 # (label, url name, permission needed or None for any signed-in member of staff)
 NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Home", "home:index", None),
+    ("Notifications", "notifications:index", None),
     ("Caseload", "cases:caseload", "cases.view_requirement"),
     ("New case", "cases:create", "cases.add_person"),
     ("To countersign", "cases:countersign-list", "cases.countersign_assessment"),

@@ -93,13 +93,13 @@ def test_sign_in_with_a_wrong_password_then_the_right_one_and_sign_out(
 
     sign_in(page, "pat")
     expect(page).to_have_url(re.compile(r"/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Payback")
+    expect(page.get_by_role("heading", level=1)).to_have_text("What needs you today")
     identity = page.get_by_test_id("identity")
     expect(identity).to_contain_text("Pat Tester")
     expect(identity).to_contain_text(f"Probation practitioner · {pdu_a.name}, {pdu_a.region.name}")
     menu = page.get_by_role("navigation", name="Menu")
     expect(menu.get_by_role("link")).to_have_text(
-        ["Home", "Caseload", "New case", "To decide", "Concerns", "Figures", "Policy"]
+        ["Home", "Notifications", "Caseload", "New case", "To decide", "Concerns", "Figures", "Policy"]
     )
     expect(menu.get_by_role("link", name="Home")).to_have_attribute("aria-current", "page")
     assert_accessible(page)

@@ -8,6 +8,7 @@ from payback.cases.sbar_selectors import consultations_to_answer
 from payback.core.context_processors import count_item
 from payback.delivery.selectors import concerns_for_practitioner
 from payback.enforcement.selectors import failures_to_decide
+from payback.notifications.selectors import unread_count
 from payback.projects.selectors import open_nomination_count
 from payback.staff.models import User
 
@@ -21,6 +22,7 @@ def overdue_decisions(user: User) -> int:
 
 
 def register() -> None:
+    count_item("notifications:index", "unread", unread_count)
     count_item("enforcement:to-decide", "to decide", to_decide)
     count_item("enforcement:overdue", "overdue", overdue_decisions)
     count_item("cases:countersign-list", "to countersign", lambda user: countersign_queue(user).count())

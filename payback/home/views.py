@@ -1,22 +1,14 @@
 """The home page: what needs the signed-in member of staff today, a section for each role they hold."""
 
-from typing import Any
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from payback.core.context_processors import forget_counts
 from payback.core.edge import staff_page, staff_user
-from payback.staff.models import User
+from payback.notifications.selectors import for_home
 
 from .items import Today
 from .sections import sections_for
-
-
-def _notifications(user: User) -> list[Any]:
-    """What the member of staff has been told and not yet read, for the panel at the top of the page.
-    None yet: the service's notices are not kept for the home page."""
-    return []
 
 
 @staff_page()
@@ -28,7 +20,6 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "today": t.today,
         "sections": sections,
-        "notifications": _notifications(user),
-        "notifications_panel": False,
+        "notifications": for_home(user),  # what they have been told: unread and urgent first
     }
     return render(request, "home/home.html", context)

@@ -90,7 +90,7 @@ def test_each_kind_of_work_counts_and_links_to_where_it_is_done(practitioner: Us
 def test_a_practitioner_with_nothing_to_do_is_told_so(practitioner: User, other_region_practitioner: User) -> None:
     page = text_of(client_for(practitioner).get("/"))
     assert "What needs you today" in page and "Wednesday 18 November 2026" in page
-    assert "Nothing needs you today." in page
+    assert "Nothing needs you today." in page and "You have no notifications." in page
     assert "Nothing to do for 5 other kinds of work" in page
     assert work_order(page) == []
     assert 'href="/enforcement/to-decide/">Decisions to make</a>: none' in page
@@ -110,6 +110,16 @@ def test_the_menu_counts_what_there_is_to_decide_in_words_for_screen_readers(
         '<span aria-hidden="true">2</span><span class="govuk-visually-hidden">(2 to decide)</span></span>'
     ) in page
     assert '<span class="govuk-visually-hidden">(1 to acknowledge)</span>' in page
+    # The concern and the booking that now breaks a rule were notifications too, not yet read.
+    assert '>Notifications</a><span class="moj-notification-badge" data-testid="badge">' in page
+    assert '<span class="govuk-visually-hidden">(2 unread)</span>' in page
+
+
+def test_the_practitioners_notifications_come_first(practitioner: User, caseload: dict[str, Any]) -> None:
+    page = text_of(client_for(practitioner).get("/"))
+    panel = page.index('data-testid="home-notifications"')
+    assert panel < page.index('data-testid="section-probation-practitioner"')
+    assert "New" in page[panel:] and "risk concern" in page[panel:].lower()
 
 
 def queries_for(user: User) -> int:
