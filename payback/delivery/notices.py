@@ -29,10 +29,11 @@ def concern_is_urgent(category: str) -> bool:
 
 def risk_concern_raised(concern: RiskConcern) -> None:
     """Tell the case's practitioner of a new concern; an urgent one, the PDU's duty senior too (who
-    is also told of any concern about a case with no practitioner)."""
+    is also told of any concern about a case with no practitioner, or one who has left)."""
     person = concern.person
     urgent = concern_is_urgent(concern.category)
-    seniors = duty_seniors(person.pdu, timezone.localdate()) if urgent or person.practitioner is None else []
+    unowned = person.practitioner is None or not person.practitioner.is_active
+    seniors = duty_seniors(person.pdu, timezone.localdate()) if urgent or unowned else []
     label = ConcernCategory(concern.category).label.lower()
     notify(
         [person.practitioner, *seniors],

@@ -79,6 +79,16 @@ def test_any_other_concern_reaches_the_practitioner_alone(supervisor: User, prac
     assert told(Category.RISK_CONCERN) == {"pat": False}
 
 
+def test_a_concern_about_a_case_whose_practitioner_has_left_reaches_the_duty_senior(
+    supervisor: User, practitioner: User, senior: User, pdu_a: Pdu
+) -> None:
+    case = new_case(practitioner)
+    practitioner.is_active = False
+    practitioner.save(update_fields=["is_active"])
+    delivery_services.risk_concern_raise(actor=supervisor, person=case.person, category="county_lines", details="Seen")
+    assert told(Category.RISK_CONCERN) == {"sophie": False}
+
+
 # ---------------------------------------------------------------------------------------------
 # Incidents
 
