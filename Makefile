@@ -10,7 +10,15 @@ DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/payback
 TEST_WORKERS ?= auto
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-dates lint typecheck bench seed bootstrap postgres chromium migrate-dev
+# The local PostgreSQL server (its databases are named per target).
+PG_SERVER ?= postgres://postgres@127.0.0.1:5432
+SERVE_DB ?= payback_production_check
+SERVE_PORT ?= 8000
+DRILL_SOURCE ?=
+DRILL_TARGET ?= payback_drill_restored
+DRILL_SIZE ?= small
+
+.PHONY: run test test-dates lint typecheck bench seed bootstrap postgres chromium migrate-dev serve-production restore-drill
 
 ## bootstrap: Python virtualenv and npm packages, pinned
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -25,16 +33,53 @@ node_modules/.installed: package.json package-lock.json
 bootstrap: $(VENV)/.installed node_modules/.installed
 
 ## run: migrate, seed demo data once on SQLite, serve on http://127.0.0.1:8000 with the task worker
-##      (the allocation plan is made by `manage.py db_worker` in the background; it stops with the server)
+##      (the allocation plan is made by the task worker, `manage.py run_worker`, in the background; it
+##      stops with the server)
 run: bootstrap
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py migrate --no-input
 	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py seed_demo --size small --if-empty
 	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py post_stand_down_credits
 	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py demo_signins
-	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py run_worker --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py runserver 127.0.0.1:8000
+
+## serve-production: the production settings on PostgreSQL ($(SERVE_DB)), locally, for checking:
+##      migrate, the shared cache and collectstatic, then the web server (gunicorn with
+##      payback/config/gunicorn.py) on http://127.0.0.1:$(SERVE_PORT) and the task worker beside it,
+##      and `worker_check` proves the worker runs a task. HTTPS is insisted on: send the proxy's
+##      `X-Forwarded-Proto: https`. Ctrl+C stops both.
+serve-production: bootstrap postgres
+	@psql "$(PG_SERVER)/postgres" -Atqc "SELECT 1 FROM pg_database WHERE datname = '$(SERVE_DB)'" | grep -q 1 || \
+	  psql "$(PG_SERVER)/postgres" -qc "CREATE DATABASE $(SERVE_DB)"
+	export DJANGO_SETTINGS_MODULE=payback.config.settings.production DATABASE_URL=$(PG_SERVER)/$(SERVE_DB) \
+	  SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')}" \
+	  ALLOWED_HOSTS=127.0.0.1,localhost OPS_ALLOWED_NETWORKS=127.0.0.1/32 WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} \
+	  GUNICORN_BIND=127.0.0.1:$(SERVE_PORT) PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/var/metrics; \
+	mkdir -p var/metrics; \
+	$(PY) manage.py migrate --no-input -v 0 && $(PY) manage.py createcachetable && \
+	$(PY) manage.py collectstatic --no-input -v 0 && $(PY) manage.py check_static_build || exit 1; \
+	env -u PROMETHEUS_MULTIPROC_DIR $(PY) manage.py run_worker --metrics-port $$(($(SERVE_PORT) + 1)) \
+	  --metrics-address 127.0.0.1 & worker=$$!; \
+	$(BIN)/gunicorn --config python:payback.config.gunicorn payback.config.wsgi & web=$$!; \
+	trap 'kill $$web $$worker 2>/dev/null; wait $$web $$worker 2>/dev/null' EXIT INT TERM; \
+	for i in $$(seq 1 30); do curl -sf -o /dev/null http://127.0.0.1:$(SERVE_PORT)/health/live && break; sleep 1; done; \
+	$(PY) manage.py worker_check --wait 30; \
+	wait $$web
+
+## restore-drill: seed a database (payback_drill, DRILL_SIZE=small), back it up (pg_dump, custom
+##      format), restore it into a new database ($(DRILL_TARGET)) and compare every table's rows and
+##      every requirement's ledger sums: identical, or it fails. The restored database is dropped.
+##      DRILL_SOURCE=postgres://…/name drills an existing database instead (it is only read).
+restore-drill: bootstrap postgres
+	@if [ -z "$(DRILL_SOURCE)" ]; then \
+	  psql "$(PG_SERVER)/postgres" -qc "DROP DATABASE IF EXISTS payback_drill WITH (FORCE)" -c "CREATE DATABASE payback_drill" && \
+	  DJANGO_SETTINGS_MODULE=payback.config.settings.dev DATABASE_URL=$(PG_SERVER)/payback_drill $(PY) manage.py migrate --no-input -v 0 && \
+	  DJANGO_SETTINGS_MODULE=payback.config.settings.dev DATABASE_URL=$(PG_SERVER)/payback_drill $(PY) manage.py seed_demo --size $(DRILL_SIZE) || exit 1; \
+	fi
+	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py restore_drill \
+	  --source "$${DRILL_SOURCE:-$(PG_SERVER)/payback_drill}" --target $(DRILL_TARGET)
 
 ## postgres: start the local cluster when it is not answering
 postgres:

@@ -43,6 +43,9 @@ max_requests = 1000  # each process is replaced after this many requests, a few 
 max_requests_jitter = 100
 worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None  # noqa: S108 - memory, not a disk, for heartbeats
 proc_name = "payback-web"
+# Processes are scaled by the platform, not through gunicorn's control socket (which would be
+# written to the home folder, read-only in a container).
+control_socket_disable = True
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -65,7 +65,7 @@ def cache_kept() -> Check:
 def worker(now: datetime | None = None) -> Check:
     beaten = last_beat()
     if beaten is None:
-        return Check("worker", False, "no task worker has ever beaten (start manage.py run_worker)")
+        return Check("worker", False, "no task worker has beaten (start manage.py run_worker)")
     age = ((now or timezone.now()) - beaten).total_seconds()
     stale = settings.HEALTH_WORKER_STALE_SECONDS
     if age > stale:

@@ -1,7 +1,8 @@
 """The task worker's heartbeat: while `manage.py run_worker` runs, a thread beside the worker
 writes the time to its row of WorkerHeartbeat every few seconds (``WORKER_HEARTBEAT_SECONDS``).
 The readiness check and the metrics read the newest beat: none for a minute means no worker is
-running, or none can reach the database.
+running, or none can reach the database. A worker that stops leaves its last beat, so a worker
+restarted within the minute (a deployment) never makes the service look unready.
 
 The beat comes from its own thread, so a long task (an allocation run may solve for minutes) does
 not make a working worker look dead; a task that never ends shows in the task metrics instead."""
@@ -43,9 +44,8 @@ def last_beat() -> datetime | None:
     return latest
 
 
-def forget(worker_id: str) -> None:
-    """A worker stopping: its row goes, and so do those of workers that stopped without saying so."""
-    WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+def forget_old() -> None:
+    """The rows of workers that stopped a day ago or more."""
     WorkerHeartbeat.objects.filter(beaten_at__lt=timezone.now() - FORGOTTEN_AFTER).delete()
 
 
@@ -80,6 +80,6 @@ class Heartbeat(threading.Thread):
         self._stopping.set()
         self.join(timeout=self.interval + 5)
         try:
-            forget(self.worker_id)
+            forget_old()
         except DatabaseError:
-            logger.warning("The task worker's heartbeat could not be removed", exc_info=True)
+            logger.warning("Old task workers' heartbeats could not be removed", exc_info=True)

@@ -75,7 +75,7 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     # The request (or the request that queued the background task) that made the change: the
     # same id as in the service's logs.
-    request_id = models.CharField(max_length=64, blank=True, default="")
+    request_id = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
