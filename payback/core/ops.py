@@ -100,7 +100,7 @@ class OpsEndpointsMiddleware:
 def _view_name(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     if match is not None:
-        return str(match.view_name or match._func_path)
+        return str(match.view_name)  # the URL's name, or the view's dotted path when it has none
     if request.path_info.startswith(str(settings.STATIC_URL)):
         return "static"
     return "unresolved"
