@@ -20,7 +20,9 @@ from .models import AllocationRun, RunKind, RunStatus
 
 logger = logging.getLogger(__name__)
 
-SOLVED = ("OPTIMAL", "FEASIBLE")
+# A plan is kept when CP-SAT found one, or when it found none in time and the greedy baseline's plan
+# keeps every rule (the plan's note then says so, and the coordinator sees it on the run).
+SOLVED = ("OPTIMAL", "FEASIBLE", "GREEDY")
 
 
 def _update(run_id: int, progress: int, stage: str, **fields: Any) -> None:
@@ -81,6 +83,8 @@ def make_plan(run_id: int) -> str:
     plan = solve(instance, time_limit=run.time_limit)
     if plan.status not in SOLVED:
         return _fail(run_id, _unsolved(plan.status, run.time_limit))
+    if plan.note:
+        notes.append(plan.note)
 
     _update(run_id, 80, "Explaining who was not placed")
     problems = violations(instance, plan.assignments)

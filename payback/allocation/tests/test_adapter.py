@@ -381,3 +381,23 @@ def test_a_week_the_solver_cannot_plan_fails_with_a_clear_message(
     assert run.status == RunStatus.FAILED
     assert run.message.startswith(message)
     assert Appointment.objects.count() == 0
+
+
+def test_a_greedy_plan_kept_when_the_solver_found_none_says_so_on_the_run(
+    week: SmallWeek, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from payback.allocation.engine.greedy import greedy
+
+    note = "The solver found no plan within the time limit of 5 seconds (UNKNOWN): this is the greedy baseline's plan"
+
+    def greedy_only(instance: Instance, **kwargs: object) -> Plan:
+        plan = greedy(instance)
+        plan.status, plan.solver_status, plan.note = "GREEDY", "UNKNOWN", note
+        return plan
+
+    monkeypatch.setattr(tasks, "solve", greedy_only)
+    run = start(week)
+    assert run.status == RunStatus.DONE, run.message
+    assert run.solver_status == "GREEDY"
+    assert run.assignments
+    assert note in run.plan["notes"]
