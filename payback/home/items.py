@@ -7,6 +7,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Any, TypeVar
 
+from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from payback.staff.models import User
 from .rules import TAGS, Urgency, rank_key, urgency_of
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 # How many of the most urgent records a piece of work lists under its link.
 SHOWN = 3
@@ -182,6 +184,13 @@ def plural(noun: str) -> str:
 
 def url(name: str, *args: object, query: str = "") -> str:
     return reverse(name, args=args) + (f"?{query}" if query else "")
+
+
+def first_few(records: QuerySet[M]) -> tuple[list[M], int]:
+    """The most urgent few of an ordered queryset and how many there are in all (counted only when
+    there may be more)."""
+    first = list(records[:SHOWN])
+    return first, records.count() if len(first) == SHOWN else len(first)
 
 
 def local_day(moment: datetime | None) -> date | None:

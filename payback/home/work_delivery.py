@@ -17,7 +17,7 @@ from payback.projects.selectors import NominationFilters, ProjectFilters, nomina
 from payback.quality import rules as quality_rules
 from payback.quality.selectors import QualityDue, quality_due
 
-from .items import SHOWN, Record, Today, WorkItem, local_day, record, url, waiting, work
+from .items import Record, Today, WorkItem, first_few, local_day, record, url, waiting, work
 from .rules import Urgency, urgency_of, within_horizon
 
 # ---------------------------------------------------------------------------------------------
@@ -50,14 +50,13 @@ def registers_not_closed(t: Today) -> WorkItem:
 def nominations(t: Today) -> WorkItem:
     """New nominations not yet acknowledged, the soonest acknowledgement date first."""
     new = nomination_register(t.user, NominationFilters(status=NominationStatus.NEW), today=t.today)
-    first = new.order_by("acknowledge_by", "submitted_at", "pk")[:SHOWN]
+    first, count = first_few(new.order_by("acknowledge_by", "submitted_at", "pk"))
     records = [
         record(n.reference, url("projects:nomination", n.pk), n.acknowledge_by, t.today, when_label="Acknowledge by")
         for n in first
     ]
     overdue = new.filter(acknowledge_by__lt=t.today).count() if records else 0
     href = url("projects:nominations", query=f"status=new{'&overdue=yes' if overdue else ''}")
-    count = new.count() if len(records) == SHOWN else len(records)
     return work(
         "nominations", "Nominations to acknowledge", href, records, count=count, overdue=overdue, noun="nomination"
     )
@@ -96,9 +95,8 @@ def people_not_placed(t: Today) -> WorkItem:
 
 def projects_needing_review(t: Today) -> WorkItem:
     projects = project_list(t.user, ProjectFilters(review_needed=True)).order_by("review_raised_at", "pk")
-    first = list(projects[:SHOWN])
+    first, count = first_few(projects)
     records = [waiting(p.name, url("projects:project", p.pk), local_day(p.review_raised_at)) for p in first]
-    count = projects.count() if len(first) == SHOWN else len(first)
     href = url("projects:list", query="review_needed=yes")
     return work(
         "project_reviews", "Projects needing a risk assessment review", href, records, count=count, noun="project"

@@ -182,3 +182,11 @@ def test_the_managers_page_reads_no_more_for_more_incidents(manager: User, super
     for day in (10, 11, 12, 13):
         reported(supervisor, project, datetime(2026, 11, day, 10, tzinfo=LONDON))
     assert queries_for(manager) == one
+
+
+def test_only_the_most_urgent_few_are_listed_with_how_many_more(coordinator: User, pdu_a: Pdu) -> None:
+    for day, place in ((3, "Park"), (4, "Beck"), (5, "Green"), (16, "Lane")):
+        nominated(pdu_a, date(2026, 11, day), place)
+    item = item_of(text_of(client_for(coordinator).get("/")), "nominations")
+    assert "4 nominations" in item and item.count("/projects/nominations/") == 5  # the list, three, "1 more"
+    assert '>1 more<span class="govuk-visually-hidden">: nominations to acknowledge</span></a>' in item
