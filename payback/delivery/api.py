@@ -172,22 +172,21 @@ def submit_register(
     copy (`expected_version` is not the session's `register_version`) is **409** with the current
     version. A line that breaks a rule is 400 naming it, like `lines.0.left_at`; nothing is saved."""
     user = staff(request, RUN_SESSIONS)
-    session = selectors.session_get(user, id)
+    session = selectors.session_to_write(user, id)
     key = idempotency_key(body.idempotency_key, key_header)
     if body.close and not body.confirm:
         raise ValidationError(
             {"confirm": "Confirm that every outcome is right (confirm: true): closing the register credits the hours"}
         )
     write = services.register_close if body.close else services.register_save
-    try:
-        with transaction.atomic():
-            result = write(
-                actor=user,
-                session=session,
-                expected_version=body.expected_version,
-                idempotency_key=key,
-                lines=[_line(line) for line in body.lines],
-            )
+    try:  # the service's own transaction: all of the submit or none of it
+        result = write(
+            actor=user,
+            session=session,
+            expected_version=body.expected_version,
+            idempotency_key=key,
+            lines=[_line(line) for line in body.lines],
+        )
     except services.RegisterConflict as conflict:
         return Status(409, ConflictOut(detail=str(conflict), current_version=conflict.current_version))
     return register_result_out(result)

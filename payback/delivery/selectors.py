@@ -54,6 +54,12 @@ def session_get(user: User, pk: int) -> Session:
     return found_or_404(sessions_for(user), "session", pk=pk)
 
 
+def session_to_write(user: User, pk: int) -> Session:
+    """The session, if the user may see it, read without what it refers to: a write that locks the
+    session reads it again (the register's submit)."""
+    return found_or_404(sessions_for(user).select_related(None).only("pk"), "session", pk=pk)
+
+
 def my_sessions(user: User, *, on: date) -> QuerySet[Session]:
     return (
         Session.objects.filter(supervisor=user, date=on)

@@ -1,10 +1,12 @@
 """What the delivery writes share: refusing a change whose form is wrong or whose record is in the
-wrong state, and creating a record that a request sent twice at once must create only once."""
+wrong state, creating a record that a request sent twice at once must create only once, and writing
+the same fields of several records at once."""
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 
 M = TypeVar("M", bound=models.Model)
 
@@ -29,3 +31,22 @@ def create_unless_taken(model: type[M], **values: Any) -> M | None:
             return model._default_manager.create(**values)
     except IntegrityError:
         return None
+
+
+def update_rows(model: type[M], records: Sequence[M], fields: Sequence[str]) -> None:
+    """Write `fields` of each record (keyed by `id`), one UPDATE a record, sent together (a single round trip on
+    PostgreSQL). What `bulk_update` does, without building one large CASE expression for each field."""
+    if not records:
+        return
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    concrete = {field.name: field for field in model._meta.concrete_fields}
+    columns = [concrete[name] for name in fields]
+    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in columns)
+    statement = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
+    rows = [
+        [field.get_db_prep_save(getattr(record, field.attname), connection) for field in columns] + [record.pk]
+        for record in records
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, rows)

@@ -24,7 +24,7 @@ from payback.staff.models import User
 
 from .. import rules, timing
 from ..models import Appointment, IdempotentRequest, Outcome, Rating, Session, SessionStatus
-from .common import create_unless_taken, refuse_any, refuse_if
+from .common import create_unless_taken, refuse_any, refuse_if, update_rows
 
 RECORDED_FIELDS = [
     "outcome",
@@ -38,6 +38,7 @@ RECORDED_FIELDS = [
     "outcome_recorded_by",
     "outcome_recorded_at",
 ]
+CLOSING_FIELDS = ["status", "closed_at", "closed_by"]  # what closing the register changes on the session
 KEY_REUSED = "This key was used for a different submit: use a new key"
 
 
@@ -199,12 +200,10 @@ def _begin(submit: _Submit) -> tuple[Session, str, RegisterResult | None]:
         not key or len(key) > 100, "idempotency_key", "Each submit needs an idempotency key of up to 100 characters"
     )
     request_hash = submit.request_hash()
-    replayed = _replay(key, actor=actor, request_hash=request_hash)
-    if replayed is not None:
-        return submit.session, request_hash, replayed
     session = Session.objects.select_for_update().select_related("project").get(pk=submit.session.pk)
-    # The same submit may have been committed while this one waited for the lock (a double tap,
-    # or a retry sent before the first answer arrived): it gets the first answer, not a conflict.
+    # Looked up once the session is locked: a repeat committed before this one began, or while it
+    # waited for the lock (a double tap, or a retry sent before the first answer arrived), gets the
+    # first answer, not a conflict.
     replayed = _replay(key, actor=actor, request_hash=request_hash)
     if replayed is not None:
         return session, request_hash, replayed
@@ -266,7 +265,7 @@ def _record_outcomes(
         appointment.note = line.note.strip()
         appointment.outcome_recorded_by = actor
         appointment.outcome_recorded_at = now
-    Appointment.objects.bulk_update([booked[line.appointment_id] for line in lines], RECORDED_FIELDS)
+    update_rows(Appointment, [booked[line.appointment_id] for line in lines], RECORDED_FIELDS)
     return booked
 
 
@@ -307,7 +306,7 @@ def _finish(submit: _Submit, session: Session, result_lines: list[dict[str, Any]
     """The new version, the audit event, and the answer kept for a repeat of the same submit."""
     actor, close = submit.actor, submit.close
     session.register_version += 1
-    session.save()
+    session.save(update_fields=["register_version", *(CLOSING_FIELDS if close else [])])
     count = f"{len(submit.lines)} outcome{'s' if len(submit.lines) != 1 else ''} recorded"
     summary = ("Register closed: " if close else "Register saved: ") + count
     action = "register.closed" if close else "register.saved"
