@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "payback.delivery",
     "payback.enforcement",
     "payback.allocation",
+    "payback.portal",
     "payback.quality",
     "payback.oversight",
     "payback.insight",
