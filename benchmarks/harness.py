@@ -1,7 +1,12 @@
 """Timing requests and reporting them: shared by every benchmark.
 
 A benchmark is a function that takes the `BenchContext` and returns `Measurement`s; add new
-ones to the list in `benchmarks/run.py`."""
+ones to the list in `benchmarks/run.py`.
+
+Each timed request of a page is paired with a request of the yardstick (GET /ping, or the minimal
+POST for a submit) made by the same client just before it, so the page and its yardstick are timed
+under the same load: on a machine shared with other work, a yardstick measured minutes earlier
+would make the ratios say more about the load than about the page."""
 
 import statistics
 import time
@@ -14,6 +19,7 @@ from django.http.response import HttpResponseBase
 from django.test import Client
 
 YARDSTICK = "ping"
+Send = Callable[[Client, int], HttpResponseBase]  # makes the n-th request of a measurement
 
 
 @dataclass
@@ -31,6 +37,9 @@ class Measurement:
     max_ms: float
     median_x_ping: float | None = None
     p95_x_ping: float | None = None
+    # The yardstick timed alternately with this measurement's requests (see the module's docstring).
+    yardstick_median_ms: float | None = None
+    yardstick_p95_ms: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -48,32 +57,69 @@ class BenchContext:
     notes: list[str] = field(default_factory=list)
 
     def measure(self, name: str, user: str, pattern: str, paths: Sequence[str]) -> Measurement:
-        """GET `paths` round-robin, `warmup` times untimed and then `requests` times timed."""
-        return self.measure_requests(name, user, pattern, lambda client, n: client.get(paths[n % len(paths)]))
+        """GET `paths` round-robin, `warmup` times untimed and then `requests` times timed, each
+        paired with a GET /ping (none when measuring /ping itself)."""
+        yardstick = None if pattern == "/ping" else ping_get
+        return self.measure_requests(
+            name, user, pattern, lambda client, n: client.get(paths[n % len(paths)]), yardstick=yardstick
+        )
 
     def measure_requests(
-        self, name: str, user: str, pattern: str, send: Callable[[Client, int], HttpResponseBase]
+        self,
+        name: str,
+        user: str,
+        pattern: str,
+        send: Send,
+        *,
+        yardstick: Send | None = None,
     ) -> Measurement:
         """Any request (a POST, say): `send(client, n)` makes the n-th one. `warmup` untimed, then
-        `requests` timed, each until its whole response is read."""
+        `requests` timed, each until its whole response is read, and each just after a timed request
+        of the `yardstick` when there is one."""
         client = self.clients[user]
         for n in range(self.warmup):
             send(client, n)
         samples: list[float] = []
+        paired: list[float] = []
         statuses: Counter[int] = Counter()
         for n in range(self.requests):
-            started = time.perf_counter()
-            response = send(client, n)
-            if not response.streaming:
-                _ = response.content  # type: ignore[attr-defined]
-            samples.append((time.perf_counter() - started) * 1000)
-            statuses[response.status_code] += 1
+            if yardstick is not None:
+                paired.append(timed(client, yardstick, n)[0])
+            elapsed, status = timed(client, send, n)
+            samples.append(elapsed)
+            statuses[status] += 1
         measurement = summarise(name, user, pattern, samples, statuses)
+        if paired:
+            measurement.yardstick_median_ms = round(statistics.median(paired), 3)
+            measurement.yardstick_p95_ms = round(percentile(paired, 0.95), 3)
         self.log(
             f"  {name:<22} {user:<14} median {measurement.median_ms:8.2f} ms  p95 {measurement.p95_ms:8.2f} ms"
+            + (
+                f"  (yardstick alongside: {measurement.yardstick_median_ms:.2f} / {measurement.yardstick_p95_ms:.2f})"
+                if paired
+                else ""
+            )
             + (f"  ({measurement.errors} not 200: {dict(statuses)})" if measurement.errors else "")
         )
         return measurement
+
+
+def ping_get(client: Client, n: int) -> HttpResponseBase:
+    return client.get("/ping")
+
+
+def ping_post(client: Client, n: int) -> HttpResponseBase:
+    """The smallest signed-in POST: the yardstick for a submit."""
+    return client.post("/ping")
+
+
+def timed(client: Client, send: Send, n: int) -> tuple[float, int]:
+    """Milliseconds until the whole response is read, and its status."""
+    started = time.perf_counter()
+    response = send(client, n)
+    if not response.streaming:
+        _ = response.content  # type: ignore[attr-defined]
+    return (time.perf_counter() - started) * 1000, response.status_code
 
 
 def percentile(samples: Sequence[float], share: float) -> float:
@@ -100,17 +146,32 @@ def summarise(name: str, user: str, pattern: str, samples: Sequence[float], stat
 
 
 def add_ratios(measurements: list[Measurement]) -> None:
-    """Each measurement as a multiple of the yardstick (ping) for the same user, same run."""
+    """Each measurement as a multiple of its yardstick: the one timed alongside it, or else the
+    ping measured for the same user in the same run."""
     pings = {m.user: m for m in measurements if m.name == YARDSTICK}
     for m in measurements:
         ping = pings.get(m.user)
-        if ping is not None and ping.median_ms > 0 and ping.p95_ms > 0:
-            m.median_x_ping = round(m.median_ms / ping.median_ms, 2)
-            m.p95_x_ping = round(m.p95_ms / ping.p95_ms, 2)
+        median, p95 = m.yardstick_median_ms, m.yardstick_p95_ms
+        if (median is None or p95 is None) and ping is not None:
+            median, p95 = ping.median_ms, ping.p95_ms
+        if median and p95:
+            m.median_x_ping = round(m.median_ms / median, 2)
+            m.p95_x_ping = round(m.p95_ms / p95, 2)
 
 
 def table(measurements: list[Measurement]) -> str:
-    headers = ("Benchmark", "User", "Path", "Requests", "Not 200", "Median ms", "p95 ms", "× ping median", "× ping p95")
+    headers = (
+        "Benchmark",
+        "User",
+        "Path",
+        "Requests",
+        "Not 200",
+        "Median ms",
+        "p95 ms",
+        "Yardstick alongside ms",
+        "× ping median",
+        "× ping p95",
+    )
     rows = [
         (
             m.name,
@@ -120,13 +181,14 @@ def table(measurements: list[Measurement]) -> str:
             str(m.errors),
             f"{m.median_ms:.2f}",
             f"{m.p95_ms:.2f}",
+            "" if m.yardstick_median_ms is None else f"{m.yardstick_median_ms:.2f} / {m.yardstick_p95_ms:.2f}",
             "" if m.median_x_ping is None else f"{m.median_x_ping:.1f}",
             "" if m.p95_x_ping is None else f"{m.p95_x_ping:.1f}",
         )
         for m in measurements
     ]
     widths = [max(len(r[i]) for r in (headers, *rows)) for i in range(len(headers))]
-    numeric = {3, 4, 5, 6, 7, 8}
+    numeric = {3, 4, 5, 6, 7, 8, 9}
 
     def line(cells: Sequence[str]) -> str:
         return "  ".join(
