@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,9 +17,10 @@ from payback.core.idempotency import KeyReused
 from payback.core.registers import page_query, paginate, read_filters
 from payback.core.selectors import policy_book
 from payback.staff.roles import ASSESS, COUNTERSIGN, PROBATION_PRACTITIONER
-from payback.staff.selectors import holds_role, pdus_for
+from payback.staff.selectors import pdus_for
 
 from . import sbar_selectors, selectors, services
+from .caseload_rows import caseload_row
 from .crn_privacy import case_create_refusal_for
 from .forms import (
     EVERYONE,
@@ -38,8 +40,9 @@ from .rules import format_minutes
 @staff_page("cases.view_requirement")
 def caseload(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
+    prefetch_related_objects([user], "groups")  # read once: for the default below and the page's header
     pdus = list(pdus_for(user))
-    default = MINE if holds_role(user, PROBATION_PRACTITIONER) else EVERYONE
+    default = MINE if PROBATION_PRACTITIONER in user.role_names else EVERYONE
     with_team = user.team_id is not None or user.teams_led.exists()
     form, data = read_filters(
         request, CaseloadFilterForm, pdus=pdus, flags=selectors.FLAGS, whose_default=default, with_team=with_team
@@ -59,8 +62,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
     today = timezone.localdate()
     book = policy_book()
-    page = paginate(request, selectors.caseload(user, filters, today=today, book=book))
-    rows = [{"case": r, "flags": selectors.case_flags(r, book=book, today=today)} for r in page.object_list]
+    page = paginate(request, selectors.caseload_listed(user, filters, today=today, book=book))
+    rows = [caseload_row(r, selectors.case_flags(r, book=book, today=today)) for r in page.object_list]
     base_query = page_query(request, drop=("page", "sort", "order"))
     paging = urlencode({**base_query, "sort": filters.sort, "order": "desc" if descending else "asc"})
     return render(
