@@ -283,9 +283,11 @@ class CaseFlags:
     assessment: str
 
 
-def case_flags(requirement: Requirement, *, book: PolicyBook, today: date) -> CaseFlags:
-    """Key-date and risk flags for one annotated requirement (see `with_balance`)."""
-    remaining = getattr(requirement, "remaining", None)
+def case_flags(requirement: Requirement, *, book: PolicyBook, today: date, remaining: int | None = None) -> CaseFlags:
+    """Key-date and risk flags for one requirement: annotated (see `with_balance`), or with the
+    minutes `remaining` already read from its ledger."""
+    if remaining is None:
+        remaining = getattr(requirement, "remaining", None)
     if remaining is None:
         remaining = requirement_balance(requirement).remaining_minutes
     completion = rules.completion_date(
@@ -319,9 +321,9 @@ def case_flags(requirement: Requirement, *, book: PolicyBook, today: date) -> Ca
     )
 
 
-def requirement_get(user: User, pk: int) -> Requirement:
-    """One requirement the user may see, or 404."""
-    return found_or_404(requirements_for(user), "case", pk=pk)
+def requirement_get(user: User, pk: int, *, related: tuple[str, ...] = ()) -> Requirement:
+    """One requirement the user may see, or 404; with `related` read in the same query."""
+    return found_or_404(requirements_for(user).select_related(*related), "case", pk=pk)
 
 
 def person_get(user: User, crn: str) -> Person:

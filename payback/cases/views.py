@@ -107,14 +107,15 @@ def _sort_columns(base_query: dict[str, Any], sort: str, descending: bool) -> li
     return columns
 
 
-def case_context(request: HttpRequest, pk: int, tab: str) -> dict[str, Any]:
-    """What every tab of a case shows: the case in the user's area, its balance, flags and key dates."""
+def case_context(request: HttpRequest, pk: int, tab: str, *, related: tuple[str, ...] = ()) -> dict[str, Any]:
+    """What every tab of a case shows: the case in the user's area, its balance, flags and key dates
+    (with `related` read along with the case)."""
     user = staff_user(request)
-    requirement = selectors.requirement_get(user, pk)
+    requirement = selectors.requirement_get(user, pk, related=related)
     today = timezone.localdate()
     book = policy_book()
     balance = selectors.requirement_balance(requirement)
-    flags = selectors.case_flags(requirement, book=book, today=today)
+    flags = selectors.case_flags(requirement, book=book, today=today, remaining=balance.remaining_minutes)
     return {
         "case": requirement,
         "person": requirement.person,
@@ -131,9 +132,14 @@ def case_context(request: HttpRequest, pk: int, tab: str) -> dict[str, Any]:
     }
 
 
+# What the summary shows of the person beyond the case: their diversity information, and their
+# practitioner's team (whether the reader leads it).
+SUMMARY_RELATED = ("person__diversity", "person__practitioner__team")
+
+
 @staff_page("cases.view_requirement")
 def case_summary(request: HttpRequest, pk: int) -> HttpResponse:
-    context = case_context(request, pk, "summary")
+    context = case_context(request, pk, "summary", related=SUMMARY_RELATED)
     context["allocations"] = selectors.allocations_of(context["person"])
     context["consultations"] = sbar_selectors.consultations_of(context["case"])
     context["can_raise_sbar"] = request.user.has_perm(ASSESS)
