@@ -119,6 +119,20 @@ bench: bootstrap postgres
 	DATABASE_URL=$(DATABASE_URL_TEST) $(PY) -m benchmarks.figures_scale
 	$(PY) -m benchmarks.allocation
 
+## bench-load: a working morning under load (not part of make test): gunicorn and the task worker with
+##      the production settings on the national demo data (its own database, payback_load_national,
+##      copied from payback_bench or seeded), each kind of user alone, then 50 users for 10 minutes
+##      (LOAD_MINUTES=2 for a short run); locust is pinned in requirements-load.txt, in var/load-venv
+LOAD_VENV := var/load-venv
+.PHONY: bench-load
+$(LOAD_VENV)/.installed: requirements-load.txt
+	test -x $(LOAD_VENV)/bin/python || $(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-load.txt
+	touch $@
+
+bench-load: bootstrap postgres $(LOAD_VENV)/.installed
+	LOAD_LOCUST=$(LOAD_VENV)/bin/locust PG_SERVER=$(PG_SERVER) $(PY) -m benchmarks.load.run
+
 ## seed: demo data on the development database (SIZE=small|pdu|region|national)
 seed: bootstrap
 	DJANGO_SETTINGS_MODULE=payback.config.settings.dev $(PY) manage.py migrate --no-input
