@@ -2,6 +2,7 @@
 saying so and why; otherwise no plan, with the reason for everyone."""
 
 import time
+from typing import Any
 
 from .cpsat import STATUS_NAMES
 from .greedy import greedy
@@ -11,7 +12,7 @@ from .verifier import violations
 PINS_CONFLICT = "The pinned choices cannot all be kept together within the rules: unpin one and run again"
 
 
-def without_solver_plan(instance: Instance, started: float, time_limit: float, failed: int | None) -> Plan:
+def without_solver_plan(instance: Instance, started: float, time_limit: float, failed: Any) -> Plan:
     """When CP-SAT found no plan: the greedy baseline's, if it keeps every rule, saying so (its
     status is GREEDY and the note says why); otherwise no plan, with the reason for everyone."""
     solver_status = STATUS_NAMES.get(failed, "UNKNOWN") if failed is not None else "UNKNOWN"

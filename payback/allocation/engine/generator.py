@@ -1,4 +1,6 @@
-"""Realistic generated weeks, for tests and benchmarks (seeded, so reproducible)."""
+"""Realistic generated weeks, for tests and benchmarks (seeded, so reproducible): a PDU's week
+(`generate`), and a region's (`generate_region`: several neighbouring PDUs in one week, where
+people may work on a neighbouring PDU's sessions within their travel limit)."""
 
 import random
 from dataclasses import replace
@@ -10,6 +12,19 @@ from .rules import pair_problem
 SPEED_KMH = 25.0  # as Instance's default
 
 FLAGS = ["not-near-children", "violence", "arson", "not-with-women", "domestic-abuse-perpetrator"]
+
+
+# Regions, each round its own centre, far enough apart that nobody travels between them; each
+# region's PDUs are a central one and four round it (north, east, south, west), each as large as
+# a PDU week's area, side by side: people near a border can reach the next PDU's projects.
+REGIONS = [("North East", (54.95, -1.6)), ("Yorkshire", (53.85, -1.2)), ("North West", (53.9, -2.8))]
+PDU_OFFSETS = [
+    ("central", (0.0, 0.0)),
+    ("north", (0.26, 0.0)),
+    ("east", (0.0, 0.44)),
+    ("south", (-0.26, 0.0)),
+    ("west", (0.0, -0.44)),
+]
 
 
 def generate(
@@ -24,8 +39,53 @@ def generate(
     return Instance(people=_non_associations(rng, person_list), sessions=session_list, weights=Weights())
 
 
+def generate_region(
+    *, people: int, sessions: int, seed: int = 1, regions: int = 1, pdus: int = 5, week: date | None = None
+) -> Instance:
+    """One week for `regions` regions of `pdus` neighbouring PDUs each (at most 3 and 5), with
+    `people` and `sessions` in each region, shared equally between its PDUs. Each PDU's projects
+    and people are round its own town; people may be placed anywhere within their travel limit,
+    so those near a border can work in the next PDU, and last week's project may be over it."""
+    if not 1 <= regions <= len(REGIONS) or not 1 <= pdus <= len(PDU_OFFSETS):
+        raise ValueError(f"regions must be 1 to {len(REGIONS)} and pdus 1 to {len(PDU_OFFSETS)}")
+    rng = random.Random(seed)
+    monday = week or date(2026, 11, 30)
+    person_list: list[Person] = []
+    session_list: list[Session] = []
+    centres = [
+        (middle[0] + offset[0], middle[1] + offset[1])
+        for _name, middle in REGIONS[:regions]
+        for _part, offset in PDU_OFFSETS[:pdus]
+    ]
+    for index, centre in enumerate(centres):
+        mine, theirs = _share(sessions, pdus, index % pdus), _share(people, pdus, index % pdus)
+        projects = max(5, mine // 6)
+        before = max((s.project_id for s in session_list), default=0)  # each PDU's projects after the last's
+        found = _sessions(rng, sessions=mine, projects=projects, centre=centre, monday=monday)
+        session_list += [
+            replace(s, id=len(session_list) + n + 1, project_id=s.project_id + before) for n, s in enumerate(found)
+        ]
+        found_people = _people(rng, people=theirs, projects=projects, centre=centre)
+        person_list += [
+            replace(p, id=len(person_list) + n + 1, last_project=p.last_project and p.last_project + before)
+            for n, p in enumerate(found_people)
+        ]
+    person_list = _last_projects(rng, person_list, session_list)
+    return Instance(people=_non_associations(rng, person_list), sessions=session_list, weights=Weights())
+
+
+def _share(total: int, parts: int, index: int) -> int:
+    """The `index`-th of `parts` near-equal shares of `total`."""
+    return total // parts + (index < total % parts)
+
+
 def _sessions(
-    rng: random.Random, *, sessions: int, projects: int, centre: tuple[float, float], monday: date
+    rng: random.Random,
+    *,
+    sessions: int,
+    projects: int,
+    centre: tuple[float, float],
+    monday: date,
 ) -> list[Session]:
     """The week's sessions on `projects` projects around `centre`: some individual placements,
     some women only, some near schools."""
