@@ -20,7 +20,7 @@ from payback.staff.roles import ASSESS, COUNTERSIGN, PROBATION_PRACTITIONER
 from payback.staff.selectors import pdus_for
 
 from . import sbar_selectors, selectors, services
-from .caseload_rows import caseload_row
+from .caseload_rows import caseload_rows
 from .crn_privacy import case_create_refusal_for
 from .forms import (
     EVERYONE,
@@ -63,7 +63,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     book = policy_book()
     page = paginate(request, selectors.caseload_listed(user, filters, today=today, book=book))
-    rows = [caseload_row(r, selectors.case_flags(r, book=book, today=today)) for r in page.object_list]
+    rows = caseload_rows((r, selectors.case_flags(r, book=book, today=today)) for r in page.object_list)
     base_query = page_query(request, drop=("page", "sort", "order"))
     paging = urlencode({**base_query, "sort": filters.sort, "order": "desc" if descending else "asc"})
     return render(
