@@ -2,6 +2,7 @@
 rules are applied by the delivery services."""
 
 import re
+import uuid
 from datetime import time
 from typing import Any
 
@@ -288,6 +289,24 @@ class ChecksForm(forms.Form):
                 raise ValidationError(f"Line {number}: {name} is listed twice")
             tools[name] = int(count)
         return tools
+
+
+class SubmitKeyForm(forms.Form):
+    """The idempotency key of a submit from the supervisor's day, made when the form is shown: the
+    same submit sent twice (a double tap, or kept on the phone without signal and sent later)
+    records once. Optional, so that a submit without one is recorded as before."""
+
+    idempotency_key = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["initial"] = {"idempotency_key": uuid.uuid4().hex}
+        super().__init__(*args, **kwargs)
+
+    def key(self) -> str | None:
+        """The key posted (None when there is none, or it is not a usable key)."""
+        if not self.is_valid():
+            return None
+        return self.cleaned_data["idempotency_key"] or None
 
 
 def tools_text(counts: Any) -> str:

@@ -387,6 +387,11 @@ def tool_counts(session: Session) -> list[ToolCount]:
     return list(session.tool_counts.order_by("tool"))
 
 
+def booked_ids(session: Session) -> list[int]:
+    """The appointments booked on the session (not cancelled), by their keys."""
+    return list(session.appointments.filter(cancelled_at__isnull=True).order_by("pk").values_list("pk", flat=True))
+
+
 def session_incidents(session: Session) -> QuerySet[Incident]:
     return session.incidents.order_by("-occurred_at")
 

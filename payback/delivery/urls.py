@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import day, learning, oversight, planning
+from .views import day, learning, offline, oversight, planning
 
 app_name = "delivery"
 urlpatterns = [
@@ -21,6 +21,9 @@ urlpatterns = [
     path("<int:pk>/stand-down/", planning.stand_down, name="stand-down"),
     # The supervisor's day
     path("today/", day.today, name="today"),
+    # ... and without signal: the service worker (its scope is every page under here) and what it keeps
+    path("sw.js", offline.service_worker, name="offline-worker"),
+    path("today/offline/", offline.offline_day, name="offline-day"),
     path("<int:pk>/", day.session_detail, name="session"),
     path("<int:pk>/before-work/", day.session_checks, name="checks"),
     path("<int:pk>/register/", day.register, name="register"),

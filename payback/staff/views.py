@@ -40,7 +40,14 @@ class SignInView(auth_views.LoginView):
 
 
 class SignOutView(auth_views.LogoutView):
-    pass
+    """Signing out also removes whatever the service kept on the phone for the supervisor's day
+    without signal (pages, forms not yet sent, register entries): the browser clears the site's
+    caches and storage."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
 
 
 def signed_out(request: HttpRequest) -> HttpResponse:

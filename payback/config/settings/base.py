@@ -167,12 +167,15 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/assets/"
+OFFLINE_WORKBOX = ("core", "routing", "strategies", "background-sync", "window")
 STATICFILES_DIRS = [
     ("", str(NODE_MODULES / "govuk-frontend" / "dist" / "govuk" / "assets")),
     # MOJ Frontend's stylesheet asks for its icons at /assets/images/…, beside GOV.UK's.
     ("", str(NODE_MODULES / "@ministryofjustice" / "frontend" / "moj" / "assets")),
     ("govuk", str(NODE_MODULES / "govuk-frontend" / "dist" / "govuk")),
     ("moj", str(NODE_MODULES / "@ministryofjustice" / "frontend" / "moj")),
+    # Workbox, for the supervisor's pages without signal (payback/delivery/views/offline.py).
+    *[("workbox", str(NODE_MODULES / f"workbox-{part}" / "build")) for part in OFFLINE_WORKBOX],
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -188,6 +191,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        "worker-src": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
         "base-uri": [SELF],
@@ -212,6 +216,7 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 10
 MULTIPART_BODY_LIMIT = 2 * EVIDENCE_MAX_BYTES + 1024 * 1024
 # The only addresses that take a file: evidence for a failure, on its page and in the API.
 FILE_UPLOAD_PATHS = [r"^/enforcement/failures/[AI][0-9]+/evidence/$", r"^/api/v1/failures/[AI][0-9]+/evidence$"]
+FILE_UPLOAD_PATHS += [r"^/my/sessions/[0-9]+/cannot-come/$", r"^/api/v1/my/absences$"]  # a person's absence evidence
 # A virus scanner for uploaded evidence: the dotted path of a function taking the file's bytes and
 # returning True when it is clean. Unset, files are kept as "not scanned".
 EVIDENCE_SCANNER = os.environ.get("EVIDENCE_SCANNER", "")

@@ -9,6 +9,7 @@ transaction as the register.
 - `stand_downs`: the service standing a session down
 - `incidents`: incidents and risk concerns
 - `learning`: the learning from closed incidents shared at team meetings
+- `repeatable`: a submit from the supervisor's day made once, however often it arrives
 - `vehicles`: drivers and vehicle checks
 - `timesheets`: individual placement timesheets
 
@@ -33,6 +34,7 @@ from .register import (
     register_save,
     register_submit,
 )
+from .repeatable import submit_once
 from .sessions import session_assign_supervisor, session_create, session_series_create, supervisor_absence_record
 from .stand_downs import session_stand_down
 from .timesheets import timesheet_record
@@ -63,6 +65,7 @@ __all__ = [
     "session_record_checks",
     "session_series_create",
     "session_stand_down",
+    "submit_once",
     "supervisor_absence_record",
     "timesheet_record",
     "vehicle_check_in",

@@ -2,6 +2,7 @@
 register, tools counted back in, risk concerns and incident reports."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from payback.core.formatting import format_minutes
 from payback.staff.models import User
 
 from .. import rules, selectors, services, timing
-from ..forms import ChecksForm, ConcernForm, IncidentForm, ToolInForm, tools_text
+from ..forms import ChecksForm, ConcernForm, IncidentForm, SubmitKeyForm, ToolInForm, tools_text
 from ..models import Appointment, Incident, Outcome, Session, SessionStatus
 from ..register_forms import RegisterLineForm, RegisterMetaForm, register_initial
 from .common import PLAN, RAISE_CONCERNS, REPORT_INCIDENTS, RUN, back_to_session
@@ -104,17 +105,32 @@ def session_checks(request: HttpRequest, pk: int) -> HttpResponse:
     if session.go_decision is not None:
         initial["go"] = "go" if session.go_decision else "no_go"
     form = bound(request, ChecksForm, initial=initial)
+    keys = bound(request, SubmitKeyForm)
     done = submit(
         form,
-        lambda data: services.session_record_checks(
-            actor=user, session=session, go=data["go"] == "go", **pick(data, *CHECKS, "tools_out")
+        lambda data: _once(
+            user,
+            session,
+            keys,
+            "session.checks",
+            data,
+            lambda: services.session_record_checks(
+                actor=user, session=session, go=data["go"] == "go", **pick(data, *CHECKS, "tools_out")
+            ),
         ),
     )
     if done.ok:
         go = form.cleaned_data["go"] == "go"
         message = "Before-work checks recorded" if go else "No go recorded: tell your operations manager"
         return back_to_session(request, pk, message)
-    return render(request, "delivery/session_checks.html", {"session": session, "form": form})
+    return render(request, "delivery/session_checks.html", {"session": session, "form": form, "keys": SubmitKeyForm()})
+
+
+def _once(
+    user: User, session: Session, keys: SubmitKeyForm, scope: str, data: dict[str, Any], write: Callable[[], Any]
+) -> int:
+    """Run a service once for the submit's idempotency key (see `services.submit_once`)."""
+    return services.submit_once(actor=user, session=session, key=keys.key(), scope=scope, payload=data, write=write)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -283,6 +299,10 @@ def _register_page(
             "conflict": conflict,
             "attended": sorted(rules.ATTENDED),
             "not_yet": _register_not_yet(session),
+            # Seconds until the register opens: a copy kept on the phone opens for recording then.
+            "opens_in": max(
+                0, int((timing.register_opens(session.date, session.start_time) - timezone.now()).total_seconds())
+            ),
         },
     )
 
@@ -331,6 +351,7 @@ def tools_in(request: HttpRequest, pk: int) -> HttpResponse:
         for tool in tools
     ]
     errors: list[str] = []
+    keys = bound(request, SubmitKeyForm)
     checked = [form.is_valid() for _, form in forms_] if request.method == "POST" else [False]
     if all(checked):
         counts = {
@@ -342,7 +363,7 @@ def tools_in(request: HttpRequest, pk: int) -> HttpResponse:
             for tool, form in forms_
         }
         try:
-            services.session_count_tools_in(actor=user, session=session, counts=counts)
+            _once(user, session, keys, "session.tools_in", {"counts": counts}, lambda: _count_in(user, session, counts))
         except ValidationError as error:
             for message in error.messages:
                 form = next((f for t, f in forms_ if t.tool in message), None)
@@ -361,8 +382,13 @@ def tools_in(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "delivery/tools_in.html",
-        {"session": session, "forms": forms_, "errors": errors, "field_errors": field_errors},
+        {"session": session, "forms": forms_, "errors": errors, "field_errors": field_errors, "keys": SubmitKeyForm()},
     )
+
+
+def _count_in(user: User, session: Session, counts: dict[str, tuple[int, int, str]]) -> Session:
+    services.session_count_tools_in(actor=user, session=session, counts=counts)
+    return session
 
 
 # ---------------------------------------------------------------------------------------------
@@ -376,17 +402,27 @@ def concern_raise(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
     if appointment is None:
         raise Http404("No such person on this session")
     form = bound(request, ConcernForm)
+    keys = bound(request, SubmitKeyForm)
+    answers = {"appointment": appointment.pk}
     done = submit(
         form,
-        lambda data: services.risk_concern_raise(
-            actor=user, person=appointment.person, session=session, **pick(data, "category", "details")
+        lambda data: _once(
+            user,
+            session,
+            keys,
+            "risk_concern.raise",
+            answers | data,
+            lambda: services.risk_concern_raise(
+                actor=user, person=appointment.person, session=session, **pick(data, "category", "details")
+            ),
         ),
     )
     if done.ok:
         practitioner = appointment.person.practitioner
         told = str(practitioner) if practitioner else "their probation practitioner"
         return back_to_session(request, pk, f"Concern about {appointment.person.full_name} sent to {told}")
-    return render(request, "delivery/concern_form.html", {"session": session, "appointment": appointment, "form": form})
+    context = {"session": session, "appointment": appointment, "form": form, "keys": SubmitKeyForm()}
+    return render(request, "delivery/concern_form.html", context)
 
 
 @staff_page(REPORT_INCIDENTS)
@@ -400,14 +436,19 @@ def incident_report(request: HttpRequest, pk: int) -> HttpResponse:
         "location": ", ".join(x for x in (project.address, project.postcode) if x),
     }
     form = bound(request, IncidentForm, initial=initial)
-    done = submit(form, lambda data: _report(user, session, data), rename={"occurred_at": "occurred_on"})
-    if done.ok and (incident := done.value) is not None:
+    keys = bound(request, SubmitKeyForm)
+
+    def report(data: dict[str, Any]) -> int:
+        return _once(user, session, keys, "incident.report", data, lambda: _report(user, session, data))
+
+    done = submit(form, report, rename={"occurred_at": "occurred_on"})
+    if done.ok and (incident := selectors.session_incidents(session).filter(pk=done.value or 0).first()) is not None:
         message = (
             f"{'Near miss' if incident.near_miss else 'Incident'} reported: the operations manager has been told. "
             f"The full paperwork is due by {timezone.localtime(incident.paperwork_due_at):%-d %B %Y %H:%M}"
         )
         return back_to_session(request, pk, message)
-    return render(request, "delivery/incident_form.html", {"session": session, "form": form})
+    return render(request, "delivery/incident_form.html", {"session": session, "form": form, "keys": SubmitKeyForm()})
 
 
 def _report(user: User, session: Session, data: dict[str, Any]) -> Incident:

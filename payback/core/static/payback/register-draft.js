@@ -1,6 +1,8 @@
 // Keeps what a supervisor types into the register on the phone itself, so that a dropped
 // connection or a reload loses nothing. The copy is offered back when the page opens again,
-// and removed once the server has taken the register.
+// and removed once the server has taken the register (or the day is done, or on signing out).
+// Without signal, a register sent from a page under the service worker is kept on the phone
+// and sent later (delivery/offline.js); without the worker, it waits for signal here.
 
 const PREFIX = 'payback-register-'
 // The confirmation to close is given afresh each time, never restored from a draft.
@@ -50,6 +52,15 @@ function timeOf (stamp) {
   const when = new Date(stamp)
   if (Number.isNaN(when.getTime())) return ''
   return ' (kept at ' + when.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' }) + ')'
+}
+
+// Every register entry kept on this phone, removed (the day is done, or the supervisor signs out).
+export function clearRegisterDrafts () {
+  const store = storage()
+  if (!store) return
+  for (const key of Object.keys(store)) {
+    if (key.startsWith(PREFIX)) store.removeItem(key)
+  }
 }
 
 export function initRegisterDrafts () {
@@ -106,7 +117,8 @@ export function initRegisterDrafts () {
   form.addEventListener('change', save)
   form.addEventListener('submit', (event) => {
     save()
-    if (navigator.onLine === false) {
+    const kept = navigator.serviceWorker && navigator.serviceWorker.controller
+    if (navigator.onLine === false && !kept) {
       event.preventDefault()
       const warning = document.getElementById('register-offline')
       if (warning) {
