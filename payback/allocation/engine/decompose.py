@@ -20,7 +20,7 @@ of one PDU is one part and is planned whole, exactly as before.
 import logging
 import multiprocessing
 import time
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import nullcontext
 from typing import Any
 
@@ -29,7 +29,7 @@ from ortools.sat.python import cp_model
 from . import parts as partition
 from .border import Week, clock, coordinate
 from .fallback import without_solver_plan
-from .greedy import place
+from .greedy import greedy, place
 from .model import Instance, Plan, Session
 from .objective import Pair, score
 from .parts import Part, pair_count, split
@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 PARTS_SHARE = 0.6  # of the time left after the relaxation, for planning the parts
 MIN_PART_SECONDS = 1.0
+IN_PROCESSES = True  # parts side by side in processes of their own (else threads)
 
 
 def solve_by_parts(
@@ -100,9 +101,13 @@ def solve_by_parts(
 
 def _pool(side: int) -> Any:
     """Processes for the parts (none with one at a time), started at once: they start while the
-    relaxation is solved."""
+    relaxation is solved. Threads with `IN_PROCESSES` off (CP-SAT releases the interpreter while
+    it searches, but building each model holds it)."""
     if side == 1:
         return nullcontext(None)
+    if not IN_PROCESSES:
+        return ThreadPoolExecutor(max_workers=side)
+    # Started afresh ("spawn"), never a copy of this process ("fork"), which may hold threads.
     pool = ProcessPoolExecutor(max_workers=side, mp_context=multiprocessing.get_context("spawn"))
     for _ in range(side):
         pool.submit(_ready)
@@ -146,8 +151,19 @@ def _plan_parts(
         if running:
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
-                plans[running.pop(future)] = future.result()
+                i = running.pop(future)
+                plans[i] = _result(future, parts[i].instance(instance))
     return [plans[i] for i in range(len(parts))]
+
+
+def _result(future: "Future[Plan]", part: Instance) -> Plan:
+    """A part's plan; the greedy baseline's for the part if its process failed (the pass across
+    the borders then improves it)."""
+    try:
+        return future.result()
+    except Exception:  # a process that died (out of memory, say) must not lose the week's plan
+        log.exception("A part of the week could not be planned in its own process")
+        return greedy(part)
 
 
 def _plan_part(instance: Instance, time_limit: float, workers: int, hint: list[Pair] | None) -> Plan:

@@ -116,10 +116,13 @@ def relative_gap(objective: float, bound: float | None) -> float | None:
     return max(0.0, bound - objective) / max(abs(bound), 1.0)
 
 
+EARTH_KM = 6371.0  # the Earth's mean radius
+
+
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(radians, (*a, *b))
     h = sin((lat2 - lat1) / 2) ** 2 + cos(lat1) * cos(lat2) * sin((lon2 - lon1) / 2) ** 2
-    return 6371.0 * 2 * asin(sqrt(h))
+    return EARTH_KM * 2 * asin(sqrt(h))
 
 
 def travel_minutes(person: Person, session: Session, speed_kmh: float) -> int:

@@ -1,12 +1,15 @@
 """The hard rules between one person and one session, and the reasons a person got nothing.
 Shared by the solver and the greedy baseline; the verifier checks plans independently."""
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
+from math import degrees
 
 from payback import placement
 
-from .model import DAY_NAMES, PARTS, Instance, Person, Session, Weights, days_available, travel_minutes
+from .model import DAY_NAMES, EARTH_KM, PARTS, Instance, Person, Session, Weights, days_available, travel_minutes
 
 # The rules between one person and one session, in the order they are checked and explained.
 PAIR_RULES: tuple[str, ...] = ("closed", *placement.PAIR_RULES, "travel", "owes_less")
@@ -47,8 +50,11 @@ def eligible(person: Person) -> str | None:
 
 
 def candidates(instance: Instance) -> dict[int, list[Session]]:
-    """Sessions each eligible person could be placed in, by the pairwise hard rules."""
+    """Sessions each eligible person could be placed in, by the pairwise hard rules, in the
+    week's order. Only sessions the person might fit are checked (`_Nearby`): in a region's week
+    most are on days they are not free, or too far north or south."""
     forbidden = set(instance.forbidden)
+    nearby = _Nearby(instance.sessions)
     found: dict[int, list[Session]] = {}
     for person in instance.people:
         if eligible(person) is not None:
@@ -56,10 +62,35 @@ def candidates(instance: Instance) -> dict[int, list[Session]]:
             continue
         found[person.id] = [
             s
-            for s in instance.sessions
+            for s in nearby.around(person, instance.speed_kmh)
             if (person.id, s.id) not in forbidden and pair_problem(person, s, instance.speed_kmh) is None
         ]
     return found
+
+
+class _Nearby:
+    """The week's sessions by weekday, each day's in order of latitude: those a person might fit
+    are on a day they are free (no other is), and no further north or south than they travel
+    (the straight-line distance is never less than the distance north or south)."""
+
+    def __init__(self, sessions: list[Session]) -> None:
+        by_day: dict[int, list[tuple[float, int, Session]]] = defaultdict(list)
+        for index, s in enumerate(sessions):
+            by_day[s.weekday].append((s.location[0], index, s))
+        self.days = {day: sorted(found, key=lambda t: t[:2]) for day, found in by_day.items()}
+        self.latitudes = {day: [t[0] for t in found] for day, found in self.days.items()}
+
+    def around(self, person: Person, speed_kmh: float) -> list[Session]:
+        # Further than this (km) takes more than the person's limit, rounded (model.travel_minutes).
+        reach = max(0.0, (person.max_travel_minutes - 9) / 60 * speed_kmh)
+        spread = degrees(reach / EARTH_KM) + 1e-9
+        found: list[tuple[float, int, Session]] = []
+        for day, parts in person.availability.items():
+            if parts and day in self.days:
+                latitudes = self.latitudes[day]
+                low = bisect_left(latitudes, person.home[0] - spread)
+                found += self.days[day][low : bisect_right(latitudes, person.home[0] + spread)]
+        return [s for _latitude, _index, s in sorted(found, key=lambda t: t[1])]
 
 
 def needs_reason(person: Person, offered_minutes: int, weights: Weights) -> bool:
@@ -75,11 +106,39 @@ def plan_reasons(instance: Instance, assignments: list[tuple[int, int]]) -> dict
     for pid, sid in assignments:
         assigned[pid].append(sid)
     reasons = {}
+    shared = _Shared.of(instance, assigned)
     for person in instance.people:
         minutes = sum(minutes_of[sid] for sid in assigned.get(person.id, []))
         if needs_reason(person, minutes, instance.weights):
-            reasons[person.id] = explain(person, instance, assigned, minutes)
+            reasons[person.id] = explain(person, instance, assigned, minutes, shared=shared)
     return reasons
+
+
+@dataclass
+class _Shared:
+    """What explaining everyone in one plan shares: people by id, who is in each session, and the
+    sessions on each weekday with their place in the week's order."""
+
+    by_id: dict[int, Person]
+    members: dict[int, list[int]]
+    by_weekday: dict[int, list[tuple[int, Session]]]
+
+    @classmethod
+    def of(cls, instance: Instance, assigned: dict[int, list[int]]) -> "_Shared":
+        members: dict[int, list[int]] = {}
+        for pid, sids in assigned.items():
+            for sid in sids:
+                members.setdefault(sid, []).append(pid)
+        by_weekday: dict[int, list[tuple[int, Session]]] = defaultdict(list)
+        for index, s in enumerate(instance.sessions):
+            by_weekday[s.weekday].append((index, s))
+        return cls({p.id: p for p in instance.people}, members, dict(by_weekday))
+
+    def on_days_free(self, person: Person) -> list[Session]:
+        """The sessions on the weekdays the person is free at all, in the week's order: the only
+        ones they can be available for."""
+        found = [t for day, parts in person.availability.items() if parts for t in self.by_weekday.get(day, [])]
+        return [s for _index, s in sorted(found, key=lambda t: t[0])]
 
 
 def explain(
@@ -87,9 +146,12 @@ def explain(
     instance: Instance,
     assigned: dict[int, list[int]],
     offered_minutes: int,
+    *,
+    shared: _Shared | None = None,
 ) -> str:
     """Why a person was not placed, or offered less than the weekly minimum, in words a
-    coordinator can act on. `assigned` is the plan: person id to session ids."""
+    coordinator can act on. `assigned` is the plan: person id to session ids (`shared`: what
+    explaining everyone in it shares, if already worked out)."""
     reason = eligible(person)
     if reason:
         return reason
@@ -98,9 +160,11 @@ def explain(
     if not any(s.open for s in instance.sessions):
         return "No sessions can run this week (no supervisor or vehicle)"
     speed = instance.speed_kmh
+    shared = shared or _Shared.of(instance, assigned)
     remaining = list(instance.sessions)
     for rule in ("availability", "closed", *PAIR_RULES[2:]):
-        kept = [s for s in remaining if not _breaks(rule, person, s, speed)]
+        checked = shared.on_days_free(person) if rule == "availability" else remaining
+        kept = [s for s in checked if not _breaks(rule, person, s, speed)]
         if not kept:
             return _pair_reason(rule, person, remaining, instance)
         remaining = kept
@@ -109,11 +173,7 @@ def explain(
     if not fitting:
         return "Removed by hand from every session that fits"
 
-    by_id = {p.id: p for p in instance.people}
-    members: dict[int, list[int]] = {}
-    for pid, sids in assigned.items():
-        for sid in sids:
-            members.setdefault(sid, []).append(pid)
+    by_id, members = shared.by_id, shared.members
     mine = set(assigned.get(person.id, []))
     taken_days = {s.day for s in instance.sessions if s.id in mine}
     more = [s for s in fitting if s.day not in taken_days and s.id not in mine]
