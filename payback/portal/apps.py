@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,15 @@ class PortalConfig(AppConfig):
     name = "payback.portal"
     label = "portal"
     verbose_name = "The service for people doing unpaid work"
+
+    def ready(self) -> None:
+        from payback.core.signals import appointments_called_off
+
+        appointments_called_off.connect(_called_off, dispatch_uid="portal.tell_people_called_off")
+
+
+def _called_off(sender: Any, *, appointment_ids: list[int], why: str, **kwargs: Any) -> None:
+    """A session stood down, or a booking moved or cancelled: tell each person by text or email."""
+    from .messages import called_off
+
+    called_off(appointment_ids=appointment_ids, why=why)

@@ -25,6 +25,9 @@ OPEN_PAGES = {
     "core:healthz",
     "core:accessibility",
 }
+# A view marked with this attribute (the pages of the service for people doing unpaid work, who have
+# their own sign-in) is never sent through the staff sign-in.
+OPEN_WITHOUT_STAFF_SIGN_IN = "open_without_staff_sign_in"
 
 
 class TwoFactorMiddleware:
@@ -45,7 +48,7 @@ class TwoFactorMiddleware:
             match = resolve(path)
         except Resolver404:
             return True
-        return match.view_name in OPEN_PAGES
+        return match.view_name in OPEN_PAGES or getattr(match.func, OPEN_WITHOUT_STAFF_SIGN_IN, False)
 
     @staticmethod
     def _to_second_factor(request: HttpRequest) -> HttpResponse:

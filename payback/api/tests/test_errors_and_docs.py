@@ -129,6 +129,15 @@ def test_the_openapi_document_declares_every_error_response(practitioner: User) 
         ("GET", f"{API}/insight/areas/{{level}}/{{id}}/fairness"),
         ("GET", f"{API}/notifications"),
         ("POST", f"{API}/notifications/read"),
+        ("POST", f"{API}/my/sign-in"),
+        ("POST", f"{API}/my/sign-in/code"),
+        ("POST", f"{API}/my/sign-out"),
+        ("GET", f"{API}/my/summary"),
+        ("GET", f"{API}/my/letters"),
+        ("GET", f"{API}/my/contact"),
+        ("POST", f"{API}/my/contact/messages"),
+        ("POST", f"{API}/my/contact-changes"),
+        ("POST", f"{API}/my/absences"),
     }
     post = operations[("POST", f"{API}/requirements/{{id}}/adjustments")]
     assert sorted(post["responses"]) == ["201", "400", "401", "403", "404", "409", "422"]

@@ -17,6 +17,7 @@ from payback.cases.services import ledger_record_travel
 from payback.delivery import services as delivery_services
 from payback.enforcement import services as enforcement_services
 from payback.enforcement.selectors import failure_source_get
+from payback.portal.services import absence_report_send
 from payback.projects.models import ProjectAssessment
 from payback.projects.services import audit_sample_draw
 from payback.quality.services import audit_finding_record
@@ -126,6 +127,14 @@ def build_area(pdu: Pdu, name: str, *, today: date) -> Area:
         upload=SimpleUploadedFile("letter.pdf", b"%PDF-1.7 hospital letter", content_type="application/pdf"),
     )
     letter = enforcement_services.appointment_letter_issue(actor=practitioner, appointment=appointment)
+    report = absence_report_send(
+        person=person,
+        appointment=appointment,
+        reason="medical",
+        details="Flu",
+        upload=SimpleUploadedFile("note.pdf", b"%PDF-1.7 sick note", content_type="application/pdf"),
+        idempotency_key=f"{name}-cannot-come",
+    )
     api_token, _ = api_token_create(actor=insider, user=insider, name="Laptop")
     sample = audit_sample_draw(actor=manager, region=pdu.region, year=today.year, size=1)
     finding = audit_finding_record(
@@ -168,6 +177,7 @@ def build_area(pdu: Pdu, name: str, *, today: date) -> Area:
         "failure_ref": f"I{missed.pk}",
         "evidence": evidence.pk,
         "letter": letter.pk,
+        "absence_report": report.pk,
         "staff_member": supervisor.pk,
         "team_practitioner": practitioner.pk,
         "audit_sample": sample.pk,

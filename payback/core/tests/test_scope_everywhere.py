@@ -79,6 +79,7 @@ PAGE_RECORDS: dict[tuple[str, str], str] = {
     ("<level:level>", "pk"): "pdu",
     ("<bottom:level>", "pk"): "pdu",
     ("<wide:level>", "pk"): "pdu",
+    ("reports", "pk"): "absence_report",
 }
 
 # Where a page needs its record in a particular state: by the page's name and the parameter.
@@ -139,6 +140,8 @@ NOT_SCOPED: dict[str, str] = {
     "staff:password-reset-confirm": "the link in a password reset email: it names its account by a one-time token",
     "enforcement:letter-template-pdf": "a letter template is the same everywhere: a sample with made-up details",
     "insight:national-return": "the path names a month, not a record; the return is refused to all but national staff",
+    "portal:cannot-come": "the person's own page (their own sign-in, not staff's): another person's session is 404",
+    "portal:letter": "the person's own page (their own sign-in, not staff's): another person's letter is 404",
 }
 
 # API operations with a path parameter that are deliberately not scoped to an area, and why.

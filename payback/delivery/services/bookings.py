@@ -8,6 +8,7 @@ from payback.cases.models import Requirement
 from payback.core.policy import PolicyBook
 from payback.core.selectors import policy_book
 from payback.core.services import audit_record
+from payback.core.signals import appointments_called_off
 from payback.staff.models import User
 
 from .. import conflicts
@@ -50,6 +51,7 @@ def appointment_cancel(*, actor: User, appointment: Appointment, reason: str) ->
     appointment.save(update_fields=["cancelled_at", "note", "conflict"])
     # Whoever is left on the session is checked again (a woman may now be the only woman).
     conflicts.bookings_recheck(actor=actor, session_ids=[appointment.session_id])
+    appointments_called_off.send(sender=Appointment, appointment_ids=[appointment.pk], why="cancelled")
     summary = f"Appointment on {appointment.date:%-d %B %Y} cancelled: {reason.strip()}"
     audit_record(actor=actor, action="appointment.cancelled", obj=appointment, summary=summary)
     return appointment

@@ -6,6 +6,7 @@ from django.utils import timezone
 from payback.core.policy import PolicyBook
 from payback.core.selectors import policy_book
 from payback.core.services import audit_record
+from payback.core.signals import appointments_called_off
 from payback.staff.models import User
 
 from .. import timing
@@ -50,6 +51,7 @@ def session_stand_down(
     if timing.stand_down_credit_is_due(session_date=session.date, today=timezone.localdate()):
         for appointment in stood_down:
             stand_down_credit_post(actor=actor, appointment=appointment, session=session, book=book)
+    appointments_called_off.send(sender=Session, appointment_ids=[a.pk for a in stood_down], why="stood_down")
     why = StandDownReason(reason).label.lower() + (f" ({detail.strip()})" if detail.strip() else "")
     audit_record(actor=actor, action="session.stood_down", obj=session, summary=f"Session stood down: {why}")
     return session
