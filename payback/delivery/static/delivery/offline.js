@@ -73,6 +73,7 @@ function render (state) {
     say(state.cleared ? 'Sent: everything is sent, and nothing from today is kept on this phone.' : 'Sent: everything saved on this phone has been sent.')
   }
   last = { waiting, log }
+  if (!waiting.length) offerFreshPage()
 }
 
 // A copy of the page kept on the phone: say so, leave out the messages of the moment it was
@@ -84,6 +85,17 @@ function showCopy () {
   copy.hidden = false
   part('detail').hidden = false
   for (const banner of document.querySelectorAll('main > .govuk-notification-banner--success')) banner.remove()
+}
+
+// With signal again, a copy offers the page as it is now.
+function offerFreshPage () {
+  if (!keptAt || navigator.onLine === false) return
+  const copy = part('copy')
+  const link = document.createElement('a')
+  link.className = 'govuk-link'
+  link.href = location.href
+  link.textContent = 'See this page as it is now'
+  copy.replaceChildren(`There is signal again. This is still the copy of this page kept on this phone at ${timeOf(keptAt)}. `, link)
 }
 
 function freshKeys () {
