@@ -27,7 +27,7 @@ from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPER
 from payback.testing.builders import active_project, book, make_staff, placeable_person, plan_session
 
 from .conftest import sign_in
-from .steps import heading
+from .steps import heading, sign_out
 from .test_supervisor_day import check, on_a_phone, register_card
 
 # Data must be committed for the live server to see it; the flush after each test empties the
@@ -231,3 +231,8 @@ def test_a_report_the_service_sends_back_is_corrected_and_sent_once(page: Page, 
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Near miss reported")
     expect(page.locator("[data-offline-returned] li")).to_have_count(0)
     assert Incident.objects.count() == 1 and RiskConcern.objects.count() == 1
+
+    # Signing out leaves nothing of the day on the phone, nor the service worker.
+    sign_out(page)
+    assert page.evaluate(KEPT_ON_THE_PHONE) == {"caches": [], "waiting": 0, "drafts": []}
+    assert page.evaluate("async () => (await navigator.serviceWorker.getRegistrations()).length") == 0
