@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from payback.cases.models import CLOSED_STATUSES, CaseStatus
@@ -24,7 +24,7 @@ from payback.staff.models import User
 
 from .. import rules, timing
 from ..models import Appointment, IdempotentRequest, Outcome, Rating, Session, SessionStatus
-from .common import create_unless_taken, refuse_any, refuse_if, update_rows
+from .common import refuse_any, refuse_if, update_rows
 
 RECORDED_FIELDS = [
     "outcome",
@@ -200,7 +200,9 @@ def _begin(submit: _Submit) -> tuple[Session, str, RegisterResult | None]:
         not key or len(key) > 100, "idempotency_key", "Each submit needs an idempotency key of up to 100 characters"
     )
     request_hash = submit.request_hash()
-    session = Session.objects.select_for_update().select_related("project").get(pk=submit.session.pk)
+    locked = Session.objects.select_for_update()
+    # Closing names the project on each credit: its row is read, and locked, with the session's.
+    session = (locked.select_related("project") if submit.close else locked).get(pk=submit.session.pk)
     # Looked up once the session is locked: a repeat committed before this one began, or while it
     # waited for the lock (a double tap, or a retry sent before the first answer arrived), gets the
     # first answer, not a conflict.
@@ -242,14 +244,16 @@ def _evidence_due(session: Session, book: PolicyBook) -> date:
 
 
 def _record_outcomes(
-    *, actor: User, session: Session, lines: list[RegisterLine], now: datetime
+    *, actor: User, session: Session, lines: list[RegisterLine], now: datetime, close: bool
 ) -> dict[int, Appointment]:
-    """Check every line, then record the outcomes; returns everyone booked, by appointment."""
+    """Check every line, then record the outcomes; returns everyone booked, by appointment (with
+    each person's case and order, locked with the appointments, when the register closes)."""
+    related = ("requirement", "requirement__order", "person") if close else ("person",)
     booked = {
         a.pk: a
         for a in Appointment.objects.select_for_update()
         .filter(session=session, cancelled_at__isnull=True)
-        .select_related("requirement", "requirement__order", "person")
+        .select_related(*related)
     }
     errors: dict[str, str] = {}
     seen: set[int] = set()
@@ -317,17 +321,15 @@ def _finish(submit: _Submit, session: Session, result_lines: list[dict[str, Any]
         closed=close,
         lines=sorted(result_lines, key=lambda x: x["person"]),
     )
-    kept = create_unless_taken(
-        IdempotentRequest,
+    # Unique: when another submit (for another register) committed the same key while this one ran,
+    # this fails and nothing of this submit is kept (see `_submit_once`).
+    IdempotentRequest.objects.create(
         key=submit.idempotency_key,
         user=actor,
         scope="register",
         request_hash=request_hash,
         response=result.as_dict(),
     )
-    # The same key was committed by another submit (for another register) while this one ran:
-    # nothing of this one is kept.
-    refuse_if(kept is None, "idempotency_key", KEY_REUSED)
     metrics.register_submitted("closed" if close else "saved")
     return result
 
@@ -338,7 +340,7 @@ def _submit(submit: _Submit, book: PolicyBook | None) -> RegisterResult:
     if replayed is not None:
         return replayed
     now = timezone.now()
-    booked = _record_outcomes(actor=submit.actor, session=session, lines=submit.lines, now=now)
+    booked = _record_outcomes(actor=submit.actor, session=session, lines=submit.lines, now=now, close=submit.close)
     if submit.close:
         result_lines = _close(actor=submit.actor, session=session, booked=booked, book=book, now=now)
     else:
@@ -346,16 +348,27 @@ def _submit(submit: _Submit, book: PolicyBook | None) -> RegisterResult:
     return _finish(submit, session, result_lines, request_hash)
 
 
-@transaction.atomic
+def _submit_once(submit: _Submit, book: PolicyBook | None) -> RegisterResult:
+    """The submit in one transaction (a savepoint within the caller's): all of it or none of it. Its
+    key is stored last, without a savepoint of its own: a key committed by another submit meanwhile
+    undoes the whole transaction, and the submit is refused naming the key."""
+    try:
+        with transaction.atomic():
+            return _submit(submit, book)
+    except IntegrityError:
+        if IdempotentRequest.objects.filter(key=submit.idempotency_key).exists():
+            raise ValidationError({"idempotency_key": KEY_REUSED}) from None
+        raise
+
+
 def register_save(
     *, actor: User, session: Session, expected_version: int, idempotency_key: str, lines: list[RegisterLine]
 ) -> RegisterResult:
     """Record outcomes, leaving the register open. Outcomes can be recorded from the session's
     start time (UK time), never before."""
-    return _submit(_Submit(actor, session, expected_version, idempotency_key, lines, close=False), book=None)
+    return _submit_once(_Submit(actor, session, expected_version, idempotency_key, lines, close=False), book=None)
 
 
-@transaction.atomic
 def register_close(
     *,
     actor: User,
@@ -367,10 +380,9 @@ def register_close(
 ) -> RegisterResult:
     """Record the last outcomes and close the register, posting every credit, in one transaction.
     Each credit's explanation (why less than was worked, if so) is kept on the appointment."""
-    return _submit(_Submit(actor, session, expected_version, idempotency_key, lines, close=True), book=book)
+    return _submit_once(_Submit(actor, session, expected_version, idempotency_key, lines, close=True), book=book)
 
 
-@transaction.atomic
 def register_submit(
     *,
     actor: User,
@@ -382,7 +394,7 @@ def register_submit(
     book: PolicyBook | None = None,
 ) -> RegisterResult:
     """`register_close` when `close`, otherwise `register_save`."""
-    return _submit(_Submit(actor, session, expected_version, idempotency_key, lines, close=close), book=book)
+    return _submit_once(_Submit(actor, session, expected_version, idempotency_key, lines, close=close), book=book)
 
 
 @transaction.atomic
