@@ -52,13 +52,19 @@ async function writeKept (name, value) {
   await (await caches.open(KEPT)).put(keptUrl(name), new Response(body, { headers: { 'Content-Type': 'application/json' } }))
 }
 
-// One thing at a time with the queue and the caches: sending, keeping, clearing.
-let turn = Promise.resolve()
-function exclusive (task) {
-  const run = turn.then(task)
-  turn = run.catch(() => {})
-  return run
+// Tasks run one at a time, in the order asked.
+function serial () {
+  let turn = Promise.resolve()
+  return (task) => {
+    const run = turn.then(task)
+    turn = run.catch(() => {})
+    return run
+  }
 }
+// Sending, keeping the day and clearing it, one at a time; a form kept without signal never waits
+// for a send that is slow to give up.
+const exclusive = serial()
+const oneKeptAtATime = serial()
 
 const status = { signedOut: false, cleared: false }
 
@@ -191,7 +197,7 @@ async function sendOrKeep ({ request, url }) {
     sendSoon()
     return response
   } catch {
-    await exclusive(async () => keep(copy, await describe(copy, url)))
+    await oneKeptAtATime(async () => keep(copy, await describe(copy, url)))
     await tell()
     return Response.redirect(new URL(sessionPage(url), ORIGIN).href, 303)
   }
