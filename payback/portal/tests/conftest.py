@@ -135,3 +135,8 @@ def missed_on(world: World, day: date, requirement: Requirement | None = None) -
 
 def text_of(response: Any) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
+
+
+def words_of(response: Any) -> str:
+    """What the page says, without its markup."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
