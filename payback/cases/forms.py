@@ -1,6 +1,7 @@
 """Forms check only the shape of input; the rules are applied by services."""
 
 import uuid
+from collections.abc import Iterable
 from typing import Any, Self
 
 from django import forms
@@ -157,19 +158,20 @@ class CaseloadFilterForm(forms.Form):
         self,
         data: Any = None,
         *args: Any,
-        pdus: Any,
+        pdus: Iterable[tuple[int, str]],
         flags: dict[str, str],
         whose_default: str = EVERYONE,
         with_team: bool = False,
         **kwargs: Any,
     ) -> None:
-        """Whose cases are shown when the query does not say: a practitioner's own, anyone else's all."""
+        """`pdus` as (id, name). Whose cases are shown when the query does not say: a practitioner's
+        own, anyone else's all."""
         if data is not None and not data.get("mine"):
             data = data.copy()
             data["mine"] = whose_default
         kwargs["initial"] = {"mine": whose_default, **kwargs.get("initial", {})}
         super().__init__(data, *args, **kwargs)
-        set_choices(self, "pdu", [("", "All PDUs"), *[(p.pk, p.name) for p in pdus]])
+        set_choices(self, "pdu", [("", "All PDUs"), *pdus])
         set_choices(self, "flag", [("", "Any"), *flags.items()])
         set_choices(self, "mine", WHOSE_CHOICES if with_team else WHOSE_CHOICES[:2])
 

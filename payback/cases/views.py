@@ -16,6 +16,7 @@ from payback.core.forms import apply_service_errors
 from payback.core.idempotency import KeyReused
 from payback.core.registers import page_query, paginate, read_filters
 from payback.core.selectors import policy_book
+from payback.staff.models import Scope, User
 from payback.staff.roles import ASSESS, COUNTERSIGN, PROBATION_PRACTITIONER
 from payback.staff.selectors import pdus_for
 
@@ -40,8 +41,7 @@ from .rules import format_minutes
 @staff_page("cases.view_requirement")
 def caseload(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    prefetch_related_objects([user], "groups")  # read once: for the default below and the page's header
-    pdus = list(pdus_for(user))
+    pdus = _reader_pdus(user)
     default = MINE if PROBATION_PRACTITIONER in user.role_names else EVERYONE
     with_team = user.team_id is not None or user.teams_led.exists()
     form, data = read_filters(
@@ -78,6 +78,22 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "today": today,
         },
     )
+
+
+def _reader_pdus(user: User) -> list[tuple[int, str]]:
+    """The PDUs the user may filter the caseload by, as (id, name). What the page's header says of the
+    user (their roles; a PDU's member of staff, their PDU and region) is read along with them, not
+    again by the header."""
+    prefetch_related_objects([user], "groups")
+    if user.scope != Scope.PDU:
+        return list(pdus_for(user).values_list("pk", "name"))
+    pdus = list(pdus_for(user))
+    own = next((pdu for pdu in pdus if pdu.pk == user.pdu_id), None)
+    if own is not None:
+        user.pdu = own
+        if user.region_id == own.region_id:
+            user.region = own.region
+    return [(pdu.pk, pdu.name) for pdu in pdus]
 
 
 CASELOAD_COLUMNS = [
