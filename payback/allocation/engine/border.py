@@ -14,6 +14,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -23,6 +24,7 @@ from .neighbourhoods import NEIGHBOURHOOD, neighbourhoods
 from .objective import Pair, score
 from .parts import Part
 from .problem import Problem
+from .verifier import violations
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +79,10 @@ class Week:
         return Problem(sub, fits, offered), [(p, s) for p, s in plan if p in involved and s in inside]
 
 
-def borders(week: Week, parts: list[Part]) -> list[list[Pair]]:
+Zone = tuple[frozenset[int], list[Pair]]  # parts (by index), and every placement in their sessions
+
+
+def borders(week: Week, parts: list[Part]) -> list[Zone]:
     """For each two parts some people could be placed in both, every placement anyone could take
     in either part's sessions; the borders most people cross first. A week of no more than
     `NEIGHBOURHOOD` placements is one border, all of it."""
@@ -95,27 +100,89 @@ def borders(week: Week, parts: list[Part]) -> list[list[Pair]]:
     order = sorted(crossing, key=lambda ab: (-crossing[ab], ab))
     everything = [pair for pairs in by_part.values() for pair in pairs]
     if len(everything) <= NEIGHBOURHOOD:  # a week this small is re-planned whole, to its optimum
-        return [everything]
-    return [by_part[a] + by_part[b] for a, b in order]
+        return [(frozenset(range(len(parts))), everything)]
+    return [(frozenset((a, b)), by_part[a] + by_part[b]) for a, b in order]
 
 
 def coordinate(
-    week: Week, parts: list[Part], plan: list[Pair], left: Callable[[], float]
+    week: Week,
+    parts: list[Part],
+    plan: list[Pair],
+    left: Callable[[], float],
+    pool: Executor | None = None,
+    side: int = 1,
 ) -> tuple[list[Pair], float | None]:
     """The plan improved across the borders between the parts until no border gives a better
     plan or the time is up (`left`: seconds left); with the bound CP-SAT proved on the week if the
-    week was small enough to re-plan whole (else None)."""
-    search = _Search(week, sorted(plan))
+    week was small enough to re-plan whole (else None). With a `pool` (whose workers hold the
+    week: `hold`), `side` borders of different parts at a time."""
     zones = borders(week, parts)
+    if pool is not None and side > 1 and len(zones) > 1:
+        return _side_by_side(week, zones, sorted(plan), left, pool, side), None
+    search = _Search(week, sorted(plan))
     while zones and left() > MIN_SECONDS:
         before = search.score
-        for zone in zones:
+        for _parts, zone in zones:
             search.improve(zone, left)
             if left() <= MIN_SECONDS:
                 break
         if search.score <= before + 1e-5 * abs(before):  # a round of every border gave nothing real
             break
     return search.plan, search.proved
+
+
+_held: list[Week] = []  # in a worker process or thread: the week it works on
+
+
+def hold(instance: Instance, fits: dict[int, list[Session]]) -> None:
+    """A pool worker's start: the week, for `_improve_zone`."""
+    _held[:] = [Week(instance, fits)]
+
+
+def _improve_zone(zone: list[Pair], plan: list[Pair], seconds: float) -> list[Pair]:
+    search = _Search(_held[0], plan)
+    search.improve(zone, clock(time.perf_counter() + seconds))
+    return search.plan
+
+
+def _side_by_side(
+    week: Week, zones: list[Zone], plan: list[Pair], left: Callable[[], float], pool: Executor, side: int
+) -> list[Pair]:
+    """Borders of different parts improved at once, each from the plan as it was when it began;
+    what each changes is kept if nobody it moves was moved meanwhile (its sessions, in its own
+    parts, were not)."""
+    queue, gained = list(zones), False
+    best, best_score = plan, score(week.instance, plan)
+    running: dict[Future[list[Pair]], tuple[frozenset[int], list[Pair]]] = {}
+    while queue or running:
+        busy = set().union(*(parts for parts, _base in running.values()))
+        starting = [z for z in queue if not z[0] & busy][: side - len(running)] if left() > MIN_SECONDS else []
+        for zone in starting:
+            queue.remove(zone)
+            busy |= zone[0]
+            running[pool.submit(_improve_zone, zone[1], best, left())] = (zone[0], best)
+        if not running:
+            break
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            _parts, base = running.pop(future)
+            merged = merge(best, base, future.result())
+            value = score(week.instance, merged)
+            if value > best_score and not violations(week.instance, merged):
+                gained = gained or value > best_score + 1e-5 * abs(best_score)
+                best, best_score = merged, value
+        if not queue and not running and gained:  # another round while borders still give
+            queue, gained = list(zones), False
+    return best
+
+
+def merge(current: list[Pair], base: list[Pair], found: list[Pair]) -> list[Pair]:
+    """`current` with what `found` changed from `base`, if nobody it moves was moved since."""
+    removed, added = set(base) - set(found), set(found) - set(base)
+    moved = {pid for pid, _sid in removed | added}
+    if {pair for pair in current if pair[0] in moved} != {pair for pair in base if pair[0] in moved}:
+        return current
+    return sorted((set(current) - removed) | added)
 
 
 class _Search:

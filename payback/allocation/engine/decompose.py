@@ -20,6 +20,7 @@ of one PDU is one part and is planned whole, exactly as before.
 import logging
 import multiprocessing
 import time
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import nullcontext
 from typing import Any
@@ -27,7 +28,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from . import parts as partition
-from .border import Week, clock, coordinate
+from .border import Week, clock, coordinate, hold
 from .fallback import without_solver_plan
 from .greedy import greedy, place
 from .model import Instance, Plan, Session
@@ -60,28 +61,23 @@ def solve_by_parts(
     part_pairs = part_pairs or partition.PART_PAIRS
     started = time.perf_counter() if started is None else started
     fits = candidates(instance) if fits is None else fits
-    # The reasons and the verifier take longer on a large week: a larger margin than a PDU's.
-    left = clock(started + time_limit - min(4.0, max(0.1, 0.05 * time_limit)))
+    # The reasons and the verifier come after the search, and take longer the more people.
+    left = clock(started + time_limit - min(0.1 * time_limit, 0.5 + len(instance.people) / 2000))
     side = max(1, min(workers, round(pair_count(fits) / part_pairs)))
-    with _pool(side) as pool:
+    with _pool(side, instance, fits) as pool:
         relaxed = relax(instance, fits)
         parts = split(instance, fits, relaxed.values, part_pairs)
         log.debug("relaxation %s, %d parts, %.1f s left", relaxed.bound, len(parts), left())
-        if len(parts) <= 1:
-            return solve_whole(instance, time_limit=time_limit, workers=workers, hint=hint, fits=fits, started=started)
-        until = time.perf_counter() + PARTS_SHARE * left()
-        sizes = [sum(1 for pid in part.people for s in fits[pid] if s.id in part.sessions) for part in parts]
-        plans = _plan_parts(pool, instance, parts, sizes, hint, min(side, len(parts)), workers, until)
-    if any(plan.status == "INFEASIBLE" for plan in plans):  # pins that cannot all be kept
-        return without_solver_plan(instance, started, time_limit, cp_model.INFEASIBLE)
-    baseline = place(instance, fits)
-    together = sorted(pair for plan in plans for pair in plan.assignments)
-    known = {(pid, s.id) for pid, options in fits.items() for s in options}
-    starts = [together, baseline] + ([[pair for pair in hint if pair in known]] if hint else [])
-    start = max((a for a in starts if not violations(instance, a)), key=lambda a: score(instance, a), default=[])
-    log.debug("parts %s, together %s, %.1f s left", [p.gap for p in plans], score(instance, start), left())
-    final, proved = coordinate(Week(instance, fits), parts, start, left)
-    log.debug("across the borders %s, %.1f s left", score(instance, final), left())
+        if len(parts) > 1:
+            plans = _plan_parts(pool, instance, parts, fits, hint, min(side, len(parts)), workers, left)
+            if any(plan.status == "INFEASIBLE" for plan in plans):  # pins that cannot all be kept
+                return without_solver_plan(instance, started, time_limit, cp_model.INFEASIBLE)
+            start, baseline = _start(instance, fits, plans, hint)
+            log.debug("parts %s, together %s, %.1f s left", [p.gap for p in plans], score(instance, start), left())
+            final, proved = coordinate(Week(instance, fits), parts, start, left, pool, min(side, len(parts)))
+            log.debug("across the borders %s, %.1f s left", score(instance, final), left())
+    if len(parts) <= 1:
+        return solve_whole(instance, time_limit=time_limit, workers=workers, hint=hint, fits=fits, started=started)
     if violations(instance, final):
         final = start
     objective = score(instance, final)
@@ -99,16 +95,31 @@ def solve_by_parts(
     )
 
 
-def _pool(side: int) -> Any:
-    """Processes for the parts (none with one at a time), started at once: they start while the
-    relaxation is solved. Threads with `IN_PROCESSES` off (CP-SAT releases the interpreter while
-    it searches, but building each model holds it)."""
+def _start(
+    instance: Instance, fits: dict[int, list[Session]], plans: list[Plan], hint: list[Pair] | None
+) -> tuple[list[Pair], list[Pair]]:
+    """The parts' plans together, or the greedy baseline's plan or the hint if better and keeping
+    every rule; and the greedy baseline's plan."""
+    baseline = place(instance, fits)
+    together = sorted(pair for plan in plans for pair in plan.assignments)
+    known = {(pid, s.id) for pid, options in fits.items() for s in options}
+    starts = [together, baseline] + ([[pair for pair in hint if pair in known]] if hint else [])
+    valid = [a for a in starts if not violations(instance, a)]
+    return max(valid, key=lambda a: score(instance, a), default=[]), baseline
+
+
+def _pool(side: int, instance: Instance, fits: dict[int, list[Session]]) -> Any:
+    """Processes for the parts and the borders (none with one at a time), each holding the week
+    (`border.hold`), started at once: they start while the relaxation is solved. Threads with
+    `IN_PROCESSES` off (CP-SAT releases the interpreter while it searches, but building each model
+    holds it)."""
     if side == 1:
         return nullcontext(None)
     if not IN_PROCESSES:
-        return ThreadPoolExecutor(max_workers=side)
+        return ThreadPoolExecutor(max_workers=side, initializer=hold, initargs=(instance, fits))
     # Started afresh ("spawn"), never a copy of this process ("fork"), which may hold threads.
-    pool = ProcessPoolExecutor(max_workers=side, mp_context=multiprocessing.get_context("spawn"))
+    spawn = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=side, mp_context=spawn, initializer=hold, initargs=(instance, fits))
     for _ in range(side):
         pool.submit(_ready)
     return pool
@@ -122,37 +133,50 @@ def _plan_parts(
     pool: Executor | None,
     instance: Instance,
     parts: list[Part],
-    sizes: list[int],
+    fits: dict[int, list[Session]],
     hint: list[Pair] | None,
     side: int,
     workers: int,
-    until: float,
+    left: Callable[[], float],
 ) -> list[Plan]:
-    """Each part's plan, `side` parts at a time, the largest first, each given its share by size
-    (`sizes`: its candidate placements) of the time left until `until`, on its share of the CP-SAT
-    workers."""
+    """Each part's plan, `side` at a time, on its share of the CP-SAT workers, within
+    `PARTS_SHARE` of the time left. The parts are dealt to `side` lanes, the largest first to the
+    lane with least to do; in each lane, a part gets its share by size (its candidate placements)
+    of the time left for the parts, so time a part does not need goes to the next in its lane."""
+    until = time.perf_counter() + PARTS_SHARE * left()
+    sizes = [sum(1 for pid in part.people for s in fits[pid] if s.id in part.sessions) for part in parts]
     each = max(1, workers // side)
-    queue = sorted(range(len(parts)), key=lambda i: (-sizes[i], i))
-    waiting = max(1, sum(sizes))
+    lanes: list[list[int]] = [[] for _ in range(side)]
+    for i in sorted(range(len(parts)), key=lambda i: (-sizes[i], i)):
+        min(lanes, key=lambda lane: sum(sizes[j] for j in lane)).append(i)
     plans: dict[int, Plan] = {}
     running: dict[Future[Plan], int] = {}
-    while queue or running:
-        while queue and len(running) < side:
-            i = queue.pop(0)
-            share = min(1.0, side * sizes[i] / waiting)
-            waiting = max(1, waiting - sizes[i])
-            limit = max(MIN_PART_SECONDS, (until - time.perf_counter()) * share)
-            own = [pair for pair in hint or [] if pair[0] in parts[i].people and pair[1] in parts[i].sessions]
-            args = (parts[i].instance(instance), limit, each, own or None)
-            if pool is None:
-                plans[i] = _plan_part(*args)
-            else:
-                running[pool.submit(_plan_part, *args)] = i
-        if running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                i = running.pop(future)
-                plans[i] = _result(future, parts[i].instance(instance))
+
+    def start(lane: list[int]) -> None:
+        i = lane.pop(0)
+        share = max(1, sizes[i]) / max(1, sizes[i] + sum(sizes[j] for j in lane))
+        limit = max(MIN_PART_SECONDS, (until - time.perf_counter()) * share)
+        own = [pair for pair in hint or [] if pair[0] in parts[i].people and pair[1] in parts[i].sessions]
+        args = (parts[i].instance(instance), limit, each, own or None)
+        if pool is None:
+            plans[i] = _plan_part(*args)
+        else:
+            running[pool.submit(_plan_part, *args)] = i
+
+    lane_of = {i: lane for lane in lanes for i in lane}
+    for lane in lanes:
+        if pool is None:
+            while lane:
+                start(lane)
+        elif lane:
+            start(lane)
+    while running:
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            i = running.pop(future)
+            plans[i] = _result(future, parts[i].instance(instance))
+            if lane_of[i]:
+                start(lane_of[i])
     return [plans[i] for i in range(len(parts))]
 
 

@@ -103,7 +103,7 @@ def _session_groups(instance: Instance, fits: dict[int, list[Session]], part_pai
             size[s.id] += 1
     groups: list[list[int]] = []
     small: list[list[int]] = []
-    for cluster in _clusters(fits):
+    for cluster in clusters(fits):
         pairs = sum(size[sid] for sid in cluster)
         k = max(1, round(pairs / part_pairs))
         if k == 1:
@@ -121,7 +121,7 @@ def _session_groups(instance: Instance, fits: dict[int, list[Session]], part_pai
     return [sorted(group) for group in groups]
 
 
-def _clusters(fits: dict[int, list[Session]]) -> list[list[int]]:
+def clusters(fits: dict[int, list[Session]]) -> list[list[int]]:
     """Sessions linked by people who fit more than one, in clusters (each sorted, in order of
     their first session)."""
     parent: dict[int, int] = {}

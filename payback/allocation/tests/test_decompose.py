@@ -3,6 +3,8 @@ as before; a week split into parts reaches the plan of the week planned whole; n
 session is in two parts; a neighbourhood across a border is scored as the week; the relaxation
 bounds every plan; and the final plan is always checked by the independent verifier."""
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
@@ -10,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from payback.allocation.engine import decompose, parts, solver
-from payback.allocation.engine.border import Week, coordinate
+from payback.allocation.engine.border import Week, borders, clock, coordinate, hold, merge
 from payback.allocation.engine.decompose import solve_by_parts
 from payback.allocation.engine.generator import generate, generate_region
 from payback.allocation.engine.greedy import greedy
@@ -122,6 +124,29 @@ def test_a_neighbourhood_is_scored_as_the_week_less_a_constant() -> None:
     assert score(instance, replanned) >= score(instance, plan)
 
 
+def test_borders_of_different_parts_are_improved_side_by_side() -> None:
+    instance = generate_region(people=800, sessions=100, seed=3)
+    fits = candidates(instance)
+    found = split(instance, fits, relax(instance, fits).values, in_parts(instance, 5))
+    zones = borders(Week(instance, fits), found)
+    assert len(zones) > 2 and len({parts for parts, _pairs in zones}) == len(zones)
+    start = greedy(instance).assignments
+    with ThreadPoolExecutor(max_workers=2, initializer=hold, initargs=(instance, fits)) as pool:
+        plan, proved = coordinate(Week(instance, fits), found, start, clock(time.perf_counter() + 6), pool, 2)
+    assert proved is None  # a week this size is never re-planned whole
+    assert violations(instance, plan) == []
+    assert score(instance, plan) > score(instance, start)
+
+
+def test_what_a_border_changed_is_kept_only_if_nobody_it_moves_was_moved_meanwhile() -> None:
+    base = [(1, 10), (2, 10), (3, 20)]
+    found = [(1, 11), (2, 10), (3, 20)]  # person 1 moved from session 10 to 11
+    elsewhere = [(1, 10), (2, 10), (3, 21)]  # meanwhile another border moved person 3
+    assert merge(elsewhere, base, found) == [(1, 11), (2, 10), (3, 21)]
+    moved_too = [(1, 12), (2, 10), (3, 20)]  # or person 1 herself
+    assert merge(moved_too, base, found) == moved_too
+
+
 @settings(max_examples=8, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(min_value=5, max_value=80), st.integers(min_value=1, max_value=12), st.integers(0, 10_000))
 def test_the_relaxation_bounds_every_plan(people: int, sessions: int, seed: int) -> None:
@@ -183,7 +208,7 @@ def test_the_final_plan_is_checked_by_the_verifier(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(parts, "PART_PAIRS", in_parts(instance))
     broken: list[list[tuple[int, int]]] = []
 
-    def breaking(week: Week, found: list[Part], plan: list[tuple[int, int]], left: object) -> object:
+    def breaking(week: Week, found: list[Part], plan: list[tuple[int, int]], *rest: object) -> object:
         full = next(s for s in instance.sessions if s.open)
         bad = plan + [(p.id, full.id) for p in instance.people if (p.id, full.id) not in plan]
         broken.append(plan)
