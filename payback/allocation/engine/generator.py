@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from .model import Instance, Person, Session, Weights, travel_minutes
-from .rules import pair_problem
+from .rules import Nearby, pair_problem
 
 SPEED_KMH = 25.0  # as Instance's default
 
@@ -162,9 +162,10 @@ def _last_projects(rng: random.Random, person_list: list[Person], session_list: 
     """Most people who worked last week did so on a project they can still reach and work on,
     more often a near one (last week's plan kept travel short too)."""
     nearest: dict[int, dict[int, int]] = {}
+    nearby = Nearby(session_list)  # only these can fit
     for person in person_list:
         nearest[person.id] = {}
-        for s in session_list:
+        for s in nearby.around(person, SPEED_KMH):
             if pair_problem(person, s, SPEED_KMH) is None:
                 minutes = travel_minutes(person, s, SPEED_KMH)
                 nearest[person.id][s.project_id] = min(minutes, nearest[person.id].get(s.project_id, minutes))

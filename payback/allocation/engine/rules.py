@@ -51,10 +51,10 @@ def eligible(person: Person) -> str | None:
 
 def candidates(instance: Instance) -> dict[int, list[Session]]:
     """Sessions each eligible person could be placed in, by the pairwise hard rules, in the
-    week's order. Only sessions the person might fit are checked (`_Nearby`): in a region's week
+    week's order. Only sessions the person might fit are checked (`Nearby`): in a region's week
     most are on days they are not free, or too far north or south."""
     forbidden = set(instance.forbidden)
-    nearby = _Nearby(instance.sessions)
+    nearby = Nearby(instance.sessions)
     found: dict[int, list[Session]] = {}
     for person in instance.people:
         if eligible(person) is not None:
@@ -68,7 +68,7 @@ def candidates(instance: Instance) -> dict[int, list[Session]]:
     return found
 
 
-class _Nearby:
+class Nearby:
     """The week's sessions by weekday, each day's in order of latitude: those a person might fit
     are on a day they are free (no other is), and no further north or south than they travel
     (the straight-line distance is never less than the distance north or south)."""
