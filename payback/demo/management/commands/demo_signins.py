@@ -3,8 +3,10 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from payback.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, SIGN_IN_URL
+from payback.demo.portal import demo_person
 from payback.staff.models import User
 
 
@@ -39,4 +41,19 @@ class Command(BaseCommand):
         self.stdout.write(f"  Sign in at {SIGN_IN_URL}")
         if missing:
             self.stdout.write(self.style.WARNING("  Some accounts do not exist yet: run manage.py seed_demo first."))
+        self.stdout.write("")
+        self._person()
+
+    def _person(self) -> None:
+        """The person doing unpaid work who can sign in at /my/ (see payback/demo/portal.py)."""
+        person = demo_person(today=timezone.localdate())
+        self.stdout.write(self.style.MIGRATE_HEADING("A person doing unpaid work"))
+        if person is None:
+            self.stdout.write("  None has a session booked: run manage.py seed_demo (or make seed) again.")
+        else:
+            day = person.date_of_birth
+            born = f"{day.day} {day:%B %Y} (type {day.day} {day.month} {day.year})"
+            self.stdout.write(f"  {person.full_name}: case number {person.crn}, date of birth {born}")
+            self.stdout.write(f"  Sign in at {SIGN_IN_URL.removesuffix('sign-in/')}my/ : the code is texted to")
+            self.stdout.write("  var/messages/ (text-sign-in-….txt) while no GOV.UK Notify key is set")
         self.stdout.write("")
