@@ -224,8 +224,9 @@ class Watch:
 
     def summary(self, phase: str) -> dict[str, Any]:
         samples = [s for s in self.samples if s["phase"] == phase]
-        if len(samples) < 2:
-            return {"max_connections": self.max_connections}
+        if len(samples) < 2:  # a run shorter than the watch's second
+            zero = {"database": 0, "server": 0, "load1": 0.0, "web_cpu": 0.0, "busy": 0, "ticks": 1, "at": 0.0}
+            samples = [zero, {**zero, "ticks": 2, "at": 1.0}]
         loads = [s["load1"] for s in samples]
         first, last = samples[0], samples[-1]
         return {
