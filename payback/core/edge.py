@@ -23,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import user_passes_test
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from .forms import apply_service_errors
 
@@ -125,6 +125,28 @@ def submit(
     except ValidationError as error:
         apply_errors(form, error, rename=rename)
         return Done(False)
+
+
+def record_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    action: Callable[[dict[str, Any]], T],
+    *,
+    success: str | Callable[[T], str],
+    to: str,
+    template: str,
+    context: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
+    to_args: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    """A page that records something from its form: on a valid post `action` runs and the user goes
+    on to the page `to` told `success` (or what `success` says of the record made); otherwise the
+    template shows the form, its errors and the `context` (read only then when it is a function)."""
+    done = submit(form, action)
+    if done.ok and (isinstance(success, str) or done.value is not None):
+        message = success if isinstance(success, str) else success(done.value)  # type: ignore[arg-type]
+        return redirect_success(request, message, to, **(to_args or {}))
+    shown = context() if callable(context) else (context or {})
+    return render(request, template, {**shown, "form": form})
 
 
 def api_staff(request: HttpRequest, *permissions: str, message: str) -> "User":

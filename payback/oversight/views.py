@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from payback.core.edge import bound, pick, redirect_success, scoped, staff_page, staff_user, submit
+from payback.core.edge import bound, pick, record_page, scoped, staff_page, staff_user
 from payback.core.selectors import policy_book
 from payback.staff.roles import ASSURE_QUALITY, OVERSEE_PRACTICE
 
@@ -41,73 +41,59 @@ def today(request: HttpRequest) -> HttpResponse:
 @staff_page(OVERSEE_PRACTICE)
 def supervision(request: HttpRequest, pk: int) -> HttpResponse:
     user, practitioner = scoped(request, selectors.practitioner_get, pk)
-    form = bound(request, SupervisionForm)
-    done = submit(
-        form,
+    return record_page(
+        request,
+        bound(request, SupervisionForm),
         lambda data: services.supervision_record(
             actor=user,
             practitioner=practitioner,
-            held_on=data["held_on"],
-            wellbeing_notes=data["wellbeing_notes"],
-            development_notes=data["development_notes"],
-            actions=data["actions"],
+            **pick(data, "held_on", "wellbeing_notes", "development_notes", "actions"),
         ),
+        success=f"1:1 supervision with {practitioner.get_full_name()} recorded",
+        to="oversight:index",
+        template="oversight/supervision_form.html",
+        context=lambda: {
+            "practitioner": practitioner,
+            "history": selectors.meetings_for(user).filter(practitioner=practitioner)[:6],
+        },
     )
-    if done.ok:
-        return redirect_success(
-            request, f"1:1 supervision with {practitioner.get_full_name()} recorded", "oversight:index"
-        )
-    history = selectors.meetings_for(user).filter(practitioner=practitioner)[:6]
-    context = {"practitioner": practitioner, "form": form, "history": history}
-    return render(request, "oversight/supervision_form.html", context)
 
 
 @staff_page(OVERSEE_PRACTICE)
 def reflective_practice(request: HttpRequest, pk: int) -> HttpResponse:
     user, practitioner = scoped(request, selectors.practitioner_get, pk)
-    form = bound(request, ReflectivePracticeForm, cases=selectors.open_cases_of(user, practitioner))
-    done = submit(
-        form,
+    return record_page(
+        request,
+        bound(request, ReflectivePracticeForm, cases=selectors.open_cases_of(user, practitioner)),
         lambda data: services.reflective_practice_record(
-            actor=user,
-            practitioner=practitioner,
-            held_on=data["held_on"],
-            kind=data["kind"],
-            requirement=data["requirement"],
-            notes=data["notes"],
+            actor=user, practitioner=practitioner, **pick(data, "held_on", "kind", "requirement", "notes")
         ),
+        success=f"Reflective practice with {practitioner.get_full_name()} recorded",
+        to="oversight:index",
+        template="oversight/reflective_form.html",
+        context=lambda: {
+            "practitioner": practitioner,
+            "history": selectors.reflective_practice_for(user).filter(practitioner=practitioner)[:8],
+        },
     )
-    if done.ok:
-        return redirect_success(
-            request, f"Reflective practice with {practitioner.get_full_name()} recorded", "oversight:index"
-        )
-    history = selectors.reflective_practice_for(user).filter(practitioner=practitioner)[:8]
-    context = {"practitioner": practitioner, "form": form, "history": history}
-    return render(request, "oversight/reflective_form.html", context)
 
 
 @staff_page(OVERSEE_PRACTICE)
 def touch_point(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = scoped(request, selectors.case_get, pk)
-    form = bound(request, TouchPointForm)
-    done = submit(
-        form,
-        lambda data: services.touch_point_record(
-            actor=user, requirement=case, held_on=data["held_on"], note=data["note"]
-        ),
+    return record_page(
+        request,
+        bound(request, TouchPointForm),
+        lambda data: services.touch_point_record(actor=user, requirement=case, **pick(data, "held_on", "note")),
+        success=f"Touch point on the case of {case.person.full_name} recorded",
+        to="oversight:index",
+        template="oversight/touch_point_form.html",
+        context=lambda: {
+            "case": case,
+            "history": selectors.touch_points_for(user).filter(requirement=case)[:6],
+            "risk": selectors.risk_label(selectors.current_risk(case)),
+        },
     )
-    if done.ok:
-        return redirect_success(
-            request, f"Touch point on the case of {case.person.full_name} recorded", "oversight:index"
-        )
-    history = selectors.touch_points_for(user).filter(requirement=case)[:6]
-    context = {
-        "case": case,
-        "form": form,
-        "history": history,
-        "risk": selectors.risk_label(selectors.current_risk(case)),
-    }
-    return render(request, "oversight/touch_point_form.html", context)
 
 
 @staff_page(OVERSEE_PRACTICE, ASSURE_QUALITY)
@@ -123,12 +109,11 @@ def absences(request: HttpRequest) -> HttpResponse:
 @staff_page(OVERSEE_PRACTICE)
 def absence_new(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    form = bound(request, AbsenceForm, staff=selectors.staff_absent_for(user))
-    done = submit(
-        form, lambda data: services.absence_record(actor=user, **pick(data, "staff", "first_day", "last_day", "kind"))
+    return record_page(
+        request,
+        bound(request, AbsenceForm, staff=selectors.staff_absent_for(user)),
+        lambda data: services.absence_record(actor=user, **pick(data, "staff", "first_day", "last_day", "kind")),
+        success=lambda absence: f"Absence of {absence.staff.get_full_name()} recorded",
+        to="oversight:absences",
+        template="oversight/absence_form.html",
     )
-    if done.ok and done.value is not None:
-        return redirect_success(
-            request, f"Absence of {done.value.staff.get_full_name()} recorded", "oversight:absences"
-        )
-    return render(request, "oversight/absence_form.html", {"form": form})

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from payback.core.edge import bound, redirect_success, scoped, staff_page, staff_user, submit
+from payback.core.edge import bound, pick, record_page, scoped, staff_page, staff_user
 from payback.core.selectors import policy_book
 from payback.staff.roles import ASSURE_QUALITY
 
@@ -33,88 +33,95 @@ def index(request: HttpRequest) -> HttpResponse:
 def spot_check(request: HttpRequest, pk: int) -> HttpResponse:
     user, session = scoped(request, selectors.session_get, pk)
     form = bound(request, SpotCheckForm)
-    done = submit(
+    return record_page(
+        request,
         form,
         lambda data: services.spot_check_record(
-            actor=user, session=session, answers=form.answers(), findings=data["findings"], actions=data["actions"]
+            actor=user, session=session, answers=form.answers(), **pick(data, "findings", "actions")
         ),
+        success=f"Spot check of {session.project.name} recorded",
+        to="quality:index",
+        template="quality/spot_check_form.html",
+        context={"session": session},
     )
-    if done.ok:
-        return redirect_success(request, f"Spot check of {session.project.name} recorded", "quality:index")
-    return render(request, "quality/spot_check_form.html", {"session": session, "form": form})
 
 
 @staff_page(ASSURE_QUALITY)
 def observation(request: HttpRequest, pk: int) -> HttpResponse:
     user, supervisor = scoped(request, selectors.supervisor_get, pk)
     form = bound(request, ObservationForm)
-    done = submit(
+    return record_page(
+        request,
         form,
         lambda data: services.observation_record(
             actor=user,
             supervisor=supervisor,
-            observed_on=data["observed_on"],
             ratings=form.ratings(),
-            strengths=data["strengths"],
-            development_points=data["development_points"],
-            agreed_actions=data["agreed_actions"],
+            **pick(data, "observed_on", "strengths", "development_points", "agreed_actions"),
         ),
-    )
-    if done.ok:
-        return redirect_success(request, f"Observation of {supervisor.get_full_name()} recorded", "quality:index")
-    history = selectors.observations_for(user).filter(supervisor=supervisor)[:6]
-    return render(
-        request, "quality/observation_form.html", {"supervisor": supervisor, "form": form, "history": history}
+        success=f"Observation of {supervisor.get_full_name()} recorded",
+        to="quality:index",
+        template="quality/observation_form.html",
+        context=lambda: {
+            "supervisor": supervisor,
+            "history": selectors.observations_for(user).filter(supervisor=supervisor)[:6],
+        },
     )
 
 
 @staff_page(ASSURE_QUALITY)
 def audit_sample(request: HttpRequest, pk: int) -> HttpResponse:
     user, sample = scoped(request, selectors.audit_sample_get, pk)
-    form = bound(request, AuditFindingForm, sample=sample)
-    done = submit(
-        form,
+    return record_page(
+        request,
+        bound(request, AuditFindingForm, sample=sample),
         lambda data: services.audit_finding_record(
             actor=user,
             sample=sample,
-            project=data["project"],
-            checked=data["checked"],
             compliant=data["compliant"] == "yes",
-            findings=data["findings"],
-            action=data["action"],
-            action_due=data["action_due"],
+            **pick(data, "project", "checked", "findings", "action", "action_due"),
         ),
+        success="Audit finding recorded",
+        to="quality:audit-sample",
+        to_args={"pk": pk},
+        template="quality/audit_sample.html",
+        context=lambda: {
+            "sample": sample,
+            "findings": selectors.findings_for(user).filter(sample=sample),
+            "today": timezone.localdate(),
+        },
     )
-    if done.ok:
-        return redirect_success(request, "Audit finding recorded", "quality:audit-sample", pk=pk)
-    findings = selectors.findings_for(user).filter(sample=sample)
-    context = {"sample": sample, "form": form, "findings": findings, "today": timezone.localdate()}
-    return render(request, "quality/audit_sample.html", context)
 
 
 @staff_page(ASSURE_QUALITY)
 def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     user, finding = scoped(request, selectors.finding_get, pk)
-    form = bound(request, ActionDoneForm)
-    done = submit(form, lambda data: services.audit_action_done(actor=user, finding=finding, done_on=data["done_on"]))
-    if done.ok:
-        return redirect_success(request, "Action marked as done", "quality:audit-sample", pk=finding.sample_id)
-    return render(request, "quality/action_done_form.html", {"finding": finding, "form": form})
+    return record_page(
+        request,
+        bound(request, ActionDoneForm),
+        lambda data: services.audit_action_done(actor=user, finding=finding, done_on=data["done_on"]),
+        success="Action marked as done",
+        to="quality:audit-sample",
+        to_args={"pk": finding.sample_id},
+        template="quality/action_done_form.html",
+        context={"finding": finding},
+    )
 
 
 @staff_page(ASSURE_QUALITY)
 def reflective_supervision(request: HttpRequest, pk: int) -> HttpResponse:
     user, member = scoped(request, selectors.staff_get, pk)
-    form = bound(request, ReflectiveSupervisionForm)
-    done = submit(
-        form,
+    return record_page(
+        request,
+        bound(request, ReflectiveSupervisionForm),
         lambda data: services.reflective_supervision_record(
-            actor=user, member=member, held_on=data["held_on"], notes=data["notes"]
+            actor=user, member=member, **pick(data, "held_on", "notes")
         ),
+        success=f"Reflective supervision with {member.get_full_name()} recorded",
+        to="quality:index",
+        template="quality/supervision_form.html",
+        context=lambda: {
+            "member": member,
+            "history": selectors.reflective_supervisions_for(user).filter(member=member)[:6],
+        },
     )
-    if done.ok:
-        return redirect_success(
-            request, f"Reflective supervision with {member.get_full_name()} recorded", "quality:index"
-        )
-    history = selectors.reflective_supervisions_for(user).filter(member=member)[:6]
-    return render(request, "quality/supervision_form.html", {"member": member, "form": form, "history": history})

@@ -5,10 +5,14 @@ from typing import Any
 
 import pytest
 from django import forms
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.test import RequestFactory
 
-from payback.core.edge import api_staff, apply_errors, bound, staff_user, submit
+from payback.core import edge
+from payback.core.edge import api_staff, apply_errors, bound, record_page, staff_user, submit
 from payback.staff.models import User
 
 
@@ -52,6 +56,43 @@ def test_apply_errors_puts_a_message_once_when_two_fields_are_renamed_to_one() -
     form.is_valid()
     apply_errors(form, ValidationError({"a": "Same", "b": "Same"}), rename={"a": "name", "b": "name"})
     assert form.errors["name"] == ["Same"]
+
+
+def _record(request: Any, shown: list[Any]) -> HttpResponse:
+    def context() -> dict[str, Any]:
+        shown.append("read")
+        return {"extra": 1}
+
+    request._messages = CookieStorage(request)
+    return record_page(
+        request,
+        bound(request, NameForm),
+        lambda data: data["name"],
+        success=lambda name: f"{name} recorded",
+        to="quality:audit-sample",
+        to_args={"pk": 7},
+        template="name.html",
+        context=context,
+    )
+
+
+def test_record_page_goes_on_with_a_message_after_a_valid_post() -> None:
+    shown: list[Any] = []
+    request = RequestFactory().post("/", {"name": "Ann"})
+    response = _record(request, shown)
+    assert response.status_code == 302 and response["Location"].endswith("/7/")
+    assert [str(m) for m in get_messages(request)] == ["Ann recorded"]
+    assert shown == []
+
+
+def test_record_page_shows_the_form_and_its_context_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered: list[Any] = []
+    monkeypatch.setattr(edge, "render", lambda request, template, context: rendered.append((template, context)))
+    shown: list[Any] = []
+    _record(RequestFactory().post("/", {"name": ""}), shown)
+    ((template, context),) = rendered
+    assert template == "name.html" and context["extra"] == 1 and context["form"].errors["name"]
+    assert shown == ["read"]
 
 
 @pytest.mark.django_db
