@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -11,7 +10,7 @@ from payback.core.edge import bound, redirect_success, staff_page, staff_user
 from payback.core.fields import reason_field
 from payback.core.forms import apply_service_errors
 from payback.core.idempotency import KeyReused
-from payback.staff.models import User
+from payback.staff.fields import StaffChoice, with_team
 from payback.staff.roles import MANAGE_CASELOADS
 from payback.staff.selectors import practitioners_in
 
@@ -19,20 +18,13 @@ from . import selectors, services
 from .forms import IdempotentForm, new_idempotency_key
 
 
-class PractitionerChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj} ({obj.team})" if obj.team_id else str(obj)
-
-
 class ReallocationForm(IdempotentForm):
-    to_practitioner = PractitionerChoice(
-        label="New practitioner",
-        queryset=User.objects.none(),
+    to_practitioner = StaffChoice(
+        "New practitioner",
         empty_label="Select a practitioner",
-        error_messages={
-            "required": "Select the practitioner to allocate the case to",
-            "invalid_choice": "Select a practitioner from the list",
-        },
+        required_message="Select the practitioner to allocate the case to",
+        invalid_message="Select a practitioner from the list",
+        shown_as=with_team(),
     )
     reason = reason_field("Reason", required_message="Enter why the case is being reallocated")
 

@@ -84,6 +84,13 @@ def text_field(
     return _govuk(forms.CharField, label, messages, **kwargs)
 
 
+def notes_field(label: str, *, required_message: str = "", help_text: str = "") -> forms.CharField:
+    """Notes of a meeting, in a text area: required, of at most 4,000 characters."""
+    return text_field(
+        label, max_length=4000, textarea=True, required=True, required_message=required_message, help_text=help_text
+    )
+
+
 def reason_field(label: str, *, required_message: str, max_length: int = 500) -> forms.CharField:
     """Why something is done, in a text area: required, and saying so in the words given."""
     return _govuk(forms.CharField, label, {"required": required_message}, max_length=max_length, widget=forms.Textarea)

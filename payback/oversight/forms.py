@@ -6,8 +6,9 @@ from django import forms
 from django.db.models import QuerySet
 
 from payback.cases.models import Requirement
-from payback.core.fields import radio_field, record_choice, set_choices, text_field
+from payback.core.fields import notes_field, radio_field, record_choice, set_choices, text_field
 from payback.core.forms import GovukDateField
+from payback.staff.fields import StaffChoice
 from payback.staff.models import User
 
 from .models import AbsenceKind, ReflectiveKind
@@ -15,19 +16,13 @@ from .models import AbsenceKind, ReflectiveKind
 
 class SupervisionForm(forms.Form):
     held_on = GovukDateField(label="Date of the meeting")
-    wellbeing_notes = text_field(
+    wellbeing_notes = notes_field(
         "Wellbeing",
-        max_length=4000,
-        textarea=True,
-        required=True,
         required_message="Enter notes on the practitioner's wellbeing",
         help_text="How they are, their workload and any support they need.",
     )
-    development_notes = text_field(
+    development_notes = notes_field(
         "Development",
-        max_length=4000,
-        textarea=True,
-        required=True,
         required_message="Enter notes on the practitioner's development",
         help_text="What went well, what they are learning and their training.",
     )
@@ -38,9 +33,7 @@ class ReflectivePracticeForm(forms.Form):
     held_on = GovukDateField(label="Date of the session")
     kind = radio_field("Kind of session", ReflectiveKind.choices, required_message="Select the kind of session")
     requirement = record_choice("Case reviewed (for an in-depth case review)", Requirement, noun="case", required=False)
-    notes = text_field(
-        "Notes", max_length=4000, textarea=True, required=True, required_message="Enter notes of the session"
-    )
+    notes = notes_field("Notes", required_message="Enter notes of the session")
 
     def __init__(self, *args: Any, cases: QuerySet[Requirement], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -50,30 +43,19 @@ class ReflectivePracticeForm(forms.Form):
 
 class TouchPointForm(forms.Form):
     held_on = GovukDateField(label="Date of the touch point")
-    note = text_field(
+    note = notes_field(
         "Note",
-        max_length=4000,
-        textarea=True,
-        required=True,
         required_message="Enter a note of the touch point",
         help_text="What was discussed about the case's risk and progress, and what was decided.",
     )
 
 
-class StaffChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.username
-
-
 class AbsenceForm(forms.Form):
     staff = StaffChoice(
-        label="Who is away",
-        queryset=User.objects.none(),
+        "Who is away",
         empty_label="Select a member of the team",
-        error_messages={
-            "required": "Select who is away",
-            "invalid_choice": "Select a member of the team from the list",
-        },
+        required_message="Select who is away",
+        invalid_message="Select a member of the team from the list",
     )
     kind = radio_field("Kind of absence", AbsenceKind.choices, required_message="Select the kind of absence")
     first_day = GovukDateField(label="First day away")

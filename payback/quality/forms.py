@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from payback.core.fields import radio_field, record_choice, set_choices, text_field, yes_no_field
+from payback.core.fields import notes_field, radio_field, record_choice, set_choices, text_field, yes_no_field
 from payback.core.forms import GovukDateField
 from payback.projects.models import Project, RiskAssessmentAuditSample
 
@@ -64,10 +64,7 @@ class ActionDoneForm(forms.Form):
 
 class ReflectiveSupervisionForm(forms.Form):
     held_on = GovukDateField(label="Date of the supervision")
-    notes = text_field(
+    notes = notes_field(
         "Notes",
-        max_length=4000,
-        textarea=True,
-        required=True,
         help_text="How they are finding the role, what went well and what to learn next.",
     )

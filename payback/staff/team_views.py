@@ -11,15 +11,11 @@ from django.shortcuts import render
 from payback.core.edge import bound, pick, redirect_success, staff_page, staff_user, submit
 from payback.core.fields import record_choice, set_choices, text_field
 
+from .fields import StaffChoice, with_team
 from .models import Pdu, Team, User
 from .roles import MANAGE_CASELOADS, VIEW_CASES
 from .selectors import pdus_for, practitioners_in, seniors_for, team_get, team_members, teams_for
 from .services import team_create, team_lead_change, team_member_add, team_member_remove
-
-
-class PractitionerChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj} ({obj.team})" if obj.team_id else f"{obj} (no team)"
 
 
 class TeamForm(forms.Form):
@@ -52,14 +48,12 @@ class RemoveForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    practitioner = PractitionerChoice(
-        label="Practitioner",
-        queryset=User.objects.none(),
+    practitioner = StaffChoice(
+        "Practitioner",
         empty_label="Select a practitioner",
-        error_messages={
-            "required": "Select the practitioner to add to the team",
-            "invalid_choice": "Select a practitioner from the list",
-        },
+        required_message="Select the practitioner to add to the team",
+        invalid_message="Select a practitioner from the list",
+        shown_as=with_team("no team"),
     )
 
     def __init__(self, *args: Any, practitioners: Any, **kwargs: Any) -> None:
