@@ -57,6 +57,20 @@ def _remember(actor: User | None, key: str | None, scope: str, payload: dict[str
         idempotency.remember(SbarRequest, key=key, user_id=user_id, scope=scope, payload=payload, response={"id": pk})
 
 
+def _recorded(
+    actor: User,
+    record: SbarConsultation | SbarAnswer,
+    case: Requirement,
+    action: str,
+    summary: str,
+    after: dict[str, Any],
+) -> None:
+    """Audit what was recorded, on the history of the person whose case it is about."""
+    audit_record(
+        actor=actor, action=action, obj=record, subject=f"person:{case.person_id}", summary=summary, after=after
+    )
+
+
 @transaction.atomic
 def sbar_raise(
     *,
@@ -86,14 +100,9 @@ def sbar_raise(
     consultation = SbarConsultation.objects.create(
         requirement=requirement, raised_by=actor, addressed_to=senior, **texts
     )
-    audit_record(
-        actor=actor,
-        action="sbar.raised",
-        obj=consultation,
-        subject=f"person:{requirement.person_id}",
-        summary=f"SBAR consultation raised for {senior or 'a senior probation officer in the PDU'}",
-        after={"consultation": consultation.pk, "addressed_to": senior.pk if senior else None},
-    )
+    summary = f"SBAR consultation raised for {senior or 'a senior probation officer in the PDU'}"
+    after = {"consultation": consultation.pk, "addressed_to": senior.pk if senior else None}
+    _recorded(actor, consultation, requirement, "sbar.raised", summary, after)
     _remember(actor, idempotency_key, "sbar.raise", payload, consultation.pk)
     return consultation
 
@@ -134,13 +143,7 @@ def sbar_answer(
     if errors:
         raise ValidationError(errors)
     answer = SbarAnswer.objects.create(consultation=locked, decision=text, answered_by=actor)
-    audit_record(
-        actor=actor,
-        action="sbar.answered",
-        obj=answer,
-        subject=f"person:{locked.requirement.person_id}",
-        summary=f"SBAR consultation answered by {actor}",
-        after={"consultation": locked.pk},
-    )
+    summary = f"SBAR consultation answered by {actor}"
+    _recorded(actor, answer, locked.requirement, "sbar.answered", summary, {"consultation": locked.pk})
     _remember(actor, idempotency_key, "sbar.answer", payload, answer.pk)
     return answer
