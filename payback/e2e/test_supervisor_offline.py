@@ -28,7 +28,7 @@ from payback.testing.builders import active_project, book, make_staff, placeable
 
 from .conftest import sign_in
 from .steps import heading, sign_out
-from .test_supervisor_day import check, on_a_phone, register_card
+from .test_supervisor_day import check, clock_at, on_a_phone, register_card
 
 # Data must be committed for the live server to see it; the flush after each test empties the
 # rows the migrations load, so they are put back.
@@ -236,3 +236,35 @@ def test_a_report_the_service_sends_back_is_corrected_and_sent_once(page: Page, 
     sign_out(page)
     assert page.evaluate(KEPT_ON_THE_PHONE) == {"caches": [], "waiting": 0, "drafts": []}
     assert page.evaluate("async () => (await navigator.serviceWorker.getRegistrations()).length") == 0
+
+
+@pytest.mark.browser
+@pytest.mark.today("2026-11-18", at="08:15")
+def test_a_register_kept_before_the_session_starts_opens_for_recording_at_the_start(page: Page, day: Day) -> None:
+    version = Session.objects.get(pk=day.session.pk).register_version
+    page.clock.install()
+    on_a_phone(page)
+    sign_in(page, "sam")
+    page.goto("/sessions/today/")
+    expect(offline_status(page)).to_contain_text("Today's sessions are kept on this phone", timeout=20_000)
+
+    page.context.set_offline(True)
+    page.get_by_role("link", name="Open session at Towpath clearance").click()
+    page.get_by_role("link", name="Open the register").click()
+    expect(page.get_by_test_id("register-not-yet")).to_contain_text("The register can be completed from 09:00")
+    expect(page.get_by_role("button", name="Save register")).to_have_count(0)
+
+    # An hour on, still without signal: the copy opens for recording.
+    page.clock.fast_forward("01:00:00")
+    expect(page.get_by_test_id("register-not-yet")).to_have_count(0)
+    register_card(page, "Lee Archer").get_by_label("Attended – complied").check()
+    check(page)
+    page.get_by_role("button", name="Save register").click()
+    expect(offline_status(page)).to_contain_text("Saved on this phone, not yet sent: 1 thing")
+
+    with clock_at("10:00"):
+        page.context.set_offline(False)
+        expect(page.locator("[data-offline-sent] li")).to_have_text([re.compile(r"^Register saved \(Towpath")])
+    lee = Appointment.objects.get(pk=day.lee.pk)
+    assert lee.outcome == "attended_complied"
+    assert Session.objects.get(pk=day.session.pk).register_version == version + 1  # saved once

@@ -109,7 +109,7 @@ def test_the_day_kept_on_the_phone_is_every_page_of_todays_open_sessions(day: Da
         "/sessions/today/",
         f"/sessions/{pk}/",
         f"/sessions/{pk}/before-work/",
-        f"/sessions/{pk}/register/",
+        f"/sessions/{pk}/register/?kept=phone",
         f"/sessions/{pk}/incident/",
         f"/sessions/{pk}/people/{aid}/concern/",
     ]
@@ -144,7 +144,9 @@ def test_each_page_of_the_day_says_what_is_kept_on_the_phone_and_its_forms_carry
 
 @pytest.mark.today("2026-11-18", at="07:30")
 def test_a_register_kept_in_the_morning_opens_for_recording_at_the_start_time(day: Day) -> None:
-    page = text_of(day.client.get(f"/sessions/{day.session.pk}/register/"))
+    shown = text_of(day.client.get(f"/sessions/{day.session.pk}/register/"))
+    assert "data-register-later" not in shown and 'name="action"' not in shown
+    page = text_of(day.client.get(f"/sessions/{day.session.pk}/register/?kept=phone"))
     assert "The register can be completed from 09:00" in page
     # 90 minutes to go: the form is there, inert, for the page's script to show at 09:00.
     later = re.search(r'<template data-register-later data-opens-in="(\d+)">(.*?)</template>', page)

@@ -24,6 +24,8 @@ from ..register_forms import RegisterLineForm, RegisterMetaForm, register_initia
 from .common import PLAN, RAISE_CONCERNS, REPORT_INCIDENTS, RUN, back_to_session
 
 CLEAR_DRAFT = "delivery.clear_register_draft"
+# Asked for with this, the register of a session not started yet is the copy the phone keeps.
+KEPT_COPY = ("kept", "phone")
 # The before-work checks, under the same names on the session, the form and the service.
 CHECKS = ("toolbox_talk_given", "site_induction_given", "hazards_seen", "controls")
 CONFLICT = "Someone else has changed this register: your entries are below, check them against the latest"
@@ -299,7 +301,9 @@ def _register_page(
             "conflict": conflict,
             "attended": sorted(rules.ATTENDED),
             "not_yet": _register_not_yet(session),
-            # Seconds until the register opens: a copy kept on the phone opens for recording then.
+            # The copy the phone keeps for the day (see views/offline.py) holds the register, to
+            # open for recording at the start time, in how many seconds.
+            "kept_copy": request.GET.get(KEPT_COPY[0]) == KEPT_COPY[1],
             "opens_in": max(
                 0, int((timing.register_opens(session.date, session.start_time) - timezone.now()).total_seconds())
             ),

@@ -13,6 +13,7 @@ from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from payback.core.edge import staff_page, staff_user
@@ -21,6 +22,7 @@ from payback.staff.models import User
 from .. import selectors
 from ..models import Session, SessionStatus
 from .common import RAISE_CONCERNS, REPORT_INCIDENTS, RUN
+from .day import KEPT_COPY
 
 # The Workbox parts the worker runs, in the order they load (core first: the others build on it).
 WORKER_PARTS = ("core", "routing", "strategies", "background-sync")
@@ -85,12 +87,13 @@ def _label(session: Session) -> str:
 
 
 def _pages(user: User, session: Session) -> list[str]:
-    """The pages of one open session the supervisor may need during the day."""
+    """The pages of one open session the supervisor may need during the day (the register as the
+    copy kept on the phone, which opens for recording at the start time)."""
     pk = session.pk
     pages = [
         reverse("delivery:session", args=[pk]),
         reverse("delivery:checks", args=[pk]),
-        reverse("delivery:register", args=[pk]),
+        f"{reverse('delivery:register', args=[pk])}?{urlencode([KEPT_COPY])}",
     ]
     if selectors.tool_counts(session):
         pages.append(reverse("delivery:tools-in", args=[pk]))

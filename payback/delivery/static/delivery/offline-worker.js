@@ -88,13 +88,48 @@ async function markedCopy (response) {
   return new Response(html, { status: 200, statusText: 'OK', headers })
 }
 
-async function keepPage (cache, url) {
+// The page the phone keeps for an address: the register of a session not started yet is asked
+// for as the copy kept on the phone (`?kept=phone`), which opens for recording at the start time.
+function keptAs (page) {
+  const url = new URL(page, ORIGIN)
+  url.searchParams.delete('kept')
+  return url.href
+}
+
+// The page kept, as text (to find the files it uses), or '' when it could not be.
+async function keepPage (cache, page) {
   try {
-    const kept = await keepable(await fetch(url, { credentials: 'same-origin', redirect: 'follow' }))
-    if (kept) await cache.put(url, kept)
-    return Boolean(kept)
+    const kept = await keepable(await fetch(page, { credentials: 'same-origin', redirect: 'follow' }))
+    if (!kept) return ''
+    await cache.put(keptAs(page), kept.clone())
+    return kept.text()
   } catch {
-    return false
+    return ''
+  }
+}
+
+// Every file of the service's own the kept pages use: their stylesheets and scripts, what those
+// import, and the fonts and images the stylesheets name. A file kept already is not fetched again.
+const PAGE_FILES = /(?:href|src)="([^"]+)"/g
+const STYLE_FILES = /url\(\s*['"]?([^'")]+)['"]?\s*\)/g
+const SCRIPT_FILES = /(?:from|import)\s*['"]([^'"]+\.m?js)['"]/g
+
+async function keepFiles (pages, more) {
+  const files = await caches.open(ASSETS)
+  const waiting = [...more, ...pages.flatMap((html) => [...html.matchAll(PAGE_FILES)].map((found) => found[1]))]
+  const seen = new Set()
+  while (waiting.length) {
+    const url = new URL(waiting.pop(), ORIGIN)
+    if (url.origin !== ORIGIN || !url.pathname.startsWith(config.assets) || seen.has(url.href)) continue
+    seen.add(url.href)
+    if (await files.match(url.href)) continue
+    const response = await fetch(url.href).catch(() => null)
+    if (!response || !response.ok) continue
+    await files.put(url.href, response.clone())
+    const names = url.pathname.endsWith('.css') ? STYLE_FILES : /\.m?js$/.test(url.pathname) ? SCRIPT_FILES : null
+    if (names) {
+      for (const found of (await response.text()).matchAll(names)) waiting.push(new URL(found[1], url).href)
+    }
   }
 }
 
@@ -120,16 +155,14 @@ async function fetchDay () {
 async function keepDay (day, assets) {
   if (day.done) return { kept: 0, cleared: await clearDay() }
   const pages = await caches.open(PAGES)
-  const wanted = new Set(day.pages.map((page) => new URL(page, ORIGIN).href))
+  const wanted = new Set(day.pages.map(keptAs))
   for (const request of await pages.keys()) {
     if (!wanted.has(request.url)) await pages.delete(request)
   }
-  const kept = await Promise.all([...wanted].map((url) => keepPage(pages, url)))
-  const files = await caches.open(ASSETS)
-  const wantedFiles = (assets || []).filter((url) => new URL(url, ORIGIN).pathname.startsWith(config.assets))
-  await Promise.all(wantedFiles.map((url) => files.add(url).catch(() => null)))
+  const kept = (await Promise.all(day.pages.map((page) => keepPage(pages, page)))).filter(Boolean)
+  await keepFiles(kept, assets || [])
   status.cleared = false
-  return { kept: kept.filter(Boolean).length }
+  return { kept: kept.length }
 }
 
 async function clearDay () {
@@ -358,7 +391,11 @@ const pages = new NetworkFirst({
   networkTimeoutSeconds: 8,
   plugins: [
     {
-      cacheWillUpdate: async ({ response }) => keepable(response),
+      // A register not open yet, as shown with signal, leaves the copy kept for the day in place.
+      cacheWillUpdate: async ({ response }) => {
+        const page = await keepable(response)
+        return page && !(await page.clone().text()).includes('data-register-not-yet') ? page : null
+      },
       cachedResponseWillBeUsed: async ({ cachedResponse }) => cachedResponse && markedCopy(cachedResponse),
       fetchDidSucceed: async ({ response }) => {
         sendSoon()
