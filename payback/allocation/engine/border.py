@@ -115,7 +115,7 @@ def coordinate(
     """The plan improved across the borders between the parts until no border gives a better
     plan or the time is up (`left`: seconds left); with the bound CP-SAT proved on the week if the
     week was small enough to re-plan whole (else None). With a `pool` (whose workers hold the
-    week: `hold`), `side` borders of different parts at a time."""
+    week: `held`), `side` borders of different parts at a time."""
     zones = borders(week, parts)
     if pool is not None and side > 1 and len(zones) > 1:
         return _side_by_side(week, zones, sorted(plan), left, pool, side), None
@@ -131,16 +131,11 @@ def coordinate(
     return search.plan, search.proved
 
 
-_held: list[Week] = []  # in a worker process or thread: the week it works on
-
-
-def hold(instance: Instance, fits: dict[int, list[Session]]) -> None:
-    """A pool worker's start: the week, for `_improve_zone`."""
-    _held[:] = [Week(instance, fits)]
-
-
 def _improve_zone(zone: list[Pair], plan: list[Pair], seconds: float) -> list[Pair]:
-    search = _Search(_held[0], plan)
+    """In a worker holding the week (`held`): one border improved from `plan`."""
+    from .held import held  # it holds a `Week`, defined here
+
+    search = _Search(held(), plan)
     search.improve(zone, clock(time.perf_counter() + seconds))
     return search.plan
 

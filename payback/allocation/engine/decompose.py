@@ -28,9 +28,10 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from . import parts as partition
-from .border import Week, clock, coordinate, hold
+from .border import Week, clock, coordinate
 from .fallback import without_solver_plan
 from .greedy import greedy, place
+from .held import hold
 from .model import Instance, Plan, Session
 from .objective import Pair, score
 from .parts import Part, pair_count, split
@@ -65,7 +66,7 @@ def solve_by_parts(
     left = clock(started + time_limit - min(0.1 * time_limit, 0.5 + len(instance.people) / 2000))
     side = max(1, min(workers, round(pair_count(fits) / part_pairs)))
     with _pool(side, instance, fits) as pool:
-        relaxed = relax(instance, fits)
+        relaxed = relax(instance, fits, pool)
         parts = split(instance, fits, relaxed.values, part_pairs)
         log.debug("relaxation %s, %d parts, %.1f s left", relaxed.bound, len(parts), left())
         if len(parts) > 1:
@@ -109,8 +110,8 @@ def _start(
 
 
 def _pool(side: int, instance: Instance, fits: dict[int, list[Session]]) -> Any:
-    """Processes for the parts and the borders (none with one at a time), each holding the week
-    (`border.hold`), started at once: they start while the relaxation is solved. Threads with
+    """Processes for the relaxation, the parts and the borders (none with one at a time), each
+    holding the week (`held`), started at once. Threads with
     `IN_PROCESSES` off (CP-SAT releases the interpreter while it searches, but building each model
     holds it)."""
     if side == 1:

@@ -12,6 +12,7 @@ optimum of the model without the rule about women in groups."""
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from ortools.linear_solver import pywraplp
 
 from payback import placement
 
-from .model import Instance, Session
+from .model import Instance, Person, Session
 from .objective import Pair, female_supervisor_weight, minimum_weight, placement_value
 from .parts import clusters
 
@@ -32,18 +33,30 @@ class Relaxation:
     values: dict[Pair, float]  # each placement's value in the relaxation, where above 0
 
 
-def relax(instance: Instance, fits: dict[int, list[Session]]) -> Relaxation:
+def relax(instance: Instance, fits: dict[int, list[Session]], pool: Executor | None = None) -> Relaxation:
     """Solve the week's linear relaxation (`fits`: the sessions each person fits): a cluster of
-    people and sessions nobody outside it can reach at a time (three regions' weeks are solved
-    faster one by one than together), small ones together. The bound is the sum of theirs."""
+    people and sessions nobody outside it can reach at a time, small ones together, side by side in
+    the `pool` if there is one (its workers hold the week: `held`). The bound is the sum of theirs."""
+    batches = _batches(fits)
+    if pool is None or len(batches) == 1:
+        found = [_relax(instance, batch) for batch in batches]
+    else:
+        found = list(pool.map(_relax_held, [sorted(batch) for batch in batches]))
     bound, values = 0.0, {}
-    for batch in _batches(fits):
-        found = _relax(instance, batch)
-        if found.bound is None:
-            return found
-        bound += found.bound
-        values.update(found.values)
+    for part in found:
+        if part.bound is None:
+            return part
+        bound += part.bound
+        values.update(part.values)
     return Relaxation(bound=bound, values=values)
+
+
+def _relax_held(people: list[int]) -> Relaxation:
+    """In a worker holding the week (`held`): the relaxation of these people's cluster(s)."""
+    from .held import held
+
+    week = held()
+    return _relax(week.instance, {pid: week.fits[pid] for pid in people})
 
 
 def _batches(fits: dict[int, list[Session]]) -> list[dict[int, list[Session]]]:
@@ -132,14 +145,34 @@ def _sessions(lp: pywraplp.Solver, instance: Instance, x: dict[Pair, Any]) -> No
             _at_most(lp, [x[a, s.id], x[b, s.id]], 1)
         for f in (p for p in pids if placement.NOT_WITH_WOMEN in people[p].flags):
             # Someone flagged not to be with women keeps every woman out: women ≤ M × (1 − x(them)).
-            others = [x[p, s.id] for p in pids if people[p].female and p != f]
-            most = min(s.capacity, len(others))
-            if most > 1:
-                _at_most(lp, others, most, [(x[f, s.id], float(most))])
+            _keeps_out(lp, s, x[f, s.id], [x[p, s.id] for p in pids if people[p].female and p != f])
+        if not s.individual and s.capacity > 1:
+            for w in _alone(people, pids, apart):
+                # A woman no other woman here can be with keeps everyone out: with a man she would
+                # be the only woman in the group.
+                _keeps_out(lp, s, x[w, s.id], [x[p, s.id] for p in pids if p != w])
         women = [x[p, s.id] for p in pids if people[p].female]
         if women and not s.individual and not s.supervisor_female and female_supervisor:
             objective = lp.Objective()
             objective.SetCoefficient(_any(lp, women), -female_supervisor)
+
+
+def _alone(people: dict[int, Person], pids: list[int], apart: set[tuple[int, int]]) -> list[int]:
+    """The women who fit a group session with no other woman who fits it and may be with them."""
+    women = [p for p in pids if people[p].female]
+    barred = apart | {(b, a) for a, b in apart}
+    flagged = {p for p in women if placement.NOT_WITH_WOMEN in people[p].flags}
+    return [
+        w for w in women if w in flagged or not any(o != w and o not in flagged and (w, o) not in barred for o in women)
+    ]
+
+
+def _keeps_out(lp: pywraplp.Solver, s: Session, one: Any, others: list[Any]) -> None:
+    """Σ others ≤ M × (1 − one), M the most of them the session can hold: with `one` in the
+    session, none of the others."""
+    most = min(s.capacity, len(others))
+    if most >= 1:
+        _at_most(lp, others, most, [(one, float(most))])
 
 
 def _any(lp: pywraplp.Solver, variables: list[Any]) -> Any:

@@ -12,10 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from payback.allocation.engine import decompose, parts, solver
-from payback.allocation.engine.border import Week, borders, clock, coordinate, hold, merge
+from payback.allocation.engine.border import Week, borders, clock, coordinate, merge
 from payback.allocation.engine.decompose import solve_by_parts
 from payback.allocation.engine.generator import generate, generate_region
 from payback.allocation.engine.greedy import greedy
+from payback.allocation.engine.held import hold
 from payback.allocation.engine.model import Instance
 from payback.allocation.engine.objective import score
 from payback.allocation.engine.parts import Part, pair_count, split
@@ -154,6 +155,18 @@ def test_the_relaxation_bounds_every_plan(people: int, sessions: int, seed: int)
     bound = relax(instance, candidates(instance)).bound
     best = solve_whole(instance, time_limit=3, workers=1)
     assert bound is not None and bound >= best.objective >= greedy(instance).objective
+
+
+def test_the_relaxation_sees_a_woman_no_other_woman_can_join_must_be_alone_in_a_group() -> None:
+    """The only woman who fits this group, and a man flagged not to be with women: either she
+    is there alone, or the men are; the relaxation's bound is the best plan's score."""
+    instance = week(
+        [person(1), person(2), person(3, flags=frozenset({"not-with-women"})), woman(4, urgency=3.0)],
+        [session(1, capacity=4)],
+    )
+    best = solve_whole(instance, time_limit=5, workers=1)
+    assert best.status == "OPTIMAL" and 4 not in {pid for pid, _sid in best.assignments}
+    assert relax(instance, candidates(instance)).bound == best.objective
 
 
 def test_every_person_and_session_is_in_one_part_and_regions_never_share_one() -> None:
