@@ -7,9 +7,11 @@ from typing import Any
 
 from django.db.models import (
     DateField,
+    Exists,
     F,
     Func,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -25,7 +27,16 @@ from payback.staff.models import User
 from payback.staff.selectors import in_area
 
 from . import rules
-from .models import CLOSED_STATUSES, CaseAllocation, CaseStatus, LedgerEntry, LedgerKind, Person, Requirement
+from .models import (
+    CLOSED_STATUSES,
+    CaseAllocation,
+    CaseStatus,
+    LedgerEntry,
+    LedgerKind,
+    Person,
+    Requirement,
+    SbarConsultation,
+)
 
 
 def requirement_balance(requirement: Requirement) -> rules.Balance:
@@ -321,9 +332,20 @@ def case_flags(requirement: Requirement, *, book: PolicyBook, today: date, remai
     )
 
 
-def requirement_get(user: User, pk: int, *, related: tuple[str, ...] = ()) -> Requirement:
-    """One requirement the user may see, or 404; with `related` read in the same query."""
-    return found_or_404(requirements_for(user).select_related(*related), "case", pk=pk)
+def requirement_get(
+    user: User, pk: int, *, related: tuple[str, ...] = (), marks: dict[str, Exists] | None = None
+) -> Requirement:
+    """One requirement the user may see, or 404; with `related` and `marks` (whether it has records
+    of a kind, as attributes) read in the same query."""
+    return found_or_404(requirements_for(user).select_related(*related).annotate(**(marks or {})), "case", pk=pk)
+
+
+def summary_marks() -> dict[str, Exists]:
+    """Whether the case has reallocations and consultations: the summary reads them only if so."""
+    return {
+        "has_allocations": Exists(CaseAllocation.objects.filter(person=OuterRef("person"))),
+        "has_consultations": Exists(SbarConsultation.objects.filter(requirement=OuterRef("pk"))),
+    }
 
 
 def person_get(user: User, crn: str) -> Person:

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import Exists, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -123,11 +123,13 @@ def _sort_columns(base_query: dict[str, Any], sort: str, descending: bool) -> li
     return columns
 
 
-def case_context(request: HttpRequest, pk: int, tab: str, *, related: tuple[str, ...] = ()) -> dict[str, Any]:
+def case_context(
+    request: HttpRequest, pk: int, tab: str, *, related: tuple[str, ...] = (), marks: dict[str, Exists] | None = None
+) -> dict[str, Any]:
     """What every tab of a case shows: the case in the user's area, its balance, flags and key dates
-    (with `related` read along with the case)."""
+    (with `related` and `marks` read along with the case)."""
     user = staff_user(request)
-    requirement = selectors.requirement_get(user, pk, related=related)
+    requirement = selectors.requirement_get(user, pk, related=related, marks=marks)
     today = timezone.localdate()
     book = policy_book()
     balance = selectors.requirement_balance(requirement)
@@ -155,9 +157,10 @@ SUMMARY_RELATED = ("person__diversity", "person__practitioner__team")
 
 @staff_page("cases.view_requirement")
 def case_summary(request: HttpRequest, pk: int) -> HttpResponse:
-    context = case_context(request, pk, "summary", related=SUMMARY_RELATED)
-    context["allocations"] = selectors.allocations_of(context["person"])
-    context["consultations"] = sbar_selectors.consultations_of(context["case"])
+    context = case_context(request, pk, "summary", related=SUMMARY_RELATED, marks=selectors.summary_marks())
+    case = context["case"]
+    context["allocations"] = selectors.allocations_of(context["person"]) if case.has_allocations else []
+    context["consultations"] = sbar_selectors.consultations_of(case) if case.has_consultations else []
     context["can_raise_sbar"] = request.user.has_perm(ASSESS)
     context["can_answer_sbar"] = request.user.has_perm(COUNTERSIGN)
     return render(request, "cases/case_summary.html", context)
