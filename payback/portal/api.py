@@ -49,38 +49,44 @@ def _person(request: HttpRequest) -> Person:
 
 @router.post(
     "/my/sign-in",
-    response={202: schema.ChallengeOut, 429: schema.Problem},
+    response={202: schema.PersonSignInChallenge, 429: schema.PersonProblem},
     auth=None,
     operation_id="startPersonSignIn",
     summary="Ask for a sign-in code",
 )
-def start_sign_in(request: HttpRequest, body: schema.SignInIn) -> Status[schema.ChallengeOut | schema.Problem]:
+def start_sign_in(
+    request: HttpRequest, body: schema.PersonSignInIn
+) -> Status[schema.PersonSignInChallenge | schema.PersonProblem]:
     """The same answer (202, with a challenge) whether or not the case number and date of birth match
     anyone; a code is sent only when they do. Too many codes or wrong codes for the case number, or
     from your address, is 429."""
     try:
         token = signin.sign_in_start(crn=body.crn, date_of_birth=body.date_of_birth, address=client_key(request))
     except signin.SignInRefused as error:
-        return Status(429, schema.Problem(detail=error.message))
-    return Status(202, schema.ChallengeOut(challenge=token, code_minutes=signin.limits().code_minutes, message=SENT))
+        return Status(429, schema.PersonProblem(detail=error.message))
+    return Status(
+        202, schema.PersonSignInChallenge(challenge=token, code_minutes=signin.limits().code_minutes, message=SENT)
+    )
 
 
 @router.post(
     "/my/sign-in/code",
-    response={200: schema.TokenOut, 429: schema.Problem},
+    response={200: schema.PersonTokenOut, 429: schema.PersonProblem},
     auth=None,
     operation_id="finishPersonSignIn",
     summary="Sign in with the code",
 )
-def finish_sign_in(request: HttpRequest, body: schema.CodeIn) -> Status[schema.TokenOut | schema.Problem]:
+def finish_sign_in(
+    request: HttpRequest, body: schema.PersonSignInCodeIn
+) -> Status[schema.PersonTokenOut | schema.PersonProblem]:
     """A right code gives a bearer token; a wrong one is 400 naming `code` (5 tries a code). Too many
     wrong codes for the case number, or from your address, is 429."""
     try:
         person = signin.sign_in_finish(token=body.challenge, code=body.code, address=client_key(request))
     except signin.SignInRefused as error:
-        return Status(429, schema.Problem(detail=error.message))
+        return Status(429, schema.PersonProblem(detail=error.message))
     raw, token = signin.person_token_create(person)
-    return Status(200, schema.TokenOut(token=raw, expires_at=token.expires_at))
+    return Status(200, schema.PersonTokenOut(token=raw, expires_at=token.expires_at))
 
 
 @router.post("/my/sign-out", response={204: None}, operation_id="personSignOut", summary="Sign out")
@@ -90,13 +96,13 @@ def sign_out(request: HttpRequest) -> Status[None]:
     return Status(204, None)
 
 
-@router.get("/my/summary", response=schema.SummaryOut, operation_id="getMySummary", summary="Your hours and sessions")
-def summary(request: HttpRequest) -> schema.SummaryOut:
+@router.get("/my/summary", response=schema.MySummaryOut, operation_id="getMySummary", summary="Your hours and sessions")
+def summary(request: HttpRequest) -> schema.MySummaryOut:
     """Hours ordered, worked and still to do, with earned reduction explained and the date to finish
     by; the next sessions (where, when, pick-up, what to wear and bring); sessions missed with no
     decision yet."""
     person, today = _person(request), timezone.localdate()
-    return schema.SummaryOut(
+    return schema.MySummaryOut(
         first_name=person.first_name,
         hours=[schema.hours_out(h) for h in selectors.hours_of(person, today=today, book=policy_book())],
         next_sessions=[schema.session_out(s) for s in selectors.upcoming(person, today=today)],
@@ -104,15 +110,17 @@ def summary(request: HttpRequest) -> schema.SummaryOut:
     )
 
 
-@router.get("/my/letters", response=list[schema.LetterOut], operation_id="listMyLetters", summary="Letters sent to you")
-def letters(request: HttpRequest) -> list[schema.LetterOut]:
+@router.get(
+    "/my/letters", response=list[schema.MyLetterOut], operation_id="listMyLetters", summary="Letters sent to you"
+)
+def letters(request: HttpRequest) -> list[schema.MyLetterOut]:
     """Every letter sent to you, newest first, with its words."""
     return [schema.letter_out(letter) for letter in selectors.letters_of(_person(request))]
 
 
-def _contact(person: Person) -> schema.ContactOut:
+def _contact(person: Person) -> schema.MyContactOut:
     waiting = selectors.waiting_change(person)
-    return schema.ContactOut(
+    return schema.MyContactOut(
         phone=person.phone,
         email=person.email,
         address=person.address,
@@ -122,16 +130,16 @@ def _contact(person: Person) -> schema.ContactOut:
     )
 
 
-@router.get("/my/contact", response=schema.ContactOut, operation_id="getMyContact", summary="Your contact details")
-def contact(request: HttpRequest) -> schema.ContactOut:
+@router.get("/my/contact", response=schema.MyContactOut, operation_id="getMyContact", summary="Your contact details")
+def contact(request: HttpRequest) -> schema.MyContactOut:
     """Your phone, email and address as we have them, how you get messages, and any change waiting."""
     return _contact(_person(request))
 
 
 @router.post(
-    "/my/contact/messages", response=schema.ContactOut, operation_id="setMyMessages", summary="How you get messages"
+    "/my/contact/messages", response=schema.MyContactOut, operation_id="setMyMessages", summary="How you get messages"
 )
-def set_messages(request: HttpRequest, body: schema.PreferenceIn) -> schema.ContactOut:
+def set_messages(request: HttpRequest, body: schema.MyMessagesIn) -> schema.MyContactOut:
     """By text or email: for a detail we have (400 naming `channel` otherwise)."""
     person = _person(request)
     services.contact_preference_set(person=person, channel=Channel(body.messages_by))
@@ -140,13 +148,13 @@ def set_messages(request: HttpRequest, body: schema.PreferenceIn) -> schema.Cont
 
 @router.post(
     "/my/contact-changes",
-    response={201: schema.ContactChangeOut},
+    response={201: schema.MyContactChangeOut},
     operation_id="sendMyContactChange",
     summary="Send new contact details",
 )
 def send_contact_change(
-    request: HttpRequest, body: schema.ContactChangeIn, key: str | None = KEY_HEADER
-) -> Status[schema.ContactChangeOut]:
+    request: HttpRequest, body: schema.MyContactChangeIn, key: str | None = KEY_HEADER
+) -> Status[schema.MyContactChangeOut]:
     """Only what changed; your probation practitioner confirms it before it is used. One change waits
     at a time. Needs an idempotency key (the body's or the header's): the same key again gives the
     first answer."""
@@ -159,7 +167,7 @@ def send_contact_change(
 
 @router.post(
     "/my/absences",
-    response={201: schema.AbsenceOut, 404: schema.Problem},
+    response={201: schema.MyAbsenceOut, 404: schema.PersonProblem},
     operation_id="reportMyAbsence",
     summary="Tell us you cannot come to a session",
 )
@@ -170,7 +178,7 @@ def report_absence(
     details: str = DETAILS,
     file: UploadedFile | None = ABSENCE_FILE,
     key: str | None = KEY_HEADER,
-) -> Status[schema.AbsenceOut]:
+) -> Status[schema.MyAbsenceOut]:
     """Sent as `multipart/form-data` with the key in the `Idempotency-Key` header. For a session booked
     from today on, or one the register records as missed with no decision yet; one report a session.
     The file is judged by its contents. Another person's session is 404."""

@@ -19,34 +19,34 @@ ChannelName = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
 ReasonName = Literal[tuple(AbsenceReason.values)]  # type: ignore[valid-type]
 
 
-class SignInIn(InputSchema):
+class PersonSignInIn(InputSchema):
     crn: str = Field(min_length=1, max_length=20, pattern=NO_NUL, description="The case number, like X123456")
     date_of_birth: date
 
 
-class ChallengeOut(Schema):
+class PersonSignInChallenge(Schema):
     challenge: str = Field(description="Send it back with the code")
     code_minutes: int = Field(description="How long the code works")
     message: str
 
 
-class CodeIn(InputSchema):
+class PersonSignInCodeIn(InputSchema):
     challenge: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
     code: str = Field(min_length=1, max_length=20, pattern=NO_NUL, description="The 6 numbers sent by text or email")
 
 
-class TokenOut(Schema):
+class PersonTokenOut(Schema):
     token: str = Field(description="Send as `Authorization: Bearer pp_…` (never a member of staff's token)")
     expires_at: datetime = Field(description="The latest it works; unused for 20 minutes, it stops sooner")
 
 
-class Problem(Schema):
+class PersonProblem(Schema):
     """Too many tries (nothing was checked or sent), or no such session of yours."""
 
     detail: str
 
 
-class EarningOut(Schema):
+class MyEarningOut(Schema):
     threshold_minutes: int = Field(description="Work needed before time off starts")
     minutes_off_per_hour: int = Field(description="Each hour worked after that takes this much off")
     most_minutes_off: int
@@ -55,7 +55,7 @@ class EarningOut(Schema):
     explanation: list[str] = Field(description="The same, in the words the person's pages use")
 
 
-class HoursOut(Schema):
+class MyHoursOut(Schema):
     sentence_date: date
     ordered_minutes: int
     worked_minutes: int
@@ -64,10 +64,10 @@ class HoursOut(Schema):
     remaining_minutes: int
     still_to_work_minutes: int = Field(description="What remains, less the time off that work will itself earn")
     finish_by: date | None = Field(description="The date all hours must be done by, if there is one")
-    earned_reduction: EarningOut | None
+    earned_reduction: MyEarningOut | None
 
 
-class SessionOut(Schema):
+class MySessionOut(Schema):
     id: int = Field(description="The booking: give it as `appointment` to report an absence")
     date: date
     start_time: time
@@ -83,14 +83,14 @@ class SessionOut(Schema):
     missed: bool = Field(description="The register records it as missed, and no decision is made yet")
 
 
-class SummaryOut(Schema):
+class MySummaryOut(Schema):
     first_name: str
-    hours: list[HoursOut]
-    next_sessions: list[SessionOut]
-    missed_sessions: list[SessionOut]
+    hours: list[MyHoursOut]
+    next_sessions: list[MySessionOut]
+    missed_sessions: list[MySessionOut]
 
 
-class LetterOut(Schema):
+class MyLetterOut(Schema):
     id: int
     kind: str
     title: str
@@ -98,7 +98,7 @@ class LetterOut(Schema):
     text: str
 
 
-class ContactChangeOut(Schema):
+class MyContactChangeOut(Schema):
     id: int
     phone: str
     email: str
@@ -108,16 +108,16 @@ class ContactChangeOut(Schema):
     sent_at: datetime
 
 
-class ContactOut(Schema):
+class MyContactOut(Schema):
     phone: str
     email: str
     address: str
     postcode: str
     messages_by: str = Field(description="text or email")
-    waiting_change: ContactChangeOut | None
+    waiting_change: MyContactChangeOut | None
 
 
-class ContactChangeIn(InputSchema):
+class MyContactChangeIn(InputSchema):
     phone: str = text(30, "A new mobile phone number")
     email: str = text(254, "A new email address")
     address: str = text(300, "A new address (with its postcode)")
@@ -125,11 +125,11 @@ class ContactChangeIn(InputSchema):
     idempotency_key: str | None = idempotency_key_field(KEY, "change-3f9a")
 
 
-class PreferenceIn(InputSchema):
+class MyMessagesIn(InputSchema):
     messages_by: ChannelName  # type: ignore[valid-type]
 
 
-class AbsenceOut(Schema):
+class MyAbsenceOut(Schema):
     id: int
     appointment: int
     reason: str
@@ -141,9 +141,9 @@ class AbsenceOut(Schema):
 REASON_HELP = "; ".join(f"{value}: {label}" for value, label in REASONS)
 
 
-def hours_out(hours: Hours) -> HoursOut:
+def hours_out(hours: Hours) -> MyHoursOut:
     earning = hours.earning
-    return HoursOut(
+    return MyHoursOut(
         sentence_date=hours.requirement.order.sentence_date,
         ordered_minutes=hours.ordered,
         worked_minutes=hours.worked,
@@ -152,7 +152,7 @@ def hours_out(hours: Hours) -> HoursOut:
         remaining_minutes=hours.remaining,
         still_to_work_minutes=hours.still_to_work,
         finish_by=hours.finish_by,
-        earned_reduction=EarningOut(
+        earned_reduction=MyEarningOut(
             threshold_minutes=earning.threshold_minutes,
             minutes_off_per_hour=earning.minutes_off_per_hour,
             most_minutes_off=earning.most_minutes_off,
@@ -165,9 +165,9 @@ def hours_out(hours: Hours) -> HoursOut:
     )
 
 
-def session_out(view: SessionView, *, missed: bool = False) -> SessionOut:
+def session_out(view: SessionView, *, missed: bool = False) -> MySessionOut:
     facts = view.facts
-    return SessionOut(
+    return MySessionOut(
         id=view.appointment.pk,
         date=facts.date,
         start_time=facts.start,
@@ -184,14 +184,14 @@ def session_out(view: SessionView, *, missed: bool = False) -> SessionOut:
     )
 
 
-def letter_out(letter: Letter) -> LetterOut:
-    return LetterOut(
+def letter_out(letter: Letter) -> MyLetterOut:
+    return MyLetterOut(
         id=letter.pk, kind=letter.kind, title=letter_title(letter), issued_on=letter.issued_on, text=letter.text
     )
 
 
-def change_out(change: ContactChange) -> ContactChangeOut:
-    return ContactChangeOut(
+def change_out(change: ContactChange) -> MyContactChangeOut:
+    return MyContactChangeOut(
         id=change.pk,
         phone=change.phone,
         email=change.email,
@@ -202,8 +202,8 @@ def change_out(change: ContactChange) -> ContactChangeOut:
     )
 
 
-def absence_out(report: AbsenceReport) -> AbsenceOut:
-    return AbsenceOut(
+def absence_out(report: AbsenceReport) -> MyAbsenceOut:
+    return MyAbsenceOut(
         id=report.pk,
         appointment=report.appointment_id,
         reason=report.reason,

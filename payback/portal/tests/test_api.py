@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from payback.api.api import api
 from payback.api.tests.client import token_for
 from payback.enforcement import services as enforcement
 from payback.portal.models import AbsenceReport, ContactChange
@@ -142,3 +143,12 @@ def test_letters_are_the_persons_own(world: World, outbox: Path) -> None:
     letters = get("/letters", token_of(world, outbox)).json()
     assert [letter["id"] for letter in letters] == [mine.pk]
     assert letters[0]["title"] == "Letter about your appointment" and letters[0]["issued_on"] == str(date(2026, 11, 18))
+
+
+def test_the_persons_schemas_have_names_of_their_own_in_the_document() -> None:
+    """No schema of the person's API takes the name of a staff schema (the document would show one
+    shape for both)."""
+    schemas = api.get_openapi_schema()["components"]["schemas"]
+    assert {"wear", "bring", "told_us_cannot_come"} <= set(schemas["MySessionOut"]["properties"])
+    assert "register_version" in schemas["SessionOut"]["properties"]
+    assert "title" in schemas["MyLetterOut"]["properties"]
