@@ -5,9 +5,9 @@ what `benchmarks.run` measured on national-sized data (benchmarks/results/latest
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/payback python -m benchmarks.pages_scale [--skip-seed]
 
 Run it straight after `benchmarks.run` (national size), so both see the machine under much the same
-load. Each page is timed alongside its yardstick (GET /ping) in both runs: the figures compared are the
-p95 in milliseconds and, less sensitive to a change of load between the runs, the p95 as a multiple of
-the yardstick's. Target: 1.5 or less for each page and user.
+load. Each page is timed alongside its yardstick (GET /ping) in both runs. Compared: the medians, in
+milliseconds and, less sensitive to a change of load between the runs, as multiples of ping; the p95s
+are shown too. Target: 1.5 or less for each page and user.
 """
 
 import argparse
@@ -62,21 +62,32 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _compare(pdu: dict[str, Any], national: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
-    """The page at national size against the same page at PDU size, for the same user."""
+    """The page at national size against the same page at PDU size, for the same user: the medians
+    (in milliseconds and as multiples of ping) decide; the p95s, which one burst of the machine's
+    other work can move, are shown beside them."""
     at_national = national.get((pdu["name"], pdu["user"]))
     if at_national is None:
         return {"name": pdu["name"], "user": pdu["user"], "text": f"{pdu['name']} ({pdu['user']}): not measured"}
-    ms = at_national["p95_ms"] / pdu["p95_ms"]
-    text = (
-        f"{pdu['name']} ({pdu['user']}): p95 {at_national['p95_ms']:.1f} ms at national size, "
-        f"{pdu['p95_ms']:.1f} ms at PDU size: {ms:.2f}"
-    )
+    median = at_national["median_ms"] / pdu["median_ms"]
+    p95 = at_national["p95_ms"] / pdu["p95_ms"]
     relative = None
-    if at_national["p95_x_ping"] and pdu["p95_x_ping"]:
-        relative = at_national["p95_x_ping"] / pdu["p95_x_ping"]
-        text += f"; as multiples of ping {at_national['p95_x_ping']:.1f} and {pdu['p95_x_ping']:.1f}: {relative:.2f}"
-    text += f". Target {TARGET:g} or less: {'met' if max(ms, relative or 0) <= TARGET else 'not met'}."
-    return {"name": pdu["name"], "user": pdu["user"], "ms_ratio": ms, "x_ping_ratio": relative, "text": text}
+    if at_national["median_x_ping"] and pdu["median_x_ping"]:
+        relative = at_national["median_x_ping"] / pdu["median_x_ping"]
+    text = (
+        f"{pdu['name']} ({pdu['user']}): median {at_national['median_ms']:.1f} ms at national size, "
+        f"{pdu['median_ms']:.1f} ms at PDU size: {median:.2f}"
+        + (f" ({relative:.2f} as multiples of ping)" if relative is not None else "")
+        + f"; p95 {at_national['p95_ms']:.1f} and {pdu['p95_ms']:.1f} ms: {p95:.2f}. "
+        f"Target {TARGET:g} or less: {'met' if max(median, relative or 0) <= TARGET else 'not met'}."
+    )
+    return {
+        "name": pdu["name"],
+        "user": pdu["user"],
+        "median_ratio": median,
+        "median_x_ping_ratio": relative,
+        "p95_ratio": p95,
+        "text": text,
+    }
 
 
 def _national_size() -> dict[tuple[str, str], dict[str, Any]] | None:
