@@ -4,8 +4,10 @@ Staff pages read what people told us through the member of staff's area, like ev
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -217,12 +219,28 @@ class ToldUs:
     reports: list[AbsenceReport]
     changes: list[ContactChange]
 
-    @property
-    def waiting(self) -> int:
-        """Changes to check, and reports not yet added to the evidence."""
-        return sum(1 for c in self.changes if c.status == ChangeStatus.WAITING) + sum(
-            1 for r in self.reports if r.evidence_id is None
+
+def _count(rows: QuerySet[Any]) -> Coalesce:
+    counted = rows.order_by().values("person").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def told_us_counts(person: Person) -> tuple[int, int]:
+    """(things waiting for the practitioner, everything the person told us), in one query: for the
+    case page, whose person the member of staff can already see."""
+    mine = {"person": OuterRef("pk")}
+    row = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(
+            reports=_count(AbsenceReport.objects.filter(**mine)),
+            reports_waiting=_count(AbsenceReport.objects.filter(**mine, evidence__isnull=True)),
+            changes=_count(ContactChange.objects.filter(**mine)),
+            changes_waiting=_count(ContactChange.objects.filter(**mine, status=ChangeStatus.WAITING)),
         )
+        .values("reports", "reports_waiting", "changes", "changes_waiting")
+        .get()
+    )
+    return row["reports_waiting"] + row["changes_waiting"], row["reports"] + row["changes"]
 
 
 def told_us(user: User, person: Person) -> ToldUs:
