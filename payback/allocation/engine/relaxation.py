@@ -5,9 +5,9 @@ of a large week each person is planned in (`parts`).
 The relaxation is the solver's model (`problem.Problem.build`) with placements allowed to be
 fractions, without pins, the rule about women in groups and the cost of half-empty sessions (which
 made it slower to solve than it made it tighter), and with a stronger statement of who must be
-apart. Every plan of the week is a solution of it worth at least its score, so no plan scores
-more than its optimum, the bound. On generated region weeks it is within about 0.1 % of the
-optimum of the model without the rule about women in groups."""
+apart: someone flagged not to be with women keeps every woman out of a session, and a woman no
+other woman who fits a group can be with keeps everyone out of it. Every plan of the week is a
+solution of it worth at least its score, so no plan scores more than its optimum, the bound."""
 
 import math
 from collections import defaultdict
