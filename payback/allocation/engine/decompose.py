@@ -69,16 +69,14 @@ def solve_by_parts(
         relaxed = relax(instance, fits, pool)
         parts = split(instance, fits, relaxed.values, part_pairs)
         log.debug("relaxation %s, %d parts, %.1f s left", relaxed.bound, len(parts), left())
-        if len(parts) > 1:
-            plans = _plan_parts(pool, instance, parts, fits, hint, min(side, len(parts)), workers, left)
-            if any(plan.status == "INFEASIBLE" for plan in plans):  # pins that cannot all be kept
-                return without_solver_plan(instance, started, time_limit, cp_model.INFEASIBLE)
-            start, baseline = _start(instance, fits, plans, hint)
-            log.debug("parts %s, together %s, %.1f s left", [p.gap for p in plans], score(instance, start), left())
-            final, proved = coordinate(Week(instance, fits), parts, start, left, pool, min(side, len(parts)))
-            log.debug("across the borders %s, %.1f s left", score(instance, final), left())
+        found = (
+            _search(pool, instance, fits, parts, hint, min(side, len(parts)), workers, left) if len(parts) > 1 else None
+        )
     if len(parts) <= 1:
         return solve_whole(instance, time_limit=time_limit, workers=workers, hint=hint, fits=fits, started=started)
+    if found is None:  # pins that cannot all be kept
+        return without_solver_plan(instance, started, time_limit, cp_model.INFEASIBLE)
+    final, start, baseline, proved = found
     if violations(instance, final):
         final = start
     objective = score(instance, final)
@@ -96,6 +94,28 @@ def solve_by_parts(
     )
 
 
+def _search(
+    pool: Executor | None,
+    instance: Instance,
+    fits: dict[int, list[Session]],
+    parts: list[Part],
+    hint: list[Pair] | None,
+    side: int,
+    workers: int,
+    left: Callable[[], float],
+) -> tuple[list[Pair], list[Pair], list[Pair], float | None] | None:
+    """Steps 3 to 5: the final plan, the plan it started from (step 4), the greedy baseline's, and
+    the bound CP-SAT proved on the week if any; None if a part's pins cannot all be kept."""
+    plans = _plan_parts(pool, instance, parts, fits, hint, side, workers, left)
+    if any(plan.status == "INFEASIBLE" for plan in plans):
+        return None
+    start, baseline = _start(instance, fits, plans, hint)
+    log.debug("parts %s, together %s, %.1f s left", [p.gap for p in plans], score(instance, start), left())
+    final, proved = coordinate(Week(instance, fits), parts, start, left, pool, side)
+    log.debug("across the borders %s, %.1f s left", score(instance, final), left())
+    return final, start, baseline, proved
+
+
 def _start(
     instance: Instance, fits: dict[int, list[Session]], plans: list[Plan], hint: list[Pair] | None
 ) -> tuple[list[Pair], list[Pair]]:
@@ -111,9 +131,8 @@ def _start(
 
 def _pool(side: int, instance: Instance, fits: dict[int, list[Session]]) -> Any:
     """Processes for the relaxation, the parts and the borders (none with one at a time), each
-    holding the week (`held`), started at once. Threads with
-    `IN_PROCESSES` off (CP-SAT releases the interpreter while it searches, but building each model
-    holds it)."""
+    holding the week (`held`), started at once; threads with `IN_PROCESSES` off (CP-SAT releases
+    the interpreter while it searches, but building each model holds it)."""
     if side == 1:
         return nullcontext(None)
     if not IN_PROCESSES:

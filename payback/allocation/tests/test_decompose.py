@@ -233,6 +233,19 @@ def test_the_final_plan_is_checked_by_the_verifier(monkeypatch: pytest.MonkeyPat
     assert plan.assignments == broken[0]
 
 
+def test_pins_are_kept_and_hand_removals_avoided_in_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    instance = small_region()
+    monkeypatch.setattr(parts, "PART_PAIRS", in_parts(instance))
+    baseline = greedy(instance).assignments
+    instance.pinned = baseline[::7]
+    plan = solve(instance, time_limit=3, workers=1)
+    instance.forbidden = [pair for pair in plan.assignments if pair not in instance.pinned][::3]
+    replanned = solve(instance, time_limit=5, workers=1)
+    assert set(instance.pinned) <= set(replanned.assignments)
+    assert not set(instance.forbidden) & set(replanned.assignments)
+    assert violations(instance, replanned.assignments) == []
+
+
 def test_pins_that_cannot_be_kept_together_give_no_plan(monkeypatch: pytest.MonkeyPatch) -> None:
     instance = small_region()
     monkeypatch.setattr(parts, "PART_PAIRS", in_parts(instance))
