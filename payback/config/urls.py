@@ -17,6 +17,7 @@ urlpatterns = [
     path("oversight/", include("payback.oversight.urls")),
     path("notifications/", include("payback.notifications.urls")),
     path("my/", include("payback.portal.urls")),
+    path("partners/", include("payback.partners.urls")),
     path("nominate/", include(nominate_urlpatterns)),
     path("feedback/", include(feedback_urlpatterns)),
     path("api/v1/", include("payback.api.urls")),
