@@ -17,7 +17,7 @@ from ninja.responses import Status
 from pydantic import BaseModel
 
 from payback.core import idempotency
-from payback.core.api_common import page_of
+from payback.core.api_common import page_of, page_shaped_together
 from payback.core.api_ops import Operations, idempotency_header, idempotency_key
 from payback.core.edge import api_staff
 from payback.core.idempotency import KeyReused
@@ -203,11 +203,14 @@ def list_requirements(request: HttpRequest, query: Query[RequirementsQuery]) -> 
         status=query.status.value if query.status else "", pdu=query.pdu, flag=query.flag or ""
     )
     book = policy_book()
-    return page_of(
+    return page_shaped_together(
         RequirementPage,
         selectors.caseload(user, filters, today=today),
         query,
-        lambda r: requirement_summary(r, flags=selectors.case_flags(r, book=book, today=today)),
+        lambda records: [
+            requirement_summary(r, flags=flags)
+            for r, flags in zip(records, selectors.case_flags_of(records, book=book, today=today), strict=True)
+        ],
     )
 
 

@@ -63,7 +63,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     book = policy_book()
     page = paginate(request, selectors.caseload_listed(user, filters, today=today, book=book))
-    rows = caseload_rows((r, selectors.case_flags(r, book=book, today=today)) for r in page.object_list)
+    listed = list(page.object_list)
+    rows = caseload_rows(zip(listed, selectors.case_flags_of(listed, book=book, today=today), strict=True))
     base_query = page_query(request, drop=("page", "sort", "order"))
     paging = urlencode({**base_query, "sort": filters.sort, "order": "desc" if descending else "asc"})
     return render(

@@ -118,5 +118,10 @@ def paginate(qs: QuerySet[M], query: PageQuery) -> tuple[int, list[M]]:
 
 def page_of(page: type[P], qs: QuerySet[M], query: PageQuery, shape: Callable[[M], Any]) -> P:
     """The page asked for of a list: how many match across all pages, and the records of this page shaped."""
+    return page_shaped_together(page, qs, query, lambda records: [shape(r) for r in records])
+
+
+def page_shaped_together(page: type[P], qs: QuerySet[M], query: PageQuery, shape: Callable[[list[M]], list[Any]]) -> P:
+    """`page_of`, the records of the page shaped all at once (where each needs figures best read together)."""
     count, records = paginate(qs, query)
-    return page(count=count, page=query.page, page_size=query.page_size, items=[shape(r) for r in records])
+    return page(count=count, page=query.page, page_size=query.page_size, items=shape(list(records)))

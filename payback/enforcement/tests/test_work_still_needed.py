@@ -4,12 +4,13 @@ of work; after an unacceptable failure, every remaining hour must be worked."""
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
 from payback.cases import rules
 from payback.cases.rules import Balance, EarningTerms
-from payback.cases.selectors import CaseloadFilters, case_flags, caseload
+from payback.cases.selectors import CaseloadFilters, case_flags, case_flags_of, caseload
 from payback.cases.services import ledger_credit_work
 from payback.core.selectors import policy_book
 from payback.delivery.models import Appointment
@@ -114,3 +115,35 @@ def test_the_caseloads_at_risk_list_goes_by_the_work_still_needed(
     assert caseload(practitioner, CaseloadFilters(flag="at_risk")).count() == 0
     clock.today = date(2027, 2, 1)  # 29 days left: even 35 hours cannot be done at 6 a week
     assert list(caseload(practitioner, CaseloadFilters(flag="at_risk"))) == [person]
+
+
+@pytest.mark.django_db
+@pytest.mark.today("2026-11-18")
+def test_a_page_of_cases_has_the_flags_each_would_have_alone_read_in_a_fixed_number_of_queries(
+    clock: Clock,
+    practitioner: User,
+    earned_reduction: None,
+    on_session: Callable[..., Appointment],
+    django_assert_max_num_queries: Callable[..., Any],
+) -> None:
+    people = [placeable_person(practitioner, hours=hours) for hours in (100, 100, 60, 40)]
+    for person, worked in zip(people, (39, 10, 0, 40), strict=True):
+        if worked:
+            ledger_credit_work(
+                actor=practitioner, requirement=person, minutes=worked * 60, occurred_on=date(2026, 5, 1), source="work"
+            )
+    absence = on_session(people[1], date(2026, 6, 1), "unacceptable_absence")
+    clock.today = date(2026, 6, 10)
+    services.failure_decide(
+        actor=practitioner, source=source_of(practitioner, absence), verdict="unacceptable", reason="No evidence"
+    )
+    book = policy_book()
+    listed = list(caseload(practitioner, CaseloadFilters(), today=clock.today, book=book))
+    alone = [case_flags(r, book=book, today=clock.today) for r in listed]
+    with django_assert_max_num_queries(2):
+        together = case_flags_of(listed, book=book, today=clock.today)
+    assert together == alone
+    # The cases are not all alike: earning goes on for some and has stopped for one.
+    assert (3150, 2100) in {(f.remaining, f.still_needed) for f in together}
+    assert any(f.remaining == f.still_needed > 0 for f in together)
+    assert len(together) == 3  # the finished order is not on the caseload
