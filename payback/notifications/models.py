@@ -1,6 +1,6 @@
 """What a member of staff is told they must act on (a risk concern, an incident, a booking that now
-breaks a rule, an overdue countersignature), shown on their home page and emailed to them; and who
-is the duty senior probation officer of a PDU on a given day."""
+breaks a rule, an overdue countersignature, what a person told us online), shown on their home page
+and emailed to them; and who is the duty senior probation officer of a PDU on a given day."""
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +14,7 @@ class Category(models.TextChoices):
     INCIDENT = "incident", "Incident"
     BOOKING_CONFLICT = "booking_conflict", "Booking breaks a rule"
     COUNTERSIGN_OVERDUE = "countersign_overdue", "Countersignature overdue"
+    TOLD_US_ONLINE = "told_us_online", "The person told us online"
 
 
 class EmailStatus(models.TextChoices):

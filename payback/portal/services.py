@@ -27,6 +27,7 @@ from payback.enforcement.services.evidence import scan
 from payback.projects.forms.common import PHONE_RE, normalise_postcode
 from payback.staff.models import User
 
+from . import notices
 from .models import AbsenceReport, ChangeStatus, Channel, ContactChange, ContactPreference
 from .selectors import explainable
 from .signin import audit_by_person
@@ -106,6 +107,7 @@ def contact_change_send(*, person: Person, values: dict[str, str], idempotency_k
         raise ValidationError(errors)
     change = ContactChange.objects.create(person=person, idempotency_key=key, **clean)
     audit_by_person(person, "portal.contact_change_sent", change, "Sent new contact details to be checked")
+    notices.contact_change_sent(change)
     return change
 
 
@@ -218,6 +220,7 @@ def absence_report_send(
         raise
     summary = f"Told us they cannot come on {appointment.date:%-d %B %Y}: {AbsenceReason(reason).label.lower()}"
     audit_by_person(person, "portal.absence_reported", report, summary)
+    notices.absence_report_sent(report)
     return report
 
 
