@@ -164,7 +164,7 @@ def _cpu_seconds() -> float:
 def outcomes(instance: Any, assignments: list[tuple[int, int]]) -> dict[str, Any]:
     """What a plan gives people: placements, people offered 6 hours (of those who fit a session),
     continuity, mean travel and female supervisors for groups with women."""
-    from payback.allocation.engine.model import travel_minutes
+    from payback.allocation.engine.model import travel_cost
     from payback.allocation.engine.rules import candidates
 
     people = {p.id: p for p in instance.people}
@@ -176,7 +176,7 @@ def outcomes(instance: Any, assignments: list[tuple[int, int]]) -> dict[str, Any
         person, session = people[pid], sessions[sid]
         minutes[pid] += session.minutes
         members[sid].append(pid)
-        travel += travel_minutes(person, session, instance.speed_kmh)
+        travel += travel_cost(person, session, instance.speed_kmh)
         if person.last_project is not None:
             with_last += 1
             on_last += session.project_id == person.last_project

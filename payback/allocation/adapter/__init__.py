@@ -8,11 +8,11 @@ assessment; the planned sessions of active projects with their supervisor, vehic
 restrictions of the project's approved assessment; and the goal weights in force that week.
 
 `week` composes the readers: `sessions` (and the supervisors' absences), the bookings already
-made, and `people`; `places` holds the locations, weights and urgency (home locations are an
-approximation: see its note); `publishing` books a plan and tells the supervisors."""
+made, and `people`; `places` holds the locations (from the postcode directory: see its note),
+weights and urgency; `publishing` books a plan and tells the supervisors."""
 
 from .people import CONSIDERED
-from .places import HOME_RADIUS_KM, monday_of, pdu_centre, point_near, project_location, urgency_of, weights_for
+from .places import homes_of, monday_of, project_locations, urgency_of, weights_for
 from .publishing import PublishConflict, book_plan, email_supervisors
 from .sessions import PLACED_ON
 from .shapes import NoSessions, Week
@@ -20,7 +20,6 @@ from .week import final_reasons, read_week
 
 __all__ = [
     "CONSIDERED",
-    "HOME_RADIUS_KM",
     "PLACED_ON",
     "NoSessions",
     "PublishConflict",
@@ -28,10 +27,9 @@ __all__ = [
     "book_plan",
     "email_supervisors",
     "final_reasons",
+    "homes_of",
     "monday_of",
-    "pdu_centre",
-    "point_near",
-    "project_location",
+    "project_locations",
     "read_week",
     "urgency_of",
     "weights_for",

@@ -20,10 +20,11 @@ from payback.cases.selectors import case_flags, with_balance
 from payback.core.policy import PolicyBook
 from payback.delivery import rules as delivery_rules
 from payback.delivery.models import Appointment
+from payback.places.services import Point
 from payback.staff.models import Pdu
 
 from ..engine.model import Person
-from .places import point_near, urgency_of
+from .places import home_unknown_note, homes_of, urgency_of
 from .shapes import Bookings, Span, Week
 
 # Cases the plan considers. Awaiting assessment is included so that the coordinator sees who is
@@ -70,9 +71,7 @@ def _read_requirements(pdu: Pdu, *, book: PolicyBook, today: date) -> dict[int, 
     return chosen
 
 
-def read_people(
-    week: Week, pdu: Pdu, booked: Bookings, *, book: PolicyBook, span: Span, centre: tuple[float, float]
-) -> dict[int, tuple[Any, Any]]:
+def read_people(week: Week, pdu: Pdu, booked: Bookings, *, book: PolicyBook, span: Span) -> dict[int, tuple[Any, Any]]:
     """Each person owing hours in the PDU as the engine sees them (from their current UPW
     assessment), with what the pages show, and why they cannot be placed where they cannot. Returns
     the requirement and flags chosen for each, by person."""
@@ -90,6 +89,7 @@ def read_people(
         ).values_list("person_id", flat=True)
     )
     enemies = non_associations_among(person_ids)
+    homes = homes_of({pid: chosen[pid][0].person.postcode for pid in person_ids})
     for person_id in person_ids:
         requirement, flags = chosen[person_id]
         _read_person(
@@ -101,7 +101,7 @@ def read_people(
             enemies=frozenset(enemies.get(person_id, set())),
             booked=booked,
             span=span,
-            centre=centre,
+            home=homes[person_id],
         )
     return chosen
 
@@ -116,7 +116,7 @@ def _read_person(
     enemies: frozenset[int],
     booked: Bookings,
     span: Span,
-    centre: tuple[float, float],
+    home: Point | None,
 ) -> None:
     person_id, person = requirement.person_id, requirement.person
     backlog = flags.backlog or requirement.status == CaseStatus.BACKLOG
@@ -147,7 +147,7 @@ def _read_person(
         female=person.sex == "female",
         remaining_minutes=free_minutes,
         availability=availability,
-        home=point_near(person.postcode or person.crn, centre),
+        home=home,
         max_travel_minutes=(assessment.max_travel_minutes if assessment else None) or DEFAULT_MAX_TRAVEL_MINUTES,
         flags=frozenset(f.code for f in assessment.risk_flags.all()) if assessment else frozenset(),
         preference=(assessment.placement_preference or "") if assessment else "",
@@ -165,6 +165,8 @@ def _read_person(
     elif free_minutes <= 0:
         week.not_placeable[person_id] = "Already booked for all the hours they still owe"
     week.people[person_id] = _person_shown(week, requirement, flags, engine_person, booked)
+    if home is None and person_id not in week.not_placeable:
+        week.notes.append(home_unknown_note(person.full_name, person.postcode))
 
 
 def _person_shown(week: Week, requirement: Any, flags: Any, engine_person: Person, booked: Bookings) -> dict[str, Any]:
@@ -181,6 +183,7 @@ def _person_shown(week: Week, requirement: Any, flags: Any, engine_person: Perso
         "completion": flags.completion.isoformat() if flags.completion else None,
         "female": engine_person.female,
         "placeable": engine_person.id not in week.not_placeable,
+        "home_known": engine_person.home is not None,
     }
 
 

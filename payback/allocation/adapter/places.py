@@ -1,26 +1,19 @@
 """Where people and projects are, and the weights and urgency of a week.
 
-Home locations are an approximation. People have only a postcode, and the service has no postcode
-lookup, so each person is placed at a deterministic point within about 6 km of the middle of the
-PDU's projects, derived from a hash of their postcode. The same postcode always gives the same
-point, and travel estimates are therefore stable from one run to the next, but they are not real
-distances: a coordinator should treat a "travel" reason as a prompt to check, not a fact."""
+Homes and project sites are placed from the postcode directory (payback.places: the ONS Postcode
+Directory). A project with its own latitude and longitude keeps them. A postcode the directory
+does not know gives no place at all: nothing is made up. The engine then cannot check travel for
+that person or site; the plan says so in its notes and in the person's reason (docs/places.md)."""
 
-import hashlib
 from dataclasses import fields
 from datetime import date, timedelta
-from math import cos, pi, radians, sin, sqrt
 
 from payback.core.policy import PolicyBook
+from payback.places.services import Point, postcode_places
 from payback.projects.models import Project
-from payback.staff.models import Pdu
 
 from ..engine.model import Weights
 
-# The middle of England, used only when none of the PDU's projects has a location.
-DEFAULT_CENTRE = (52.56, -1.46)
-HOME_RADIUS_KM = 6.0
-KM_PER_DEGREE = 111.32
 NO_LIMIT_WEEKS = 52.0
 MAX_URGENCY = 5.0
 
@@ -33,40 +26,38 @@ def monday_of(day: date) -> date:
 # Locations
 
 
-def point_near(key: str, centre: tuple[float, float], *, radius_km: float = HOME_RADIUS_KM) -> tuple[float, float]:
-    """A deterministic point within `radius_km` of `centre`, spread evenly over the disc, from a
-    hash of `key` (a postcode). See the module's note: an approximation, not a geocode."""
-    digest = hashlib.sha256(key.strip().upper().replace(" ", "").encode()).digest()
-    a = int.from_bytes(digest[:4], "big") / 2**32
-    b = int.from_bytes(digest[4:8], "big") / 2**32
-    distance = radius_km * sqrt(a)
-    angle = 2 * pi * b
-    lat = centre[0] + distance * cos(angle) / KM_PER_DEGREE
-    lon = centre[1] + distance * sin(angle) / (KM_PER_DEGREE * cos(radians(centre[0])))
-    return (round(lat, 5), round(lon, 5))
+def homes_of(postcodes: dict[int, str]) -> dict[int, Point | None]:
+    """Each person's home (by person id, from their postcode), or None where the postcode is unknown."""
+    found = postcode_places(postcodes.values())
+    return {pid: found.get(postcode) for pid, postcode in postcodes.items()}
 
 
-def pdu_centre(pdu: Pdu) -> tuple[float, float]:
-    """The middle of the PDU's projects that have a location."""
-    located: list[tuple[float, float]] = [
-        (float(lat), float(lon))
-        for lat, lon in Project.objects.filter(pdu=pdu, latitude__isnull=False, longitude__isnull=False).values_list(
-            "latitude", "longitude"
-        )
-        if lat is not None and lon is not None
-    ]
-    if not located:
-        return DEFAULT_CENTRE
-    return (
-        round(sum(lat for lat, _ in located) / len(located), 5),
-        round(sum(lon for _, lon in located) / len(located), 5),
-    )
+def project_locations(projects: list[Project]) -> dict[int, Point | None]:
+    """Each project's site (by project id): its own coordinates when it has them, else its
+    postcode's place, else None (unknown)."""
+    found = postcode_places(p.postcode for p in projects if p.latitude is None or p.longitude is None)
+    return {p.pk: _project_location(p, found) for p in projects}
 
 
-def project_location(project: Project, centre: tuple[float, float]) -> tuple[float, float]:
+def _project_location(project: Project, found: dict[str, Point]) -> Point | None:
     if project.latitude is not None and project.longitude is not None:
         return (float(project.latitude), float(project.longitude))
-    return point_near(project.postcode or f"project-{project.pk}", centre)
+    return found.get(project.postcode)
+
+
+def home_unknown_note(name: str, postcode: str) -> str:
+    if not postcode.strip():
+        return f"{name} has no home postcode recorded: travel to work is not checked for them"
+    return f"{name}'s home postcode {postcode} is not in the postcode directory: travel to work is not checked for them"
+
+
+def site_unknown_note(project: Project) -> str:
+    if not project.postcode.strip():
+        return f"{project.name} has no site postcode or location: travel to it is not checked"
+    return (
+        f"{project.name}'s site postcode {project.postcode} is not in the postcode directory: "
+        "travel to it is not checked"
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,13 +11,14 @@ from payback.cases.models import Person as CasePerson
 from payback.cases.placement_facts import placement_facts
 from payback.delivery import rules as delivery_rules
 from payback.delivery.models import Session, SessionStatus, SupervisorAbsence
+from payback.places.services import Point
 from payback.projects.models import ProjectStatus, ProjectType
 from payback.projects.selectors import current_project_assessment
 from payback.staff.models import Gender, Pdu, User
 
 from ..engine.model import Person
 from ..engine.model import Session as EngineSession
-from .places import project_location
+from .places import project_locations, site_unknown_note
 from .shapes import Bookings, NoSessions, Span, Week
 
 # Sessions people are placed on: group work and individual placements (not inductions, nor
@@ -77,7 +78,6 @@ def add_sessions(
     chosen: dict[int, tuple[Any, Any]],
     *,
     span: Span,
-    centre: tuple[float, float],
     forbidden: set[tuple[int, int]],
 ) -> None:
     """Each session as the engine sees it (with the restrictions of its project's approved
@@ -91,12 +91,15 @@ def add_sessions(
         people={p.id: p for p in week.instance.people},
     )
     names = {pid: chosen[pid][0].person.full_name for pid in sorted(chosen)}
+    projects = {s.project_id: s.project for s in sessions}
+    sites = project_locations(list(projects.values()))
+    week.notes += [site_unknown_note(project) for pk, project in projects.items() if sites[pk] is None]
     for session in sessions:
         project = session.project
         if project.pk not in restrictions:
             restrictions[project.pk] = current_project_assessment(project)
         members = booked.in_session.get(session.pk, [])
-        _read_session(week, session, restrictions[project.pk], members, absent=absent, centre=centre)
+        _read_session(week, session, restrictions[project.pk], members, absent=absent, site=sites[project.pk])
         _keep_apart(week, session, members, names, already, forbidden)
 
 
@@ -121,7 +124,7 @@ def _read_session(
     members: list[int],
     *,
     absent: set[tuple[int, date]],
-    centre: tuple[float, float],
+    site: Point | None,
 ) -> None:
     project = session.project
     supervisor: User | None = session.supervisor
@@ -137,7 +140,7 @@ def _read_session(
         start=delivery_rules.minutes_of(session.start_time),
         end=delivery_rules.minutes_of(session.end_time),
         capacity=capacity,
-        location=project_location(project, centre),
+        location=site,
         individual=project.project_type == ProjectType.INDIVIDUAL,
         women_only=bool(assessment and assessment.women_only),
         excluded_flags=frozenset(f.code for f in assessment.excluded_flags.all()) if assessment else frozenset(),

@@ -14,7 +14,7 @@ from payback.staff.models import Pdu
 
 from ..engine.model import Instance
 from .people import read_people
-from .places import monday_of, pdu_centre, weights_for
+from .places import monday_of, weights_for
 from .sessions import add_sessions, read_sessions
 from .shapes import Bookings, Span, Week
 
@@ -38,13 +38,12 @@ def read_week(
     span = Span(start=week_start, end=week_start + timedelta(days=6), today=today)
     published = published or {}
     weights = weights_for(book, week_start)
-    centre = pdu_centre(pdu)
     week = Week(instance=Instance(people=[], sessions=[], weights=weights))
     sessions = read_sessions(pdu, span)
     booked = read_bookings(pdu, sessions, today=today, ignored=set(published.values()))
-    chosen = read_people(week, pdu, booked, book=book, span=span, centre=centre)
+    chosen = read_people(week, pdu, booked, book=book, span=span)
     forbidden_pairs = set(forbidden or [])
-    add_sessions(week, sessions, booked, chosen, span=span, centre=centre, forbidden=forbidden_pairs)
+    add_sessions(week, sessions, booked, chosen, span=span, forbidden=forbidden_pairs)
     week.instance.pinned = list(pinned or [])
     week.instance.forbidden = sorted(forbidden_pairs)
     week.instance.published = sorted(published)

@@ -12,7 +12,7 @@ from datetime import date
 
 from payback import placement
 
-from .model import PARTS, Instance, Person, Session, travel_minutes
+from .model import PARTS, Instance, Person, Session, travel_cost
 from .rules import eligible, pair_problem
 from .verifier import violations
 
@@ -63,7 +63,7 @@ def _pair_broken(code: str, person: Person, session: Session, instance: Instance
     if code == "preference_individual":
         return Broken("Individual placement", f"{name} needs an individual placement and {project} is a group")
     if code == "travel":
-        minutes = travel_minutes(person, session, instance.speed_kmh)
+        minutes = travel_cost(person, session, instance.speed_kmh)
         return Broken(
             "Travel limit",
             f"{name} would travel about {minutes} minutes to {project}, over their limit of "

@@ -6,7 +6,7 @@ import random
 from dataclasses import replace
 from datetime import date, timedelta
 
-from .model import Instance, Person, Session, Weights, travel_minutes
+from .model import Instance, Person, Session, Weights, travel_cost
 from .rules import Nearby, pair_problem
 
 SPEED_KMH = 25.0  # as Instance's default
@@ -167,7 +167,7 @@ def _last_projects(rng: random.Random, person_list: list[Person], session_list: 
         nearest[person.id] = {}
         for s in nearby.around(person, SPEED_KMH):
             if pair_problem(person, s, SPEED_KMH) is None:
-                minutes = travel_minutes(person, s, SPEED_KMH)
+                minutes = travel_cost(person, s, SPEED_KMH)
                 nearest[person.id][s.project_id] = min(minutes, nearest[person.id].get(s.project_id, minutes))
     return [
         replace(

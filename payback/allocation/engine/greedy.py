@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from payback import placement
 
-from .model import Instance, Plan, Session, travel_minutes
+from .model import Instance, Plan, Session, travel_cost
 from .objective import score
 from .rules import candidates, plan_reasons
 
@@ -26,7 +26,7 @@ def place(instance: Instance, fits: dict[int, list[Session]] | None = None) -> l
             assigned[pid].append(sid)
     for person in people:
         offered = sum(sessions[s].minutes for s in assigned[person.id])
-        options = sorted(fits[person.id], key=lambda s: (s.day, travel_minutes(person, s, instance.speed_kmh)))
+        options = sorted(fits[person.id], key=lambda s: (s.day, travel_cost(person, s, instance.speed_kmh)))
         for s in options:
             if offered >= min(target, person.remaining_minutes):
                 break

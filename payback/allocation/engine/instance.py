@@ -21,6 +21,11 @@ class InstanceError(ValueError):
         super().__init__("; ".join(self.problems))
 
 
+def _place(raw: list[float] | None) -> tuple[float, float] | None:
+    """[latitude, longitude], or null for a place whose postcode is unknown."""
+    return None if raw is None else (float(raw[0]), float(raw[1]))
+
+
 def _person(raw: dict[str, Any]) -> Person:
     return Person(
         id=raw["id"],
@@ -28,7 +33,7 @@ def _person(raw: dict[str, Any]) -> Person:
         female=raw.get("female", False),
         remaining_minutes=raw["remaining_minutes"],
         availability={int(day): frozenset(parts) for day, parts in raw.get("availability", {}).items()},
-        home=(float(raw["home"][0]), float(raw["home"][1])),
+        home=_place(raw["home"]),
         max_travel_minutes=raw.get("max_travel_minutes", 60),
         flags=frozenset(raw.get("flags", [])),
         preference=raw.get("preference", ""),
@@ -52,7 +57,7 @@ def _session(raw: dict[str, Any]) -> Session:
         start=raw["start"],
         end=raw["end"],
         capacity=raw["capacity"],
-        location=(float(raw["location"][0]), float(raw["location"][1])),
+        location=_place(raw["location"]),
         individual=raw.get("individual", False),
         women_only=raw.get("women_only", False),
         excluded_flags=frozenset(raw.get("excluded_flags", [])),
@@ -85,13 +90,13 @@ def to_dict(instance: Instance) -> dict[str, Any]:
         raw["availability"] = {str(d): sorted(parts) for d, parts in p.availability.items()}
         raw["flags"] = sorted(p.flags)
         raw["non_associations"] = sorted(p.non_associations)
-        raw["home"] = list(p.home)
+        raw["home"] = list(p.home) if p.home is not None else None
         return raw
 
     def session(s: Session) -> dict[str, Any]:
         raw = asdict(s)
         raw["excluded_flags"] = sorted(s.excluded_flags)
-        raw["location"] = list(s.location)
+        raw["location"] = list(s.location) if s.location is not None else None
         return raw
 
     return {

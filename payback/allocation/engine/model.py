@@ -17,7 +17,7 @@ class Person:
     remaining_minutes: int
     # {weekday 0-6: {"morning", "afternoon", "evening"}}
     availability: dict[int, frozenset[str]]
-    home: tuple[float, float]
+    home: tuple[float, float] | None  # None: the home postcode is unknown (travel not checked)
     max_travel_minutes: int
     flags: frozenset[str] = frozenset()
     preference: str = ""  # "", "mixed", "women_only", "individual"
@@ -40,7 +40,7 @@ class Session:
     start: int  # minutes from midnight
     end: int
     capacity: int
-    location: tuple[float, float]
+    location: tuple[float, float] | None  # None: the site's postcode is unknown (travel not checked)
     individual: bool = False  # an individual placement rather than a group
     women_only: bool = False
     excluded_flags: frozenset[str] = frozenset()
@@ -125,9 +125,25 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return EARTH_KM * 2 * asin(sqrt(h))
 
 
-def travel_minutes(person: Person, session: Session, speed_kmh: float) -> int:
-    """A door-to-site estimate: straight-line distance at an urban average speed, plus 10 minutes."""
+def travel_minutes(person: Person, session: Session, speed_kmh: float) -> int | None:
+    """A door-to-site estimate: straight-line distance at an urban average speed, plus 10 minutes;
+    None when the home or the site is not known (then travel cannot be checked)."""
+    if person.home is None or session.location is None:
+        return None
     return round(distance_km(person.home, session.location) / speed_kmh * 60) + 10
+
+
+def travel_cost(person: Person, session: Session, speed_kmh: float) -> int:
+    """The minutes the travel goal counts: the estimate, or the person's travel limit when the
+    home or the site is not known (the most the travel rule would allow), so that a known short
+    journey is preferred to an unknown one."""
+    minutes = travel_minutes(person, session, speed_kmh)
+    return person.max_travel_minutes if minutes is None else minutes
+
+
+def place_unknown(person: Person, session: Session) -> bool:
+    """Whether travel between this person's home and this session's site cannot be checked."""
+    return person.home is None or session.location is None
 
 
 def available_for(person: Person, session: Session) -> bool:

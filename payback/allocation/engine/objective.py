@@ -4,7 +4,7 @@ compare plans on one scale."""
 
 from collections import defaultdict
 
-from .model import Instance, Person, Session, Weights, travel_minutes
+from .model import Instance, Person, Session, Weights, travel_cost
 
 Pair = tuple[int, int]
 
@@ -18,7 +18,7 @@ def placement_value(person: Person, session: Session, instance: Instance, publis
         value += w.continuity
     if session.individual:
         value += w.individual_share
-    value -= w.travel_per_minute * travel_minutes(person, session, instance.speed_kmh)
+    value -= w.travel_per_minute * travel_cost(person, session, instance.speed_kmh)
     if (person.id, session.id) in published:
         value += w.change_published
     return value

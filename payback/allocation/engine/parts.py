@@ -145,7 +145,7 @@ def clusters(fits: dict[int, list[Session]]) -> list[list[int]]:
 def _k_means(instance: Instance, cluster: list[int], size: dict[int, int], k: int) -> list[list[int]]:
     """The cluster's sessions in `k` groups by place, each session weighted by how many people fit
     it: first centres as far apart as can be (from the busiest session), then rounds of k-means."""
-    where = {s.id: _flat(s.location) for s in instance.sessions if s.id in set(cluster)}
+    where = _where(instance, cluster)
     centres = [where[max(cluster, key=lambda sid: (size[sid], -sid))]]
     while len(centres) < k:
         centres.append(where[max(cluster, key=lambda sid: (min(_far(where[sid], c) for c in centres), -sid))])
@@ -160,6 +160,19 @@ def _k_means(instance: Instance, cluster: list[int], size: dict[int, int], k: in
             break
         centres = moved
     return groups
+
+
+def _where(instance: Instance, cluster: list[int]) -> dict[int, tuple[float, float]]:
+    """Each session's point on a flat map; a session whose site is unknown is put at the middle of
+    the cluster's known ones (it is grouped, not placed: travel to it is not checked)."""
+    members = set(cluster)
+    known = {s.id: _flat(s.location) for s in instance.sessions if s.id in members and s.location is not None}
+    middle = (
+        (sum(p[0] for p in known.values()) / len(known), sum(p[1] for p in known.values()) / len(known))
+        if known
+        else (0.0, 0.0)
+    )
+    return {sid: known.get(sid, middle) for sid in cluster}
 
 
 def _flat(location: tuple[float, float]) -> tuple[float, float]:

@@ -9,7 +9,18 @@ from math import degrees
 
 from payback import placement
 
-from .model import DAY_NAMES, EARTH_KM, PARTS, Instance, Person, Session, Weights, days_available, travel_minutes
+from .model import (
+    DAY_NAMES,
+    EARTH_KM,
+    PARTS,
+    Instance,
+    Person,
+    Session,
+    Weights,
+    days_available,
+    travel_cost,
+    travel_minutes,
+)
 
 # The rules between one person and one session, in the order they are checked and explained.
 PAIR_RULES: tuple[str, ...] = ("closed", *placement.PAIR_RULES, "travel", "owes_less")
@@ -21,7 +32,9 @@ def _breaks(rule: str, person: Person, session: Session, speed_kmh: float) -> bo
     if rule in placement.PAIR_RULES:
         return placement.breaks_pair(rule, person, session)
     if rule == "travel":
-        return travel_minutes(person, session, speed_kmh) > person.max_travel_minutes
+        # An unknown home or site cannot be checked: it does not keep anyone out (docs/places.md).
+        minutes = travel_minutes(person, session, speed_kmh)
+        return minutes is not None and minutes > person.max_travel_minutes
     if rule == "owes_less":
         return session.minutes > person.remaining_minutes
     raise ValueError(f"unknown rule {rule!r}")
@@ -71,12 +84,17 @@ def candidates(instance: Instance) -> dict[int, list[Session]]:
 class Nearby:
     """The week's sessions by weekday, each day's in order of latitude: those a person might fit
     are on a day they are free (no other is), and no further north or south than they travel
-    (the straight-line distance is never less than the distance north or south)."""
+    (the straight-line distance is never less than the distance north or south). Where the home
+    or the site is unknown, distance keeps no session out."""
 
     def __init__(self, sessions: list[Session]) -> None:
         by_day: dict[int, list[tuple[float, int, Session]]] = defaultdict(list)
+        self.unplaced: dict[int, list[tuple[float, int, Session]]] = defaultdict(list)
         for index, s in enumerate(sessions):
-            by_day[s.weekday].append((s.location[0], index, s))
+            if s.location is None:
+                self.unplaced[s.weekday].append((0.0, index, s))
+            else:
+                by_day[s.weekday].append((s.location[0], index, s))
         self.days = {day: sorted(found, key=lambda t: t[:2]) for day, found in by_day.items()}
         self.latitudes = {day: [t[0] for t in found] for day, found in self.days.items()}
 
@@ -86,10 +104,17 @@ class Nearby:
         spread = degrees(reach / EARTH_KM) + 1e-9
         found: list[tuple[float, int, Session]] = []
         for day, parts in person.availability.items():
-            if parts and day in self.days:
-                latitudes = self.latitudes[day]
-                low = bisect_left(latitudes, person.home[0] - spread)
-                found += self.days[day][low : bisect_right(latitudes, person.home[0] + spread)]
+            if not parts:
+                continue
+            found += self.unplaced.get(day, [])
+            if day not in self.days:
+                continue
+            if person.home is None:
+                found += self.days[day]
+                continue
+            latitudes = self.latitudes[day]
+            low = bisect_left(latitudes, person.home[0] - spread)
+            found += self.days[day][low : bisect_right(latitudes, person.home[0] + spread)]
         return [s for _latitude, _index, s in sorted(found, key=lambda t: t[1])]
 
 
@@ -155,6 +180,22 @@ def explain(
     reason = eligible(person)
     if reason:
         return reason
+    found = _explain(person, instance, assigned, offered_minutes, shared=shared)
+    return f"{found} ({HOME_UNKNOWN})" if person.home is None else found
+
+
+# Said of a person whose home postcode is unknown, with the reason they got nothing or little.
+HOME_UNKNOWN = "home postcode unknown: travel not checked"
+
+
+def _explain(
+    person: Person,
+    instance: Instance,
+    assigned: dict[int, list[int]],
+    offered_minutes: int,
+    *,
+    shared: _Shared | None,
+) -> str:
     if not instance.sessions:
         return "No sessions are planned this week"
     if not any(s.open for s in instance.sessions):
@@ -302,16 +343,17 @@ def _women_only_reason(person: Person, instance: Instance) -> str:
     ]
     if not options:
         return "Women-only preference, and no women-only session or individual placement this week"
-    nearest = min(options, key=lambda s: travel_minutes(person, s, instance.speed_kmh))
+    nearest = min(options, key=lambda s: travel_cost(person, s, instance.speed_kmh))
+    minutes = travel_minutes(person, nearest, instance.speed_kmh)
     return (
         "Women-only preference, and no women-only session or individual placement on the days available "
         f"({days_available(person)}); the nearest is on {_day(nearest)}, "
-        f"about {travel_minutes(person, nearest, instance.speed_kmh)} minutes away"
+        + (f"about {minutes} minutes away" if minutes is not None else "how far away is not known")
     )
 
 
 def _travel_reason(person: Person, sessions: list[Session], instance: Instance) -> str:
-    nearest = min(travel_minutes(person, s, instance.speed_kmh) for s in sessions)
+    nearest = min(travel_cost(person, s, instance.speed_kmh) for s in sessions)
     limit = f"travel limit of {person.max_travel_minutes} minutes (the nearest is about {nearest} minutes away)"
     if person.preference == "women_only":
         return f"Women-only preference, and no women-only session or individual placement within her {limit}"

@@ -53,9 +53,10 @@ def violations(instance: Instance, assignments: list[tuple[int, int]]) -> list[s
             found.append(f"{p.name} is flagged not to be placed with women and a woman supervises session {sid}")
         if (p.preference == "individual" or p.group_unsuitable) and not s.individual:
             found.append(f"{p.name} needs an individual placement, not group session {sid}")
-        travel = round(_km(p.home, s.location) / instance.speed_kmh * 60) + 10
-        if travel > p.max_travel_minutes:
-            found.append(f"{p.name} would travel {travel} minutes, over their {p.max_travel_minutes}")
+        if p.home is not None and s.location is not None:  # an unknown place cannot be checked
+            travel = round(_km(p.home, s.location) / instance.speed_kmh * 60) + 10
+            if travel > p.max_travel_minutes:
+                found.append(f"{p.name} would travel {travel} minutes, over their {p.max_travel_minutes}")
         if (pid, sid) in forbidden:
             found.append(f"{p.name} was removed from session {sid} by hand")
     for (pid, day), count in days.items():

@@ -52,8 +52,9 @@ TEXT = {"type": "string"}
 ID = _int(1)
 MINUTES = _int(0, MAX_MINUTES)
 TEXTS = {"type": "array", "items": TEXT, "uniqueItems": True}
+# A place is [latitude, longitude], or null when its postcode is unknown (travel is then not checked).
 PLACE = {
-    "type": "array",
+    "type": ["array", "null"],
     "prefixItems": [
         {"type": "number", "minimum": -90, "maximum": 90},
         {"type": "number", "minimum": -180, "maximum": 180},

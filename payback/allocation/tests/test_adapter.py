@@ -4,6 +4,7 @@ changed by hand (a change that breaks a rule is refused, naming it), published t
 booking service (all or nothing) and re-planned after a supervisor is lost."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -65,15 +66,52 @@ def test_the_week_is_read_from_the_database(week: SmallWeek) -> None:
     assert read.sessions[week.monday_session.pk]["supervisor"] == str(week.supervisor)
 
 
-def test_home_is_a_stable_point_near_the_projects(week: SmallWeek) -> None:
-    centre = adapter.pdu_centre(week.pdu)
-    first = adapter.point_near("NE6 1BU", centre)
-    assert adapter.point_near("ne61bu", centre) == first
-    assert adapter.point_near("NE6 1BV", centre) != first
+def test_homes_and_sites_are_placed_from_the_postcode_directory(week: SmallWeek) -> None:
     read = adapter.read_week(week.pdu, week.monday)
     homes = {p.id: p.home for p in read.instance.people}
-    assert homes[week.men[0].person_id] == homes[week.men[1].person_id] == first
-    assert distance_km(first, centre) <= adapter.HOME_RADIUS_KM + 0.01
+    assert homes[week.men[0].person_id] == homes[week.men[1].person_id] == (54.968241, -1.582636)  # NE6 1BU
+    sites = {s.id: s.location for s in read.instance.sessions}
+    assert sites[week.monday_session.pk] == (54.974706, -1.619188)  # NE1 4BX
+    assert distance_km((54.968241, -1.582636), (54.974706, -1.619188)) == pytest.approx(2.45, abs=0.01)
+    assert read.people[week.men[0].person_id]["home_known"]
+
+
+def test_an_unknown_home_is_not_made_up_and_the_plan_says_travel_was_not_checked(week: SmallWeek) -> None:
+    man = week.men[0].person
+    man.postcode = "NE1 9ZZ"
+    man.save(update_fields=["postcode"])
+    read = adapter.read_week(week.pdu, week.monday)
+    people = {p.id: p for p in read.instance.people}
+    assert people[man.pk].home is None
+    assert people[week.woman.person_id].home is None  # type: ignore[union-attr]
+    assert not read.people[man.pk]["home_known"]
+    assert (
+        "Alex Adams's home postcode NE1 9ZZ is not in the postcode directory: travel to work is not checked for them"
+        in read.notes
+    )
+    assert "Grace Hill has no home postcode recorded: travel to work is not checked for them" in read.notes
+    run = start(week)
+    assert run.status == RunStatus.DONE, run.message
+    assert (man.pk, week.monday_session.pk) in set(run.assignments)  # still placed in their own PDU
+    assert run.plan["reasons"][str(week.woman.person_id)].endswith("(home postcode unknown: travel not checked)")  # type: ignore[union-attr]
+    assert any("NE1 9ZZ" in note for note in run.plan["notes"])
+
+
+def test_a_site_is_its_own_coordinates_or_its_postcode_or_unknown(week: SmallWeek) -> None:
+    project = week.project
+    project.latitude, project.longitude = Decimal("54.97000"), Decimal("-1.60000")
+    project.save(update_fields=["latitude", "longitude"])
+    read = adapter.read_week(week.pdu, week.monday)
+    assert {s.location for s in read.instance.sessions} == {(54.97, -1.6)}
+    project.latitude = project.longitude = None
+    project.postcode = "NE1 9ZZ"
+    project.save(update_fields=["latitude", "longitude", "postcode"])
+    read = adapter.read_week(week.pdu, week.monday)
+    assert {s.location for s in read.instance.sessions} == {None}
+    assert (
+        "Towpath clearance's site postcode NE1 9ZZ is not in the postcode directory: travel to it is not checked"
+        in read.notes
+    )
 
 
 def test_restrictions_supervisors_vehicles_bookings_and_non_associations(week: SmallWeek) -> None:

@@ -1,6 +1,8 @@
 """A small PDU's week built through the real services, for the adapter and page tests: a
 coordinator, a manager, a practitioner, two supervisors, one group project and one individual
-placement, sessions next week, and people ready to be placed."""
+placement, sessions next week, and people ready to be placed. The postcode directory holds the
+places test fixture: the men live at NE6 1BU, the project is at NE1 4BX (2.4 km away), and the
+woman has no postcode recorded."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -9,6 +11,8 @@ from django.utils import timezone
 
 from payback.cases.models import Requirement
 from payback.delivery.models import Session
+from payback.places.services import postcodes_import
+from payback.places.tests.conftest import FIXTURE
 from payback.projects.models import Project
 from payback.staff.models import Pdu, User
 from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPERVISOR
@@ -54,7 +58,10 @@ def small_week(pdu: Pdu, *, men: int = 3) -> SmallWeek:
     supervisor.email = "sam@probation.example.gov.uk"
     supervisor.save(update_fields=["email"])
     female_supervisor = make_staff("fiona", role=SUPERVISOR, pdu=pdu, gender="female")
+    postcodes_import(FIXTURE)
     project = active_project(coordinator, manager, pdu, name="Towpath clearance")
+    project.postcode = "NE1 4BX"
+    project.save(update_fields=["postcode"])
     week = SmallWeek(
         pdu=pdu,
         monday=monday,
