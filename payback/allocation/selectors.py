@@ -83,6 +83,15 @@ class Cell:
     pinned: bool
 
 
+@dataclass(frozen=True)
+class Placement:
+    """A session a person is placed on, as the plan's list names it."""
+
+    session: int
+    label: str  # "Park planting, Mon 9 Mar"
+    pinned: bool
+
+
 @dataclass
 class PersonRow:
     id: int
@@ -97,6 +106,7 @@ class PersonRow:
     placeable: bool
     cells: list[Cell] = field(default_factory=list)
     sessions: list[int] = field(default_factory=list)
+    placed_on: list[Placement] = field(default_factory=list)
 
 
 @dataclass
@@ -232,6 +242,9 @@ def _row(
         placeable=bool(meta.get("placeable", True)),
         cells=[Cell(session=c.id, placed=c.id in mine, pinned=(pid, c.id) in pins) for c in columns],
         sessions=sorted(mine, key=lambda s: order.get(s, 0)),
+        placed_on=[
+            Placement(c.id, f"{c.project}, {c.short_day}", (pid, c.id) in pins) for c in columns if c.id in mine
+        ],
     )
 
 

@@ -65,6 +65,9 @@ def test_a_coordinator_runs_the_plan_and_reviews_the_grid(week: SmallWeek) -> No
     assert "3 of 4 people placed" in page
     assert "Alex Adams" in page and "Grace Hill" in page
     assert "Women-only" in page or "women-only" in page  # Grace's reason
+    # Each person's row names the sessions they are placed on (not a cell for every session)
+    assert re.search(r'data-testid="placed-on">(Park planting|Towpath clearance), (Mon|Tue|Wed|Thu|Fri) \d+ ', page)
+    assert 'data-testid="placed-on">None</td>' in page  # Grace
     assert re.search(r"Run by</dt>.*Cora Tester, ", page)
     assert "% of the best possible" in page
     status = client.get(reverse("allocation:status", args=[run.pk])).json()
