@@ -18,7 +18,7 @@ DRILL_SOURCE ?=
 DRILL_TARGET ?= payback_drill_restored
 DRILL_SIZE ?= small
 
-.PHONY: run test test-dates lint typecheck bench seed bootstrap postgres chromium migrate-dev serve-production restore-drill
+.PHONY: run test test-dates lint typecheck bench seed bootstrap postgres redis chromium migrate-dev serve-production restore-drill
 
 ## bootstrap: Python virtualenv and npm packages, pinned
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -86,6 +86,11 @@ postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $(PG_VERSION) main start
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start" >&2; exit 1
 
+## redis: start the local Redis when it is not answering (the queue tests run real RQ workers on it)
+redis:
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { command -v redis-server >/dev/null && redis-server --daemonize yes --port 6379 --bind 127.0.0.1 >/dev/null; }
+	@for i in $$(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && exit 0; sleep 0.2; done; echo "Redis did not start (install redis-server)" >&2; exit 1
+
 ## chromium: Debian's browser for the end-to-end tests (never a downloaded one)
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
@@ -99,7 +104,7 @@ typecheck: bootstrap
 	$(BIN)/mypy
 
 ## test: lint, type checks, migrations, deploy checks and every test, on PostgreSQL
-test: bootstrap postgres chromium lint typecheck
+test: bootstrap postgres redis chromium lint typecheck
 	DJANGO_SETTINGS_MODULE=payback.config.settings.test DATABASE_URL=$(DATABASE_URL_TEST) $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=payback.config.settings.production SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-value-xxxxxxxxxxxx ALLOWED_HOSTS=payback.example.gov.uk DATABASE_URL=$(DATABASE_URL_TEST) $(PY) manage.py check --deploy --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=payback.config.settings.production SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-value-xxxxxxxxxxxx ALLOWED_HOSTS=payback.example.gov.uk DATABASE_URL=$(DATABASE_URL_TEST) $(PY) manage.py check_static_build
@@ -107,7 +112,7 @@ test: bootstrap postgres chromium lint typecheck
 
 ## test-dates: the whole suite again with "today" a Sunday, Christmas Day and 29 February 2028
 ##             (each test runs on a fixed today; this proves none depends on which one)
-test-dates: bootstrap postgres chromium
+test-dates: bootstrap postgres redis chromium
 	@for day in 2026-11-22 2026-12-25 2028-02-29; do \
 	  echo "== the suite with today $$day"; \
 	  PAYBACK_TEST_TODAY=$$day DATABASE_URL=$(DATABASE_URL_TEST) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile || exit 1; \

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from payback.core.fields import radio_field, record_choice, set_choices
 from payback.projects.models import Project
-from payback.staff.models import Pdu
+from payback.staff.models import Pdu, Region
 
 from .services import TIME_LIMITS, WEEKS_AHEAD
 
@@ -128,3 +128,32 @@ class CapacityForm(forms.Form):
             elif data.get("pdu") and project.pdu_id != data["pdu"].pk:
                 self.add_error("project", "Choose a project in the PDU")
         return data
+
+
+class BatchForm(forms.Form):
+    """Plan a week for every PDU of a region, or of the country."""
+
+    region = record_choice(
+        "Area",
+        Region,
+        empty_label="Every region",
+        required=False,
+        required_message="Choose your region",
+        invalid_message="Choose a region in your area",
+    )
+    week_start = RunForm.base_fields["week_start"]
+    time_limit = RunForm.base_fields["time_limit"]
+
+    def __init__(self, *args: Any, regions: QuerySet[Region], national: bool, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "region", regions)
+        region_field = self.fields["region"]
+        assert isinstance(region_field, forms.ModelChoiceField)
+        region_field.empty_label = "Every region" if national else None
+        region_field.required = not national
+        set_choices(self, "week_start", week_choices(today))
+        if not self.is_bound:
+            self.fields["week_start"].initial = week_choices(today)[1][0]
+
+    def clean_week_start(self) -> date:
+        return date.fromisoformat(self.cleaned_data["week_start"])

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 
 from payback.core.models import staff_member
-from payback.staff.models import Pdu
+from payback.staff.models import Pdu, Region
 
 
 class RunStatus(models.TextChoices):
@@ -25,6 +25,41 @@ class RunKind(models.TextChoices):
 
 
 FINISHED = (RunStatus.DONE, RunStatus.FAILED, RunStatus.PUBLISHED, RunStatus.SUPERSEDED)
+
+
+class BatchScope(models.TextChoices):
+    REGION = "region", "One region"
+    NATIONAL = "national", "Every region"
+
+
+class AllocationBatch(models.Model):
+    """The runs of one week for every PDU of a region, or of the country, started together: one
+    run a PDU, each a task of its own that any worker may take. A run retried stays in its batch."""
+
+    scope = models.CharField(max_length=10, choices=BatchScope.choices)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    week_start = models.DateField(help_text="The Monday of the week planned")
+    time_limit = models.FloatField(default=10.0)
+    skipped = models.JSONField(default=list, blank=True)  # [{"pdu": name, "reason": why}] not started
+    created_by = staff_member()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope="national", region__isnull=True)
+                | models.Q(scope="region", region__isnull=False),
+                name="allocation_batch_region_matches_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Plans for {self.area} in the week of {self.week_start:%-d %B %Y}"
+
+    @property
+    def area(self) -> str:
+        return str(self.region) if self.region_id else "every region"
 
 
 class AllocationRun(models.Model):
@@ -50,6 +85,10 @@ class AllocationRun(models.Model):
     message = models.TextField(blank=True)
     time_limit = models.FloatField(default=10.0)
     task_id = models.CharField(max_length=64, blank=True)
+    batch = models.ForeignKey(
+        AllocationBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="runs", help_text="Started with"
+    )
+    beaten_at = models.DateTimeField(null=True, blank=True, help_text="When the worker making it was last heard from")
     created_by = staff_member()
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -21,8 +21,8 @@ from .engine.instance import from_dict
 from .engine.model import Instance
 from .engine.objective import score
 from .engine.rules import explain, needs_reason
-from .models import AllocationRun, RunKind, RunStatus
-from .tasks import published_pairs, run_allocation
+from .models import AllocationBatch, AllocationRun, RunKind, RunStatus
+from .tasks import after_commit, published_pairs, run_allocation
 
 TIME_LIMITS = (10, 30, 60)
 BEING_MADE = "A plan for this PDU and week is being made now: wait for it to finish"
@@ -45,6 +45,21 @@ def _name(actor: User) -> str:
 # Starting a run
 
 
+def week_error(week_start: date, today: date) -> str | None:
+    """Why this week cannot be planned, or None."""
+    if week_start.weekday() != 0:
+        return "Choose a week: it starts on a Monday"
+    if week_start < adapter.monday_of(today):
+        return "Choose this week or a later one: a past week cannot be planned"
+    if week_start > adapter.monday_of(today) + timedelta(weeks=WEEKS_AHEAD):
+        return f"Choose a week in the next {WEEKS_AHEAD} weeks"
+    return None
+
+
+def time_limit_error(time_limit: float) -> str | None:
+    return None if 1 <= time_limit <= 120 else "Choose a time limit between 1 and 120 seconds"
+
+
 @transaction.atomic
 def allocation_run_start(
     *,
@@ -56,20 +71,16 @@ def allocation_run_start(
     kind: str = RunKind.PLAN,
     pins: list[list[int]] | None = None,
     removals: list[list[int]] | None = None,
+    batch: AllocationBatch | None = None,
 ) -> AllocationRun:
-    """Queue a run of the engine for the PDU and week. The plan is made by the worker."""
+    """Queue a run of the engine for the PDU and week. The plan is made by a worker."""
     errors: dict[str, str] = {}
-    today = timezone.localdate()
     if not pdus_for(actor).filter(pk=pdu.pk).exists():
         errors["pdu"] = "Choose a PDU in your area"
-    if week_start.weekday() != 0:
-        errors["week_start"] = "Choose a week: it starts on a Monday"
-    elif week_start < adapter.monday_of(today):
-        errors["week_start"] = "Choose this week or a later one: a past week cannot be planned"
-    elif week_start > adapter.monday_of(today) + timedelta(weeks=WEEKS_AHEAD):
-        errors["week_start"] = f"Choose a week in the next {WEEKS_AHEAD} weeks"
-    if not 1 <= time_limit <= 120:
-        errors["time_limit"] = "Choose a time limit between 1 and 120 seconds"
+    if week := week_error(week_start, timezone.localdate()):
+        errors["week_start"] = week
+    if limit := time_limit_error(time_limit):
+        errors["time_limit"] = limit
     if not errors and (
         AllocationRun.objects.select_for_update()
         .filter(pdu=pdu, week_start=week_start, status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
@@ -89,16 +100,22 @@ def allocation_run_start(
                 created_by=actor,
                 pins=pins or [],
                 removals=removals or [],
+                batch=batch,
                 stage="Waiting for the planner to start",
             )
     except IntegrityError:
         raise ValidationError({"week_start": BEING_MADE}) from None
     summary = f"{RunKind(kind).label} started for {pdu.name}, week of {week_start:%-d %B %Y}"
     audit_record(actor=actor, action="allocation.run_started", obj=run, summary=summary)
-    result = run_allocation.enqueue(run.pk)
-    AllocationRun.objects.filter(pk=run.pk).update(task_id=str(result.id)[:64])
+    after_commit(lambda: _queue(run.pk))
     run.refresh_from_db()
     return run
+
+
+def _queue(run_id: int) -> None:
+    """Hand the run to the workers, and keep the task's id on it."""
+    result = run_allocation.enqueue(run_id)
+    AllocationRun.objects.filter(pk=run_id).update(task_id=str(result.id)[:64])
 
 
 def _follow_on(
@@ -121,12 +138,14 @@ def _follow_on(
         kind=kind,
         pins=pins,
         removals=removals,
+        batch=run.batch,
     )
 
 
 @transaction.atomic
 def allocation_rerun(*, actor: User, run: AllocationRun, time_limit: float | None = None) -> AllocationRun:
-    """Run the plan again around the pins, keeping people out of sessions they were removed from."""
+    """Run the plan again around the pins, keeping people out of sessions they were removed from.
+    A failed run is retried so: a new run for the same PDU and week (in the same batch)."""
     run = _locked(run)
     if run.status not in (RunStatus.DONE, RunStatus.FAILED):
         raise ValidationError({"run": f"A run that is {run.get_status_display().lower()} cannot be run again"})

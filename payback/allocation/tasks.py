@@ -1,12 +1,27 @@
-"""The background task that makes a plan: read the week, solve, explain, save. It runs in the
-worker (`manage.py db_worker`), never in a request, and records its progress on the run so the
-coordinator's page can show it."""
+"""The background task that makes a plan: read the week, solve, explain, save. It runs in a
+worker (`manage.py run_worker`), never in a request, and records its progress on the run so the
+coordinator's page can show it.
+
+While it works, a thread beside it records that it is alive (``beaten_at``) every
+``ALLOCATION_RUN_BEAT_SECONDS``: a run whose worker died stops being heard from, and is marked
+failed (see liveness.py). Every write after the start is made only while the run is still
+running, and the plan is saved in one write at the end: a run marked failed is never written
+over, and a run whose worker died has no plan, never part of one."""
 
 import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
+from django_tasks.backends.dummy import DummyBackend
+from django_tasks.backends.immediate import ImmediateBackend
+from django_tasks_db import DatabaseBackend
 
 from payback.core import metrics
 
@@ -26,20 +41,38 @@ SOLVED = ("OPTIMAL", "FEASIBLE", "GREEDY")
 
 
 def _update(run_id: int, progress: int, stage: str, **fields: Any) -> None:
-    AllocationRun.objects.filter(pk=run_id).update(progress=progress, stage=stage, **fields)
+    AllocationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+        progress=progress, stage=stage, beaten_at=timezone.now(), **fields
+    )
+
+
+def fail_run(run_id: int, message: str, *, unless_heard_since: datetime | None = None) -> bool:
+    """Mark a run in the making failed, with why (unless it was heard from since the time given);
+    False when it had finished (or was heard from)."""
+    in_making = AllocationRun.objects.filter(pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
+    if unless_heard_since is not None:
+        in_making = in_making.exclude(beaten_at__gte=unless_heard_since)
+    failed = in_making.update(
+        status=RunStatus.FAILED, progress=100, stage="Failed", message=message, finished_at=timezone.now()
+    )
+    if failed:
+        metrics.allocation_run_finished("failed")
+    return bool(failed)
 
 
 def _fail(run_id: int, message: str) -> str:
-    _update(
-        run_id,
-        100,
-        "Failed",
-        status=RunStatus.FAILED,
-        message=message,
-        finished_at=timezone.now(),
-    )
-    metrics.allocation_run_finished("failed")
+    fail_run(run_id, message)
     return RunStatus.FAILED
+
+
+def _start(run_id: int) -> bool:
+    """Take a queued run; False when another worker took it, or it is no longer waiting."""
+    now = timezone.now()
+    return bool(
+        AllocationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+            status=RunStatus.RUNNING, progress=5, stage="Reading the week", started_at=now, beaten_at=now
+        )
+    )
 
 
 def published_pairs(run: AllocationRun) -> dict[tuple[int, int], int]:
@@ -61,9 +94,8 @@ def make_plan(run_id: int) -> str:
     run = AllocationRun.objects.select_related("pdu", "parent").filter(pk=run_id).first()
     if run is None:
         return "missing"
-    if run.status != RunStatus.QUEUED:
-        return str(run.status)
-    _update(run_id, 5, "Reading the week", status=RunStatus.RUNNING, started_at=timezone.now())
+    if run.status != RunStatus.QUEUED or not _start(run_id):
+        return _status(run_id)
     try:
         published = published_pairs(run) if run.kind == RunKind.REPLAN else {}
         week = adapter.read_week(
@@ -93,8 +125,13 @@ def make_plan(run_id: int) -> str:
         return _fail(run_id, "The plan broke a hard rule and was not kept: " + "; ".join(problems[:5]))
 
     _update(run_id, 95, "Saving the plan")
-    _save(run_id, week, plan, notes=notes, published=published)
+    if not _save(run_id, week, plan, notes=notes, published=published):
+        return _status(run_id)
     return RunStatus.DONE
+
+
+def _status(run_id: int) -> str:
+    return str(AllocationRun.objects.values_list("status", flat=True).get(pk=run_id))
 
 
 def _kept_pins(week: adapter.Week, notes: list[str]) -> list[tuple[int, int]]:
@@ -121,10 +158,11 @@ def _unsolved(status: str, time_limit: float) -> str:
 
 def _save(
     run_id: int, week: adapter.Week, plan: Plan, *, notes: list[str], published: dict[tuple[int, int], int]
-) -> None:
-    """The plan on the run, ready to review: the week as the engine saw it, and what the pages show."""
+) -> bool:
+    """The plan on the run, ready to review: the week as the engine saw it, and what the pages show.
+    False when the run is no longer running (marked failed meanwhile): then nothing is written."""
     reasons = adapter.final_reasons(week.not_placeable, plan.reasons)
-    AllocationRun.objects.filter(pk=run_id).update(
+    saved = AllocationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
         status=RunStatus.DONE,
         progress=100,
         stage="Done",
@@ -147,14 +185,64 @@ def _save(
             "published_from": [[p, s] for p, s in sorted(published)],
         },
     )
-    metrics.allocation_run_finished("done", solve_seconds=plan.seconds, unplaced=len(reasons))
+    if saved:
+        metrics.allocation_run_finished("done", solve_seconds=plan.seconds, unplaced=len(reasons))
+    return bool(saved)
+
+
+def _beat(run_id: int) -> None:
+    AllocationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(beaten_at=timezone.now())
+
+
+@contextmanager
+def beating(run_id: int, *, interval: float | None = None) -> Iterator[None]:
+    """Record that the run is alive every `interval` seconds while the block runs (from a thread
+    of its own: the solver does not return to Python until it is done)."""
+    stopping = threading.Event()
+    every = interval or settings.ALLOCATION_RUN_BEAT_SECONDS
+
+    def keep_beating() -> None:
+        try:
+            while not stopping.wait(every):
+                _beat(run_id)
+        except Exception:
+            logger.warning("Allocation run %s could not record that it is alive", run_id, exc_info=True)
+        finally:
+            connection.close()  # the thread's own connection
+
+    thread = threading.Thread(target=keep_beating, name=f"allocation-run-{run_id}-beat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stopping.set()
+        thread.join(timeout=every + 5)
 
 
 @task()
 def run_allocation(run_id: int) -> str:
     try:
-        return make_plan(run_id)
+        with beating(run_id):
+            status = make_plan(run_id)
+        logger.info("Allocation run %s ended %s", run_id, status)
+        return status
     except Exception:
         logger.exception("Allocation run %s failed", run_id)
         _fail(run_id, "The plan could not be made because of an error in the service: try again later")
         raise
+
+
+def queue_outside_database() -> bool:
+    """Whether tasks are queued outside the database (Redis): such a queue must not hand a task to
+    a worker before the run it names is committed. The database's own queue (and running at once)
+    takes the task in the same transaction as the run: queued with it, or not at all."""
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    return not isinstance(backend, (DatabaseBackend, ImmediateBackend, DummyBackend))
+
+
+def after_commit(queue: Callable[[], None]) -> None:
+    """Queue a task the way the configured queue needs (see queue_outside_database)."""
+    if queue_outside_database():
+        transaction.on_commit(queue)
+    else:
+        queue()

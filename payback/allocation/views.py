@@ -6,18 +6,18 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from payback.core.edge import bound, redirect_error, redirect_success, scoped, staff_page, staff_user, submit
-from payback.staff.models import User
-from payback.staff.selectors import pdus_for
+from payback.staff.models import Scope, User
+from payback.staff.selectors import pdus_for, regions_for
 
-from . import capacity, selectors, services
-from .forms import CapacityForm, PinForm, PlaceForm, RunForm, SessionChoiceForm
+from . import batches, capacity, selectors, services
+from .forms import BatchForm, CapacityForm, PinForm, PlaceForm, RunForm, SessionChoiceForm
 from .models import AllocationRun, RunKind, RunStatus
 
 PLAN = "delivery.add_session"
@@ -42,7 +42,8 @@ def index(request: HttpRequest) -> HttpResponse:
     if done.ok and done.value is not None:
         return redirect("allocation:run", pk=done.value.pk)
     runs = selectors.recent_runs(user)
-    return render(request, "allocation/index.html", {"form": form, "runs": runs})
+    context = {"form": form, "runs": runs, "across": batches.may_plan_across(user)}
+    return render(request, "allocation/index.html", context)
 
 
 @staff_page(PLAN)
@@ -197,6 +198,64 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def replan(request: HttpRequest, pk: int) -> HttpResponse:
     return _new_run(request, pk, services.allocation_replan)
+
+
+# ---------------------------------------------------------------------------------------------
+# A week planned for every PDU of a region, or of the country
+
+
+@staff_page(PLAN)
+def batch_index(request: HttpRequest) -> HttpResponse:
+    """Start a week's plans for a region or the country (regional and national staff), and the
+    weeks started. A batch's own page is open to anyone with a run of it in their area."""
+    user = staff_user(request)
+    if not batches.may_plan_across(user):
+        raise PermissionDenied(batches.ACROSS_PDUS)
+    national = user.scope == Scope.NATIONAL
+    form = bound(request, BatchForm, regions=regions_for(user), national=national, today=timezone.localdate())
+    done = submit(
+        form,
+        lambda data: batches.allocation_batch_start(
+            actor=user, week_start=data["week_start"], region=data["region"], time_limit=float(data["time_limit"])
+        ),
+    )
+    if done.ok and done.value is not None:
+        return redirect("allocation:batch", pk=done.value.pk)
+    recent = batches.batches_for(user)[:20]
+    return render(request, "allocation/batches.html", {"form": form, "batches": recent, "national": national})
+
+
+@staff_page(PLAN)
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user, batch = scoped(request, batches.batch_get, pk)
+    regions = batches.by_region(batch, user)
+    context = {"batch": batch, "regions": regions, "status": batches.status_payload(regions)}
+    return render(request, "allocation/batch.html", context)
+
+
+@staff_page(PLAN)
+@require_GET
+def batch_status(request: HttpRequest, pk: int) -> JsonResponse:
+    user, batch = scoped(request, batches.batch_get, pk)
+    response = JsonResponse(batches.status_payload(batches.by_region(batch, user)))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_page(PLAN)
+@require_POST
+def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    user, batch = scoped(request, batches.batch_get, pk)
+    run_id = request.POST.get("run", "")
+    run = batch.runs.filter(pk=int(run_id)).first() if run_id.isdigit() else None
+    if run_id and run is None:
+        return redirect_error(request, "Choose a run of these plans", "allocation:batch", pk=pk)
+    try:
+        count = batches.allocation_batch_retry(actor=user, batch=batch, run=run)
+    except ValidationError as error:
+        return redirect_error(request, _first_message(error), "allocation:batch", pk=pk)
+    message = f"{count} plan{'s' if count != 1 else ''} started again" if count else "No plan had failed"
+    return redirect_success(request, message, "allocation:batch", pk=pk)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,18 +3,23 @@ request needs answers too).
 
 Readiness checks, in order: the database answers; every migration in the code is applied to it;
 the cache keeps a value; a task worker has beaten within ``HEALTH_WORKER_STALE_SECONDS`` (60);
-and no more than ``HEALTH_MAX_QUEUE_DEPTH`` tasks are waiting. When the database does not answer,
+and no more than ``HEALTH_MAX_QUEUE_DEPTH`` tasks are waiting (in the database's queue, or in
+Redis when the tasks are queued there, ``TASKS_BACKEND=rq``). When the database does not answer,
 the checks that read it are not made. Each check says what it found, for the operator."""
 
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
+import django_rq.queues
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django_tasks_rq import RQBackend
+from redis.exceptions import RedisError
 
 from .heartbeat import last_beat
 
@@ -73,10 +78,21 @@ def worker(now: datetime | None = None) -> Check:
     return Check("worker", True, f"last beat {max(age, 0):.0f} s ago")
 
 
-def queue() -> Check:
+def queue_depth() -> int:
+    """How many tasks wait: in the database's queue, or in Redis (TASKS_BACKEND=rq)."""
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    if isinstance(backend, RQBackend):
+        return sum(queue.count for queue in django_rq.queues.get_queues(*sorted(backend.queues)))
     from django_tasks_db.models import DBTaskResult
 
-    depth = DBTaskResult.objects.ready().count()
+    return int(DBTaskResult.objects.ready().count())
+
+
+def queue() -> Check:
+    try:
+        depth = queue_depth()
+    except RedisError as error:
+        return Check("queue", False, f"the queue (Redis) did not answer: {type(error).__name__}")
     limit = settings.HEALTH_MAX_QUEUE_DEPTH
     if depth > limit:
         return Check("queue", False, f"{depth} tasks waiting (more than {limit})")

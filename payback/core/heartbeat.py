@@ -5,7 +5,10 @@ running, or none can reach the database. A worker that stops leaves its last bea
 restarted within the minute (a deployment) never makes the service look unready.
 
 The beat comes from its own thread, so a long task (an allocation run may solve for minutes) does
-not make a working worker look dead; a task that never ends shows in the task metrics instead."""
+not make a working worker look dead; a task that never ends shows in the task metrics instead.
+
+After each beat, `worker_beat` is sent: the apps above connect the upkeep every worker does (the
+allocation app marks failed the runs whose worker died)."""
 
 import logging
 import os
@@ -15,6 +18,7 @@ from datetime import datetime, timedelta
 
 from django.db import DatabaseError, connection
 from django.db.models import Max
+from django.dispatch import Signal
 from django.utils import timezone
 
 from .models import WorkerHeartbeat
@@ -23,6 +27,8 @@ from .models import WorkerHeartbeat
 FORGOTTEN_AFTER = timedelta(days=1)
 
 logger = logging.getLogger(__name__)
+# Sent by each running worker after it beats (sender: the Heartbeat).
+worker_beat = Signal()
 
 
 def beat(worker_id: str, *, started_at: datetime) -> None:
@@ -69,6 +75,9 @@ class Heartbeat(threading.Thread):
         try:
             beat(self.worker_id, started_at=self.started_at)
             self.last_ok = timezone.now()
+            for receiver, answer in worker_beat.send_robust(sender=self):
+                if isinstance(answer, Exception):
+                    logger.warning("The task worker's upkeep %s failed", receiver, exc_info=answer)
         except DatabaseError:
             # The readiness check reports the missing beat; the next one tries again.
             logger.warning("The task worker's heartbeat could not be written", exc_info=True)

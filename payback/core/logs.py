@@ -213,6 +213,8 @@ def logging_config(*, level: str, json_lines: bool) -> dict[str, Any]:
             "django": {"handlers": ["console"], "level": level, "propagate": False},
             "django_tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
             "django_tasks_db": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            # The RQ worker (TASKS_BACKEND=rq): its lines through the same handler, never its own.
+            "rq": {"handlers": ["console"], "level": "INFO", "propagate": False},
             "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
             # Letters: each step of every PDF is not news.
             "weasyprint": {"level": "WARNING"},

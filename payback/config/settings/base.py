@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from payback.core.logs import logging_config
 
@@ -35,6 +36,8 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "payback.core",
@@ -204,9 +207,24 @@ CONTENT_SECURITY_POLICY = {
 # Rate limits (sign-in throttling is in the database; the public form's limit is in the cache).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "payback"}}
 
-# Background work (the weekly allocation plan) is queued in the database and run by
-# `manage.py db_worker`, never inside a request.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work (the weekly allocation plans) is queued and run by `manage.py run_worker`, never
+# inside a request. The queue: in the database (TASKS_BACKEND=database, the default: nothing more to
+# run), or in Redis through RQ (TASKS_BACKEND=rq, REDIS_URL), for a national week's runs taken by
+# workers on several machines (see docs/operations.md).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# A task taking longer than this is stopped by the RQ worker (and the run marked failed): the longest
+# time limit a coordinator may choose (120 s) and reading a large PDU's week fit well within it.
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": int(os.environ.get("TASK_TIMEOUT_SECONDS", "900"))}}
+RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # the worker runs django-tasks' tasks
+# An allocation run being made records that it is alive every ALLOCATION_RUN_BEAT_SECONDS; one not
+# heard from for ALLOCATION_RUN_STALE_SECONDS lost its worker, and is marked failed (retryable).
+ALLOCATION_RUN_BEAT_SECONDS = float(os.environ.get("ALLOCATION_RUN_BEAT_SECONDS", "10"))
+ALLOCATION_RUN_STALE_SECONDS = float(os.environ.get("ALLOCATION_RUN_STALE_SECONDS", "90"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "payback@probation.example.gov.uk")

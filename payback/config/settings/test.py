@@ -10,8 +10,13 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Tasks run at once, in the caller, so a test sees their result without a worker.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Tasks run at once, in the caller, so a test sees their result without a worker. The queue tests
+# start real workers with TASKS_BACKEND=rq: those take their tasks from Redis, and share the test's
+# cache there (where a task finds the id of the request that queued it).
+if TASKS_BACKEND == "database":  # noqa: F405
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 if not os.environ.get("DATABASE_URL"):
     raise RuntimeError("The test suite runs on PostgreSQL: set DATABASE_URL (make test does).")

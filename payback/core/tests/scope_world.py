@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from payback.allocation.batches import allocation_batch_start
 from payback.allocation.services import allocation_run_start
 from payback.cases.assessment import services as assessment_services
 from payback.cases.assessment.forms import pages_for
@@ -53,7 +54,7 @@ def build_area(pdu: Pdu, name: str, *, today: date) -> Area:
     approved assessment and beneficiary; a nomination; a session next Monday with the case booked
     on it and one on Wednesday stood down (the case to rebook); a weekly series, a supervisor's
     absence, a risk concern and an incident; a vehicle out on a check; an allocation run for next
-    week; an API token; a team with the case's practitioner in it."""
+    week, and the region's plans for the week after; an API token; a team with the case's practitioner in it."""
     coordinator = factories.make_staff(f"{name}-coordinator", role=PLACEMENT_COORDINATOR, pdu=pdu)
     manager = factories.make_staff(f"{name}-manager", role=OPERATIONS_MANAGER, pdu=pdu)
     practitioner = factories.make_staff(f"{name}-practitioner", pdu=pdu)
@@ -112,6 +113,8 @@ def build_area(pdu: Pdu, name: str, *, today: date) -> Area:
         actor=supervisor, vehicle=van, roadworthy=True, defects="", mileage_out=van.mileage
     )
     run = allocation_run_start(actor=coordinator, pdu=pdu, week_start=monday, time_limit=1)
+    regional = everyone(f"{name}-regional", pdu=pdu, scope=Scope.REGION)
+    batch = allocation_batch_start(actor=regional, week_start=monday + timedelta(weeks=1), time_limit=1)
     missed = Induction.objects.create(
         requirement=requirement,
         starts_at=timezone.make_aware(datetime.combine(today - timedelta(days=50), time(10))),
@@ -172,6 +175,7 @@ def build_area(pdu: Pdu, name: str, *, today: date) -> Area:
         "vehicle": van.pk,
         "vehicle_check": check.pk,
         "run": run.pk,
+        "batch": batch.pk,
         "api_token": api_token.pk,
         "team": team.pk,
         "failure_ref": f"I{missed.pk}",

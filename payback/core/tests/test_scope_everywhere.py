@@ -66,6 +66,7 @@ PAGE_RECORDS: dict[tuple[str, str], str] = {
     ("vehicles", "pk"): "vehicle",
     ("checks", "cid"): "vehicle_check",
     ("runs", "pk"): "run",
+    ("weeks", "pk"): "batch",
     ("people", "person_id"): "person",
     ("failures", "ref"): "failure_ref",
     ("evidence", "pk"): "evidence",

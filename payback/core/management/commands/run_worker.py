@@ -1,19 +1,24 @@
-"""The task worker as the service runs it: django-tasks' `db_worker` (every option of it), with a
-heartbeat beside it (see payback.core.heartbeat) and, when ``--metrics-port`` (or
-``WORKER_METRICS_PORT``) is given, the worker's own /metrics and /health/live on that port, for
-the same callers as the web server's (``OPS_ALLOWED_NETWORKS``, ``OPS_TOKEN``). It never reloads
-on code changes: restart it to deploy."""
+"""The task worker as the service runs it, for the configured queue (``TASKS_BACKEND``): on the
+database, django-tasks' `db_worker` (every option of it); on Redis, an RQ worker (django-rq's, which
+runs each task in a process of its own: `--worker-id` names it, `--batch` works until the queue is
+empty, `--max-tasks` stops after so many). Either way with a heartbeat beside it (see
+payback.core.heartbeat) and, when ``--metrics-port`` (or ``WORKER_METRICS_PORT``) is given, the
+worker's own /metrics and /health/live on that port, for the same callers as the web server's
+(``OPS_ALLOWED_NETWORKS``, ``OPS_TOKEN``). It never reloads on code changes: restart it to deploy."""
 
 import os
 import threading
-from argparse import ArgumentParser
+from argparse import ArgumentParser, ArgumentTypeError
 from collections.abc import Callable, Iterable
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from django.conf import settings
+from django.db import connections
 from django.utils import timezone
+from django_tasks import task_backends
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+from django_tasks_rq import RQBackend
 
 from payback.core.heartbeat import Heartbeat
 from payback.core.metrics import process_exposition
@@ -53,11 +58,20 @@ def serve(heartbeat: Heartbeat, address: str, port: int) -> WSGIServer:
     return server
 
 
+def configured_backend(name: str) -> str:
+    if name not in settings.TASKS:
+        raise ArgumentTypeError(f"No task backend is called {name!r}: see the TASKS setting")
+    return name
+
+
 class Command(DbWorkerCommand):
     help = "Run the task worker, with its heartbeat (and its metrics on --metrics-port)"
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
+        for action in parser._actions:  # any configured backend, not only the database's
+            if action.dest == "backend_name":
+                action.type = configured_backend
         parser.add_argument(
             "--metrics-port",
             type=int,
@@ -78,8 +92,26 @@ class Command(DbWorkerCommand):
         heartbeat.start()
         server = serve(heartbeat, metrics_address, metrics_port) if metrics_port else None
         try:
-            super().handle(*args, **options)
+            if isinstance(task_backends[options["backend_name"]], RQBackend):
+                rq_work(options)
+            else:
+                super().handle(*args, **options)
         finally:
             if server is not None:
                 server.shutdown()
             heartbeat.stop()
+
+
+def rq_work(options: dict[str, Any]) -> None:
+    """Work the RQ queues named (or all of them for ``*``) until stopped (SIGTERM: after the task in
+    hand), or until they are empty with --batch."""
+    from django_rq.workers import get_worker
+
+    names = [name for name in options["queue_name"].split(",") if name and name != "*"]
+    worker = get_worker(*names, name=options["worker_id"])
+    connections.close_all()  # each task runs in a process forked from this one: none is shared
+    worker.work(
+        burst=options["batch"],
+        max_jobs=options["max_tasks"],
+        logging_level="DEBUG" if options["verbosity"] > 1 else "INFO",
+    )
