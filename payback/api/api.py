@@ -14,6 +14,7 @@ from payback.delivery.api import router as delivery_router
 from payback.enforcement.api import router as enforcement_router
 from payback.insight.api import router as insight_router
 from payback.notifications.api import router as notifications_router
+from payback.partners.api import router as partners_router
 from payback.portal.api import router as portal_router
 from payback.projects.api import router as projects_router
 
@@ -104,3 +105,4 @@ api.add_router("", allocation_router)
 api.add_router("/insight", insight_router)
 api.add_router("", notifications_router)
 api.add_router("", portal_router)
+api.add_router("", partners_router)

@@ -343,20 +343,37 @@ class IdempotentRequest(RepeatableRequest):
 
 
 class IndividualPlacementTimesheet(models.Model):
-    """Hours worked on an individual placement, supervised by the beneficiary, from a timesheet."""
+    """Hours worked on an individual placement, supervised by the beneficiary, from a timesheet: typed
+    in by staff from paper (`entered_by`, one a day), or signed online by the beneficiary's named
+    contact (`signed_at`, with the times, breaks and tasks; several a day whose times do not overlap)."""
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="timesheets")
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="timesheets")
     worked_on = models.DateField()
     minutes = models.PositiveIntegerField()
     beneficiary_supervisor = models.CharField(max_length=200)
-    entered_by = staff_member()
+    entered_by = staff_member(optional=True)  # empty: signed online by the beneficiary's contact
     entered_at = models.DateTimeField(auto_now_add=True)
     credited_entry = models.ForeignKey(LedgerEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    started_at = models.TimeField(null=True, blank=True)
+    ended_at = models.TimeField(null=True, blank=True)
+    break_minutes = models.PositiveSmallIntegerField(default=0)
+    tasks = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    signed_by_email = models.EmailField(blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["requirement", "worked_on", "project"], name="one_timesheet_line_a_day")
+            models.UniqueConstraint(
+                fields=["requirement", "worked_on", "project"],
+                condition=models.Q(started_at__isnull=True),
+                name="one_timesheet_line_a_day",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(started_at__isnull=True) | models.Q(ended_at__gt=models.F("started_at")),
+                name="timesheet_ends_after_it_starts",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -138,6 +138,16 @@ def test_the_openapi_document_declares_every_error_response(practitioner: User) 
         ("POST", f"{API}/my/contact/messages"),
         ("POST", f"{API}/my/contact-changes"),
         ("POST", f"{API}/my/absences"),
+        ("POST", f"{API}/partners/sign-in"),
+        ("POST", f"{API}/partners/sign-in/code"),
+        ("POST", f"{API}/partners/sign-out"),
+        ("GET", f"{API}/partners/projects"),
+        ("GET", f"{API}/partners/sessions"),
+        ("GET", f"{API}/partners/placements"),
+        ("GET", f"{API}/partners/placements/{{placement_id}}"),
+        ("POST", f"{API}/partners/placements/{{placement_id}}/timesheets"),
+        ("GET", f"{API}/partners/timesheets/{{timesheet_id}}"),
+        ("POST", f"{API}/partners/reports"),
     }
     post = operations[("POST", f"{API}/requirements/{{id}}/adjustments")]
     assert sorted(post["responses"]) == ["201", "400", "401", "403", "404", "409", "422"]

@@ -203,6 +203,17 @@ def survey_answer(*, token: str, project_id: int, **answers: Any) -> Beneficiary
     )
     if survey is None:
         raise ValidationError({"link": ValidationError("This link is not recognised", code="unknown")})
+    return survey_answer_record(survey=survey, project_id=project_id, **answers)
+
+
+@transaction.atomic
+def survey_answer_record(*, survey: BeneficiarySurvey, project_id: int, **answers: Any) -> BeneficiarySurvey:
+    """Record the answers to a survey found by its link (or, signed in, by the beneficiary's own
+    contact), for the project it is about: the same rules and refusals as `survey_answer`."""
+    unknown = set(answers) - set(SURVEY_ANSWERS)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: "Not a survey answer"})
+    survey = BeneficiarySurvey.objects.select_for_update().select_related("project").get(pk=survey.pk)
     today = timezone.localdate()
     problem = rules.survey_link_problem(
         link_project_id=survey.project_id,
