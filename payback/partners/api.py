@@ -14,6 +14,7 @@ from ninja.security import HttpBearer
 
 from payback.core.api_ops import idempotency_header, idempotency_key, path_id
 from payback.core.client import client_key
+from payback.delivery.api_schemas import parse_hh_mm
 
 from . import api_schemas as schema
 from . import selectors, services, signin
@@ -155,8 +156,8 @@ def sign_timesheet(
         placement=selectors.placement_get(contact, placement_id),
         requirement_id=body.person,
         worked_on=body.worked_on,
-        started_at=body.started_at,
-        ended_at=body.ended_at,
+        started_at=parse_hh_mm(body.started_at),
+        ended_at=parse_hh_mm(body.ended_at),
         break_minutes=body.break_minutes,
         tasks=body.tasks,
         note=body.note,

@@ -1,11 +1,12 @@
 """The schemas of a beneficiary contact's own API (`/api/v1/partners/...`)."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
 
 from payback.core.api_common import NO_NUL, InputSchema, ServiceDateTime, idempotency_key_field, text
+from payback.delivery.api_schemas import HH_MM, OptionalTimeText, TimeText
 from payback.delivery.models import IndividualPlacementTimesheet, Session
 from payback.projects.models import Project
 
@@ -52,8 +53,8 @@ class PartnerSessionOut(Schema):
     project_id: int
     project: str
     date: date
-    start_time: time
-    end_time: time
+    start_time: TimeText = Field(description="HH:MM, UK time")
+    end_time: TimeText = Field(description="HH:MM, UK time")
     people_booked: int
 
 
@@ -75,8 +76,8 @@ class PartnerPlacementOut(Schema):
 class PartnerTimesheetIn(InputSchema):
     person: int = Field(ge=1, le=2**31 - 1, description="The person's `id` on the placement")
     worked_on: date
-    started_at: time
-    ended_at: time
+    started_at: str = Field(pattern=HH_MM, description="HH:MM, UK time", examples=["09:00"])
+    ended_at: str = Field(pattern=HH_MM, description="HH:MM, UK time, the same day", examples=["13:30"])
     break_minutes: int = Field(0, ge=0, le=720)
     tasks: str = text(2000, "The tasks they did", required=True)
     note: str = text(2000, "Anything else")
@@ -88,8 +89,8 @@ class PartnerTimesheetOut(Schema):
     placement_id: int
     first_name: str
     worked_on: date
-    started_at: time | None
-    ended_at: time | None
+    started_at: OptionalTimeText = Field(description="HH:MM (null for a paper timesheet typed in by staff)")
+    ended_at: OptionalTimeText = Field(description="HH:MM")
     break_minutes: int
     minutes: int = Field(description="Credited to the person's hours: from start to end, less the breaks")
     tasks: str
