@@ -17,7 +17,6 @@ import signal
 import subprocess
 import sys
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -40,17 +39,12 @@ from payback.core.trace import Trace, reset_trace, set_trace
 from payback.staff.models import Pdu, Scope, User
 from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPERVISOR
 from payback.testing.builders import active_project, make_staff, placeable_person, plan_session
+from payback.testing.queue import redis_url
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ROOT = Path(__file__).resolve().parents[3]
 REQUEST_ID = "national-week-request"
-
-
-def _redis_url() -> str:
-    """A Redis database of this test run's own, from the name of its PostgreSQL database."""
-    number = 1 + zlib.crc32(str(connection.settings_dict["NAME"]).encode()) % 15
-    return f"redis://127.0.0.1:6379/{number}"
 
 
 @dataclass
@@ -96,7 +90,7 @@ class Queue:
 @pytest.fixture
 def queue(tmp_path: Path, fixed_clock: date) -> Iterator[Queue]:
     """Redis for this test run, the test's settings pointing at it, and the workers started (killed at the end)."""
-    url = _redis_url()
+    url = redis_url()
     store = redis.Redis.from_url(url)
     store.flushdb()
     tasks = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
@@ -211,6 +205,9 @@ def _run_held_until_solving(queue: Queue, make_user: Callable[..., User]) -> tup
     until(lambda: (queue.folder / "solving").exists(), why="the plan reaching the solver")
     run.refresh_from_db()
     assert run.status == RunStatus.RUNNING and run.stage.startswith("Solving")
+    # While the solver works, the run is heard from all the same (every 0.5 s here).
+    solving_since = run.beaten_at
+    until(lambda: AllocationRun.objects.get(pk=run.pk).beaten_at > solving_since, seconds=5, why="a beat while solving")
     return worker, int((queue.folder / "solving").read_text()), run
 
 
