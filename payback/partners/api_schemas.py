@@ -6,7 +6,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from payback.core.api_common import NO_NUL, InputSchema, ServiceDateTime, idempotency_key_field, text
-from payback.delivery.api_schemas import HH_MM, OptionalTimeText, TimeText
+from payback.delivery.api_schemas import HH_MM, OptionalTimeText, TimeText, hh_mm
 from payback.delivery.models import IndividualPlacementTimesheet, Session
 from payback.projects.models import Project
 
@@ -123,8 +123,8 @@ def session_out(session: Session) -> PartnerSessionOut:
         project_id=session.project_id,
         project=session.project.name,
         date=session.date,
-        start_time=session.start_time,
-        end_time=session.end_time,
+        start_time=f"{session.start_time:%H:%M}",
+        end_time=f"{session.end_time:%H:%M}",
         people_booked=getattr(session, "booked", 0),
     )
 
@@ -147,8 +147,8 @@ def timesheet_out(line: IndividualPlacementTimesheet) -> PartnerTimesheetOut:
         placement_id=line.project_id,
         first_name=line.requirement.person.first_name,
         worked_on=line.worked_on,
-        started_at=line.started_at,
-        ended_at=line.ended_at,
+        started_at=hh_mm(line.started_at),
+        ended_at=hh_mm(line.ended_at),
         break_minutes=line.break_minutes,
         minutes=line.minutes,
         tasks=line.tasks,

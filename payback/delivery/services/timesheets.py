@@ -175,7 +175,7 @@ def timesheet_record(
         day = {"requirement": requirement, "project": project, "worked_on": worked_on}
         errors = {"worked_on": ALREADY_RECORDED} if IndividualPlacementTimesheet.objects.filter(**day).exists() else {}
         minutes = minutes if minutes is not None else 0
-    refuse_any({**_common_errors(project, worked_on, minutes, beneficiary_supervisor), **errors})
+    refuse_any({**errors, **_common_errors(project, worked_on, minutes, beneficiary_supervisor)})
     assert minutes is not None
     line = _line(actor, project, requirement, worked_on, minutes, beneficiary_supervisor.strip(), signed)
     how = "signed online by" if signed else "supervised by"
