@@ -27,7 +27,8 @@ from payback.core.formatting import format_minutes
 from payback.core.policy import PolicyBook
 from payback.core.workingdays import is_working_day
 from payback.demo.common import LONDON, SENTENCE_SPAN_DAYS, DemoDataError, K, S, weighted
-from payback.demo.places import ADDRESS_TOWN, COURTS, CRN_LETTERS, POSTCODE_AREAS, POSTCODE_LETTERS, STREET_KINDS
+from payback.demo.home_postcodes import pdu_places
+from payback.demo.places import ADDRESS_TOWN, COURTS, CRN_LETTERS, STREET_KINDS
 from payback.demo.population import (
     DISABILITY,
     ETHNICITY,
@@ -301,11 +302,7 @@ class CaseRecords:
         birthday = sentenced - relativedelta(years=int(age)) - timedelta(days=rng.randint(1, 364))
         _, towns = COURTS.get(pdu.name, (pdu.name, (pdu.name,)))
         town = "London" if pdu.region.code == "LON" else ADDRESS_TOWN.get(towns[0], towns[0])
-        areas = POSTCODE_AREAS.get(pdu.code) or POSTCODE_AREAS.get(pdu.region.code) or ("XX",)
-        postcode = (
-            f"{rng.choice(areas)}{rng.randint(1, 20)} {rng.randint(1, 9)}"
-            f"{rng.choice(POSTCODE_LETTERS)}{rng.choice(POSTCODE_LETTERS)}"
-        )
+        postcode = rng.choice(pdu_places(pdu.code)).postcode
         email = ""
         if rng.random() < 0.6:
             handle = re.sub(r"[^a-z.]", "", f"{first}.{last}".lower())

@@ -40,6 +40,7 @@ from payback.demo.common import (
     Stream,
     historical_timestamps,
 )
+from payback.demo.home_postcodes import load_demo_postcodes
 from payback.demo.population import FIXED_CASELOAD, SECOND_ORDER_SHARE, SIZES, requirements_plan
 from payback.demo.staff import PduStaff, StaffBuilder, build_staff
 from payback.demo.writing import write_chunk
@@ -166,6 +167,7 @@ def seed_demo(
         staff_builder = StaffBuilder(rng, fake, make_password(DEMO_PASSWORD), today)
         staff = build_staff(plan=plan, pdus=pdus, regions=regions, builder=staff_builder)
         totals["staff"] = _save_staff(staff_builder, out)
+        totals["postcodes"] = load_demo_postcodes(out)
 
         builder = CaseBuilder(
             rng=rng, fake=fake, book=book, today=today, now=now, crns=set(Person.objects.values_list("crn", flat=True))

@@ -1,4 +1,4 @@
-"""Courts, towns and postcodes of the demo regions."""
+"""Courts and towns of the demo regions (their postcodes are in home_postcodes)."""
 
 
 def _courts(table: str) -> dict[str, tuple[str, tuple[str, ...]]]:
@@ -149,26 +149,5 @@ ADDRESS_TOWN = {
     "Isle of Wight": "Newport, Isle of Wight",
     "Medway": "Chatham",
 }
-POSTCODE_AREAS: dict[str, tuple[str, ...]] = {
-    "NE01": ("DH", "DL"),
-    "NE02": ("NE",),
-    "NE03": ("NE",),
-    "NE04": ("NE",),
-    "NE05": ("TS",),
-    "NE06": ("TS",),
-    "NE07": ("SR",),
-    "NW": ("L", "PR", "BB", "FY", "CA", "LA", "WA", "CH", "CW"),
-    "YH": ("LS", "BD", "HX", "HD", "S", "DN", "HU", "YO", "HG", "WF"),
-    "GM": ("M", "BL", "OL", "SK", "WN"),
-    "EM": ("DE", "NG", "LE", "LN", "NN"),
-    "WM": ("B", "CV", "DY", "WV", "WS", "ST", "HR", "SY", "TF", "WR"),
-    "EE": ("LU", "MK", "CB", "CM", "CO", "SS", "AL", "SG", "NR", "PE", "IP"),
-    "WA": ("CF", "SA", "NP", "LL", "LD"),
-    "SW": ("BA", "BS", "SN", "TR", "PL", "EX", "TQ", "BH", "DT", "GL", "TA"),
-    "SC": ("HP", "MK", "RG", "SO", "PO", "OX", "SL", "GU"),
-    "KSS": ("BN", "CT", "ME", "TN", "GU", "RH", "DA"),
-    "LON": ("E", "N", "SE", "SW", "W", "NW", "IG", "RM", "HA", "UB", "TW", "CR", "BR", "EN"),
-}
 STREET_KINDS = ("Road", "Street", "Avenue", "Close", "Terrace", "Way", "Gardens", "Crescent", "Drive", "Lane", "Grove")
-POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 CRN_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"

@@ -13,16 +13,15 @@ from payback.cases.assessment.rules import DAYS
 from payback.core.workingdays import add_working_days
 from payback.demo.assessments import AssessmentsBuilder
 from payback.demo.common import Progress, bulk_link
+from payback.demo.home_postcodes import pdu_places
 from payback.demo.work_base import at
 from payback.demo.work_tables import (
     BATCH_SIZE,
     NOMINATION_WORK,
     PLACES,
-    REGION_CENTRE,
     SAINTS,
     SESSION_HOURS,
     SHOP_CHARITIES,
-    SPREAD,
     TEMPLATES,
     Template,
 )
@@ -63,8 +62,6 @@ class ProjectsBuilder(AssessmentsBuilder):
         beneficiaries: dict[tuple[int, str], Beneficiary] = {}
         projects: list[tuple[Project, Template | None]] = []
         for pdu_id, pdu in self.pdus.items():
-            lat0, lon0 = REGION_CENTRE.get(pdu.region.code, (52.5, -1.5))
-            centre = (lat0 + rng.uniform(-SPREAD, SPREAD), lon0 + rng.uniform(-SPREAD, SPREAD))
             groups = max(3, round(people[pdu_id] / 10))
             shops = max(1, round(people[pdu_id] / 60))
             names: set[str] = set()
@@ -79,7 +76,7 @@ class ProjectsBuilder(AssessmentsBuilder):
                     beneficiary = beneficiaries[(pdu_id, ben_name)] = self._beneficiary(
                         pdu, ben_name, kind, len(beneficiaries)
                     )
-                project = self._project(pdu, centre, name=name, place=place, beneficiary=beneficiary, shop=shop)
+                project = self._project(pdu, name=name, place=place, beneficiary=beneficiary, shop=shop)
                 projects.append((project, template))
             progress.advance(1)
         Beneficiary.objects.bulk_create(list(beneficiaries.values()), batch_size=BATCH_SIZE)
@@ -141,13 +138,12 @@ class ProjectsBuilder(AssessmentsBuilder):
             days.append("sat")
         return days
 
-    def _project(
-        self, pdu: Pdu, centre: tuple[float, float], *, name: str, place: str, beneficiary: Beneficiary, shop: bool
-    ) -> Project:
-        rng, fake, today = self.rng, self.fake, self.today
+    def _project(self, pdu: Pdu, *, name: str, place: str, beneficiary: Beneficiary, shop: bool) -> Project:
+        rng, today = self.rng, self.today
         status = rng.choices(list(ProjectStatus), weights=(3, 3, 86, 5, 3))[0]
         start, end = (clock(10, 0), clock(16, 0)) if shop else rng.choice(SESSION_HOURS)
         days = self._project_days(shop)
+        site = rng.choice(pdu_places(pdu.code))  # a real postcode near the PDU's main town, and its place
         review = status == ProjectStatus.ACTIVE and rng.random() < 0.03
         project = Project(
             name=name,
@@ -156,9 +152,9 @@ class ProjectsBuilder(AssessmentsBuilder):
             project_type=ProjectType.INDIVIDUAL if shop else ProjectType.GROUP,
             description=f"{name} for {beneficiary.name}.",
             address=f"{place}, {pdu.name}",
-            postcode=fake.postcode(),
-            latitude=Decimal(f"{centre[0] + rng.uniform(-0.05, 0.05):.5f}"),
-            longitude=Decimal(f"{centre[1] + rng.uniform(-0.08, 0.08):.5f}"),
+            postcode=site.postcode,
+            latitude=Decimal(f"{site.latitude:.5f}"),
+            longitude=Decimal(f"{site.longitude:.5f}"),
             days=days,
             start_time=start,
             end_time=end,

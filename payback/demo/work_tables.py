@@ -24,22 +24,6 @@ from payback.projects.models import (
 S = CaseStatus
 BATCH_SIZE = 5_000
 BEFORE_ASSESSMENT = (S.AWAITING_INDUCTION, S.AWAITING_ASSESSMENT)
-# Where each region's projects are (a centre and a small spread, in degrees).
-REGION_CENTRE = {
-    "NE": (54.978, -1.614),
-    "LON": (51.507, -0.128),
-    "NW": (53.763, -2.703),
-    "YH": (53.800, -1.549),
-    "WM": (52.486, -1.890),
-    "GM": (53.480, -2.242),
-    "KSS": (51.279, 0.522),
-    "EE": (52.205, 0.122),
-    "EM": (52.954, -1.158),
-    "SC": (51.454, -0.978),
-    "SW": (50.718, -3.534),
-    "WA": (51.481, -3.179),
-}
-SPREAD = 0.12
 ROSH = {RoshLevel.LOW: 45, RoshLevel.MEDIUM: 40, RoshLevel.HIGH: 13, RoshLevel.VERY_HIGH: 2}
 FLAG_RATE = {
     "not-near-children": 0.06,
