@@ -205,6 +205,10 @@ class Appointment(models.Model):
     # `conflicts.bookings_recheck` whenever the facts change. Such a booking cannot be worked.
     conflict = models.TextField(blank=True)
     conflict_found_at = models.DateTimeField(null=True, blank=True)
+    # The person told us (online) before the session that they cannot come, and why: the register
+    # shows it beside their name. What they sent is for their practitioner, in their service.
+    said_cannot_come_at = models.DateTimeField(null=True, blank=True)
+    said_cannot_come_because = models.CharField(max_length=20, choices=AbsenceReason.choices, blank=True)
 
     class Meta:
         ordering = ["session", "person__last_name"]

@@ -20,6 +20,7 @@ from payback.core.idempotency import key_check
 from payback.core.services import audit_record
 from payback.delivery import rules as delivery_rules
 from payback.delivery.models import AbsenceReason, Appointment
+from payback.delivery.services import appointment_said_cannot_come
 from payback.enforcement import services as enforcement
 from payback.enforcement.models import Evidence
 from payback.enforcement.selectors import failure_source_get
@@ -220,6 +221,8 @@ def absence_report_send(
         raise
     summary = f"Told us they cannot come on {appointment.date:%-d %B %Y}: {AbsenceReason(reason).label.lower()}"
     audit_by_person(person, "portal.absence_reported", report, summary)
+    if appointment.outcome == "":  # before the session: the register is told
+        appointment_said_cannot_come(appointment=appointment, because=reason)
     notices.absence_report_sent(report)
     return report
 

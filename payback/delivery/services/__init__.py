@@ -16,7 +16,7 @@ transaction as the register.
 The reads they check before writing (`appointment_check`, `driver_is_authorised`) are in
 `payback.delivery.selectors`."""
 
-from .bookings import appointment_book, appointment_cancel, appointment_mark_rebooked
+from .bookings import appointment_book, appointment_cancel, appointment_mark_rebooked, appointment_said_cannot_come
 from .incidents import (
     INCIDENT_PAPERWORK_HOURS,
     incident_report,
@@ -50,6 +50,7 @@ __all__ = [
     "appointment_cancel",
     "appointment_correct_outcome",
     "appointment_mark_rebooked",
+    "appointment_said_cannot_come",
     "driver_authorise",
     "incident_report",
     "incident_update",

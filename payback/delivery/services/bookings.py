@@ -12,7 +12,7 @@ from payback.core.signals import appointments_called_off
 from payback.staff.models import User
 
 from .. import conflicts
-from ..models import Appointment, Outcome, Session
+from ..models import AbsenceReason, Appointment, Outcome, Session
 from ..selectors import appointment_check
 from .common import refuse_if
 
@@ -70,4 +70,18 @@ def appointment_mark_rebooked(*, actor: User, appointment: Appointment) -> Appoi
     appointment.rebooked = True
     appointment.save(update_fields=["rebooked"])
     audit_record(actor=actor, action="appointment.rebooked", obj=appointment, summary="Rebooked after a stand-down")
+    return appointment
+
+
+@transaction.atomic
+def appointment_said_cannot_come(*, appointment: Appointment, because: str) -> Appointment:
+    """The person told us before the session that they cannot come (their report, with its audit
+    event, is kept by the person's service): the register shows it beside their name. The first
+    word stands; the outcome is still the register's to record."""
+    refuse_if(because not in AbsenceReason.values, "reason", "Select why they cannot come")
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.said_cannot_come_at is None:
+        appointment.said_cannot_come_at = timezone.now()
+        appointment.said_cannot_come_because = because
+        appointment.save(update_fields=["said_cannot_come_at", "said_cannot_come_because"])
     return appointment

@@ -1,6 +1,7 @@
 """The practitioner is told, once, when the person tells us online that they cannot come or sends
 new contact details; a case with no practitioner goes to the PDU's senior probation officers. The
-notification names the person by first name and case number only."""
+notification names the person by first name and case number only. The session's page and its
+register show the supervisor who said they cannot come."""
 
 from pathlib import Path
 
@@ -60,3 +61,16 @@ def test_a_case_with_no_practitioner_goes_to_the_pdus_senior_probation_officers(
     Person.objects.filter(pk=world.jo.person_id).update(practitioner=None)
     cannot_come(jo, world, "k-1")
     assert [n.recipient for n in Notification.objects.all()] == [senior]
+
+
+def test_the_session_and_its_register_show_who_said_they_cannot_come(world: World, jo: Client) -> None:
+    cannot_come(jo, world, "k-1")
+    supervisor = Client()
+    supervisor.force_login(world.supervisor)
+    for page in (f"/sessions/{world.session.pk}/", f"/sessions/{world.session.pk}/register/"):
+        html = supervisor.get(page).content.decode()
+        assert html.count('data-testid="said-cannot-come"') == 1, page
+        assert "Said they cannot come</strong> Medical" in html, page
+    # Sam, on another session, said nothing.
+    world.other_booking.refresh_from_db()
+    assert world.other_booking.said_cannot_come_at is None
