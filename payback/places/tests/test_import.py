@@ -110,3 +110,13 @@ def test_the_command_fails_with_a_clear_error(tmp_path: Path) -> None:
         archive.writestr("Data/other.csv", "a,b\n")
     with pytest.raises(CommandError, match="no Data/ONSPD_"):
         call_command("import_postcodes", str(empty_zip), stdout=io.StringIO())
+
+
+def test_quoted_fields_capital_headers_and_a_byte_order_mark_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "ONSPD_QUOTED.csv"
+    path.write_text(
+        '\ufeff"PCD","PCDS","DOINTR","DOTERM","LAT","LONG"\n"SW1A1AA","SW1A 1AA","198001","","51.501009","-0.141588"\n',
+        encoding="utf-8",
+    )
+    assert postcodes_import(path).imported == 1
+    assert Postcode.objects.get(pk="SW1A 1AA").introduced == date(1980, 1, 1)
