@@ -90,8 +90,10 @@ def _start(actor: User, pdu: Pdu, batch: AllocationBatch) -> str | None:
     return None
 
 
+@transaction.atomic
 def allocation_batch_retry(*, actor: User, batch: AllocationBatch, run: AllocationRun | None = None) -> int:
-    """Run again the failed run given, or every failed run of the batch; how many were started."""
+    """Run again the failed run given, or every failed run of the batch in the actor's area (all,
+    or none); how many were started."""
     failed = [r for r in latest_runs(batch, actor) if r.status == RunStatus.FAILED]
     if run is not None:
         failed = [r for r in failed if r.pk == run.pk]

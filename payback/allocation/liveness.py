@@ -54,14 +54,21 @@ def _task_status(task_id: str) -> str | None:
 
 
 def _why_stopped(run: AllocationRun, stale: datetime) -> str | None:
-    if run.status == RunStatus.RUNNING and (run.beaten_at is None or run.beaten_at < stale):
-        return WORKER_LOST
+    """Why the run will never finish, or None. A queued run is asked about only once it has waited
+    longer than the limit (a national week's runs wait their turn: the queue is not asked about
+    each of them at every heartbeat of every worker)."""
+    if run.status == RunStatus.RUNNING:
+        if run.beaten_at is None or run.beaten_at < stale:
+            return WORKER_LOST
+        return TASK_FAILED if _task_status(run.task_id) == TaskResultStatus.FAILED else None
+    if run.created_at >= stale:
+        return None
+    if not run.task_id:
+        return TASK_LOST
     status = _task_status(run.task_id)
     if status == TaskResultStatus.FAILED:
         return TASK_FAILED
-    if run.status == RunStatus.QUEUED and run.created_at < stale and (status == "missing" or not run.task_id):
-        return TASK_LOST
-    return None
+    return TASK_LOST if status == "missing" else None
 
 
 def fail_stopped_runs(*, now: datetime | None = None) -> list[int]:

@@ -241,8 +241,10 @@ def queue_outside_database() -> bool:
 
 
 def after_commit(queue: Callable[[], None]) -> None:
-    """Queue a task the way the configured queue needs (see queue_outside_database)."""
+    """Queue a task the way the configured queue needs (see queue_outside_database). When Redis
+    does not answer, the run is kept, not handed over: the error is logged, and the run is marked
+    failed after ALLOCATION_RUN_STALE_SECONDS, to be run again (see liveness.py)."""
     if queue_outside_database():
-        transaction.on_commit(queue)
+        transaction.on_commit(queue, robust=True)
     else:
         queue()

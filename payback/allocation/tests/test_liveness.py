@@ -11,6 +11,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
 
 from payback.allocation import liveness, services, tasks
@@ -97,3 +98,19 @@ def test_a_plan_finishing_after_its_run_was_marked_failed_writes_nothing(pdu_a: 
     run.refresh_from_db()
     assert (run.status, run.message) == (RunStatus.FAILED, liveness.WORKER_LOST)
     assert run.plan == {} and run.instance == {} and run.score is None and run.stage == "Failed"
+
+
+def test_a_run_started_while_redis_does_not_answer_is_kept_then_failed_to_run_again(
+    cora: User, pdu_a: Pdu, django_capture_on_commit_callbacks: Any
+) -> None:
+    rq = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    with override_settings(TASKS=rq, RQ_QUEUES={"default": {"URL": "redis://127.0.0.1:1/0"}}):
+        with django_capture_on_commit_callbacks(execute=True) as handed_over:
+            run = services.allocation_run_start(actor=cora, pdu=pdu_a, week_start=next_monday())
+        assert len(handed_over) == 1  # to Redis only once the run is committed
+        run.refresh_from_db()
+        assert (run.status, run.task_id) == (RunStatus.QUEUED, "")  # kept, not handed over
+        assert liveness.fail_stopped_runs() == []  # not yet: it may be handed over in a moment
+        later = timezone.now() + timedelta(seconds=LIMIT + 1)
+        assert liveness.fail_stopped_runs(now=later) == [run.pk]
+    assert AllocationRun.objects.get(pk=run.pk).message == liveness.TASK_LOST
