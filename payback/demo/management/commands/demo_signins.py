@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from payback.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, SIGN_IN_URL
+from payback.demo.partners import demo_contact
 from payback.demo.portal import demo_person
 from payback.staff.models import User
 
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING("  Some accounts do not exist yet: run manage.py seed_demo first."))
         self.stdout.write("")
         self._person()
+        self._contact()
 
     def _person(self) -> None:
         """The person doing unpaid work who can sign in at /my/ (see payback/demo/portal.py)."""
@@ -56,4 +58,16 @@ class Command(BaseCommand):
             self.stdout.write(f"  {person.full_name}: case number {person.crn}, date of birth {born}")
             self.stdout.write(f"  Sign in at {SIGN_IN_URL.removesuffix('sign-in/')}my/ : the code is texted to")
             self.stdout.write("  var/messages/ (text-sign-in-….txt) while no GOV.UK Notify key is set")
+        self.stdout.write("")
+
+    def _contact(self) -> None:
+        """The beneficiary's contact who can sign in at /partners/ (see payback/demo/partners.py)."""
+        contact = demo_contact()
+        self.stdout.write(self.style.MIGRATE_HEADING("A beneficiary's contact"))
+        if contact is None:
+            self.stdout.write("  None yet: run manage.py seed_demo (or make seed) again.")
+        else:
+            self.stdout.write(f"  {contact.name} of {contact.beneficiary.name}: email {contact.email}")
+            self.stdout.write(f"  Sign in at {SIGN_IN_URL.removesuffix('sign-in/')}partners/ : the code is emailed to")
+            self.stdout.write("  var/messages/ (email-partner-sign-in-….txt) while no GOV.UK Notify key is set")
         self.stdout.write("")

@@ -9,6 +9,7 @@ from payback.demo.common import DEFAULT_SEED, DemoDataError
 from payback.demo.enforcement import seed_demo_enforcement
 from payback.demo.notifications import seed_demo_notifications
 from payback.demo.oversight import seed_demo_oversight
+from payback.demo.partners import seed_demo_partner
 from payback.demo.people import seed_demo, status_counts
 from payback.demo.population import SIZES
 
@@ -82,6 +83,7 @@ class Command(BaseCommand):
             )
         seed_demo_notifications(today=timezone.localdate())  # concerns, the duty senior, countersignatures overdue
         seed_demo_oversight(seed=options["seed"], today=timezone.localdate())  # 1:1s, touch points, absences, SBAR
+        seed_demo_partner(today=timezone.localdate())  # a beneficiary's contact who signs in at /partners/
         # Then the management information, counted from everything above.
         call_command("refresh_figures", rebuild=True, verbosity=verbosity, stdout=self.stdout._out)
         if verbosity > 1:
