@@ -1,6 +1,7 @@
 """Reads of case data. Every read is scoped to the user's PDU, region or the country: an object
 outside their scope is not found."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -177,10 +178,9 @@ def caseload(
         qs = qs.alias(weekly_capacity=F("days_left") * weekly, remaining_weekly=F("remaining") * 7).filter(
             remaining_weekly__gt=F("weekly_capacity")
         )
-        if book.value("earned_reduction", today):
-            # The work still needed is never more than what remains: of the cases at risk on what
-            # remains, keep those at risk on the work still needed (the flag each case shows).
-            qs = qs.filter(pk__in=_at_risk_on_work_still_needed(qs, weekly=weekly, book=book, today=today))
+        scheme = book.value("earned_reduction", today)
+        if scheme:
+            qs = _at_risk_on_work_still_needed(qs, scheme=scheme, weekly=weekly, book=book, today=today)
     fields = SORTS.get(filters.sort, SORTS["completion"])
     order: list[Any] = [f"-{f}" if filters.descending else f for f in fields]
     if filters.sort == "completion":
@@ -189,14 +189,21 @@ def caseload(
 
 
 def _at_risk_on_work_still_needed(
-    candidates: QuerySet[Requirement], *, weekly: int, book: PolicyBook, today: date
-) -> list[int]:
-    """Of open cases at risk on what remains, those at risk on the work still needed: the rule of
-    `rules.is_at_risk`, on the figures read for all of them at once."""
-    fields = ("id", "ordered_minutes", "earning_stopped_on")
-    rows = list(candidates.select_related(None).only(*fields).order_by())
+    candidates: QuerySet[Requirement], *, scheme: dict[str, Any], weekly: int, book: PolicyBook, today: date
+) -> QuerySet[Requirement]:
+    """Of open cases at risk on what remains, those at risk on the work still needed (the flag each
+    case shows: `rules.is_at_risk` on `requirement_still_needed`). The earned reduction still to come
+    is never more than the cap, so a case at risk on what remains less the whole cap, or whose
+    earning has stopped, is at risk: decided in the database. Only the rest are worked out from
+    their ledgers, all at once."""
+    cap = (F("ordered_minutes") + F("variation_minutes")) * scheme["cap_percent"] / 100
+    surely = Q(earning_stopped_on__lte=today) | Q(least_weekly__gt=F("weekly_capacity"))
+    candidates = candidates.alias(least_weekly=(F("remaining") - cap) * 7)
+    unsure = candidates.exclude(surely).select_related(None).only("id", "ordered_minutes", "earning_stopped_on")
+    rows = list(unsure.order_by())
     needed = still_needed_of(rows, book=book, on=today)
-    return [r.pk for r in rows if needed[r.pk] * 7 > weekly * vars(r)["days_left"]]
+    at_risk = [r.pk for r in rows if needed[r.pk] * 7 > weekly * vars(r)["days_left"]]
+    return candidates.filter(surely | Q(pk__in=at_risk))
 
 
 # What a row of the caseload page shows, or its flags need (see `case_flags`): nothing else is read.
@@ -291,7 +298,7 @@ def _earning_may_change(requirement: Requirement, *, book: PolicyBook, on: date,
     return remaining > 0 and bool(book.value("earned_reduction", on)) and (stopped is None or stopped > on)
 
 
-def still_needed_of(requirements: list[Requirement], *, book: PolicyBook, on: date) -> dict[int, int]:
+def still_needed_of(requirements: Sequence[Requirement], *, book: PolicyBook, on: date) -> dict[int, int]:
     """The work still needed (see `requirement_still_needed`) of requirements annotated with what
     remains (see `with_balance`), read for all of them in two queries rather than two each."""
     remaining = {r.pk: int(vars(r)["remaining"]) for r in requirements}  # annotated: see `with_balance`

@@ -147,3 +147,33 @@ def test_a_page_of_cases_has_the_flags_each_would_have_alone_read_in_a_fixed_num
     assert (3150, 2100) in {(f.remaining, f.still_needed) for f in together}
     assert any(f.remaining == f.still_needed > 0 for f in together)
     assert len(together) == 3  # the finished order is not on the caseload
+
+
+@pytest.mark.django_db
+@pytest.mark.today("2026-11-18")
+def test_the_at_risk_list_is_exactly_the_cases_flagged_at_risk_whichever_day_it_is(
+    clock: Clock, practitioner: User, earned_reduction: None, on_session: Callable[..., Appointment]
+) -> None:
+    people = [placeable_person(practitioner, hours=hours) for hours in (100, 100, 60, 200, 40)]
+    for person, worked in zip(people, (39, 10, 0, 120, 5), strict=True):
+        if worked:
+            ledger_credit_work(
+                actor=practitioner, requirement=person, minutes=worked * 60, occurred_on=date(2026, 5, 1), source="work"
+            )
+    absence = on_session(people[1], date(2026, 6, 1), "unacceptable_absence")
+    clock.today = date(2026, 6, 10)
+    services.failure_decide(
+        actor=practitioner, source=source_of(practitioner, absence), verdict="unacceptable", reason="No evidence"
+    )
+    seen = set()
+    for day in [date(2026, 7, 1) + timedelta(days=14 * n) for n in range(22)]:
+        clock.today = day
+        book = policy_book()
+        listed = caseload(practitioner, CaseloadFilters(), today=day, book=book)
+        flagged = {
+            r.pk for r, f in zip(listed, case_flags_of(list(listed), book=book, today=day), strict=True) if f.at_risk
+        }
+        at_risk = {r.pk for r in caseload(practitioner, CaseloadFilters(flag="at_risk"), today=day, book=book)}
+        assert at_risk == flagged, day
+        seen |= at_risk
+    assert len(seen) >= 3  # the days cover cases falling at risk, with and without earning stopped
