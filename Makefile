@@ -122,6 +122,7 @@ test-dates: bootstrap postgres redis chromium
 bench: bootstrap postgres
 	DATABASE_URL=$(DATABASE_URL_TEST) $(PY) -m benchmarks.run
 	DATABASE_URL=$(DATABASE_URL_TEST) $(PY) -m benchmarks.figures_scale
+	DATABASE_URL=$(DATABASE_URL_TEST) $(PY) -m benchmarks.pages_scale --skip-seed
 	$(PY) -m benchmarks.allocation
 
 ## bench-load: a working morning under load (not part of make test): gunicorn and the task worker with
