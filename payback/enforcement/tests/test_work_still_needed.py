@@ -117,6 +117,23 @@ def test_the_caseloads_at_risk_list_goes_by_the_work_still_needed(
     assert list(caseload(practitioner, CaseloadFilters(flag="at_risk"))) == [person]
 
 
+def several_cases(
+    clock: Clock, practitioner: User, on_session: Callable[..., Appointment], worked: list[tuple[int, int]]
+) -> None:
+    """Cases of the given hours with the given hours worked in May; the second's earning stopped in June."""
+    people = [placeable_person(practitioner, hours=hours) for hours, _ in worked]
+    for person, (_, done) in zip(people, worked, strict=True):
+        if done:
+            ledger_credit_work(
+                actor=practitioner, requirement=person, minutes=done * 60, occurred_on=date(2026, 5, 1), source="work"
+            )
+    absence = on_session(people[1], date(2026, 6, 1), "unacceptable_absence")
+    clock.today = date(2026, 6, 10)
+    services.failure_decide(
+        actor=practitioner, source=source_of(practitioner, absence), verdict="unacceptable", reason="No evidence"
+    )
+
+
 @pytest.mark.django_db
 @pytest.mark.today("2026-11-18")
 def test_a_page_of_cases_has_the_flags_each_would_have_alone_read_in_a_fixed_number_of_queries(
@@ -126,17 +143,7 @@ def test_a_page_of_cases_has_the_flags_each_would_have_alone_read_in_a_fixed_num
     on_session: Callable[..., Appointment],
     django_assert_max_num_queries: Callable[..., Any],
 ) -> None:
-    people = [placeable_person(practitioner, hours=hours) for hours in (100, 100, 60, 40)]
-    for person, worked in zip(people, (39, 10, 0, 40), strict=True):
-        if worked:
-            ledger_credit_work(
-                actor=practitioner, requirement=person, minutes=worked * 60, occurred_on=date(2026, 5, 1), source="work"
-            )
-    absence = on_session(people[1], date(2026, 6, 1), "unacceptable_absence")
-    clock.today = date(2026, 6, 10)
-    services.failure_decide(
-        actor=practitioner, source=source_of(practitioner, absence), verdict="unacceptable", reason="No evidence"
-    )
+    several_cases(clock, practitioner, on_session, [(100, 39), (100, 10), (60, 0), (40, 40)])
     book = policy_book()
     listed = list(caseload(practitioner, CaseloadFilters(), today=clock.today, book=book))
     alone = [case_flags(r, book=book, today=clock.today) for r in listed]
@@ -154,17 +161,7 @@ def test_a_page_of_cases_has_the_flags_each_would_have_alone_read_in_a_fixed_num
 def test_the_at_risk_list_is_exactly_the_cases_flagged_at_risk_whichever_day_it_is(
     clock: Clock, practitioner: User, earned_reduction: None, on_session: Callable[..., Appointment]
 ) -> None:
-    people = [placeable_person(practitioner, hours=hours) for hours in (100, 100, 60, 200, 40)]
-    for person, worked in zip(people, (39, 10, 0, 120, 5), strict=True):
-        if worked:
-            ledger_credit_work(
-                actor=practitioner, requirement=person, minutes=worked * 60, occurred_on=date(2026, 5, 1), source="work"
-            )
-    absence = on_session(people[1], date(2026, 6, 1), "unacceptable_absence")
-    clock.today = date(2026, 6, 10)
-    services.failure_decide(
-        actor=practitioner, source=source_of(practitioner, absence), verdict="unacceptable", reason="No evidence"
-    )
+    several_cases(clock, practitioner, on_session, [(100, 39), (100, 10), (60, 0), (200, 120), (40, 5)])
     seen = set()
     for day in [date(2026, 7, 1) + timedelta(days=14 * n) for n in range(22)]:
         clock.today = day
