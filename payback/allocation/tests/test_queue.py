@@ -66,7 +66,7 @@ class Queue:
             "LOG_LEVEL": "INFO",
             "WORKER_HEARTBEAT_SECONDS": "0.5",
             "ALLOCATION_RUN_BEAT_SECONDS": "0.5",
-            "ALLOCATION_RUN_STALE_SECONDS": "3",
+            "ALLOCATION_RUN_STALE_SECONDS": "5",
             "PYTHONPATH": str(ROOT),
         }
 
@@ -98,7 +98,7 @@ def queue(tmp_path: Path, fixed_clock: date) -> Iterator[Queue]:
     rq_queues = {"default": {"URL": url, "DEFAULT_TIMEOUT": 120}}
     found = Queue(url, tmp_path, [])
     with override_settings(
-        TASKS=tasks, CACHES=cache, RQ_QUEUES=rq_queues, ALLOCATION_RUN_STALE_SECONDS=3, TASKS_BACKEND="rq"
+        TASKS=tasks, CACHES=cache, RQ_QUEUES=rq_queues, ALLOCATION_RUN_STALE_SECONDS=5, TASKS_BACKEND="rq"
     ):
         try:
             yield found
@@ -246,6 +246,6 @@ def test_a_worker_killed_with_its_task_leaves_the_run_failed_and_retryable(
     worker.wait(timeout=10)
     assert str(run_allocation.get_result(run.task_id).status) == "RUNNING"  # the queue cannot tell
     # Nobody hears from the run: the next reaper (any worker's upkeep, or the command) fails it.
-    until(lambda: bool(liveness.fail_stopped_runs()), seconds=10, why="the run going stale")
-    assert settings.ALLOCATION_RUN_STALE_SECONDS == 3
+    until(lambda: bool(liveness.fail_stopped_runs()), seconds=15, why="the run going stale")
+    assert settings.ALLOCATION_RUN_STALE_SECONDS == 5
     _assert_failed_then_retried(queue, run, liveness.WORKER_LOST)
