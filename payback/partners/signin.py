@@ -19,14 +19,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 
 from payback.core.services import audit_record
 from payback.notifications.gateway import message_gateway
-from payback.portal import rules
+from payback.portal import codes, rules
 from payback.portal.models import AttemptKind
 from payback.portal.signin import CODE_STOPPED, LOCKED, TOO_MANY_CODES, SignInRefused, limits
 
@@ -44,7 +42,7 @@ __all__ = ["SignInRefused", "limits"]
 
 
 def _digest(purpose: str, value: str) -> str:
-    return salted_hmac(f"payback.partners.{purpose}", value, algorithm="sha256").hexdigest()
+    return codes.digest("partners", purpose, value)
 
 
 def normalise_email(text: str) -> str:
@@ -67,17 +65,7 @@ def audit_by_contact(contact: BeneficiaryContact, action: str, obj: Any, summary
 
 
 def _counts(email_digest: str, address: str, now: datetime, window: int) -> rules.Counts:
-    recent = ContactAttempt.objects.filter(at__gt=now - timedelta(minutes=window)).filter(
-        Q(email_digest=email_digest) | Q(address=address)
-    )
-    asked, wrong = Q(kind=AttemptKind.CODE_ASKED), Q(kind=AttemptKind.WRONG_CODE)
-    found = recent.aggregate(
-        codes_for_crn=Count("pk", filter=asked & Q(email_digest=email_digest)),
-        codes_from_address=Count("pk", filter=asked & Q(address=address)),
-        wrong_for_crn=Count("pk", filter=wrong & Q(email_digest=email_digest)),
-        wrong_from_address=Count("pk", filter=wrong & Q(address=address)),
-    )
-    return rules.Counts(**found)
+    return codes.attempt_counts(ContactAttempt, "email_digest", email_digest, address, now, window)
 
 
 def email_problem(email: str) -> str | None:
@@ -133,7 +121,7 @@ def sign_in_code_send(*, challenge_id: int) -> str:
         challenge = locked.get(pk=challenge_id)
         if challenge.code_digest or challenge.used_at is not None:
             return "already made"
-        code = f"{secrets.randbelow(10**rules.CODE_LENGTH):0{rules.CODE_LENGTH}d}"
+        code = codes.new_code()
         challenge.code_digest = _digest("code", f"{challenge.pk}:{code}")
         challenge.save(update_fields=["code_digest"])
     if challenge.contact is None:
@@ -151,16 +139,14 @@ def sign_in_code_send(*, challenge_id: int) -> str:
 
 def _check_code(challenge: ContactChallenge | None, code: str, now: datetime, limit: rules.Limits) -> str | None:
     """None when the code is right for the challenge; otherwise what to tell the contact."""
-    if challenge is None or challenge.used_at is not None or challenge.expires_at <= now:
-        return CODE_STOPPED
-    if challenge.tries >= limit.tries_per_code:
-        return CODE_STOPPED
-    right = (
-        challenge.contact_id is not None
-        and bool(challenge.code_digest)
-        and constant_time_compare(challenge.code_digest, _digest("code", f"{challenge.pk}:{code}"))
+    return codes.code_answer(
+        challenge,
+        matched=challenge is not None and challenge.contact_id is not None,
+        given_digest=_digest("code", f"{challenge.pk}:{code}") if challenge is not None else "",
+        now=now,
+        limit=limit,
+        wrong=WRONG_CODE,
     )
-    return None if right else WRONG_CODE
 
 
 def sign_in_finish(*, token: str, code: str, address: str) -> BeneficiaryContact:
@@ -206,46 +192,23 @@ def sign_in_finish(*, token: str, code: str, address: str) -> BeneficiaryContact
 # ---------------------------------------------------------------------------------------------
 # A signed-in visit in the browser: its own key in the session, never Django's staff sign-in
 
-VISIT = "partners.contact"
-CHALLENGE = "partners.challenge"
-ENDED = "partners.ended"
+VISITS = codes.Visits("partners", "contact", limits)
+VISIT, CHALLENGE, ENDED = VISITS.key, VISITS.challenge, VISITS.ended
 
 
 def visit_start(request: HttpRequest, contact: BeneficiaryContact) -> None:
-    request.session.cycle_key()
-    now = timezone.now().isoformat()
-    request.session.pop(CHALLENGE, None)
-    request.session.pop(ENDED, None)
-    request.session[VISIT] = {"id": contact.pk, "since": now, "seen": now}
+    VISITS.start(request, contact.pk)
 
 
 def visit_contact(request: HttpRequest) -> BeneficiaryContact | None:
     """The signed-in contact, while their visit lasts and they are not removed; None otherwise (a
     visit that has ended is remembered as such for the sign-in page)."""
-    visit = request.session.get(VISIT)
-    if not isinstance(visit, dict):
-        return None
-    now = timezone.now()
-    live = rules.visit_is_live(
-        signed_in_at=datetime.fromisoformat(visit["since"]),
-        last_seen_at=datetime.fromisoformat(visit["seen"]),
-        now=now,
-        limits=limits(),
-    )
-    found = BeneficiaryContact.objects.select_related("beneficiary").filter(pk=visit["id"], removed_at__isnull=True)
-    contact = found.first() if live else None
-    if contact is None:
-        visit_end(request)
-        request.session[ENDED] = True
-        return None
-    request.session[VISIT] = {**visit, "seen": now.isoformat()}
-    return contact
+    live = BeneficiaryContact.objects.select_related("beneficiary").filter(removed_at__isnull=True)
+    return VISITS.current(request, lambda pk: live.filter(pk=pk).first())
 
 
 def visit_end(request: HttpRequest) -> None:
-    request.session.pop(VISIT, None)
-    request.session.pop(CHALLENGE, None)
-    request.session.cycle_key()
+    VISITS.end(request)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -254,13 +217,9 @@ def visit_end(request: HttpRequest) -> None:
 
 def token_create(contact: BeneficiaryContact) -> tuple[str, ContactToken]:
     """A new bearer token for the contact: shown once, only its hash kept."""
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    now = timezone.now()
+    raw, now, expires_at = codes.token_new(TOKEN_PREFIX, limits())
     token = ContactToken.objects.create(
-        contact=contact,
-        digest=_digest("token", raw),
-        last_used_at=now,
-        expires_at=now + timedelta(minutes=limits().longest_minutes),
+        contact=contact, digest=_digest("token", raw), last_used_at=now, expires_at=expires_at
     )
     return raw, token
 
@@ -277,9 +236,7 @@ def token_contact(raw: str) -> BeneficiaryContact | None:
         )
         .first()
     )
-    if token is None or not rules.visit_is_live(
-        signed_in_at=token.created_at, last_seen_at=token.last_used_at, now=now, limits=limits()
-    ):
+    if token is None or not codes.token_live(token, now, limits()):
         return None
     ContactToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.contact

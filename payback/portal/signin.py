@@ -20,15 +20,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 
 from payback.cases.models import Person
 from payback.core.services import audit_record
 
-from . import rules, wording
+from . import codes, rules, wording
 from .contact import contact_for, gateway_send
 from .models import AttemptKind, PersonToken, SignInAttempt, SignInChallenge
 
@@ -40,7 +38,7 @@ WRONG_CODE = (
     "That code is not right. Check the code and try again. If it still does not work, check your case "
     "number and date of birth and ask for a new code."
 )
-CODE_STOPPED = "That code has stopped working. Ask for a new code."
+CODE_STOPPED = codes.CODE_STOPPED
 TOKEN_PREFIX = "pp_"  # noqa: S105 - the public prefix of a person's API token, not a secret
 
 
@@ -57,7 +55,7 @@ def limits() -> rules.Limits:
 
 
 def _digest(purpose: str, value: str) -> str:
-    return salted_hmac(f"payback.portal.{purpose}", value, algorithm="sha256").hexdigest()
+    return codes.digest("portal", purpose, value)
 
 
 def _code_digest(challenge_id: int, code: str) -> str:
@@ -80,16 +78,7 @@ def audit_by_person(person: Person, action: str, obj: Any, summary: str) -> None
 
 
 def _counts(crn_digest: str, address: str, now: datetime, window: int) -> rules.Counts:
-    since = now - timedelta(minutes=window)
-    recent = SignInAttempt.objects.filter(at__gt=since).filter(Q(crn_digest=crn_digest) | Q(address=address))
-    asked, wrong = Q(kind=AttemptKind.CODE_ASKED), Q(kind=AttemptKind.WRONG_CODE)
-    found = recent.aggregate(
-        codes_for_crn=Count("pk", filter=asked & Q(crn_digest=crn_digest)),
-        codes_from_address=Count("pk", filter=asked & Q(address=address)),
-        wrong_for_crn=Count("pk", filter=wrong & Q(crn_digest=crn_digest)),
-        wrong_from_address=Count("pk", filter=wrong & Q(address=address)),
-    )
-    return rules.Counts(**found)
+    return codes.attempt_counts(SignInAttempt, "crn_digest", crn_digest, address, now, window)
 
 
 def _start_errors(crn: str, date_of_birth: date | None) -> dict[str, str]:
@@ -145,7 +134,7 @@ def sign_in_code_send(*, challenge_id: int) -> str:
         challenge = locked.get(pk=challenge_id)
         if challenge.code_digest or challenge.used_at is not None:
             return "already made"
-        code = f"{secrets.randbelow(10**rules.CODE_LENGTH):0{rules.CODE_LENGTH}d}"
+        code = codes.new_code()
         challenge.code_digest = _code_digest(challenge.pk, code)
         channel, to = contact_for(challenge.person) if challenge.person is not None else ("", "")
         challenge.sent_by = channel
@@ -163,16 +152,14 @@ def sign_in_code_send(*, challenge_id: int) -> str:
 
 def _check_code(challenge: SignInChallenge | None, code: str, now: datetime, limit: rules.Limits) -> str | None:
     """None when the code is right for the challenge; otherwise what to tell the person."""
-    if challenge is None or challenge.used_at is not None or challenge.expires_at <= now:
-        return CODE_STOPPED
-    if challenge.tries >= limit.tries_per_code:
-        return CODE_STOPPED
-    right = (
-        challenge.person_id is not None
-        and bool(challenge.code_digest)
-        and constant_time_compare(challenge.code_digest, _code_digest(challenge.pk, code))
+    return codes.code_answer(
+        challenge,
+        matched=challenge is not None and challenge.person_id is not None,
+        given_digest=_code_digest(challenge.pk, code) if challenge is not None else "",
+        now=now,
+        limit=limit,
+        wrong=WRONG_CODE,
     )
-    return None if right else WRONG_CODE
 
 
 def sign_in_finish(*, token: str, code: str, address: str) -> Person:
@@ -207,46 +194,23 @@ def sign_in_finish(*, token: str, code: str, address: str) -> Person:
 # ---------------------------------------------------------------------------------------------
 # A signed-in visit in the browser: its own key in the session, never Django's staff sign-in
 
-VISIT = "portal.person"
-CHALLENGE = "portal.challenge"
-ENDED = "portal.ended"
+VISITS = codes.Visits("portal", "person", limits)
+VISIT, CHALLENGE, ENDED = VISITS.key, VISITS.challenge, VISITS.ended
 
 
 def visit_start(request: HttpRequest, person: Person) -> None:
     """Signed in: a new session key (nothing from before carries over), the person and the time."""
-    request.session.cycle_key()
-    now = timezone.now().isoformat()
-    request.session.pop(CHALLENGE, None)
-    request.session.pop(ENDED, None)
-    request.session[VISIT] = {"id": person.pk, "since": now, "seen": now}
+    VISITS.start(request, person.pk)
 
 
 def visit_person(request: HttpRequest) -> Person | None:
     """The signed-in person, while their visit lasts (each page keeps it going); None otherwise, and
     a visit that has run out is ended and remembered as such for the sign-in page."""
-    visit = request.session.get(VISIT)
-    if not isinstance(visit, dict):
-        return None
-    now = timezone.now()
-    live = rules.visit_is_live(
-        signed_in_at=datetime.fromisoformat(visit["since"]),
-        last_seen_at=datetime.fromisoformat(visit["seen"]),
-        now=now,
-        limits=limits(),
-    )
-    person = Person.objects.filter(pk=visit["id"]).first() if live else None
-    if person is None:
-        visit_end(request)
-        request.session[ENDED] = True
-        return None
-    request.session[VISIT] = {**visit, "seen": now.isoformat()}
-    return person
+    return VISITS.current(request, lambda pk: Person.objects.filter(pk=pk).first())
 
 
 def visit_end(request: HttpRequest) -> None:
-    request.session.pop(VISIT, None)
-    request.session.pop(CHALLENGE, None)
-    request.session.cycle_key()
+    VISITS.end(request)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,13 +219,9 @@ def visit_end(request: HttpRequest) -> None:
 
 def person_token_create(person: Person) -> tuple[str, PersonToken]:
     """A new bearer token for the person: shown once, only its hash kept."""
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    now = timezone.now()
+    raw, now, expires_at = codes.token_new(TOKEN_PREFIX, limits())
     token = PersonToken.objects.create(
-        person=person,
-        digest=_digest("token", raw),
-        last_used_at=now,
-        expires_at=now + timedelta(minutes=limits().longest_minutes),
+        person=person, digest=_digest("token", raw), last_used_at=now, expires_at=expires_at
     )
     return raw, token
 
@@ -276,9 +236,7 @@ def person_token_person(raw: str) -> Person | None:
         .filter(digest=_digest("token", raw), revoked_at__isnull=True, expires_at__gt=now)
         .first()
     )
-    if token is None or not rules.visit_is_live(
-        signed_in_at=token.created_at, last_seen_at=token.last_used_at, now=now, limits=limits()
-    ):
+    if token is None or not codes.token_live(token, now, limits()):
         return None
     PersonToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.person
