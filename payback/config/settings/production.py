@@ -13,6 +13,8 @@ if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters.")
 if not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the hosts this service answers on.")
+if TASKS_BACKEND == "rq" and not os.environ.get("REDIS_URL"):  # noqa: F405
+    raise ImproperlyConfigured("REDIS_URL must name the Redis the tasks wait in (TASKS_BACKEND=rq).")
 
 DEBUG = False
 # Every member of staff confirms each sign-in with a code from an authenticator app.
