@@ -18,6 +18,7 @@ from payback.cases.services import ledger_record_travel
 from payback.delivery import services as delivery_services
 from payback.enforcement import services as enforcement_services
 from payback.enforcement.selectors import failure_source_get
+from payback.partners.services import contact_invite
 from payback.portal.services import absence_report_send
 from payback.projects.models import ProjectAssessment
 from payback.projects.services import audit_sample_draw
@@ -164,6 +165,9 @@ def build_area(pdu: Pdu, name: str, *, today: date) -> Area:
         "project": project.pk,
         "project_assessment": ProjectAssessment.objects.filter(project=project).latest("pk").pk,
         "beneficiary": project.beneficiary_id,
+        "beneficiary_contact": contact_invite(
+            actor=coordinator, beneficiary=project.beneficiary, name="Ali Reed", email=f"ali@{name}.example", link="/"
+        ).pk,
         "nomination": nominate(pdu, work_description=f"Clear the {name} churchyard").pk,
         "session": session.pk,
         "appointment": appointment.pk,

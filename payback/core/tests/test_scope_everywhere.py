@@ -81,6 +81,7 @@ PAGE_RECORDS: dict[tuple[str, str], str] = {
     ("<bottom:level>", "pk"): "pdu",
     ("<wide:level>", "pk"): "pdu",
     ("reports", "pk"): "absence_report",
+    ("contacts", "contact"): "beneficiary_contact",
 }
 
 # Where a page needs its record in a particular state: by the page's name and the parameter.
@@ -143,10 +144,17 @@ NOT_SCOPED: dict[str, str] = {
     "insight:national-return": "the path names a month, not a record; the return is refused to all but national staff",
     "portal:cannot-come": "the person's own page (their own sign-in, not staff's): another person's session is 404",
     "portal:letter": "the person's own page (their own sign-in, not staff's): another person's letter is 404",
+    **dict.fromkeys(
+        ("partners:placement", "partners:timesheet-new", "partners:survey"),
+        "a beneficiary contact's own page (their own sign-in, not staff's): another organisation's record is 404",
+    ),
 }
 
 # API operations with a path parameter that are deliberately not scoped to an area, and why.
-API_NOT_SCOPED: dict[str, str] = {}
+API_NOT_SCOPED: dict[str, str] = dict.fromkeys(
+    ("getPartnerPlacement", "signPartnerTimesheet", "getPartnerTimesheet"),
+    "a beneficiary contact's own API (their own token; staff tokens are 401): another organisation's records are 404",
+)
 
 PATH_PARAMETER = r"<(?:\w+:)?{0}>|\(\?P<{0}>|\{{{0}\}}"
 
