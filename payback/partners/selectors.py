@@ -14,6 +14,7 @@ from payback.cases.models import Requirement
 from payback.delivery.models import Appointment, IndividualPlacementTimesheet, Session, SessionStatus
 from payback.projects.models import BeneficiarySurvey, Project, ProjectStatus, ProjectType
 
+from . import rules
 from .models import BeneficiaryContact
 
 RECENT_DAYS = 28  # a placement shows the people booked from this many days ago
@@ -76,13 +77,9 @@ def what_to_know(requirement: Requirement) -> list[str]:
     interpreter, and the flags shown to supervisors. Never the case number, surname, address, date
     of birth, offence or risk detail."""
     needs = session_needs(requirement.person)
-    known = [*needs.adjustments]
-    if needs.prayer_times:
-        known.append(f"Prayer times: {needs.prayer_times}")
-    if needs.interpreter:
-        known.append(needs.interpreter)
-    known.extend(needs.flags)
-    return known
+    return rules.what_to_know(
+        adjustments=needs.adjustments, prayer_times=needs.prayer_times, interpreter=needs.interpreter, flags=needs.flags
+    )
 
 
 def _bookings(project: Project, *, today: date) -> QuerySet[Appointment]:

@@ -28,12 +28,10 @@ from payback.projects.models import Beneficiary, BeneficiarySurvey, Project
 from payback.staff.models import User
 from payback.staff.roles import MANAGE_PROJECTS, REFUSALS
 
-from . import selectors, signin, wording
+from . import rules, selectors, signin, wording
 from .models import BeneficiaryContact, ContactRequest
 
 logger = logging.getLogger(__name__)
-
-CONCERN_KINDS = {"concern": "A concern about a person on a placement", "incident": "An incident or accident"}
 
 
 def _key(idempotency_key: Any) -> str:
@@ -68,15 +66,15 @@ def contact_invite(*, actor: User, beneficiary: Beneficiary, name: str, email: s
     """Add a named contact who may sign in for the beneficiary, and email them how to. The caller has
     read the beneficiary within the actor's area."""
     _check_manages(actor)
-    name, email = name.strip(), signin.normalise_email(email)
+    name, email = name.strip(), rules.normalise_email(email)
     errors: dict[str, str] = {}
     if not name:
         errors["name"] = "Enter the contact's full name"
     elif len(name) > 200:
         errors["name"] = "The name must be 200 characters or fewer"
-    problem = signin.email_problem(email)
+    problem = rules.email_problem(email, whose="their")
     if problem:
-        errors["email"] = problem.replace("your", "their")
+        errors["email"] = problem
     elif signin.live_contact(email) is not None:
         errors["email"] = "Someone with this email address can already sign in"
     if errors:
@@ -165,21 +163,6 @@ def timesheet_sign(
     return selectors.timesheet_get(contact, once(contact, idempotency_key, "timesheet", payload, write))
 
 
-def _report_errors(kind: str, details: str, occurred_at: datetime | None, person_id: int | None) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if kind not in CONCERN_KINDS:
-        errors["kind"] = "Select whether this is a concern about a person or an incident"
-    if not details.strip():
-        errors["details"] = "Tell us what happened"
-    elif len(details) > 4000:
-        errors["details"] = "Keep what happened to 4,000 characters or fewer"
-    if kind == "concern" and person_id is None:
-        errors["person"] = "Select who the concern is about"
-    if kind == "incident" and occurred_at is None:
-        errors["occurred_at"] = "Enter when it happened"
-    return errors
-
-
 @transaction.atomic
 def report_send(
     *,
@@ -197,7 +180,9 @@ def report_send(
     online by the beneficiary's contact. Recorded in staff's name by the coordinator who invited the
     contact, whom staff can ask. Answers "concern:<id>" or "incident:<id>"."""
     project = selectors.project_get(contact, project.pk)
-    refusal = _report_errors(kind, details, occurred_at, person_id)
+    refusal = rules.report_problems(
+        kind=kind, details=details, has_person=person_id is not None, has_time=occurred_at is not None
+    )
     if refusal:
         raise ValidationError(refusal)
     said = f"Reported online by {contact.name}, the contact at {contact.beneficiary.name}: {details.strip()}"

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -30,6 +29,7 @@ from payback.portal.signin import CODE_STOPPED, LOCKED, TOO_MANY_CODES, SignInRe
 
 from . import wording
 from .models import BeneficiaryContact, ContactAttempt, ContactChallenge, ContactToken
+from .rules import email_problem, normalise_email
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +43,6 @@ __all__ = ["SignInRefused", "limits"]
 
 def _digest(purpose: str, value: str) -> str:
     return codes.digest("partners", purpose, value)
-
-
-def normalise_email(text: str) -> str:
-    return str(text).strip().lower()
 
 
 @dataclass(frozen=True)
@@ -66,16 +62,6 @@ def audit_by_contact(contact: BeneficiaryContact, action: str, obj: Any, summary
 
 def _counts(email_digest: str, address: str, now: datetime, window: int) -> rules.Counts:
     return codes.attempt_counts(ContactAttempt, "email_digest", email_digest, address, now, window)
-
-
-def email_problem(email: str) -> str | None:
-    if not email:
-        return "Enter your email address"
-    try:
-        validate_email(email)
-    except ValidationError:
-        return "Enter your email address in the right format, like name@example.org"
-    return None
 
 
 def live_contact(email: str) -> BeneficiaryContact | None:
