@@ -1,10 +1,14 @@
 """The forms of a beneficiary's contact, and of the coordinator who invites them, in plain words.
 Forms check only the shape of input; the services apply the rules and say what is wrong."""
 
+from datetime import datetime, time
+from typing import Any
+
 from django import forms
+from django.utils import timezone
 
 from payback.cases.forms import IdempotentForm
-from payback.core.fields import int_field, radio_field, text_field
+from payback.core.fields import int_field, radio_field, set_choices, text_field
 from payback.core.forms import GovukDateField
 from payback.portal.forms import CodeForm
 
@@ -20,8 +24,8 @@ class SignInForm(forms.Form):
         help_text="The email address the probation service has for you.",
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false", "type": "email"})
 
 
@@ -75,10 +79,17 @@ class ReportForm(IdempotentForm):
         "What happened?", max_length=4000, required=True, required_message="Tell us what happened", textarea=True
     )
 
-    def __init__(self, *args: object, projects: list[tuple[int, str]], people: list[tuple[int, str]], **kwargs: object):
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["project"].choices = [("", "Select a project"), *projects]  # type: ignore[attr-defined]
-        self.fields["person"].choices = [("", "Nobody in particular"), *people]  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, projects: list[tuple[int, str]], people: list[tuple[int, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        set_choices(self, "project", [("", "Select a project"), *projects])
+        set_choices(self, "person", [("", "Nobody in particular"), *people])
+
+    def occurred_at(self) -> datetime | None:
+        """The day it happened, at midday (or now, for something that happened this morning)."""
+        day = self.cleaned_data.get("occurred_on")
+        if day is None:
+            return None
+        return min(timezone.make_aware(datetime.combine(day, time(12))), timezone.now())
 
 
 class ContactForm(forms.Form):

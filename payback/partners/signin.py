@@ -164,9 +164,9 @@ def sign_in_finish(*, token: str, code: str, address: str) -> BeneficiaryContact
             if challenge.tries >= limit.tries_per_code:
                 wrong = CODE_STOPPED
         contact = challenge.contact if challenge is not None else None
-        if wrong is None and contact is not None and contact.live:
-            challenge.used_at = now  # type: ignore[union-attr]
-            challenge.save(update_fields=["used_at"])  # type: ignore[union-attr]
+        if wrong is None and challenge is not None and contact is not None and contact.live:
+            challenge.used_at = now
+            challenge.save(update_fields=["used_at"])
             ContactAttempt.objects.filter(
                 kind=AttemptKind.WRONG_CODE, email_digest=email_digest, address=address
             ).delete()

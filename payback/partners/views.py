@@ -3,7 +3,7 @@ projects and sessions, the people on their placements, signing timesheets, telli
 concern or an incident, and answering surveys. Every page is for the contact's own organisation
 alone, and no answer is kept by the browser."""
 
-from datetime import datetime, time
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -148,17 +148,14 @@ def report(request: HttpRequest, contact: BeneficiaryContact) -> HttpResponse:
     ]
     form = bound(request, ReportForm, projects=projects, people=people)
 
-    def send(data: dict[str, object]) -> str:
-        day = data["occurred_on"]
-        # The day it happened: midday, or now for something that happened this morning.
-        occurred = min(timezone.make_aware(datetime.combine(day, time(12))), timezone.now()) if day else None  # type: ignore[arg-type]
+    def send(data: dict[str, Any]) -> str:
         return services.report_send(
             contact=contact,
-            project=selectors.project_get(contact, int(data["project"])),  # type: ignore[call-overload]
-            kind=str(data["kind"]),
-            details=str(data["details"]),
-            person_id=data["person"],  # type: ignore[arg-type]
-            occurred_at=occurred,
+            project=selectors.project_get(contact, data["project"]),
+            kind=data["kind"],
+            details=data["details"],
+            person_id=data["person"],
+            occurred_at=form.occurred_at(),
             idempotency_key=data["idempotency_key"],
         )
 
