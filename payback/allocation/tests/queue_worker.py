@@ -10,7 +10,9 @@ the engine.
 """
 
 import argparse
+import faulthandler
 import os
+import signal
 import sys
 import time
 from datetime import datetime, timedelta
@@ -37,6 +39,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--hold", type=Path)
     parser.add_argument("options", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
+    faulthandler.register(signal.SIGUSR1)  # a test that finds the worker still running says where it is
     start = args.now + timedelta(seconds=time.time() - args.launched)
     with time_machine.travel(start, tick=True):
         import django

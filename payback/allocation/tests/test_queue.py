@@ -105,6 +105,8 @@ def queue(tmp_path: Path, fixed_clock: date) -> Iterator[Queue]:
         finally:
             for worker in found.workers:
                 if worker.poll() is None:
+                    worker.send_signal(signal.SIGUSR1)  # where it is, in its log
+                    time.sleep(0.5)
                     worker.kill()
                 worker.wait(timeout=10)
             store.flushdb()
@@ -216,8 +218,9 @@ def _assert_failed_then_retried(queue: Queue, run: AllocationRun, message: str) 
     assert run.status == RunStatus.FAILED and run.message == message
     assert run.plan == {} and run.instance == {} and run.score is None  # nothing half-written
     retry = services.allocation_rerun(actor=run.created_by, run=run)
-    queue.start("fresh", "--max-tasks", "1")
+    fresh = queue.start("fresh", "--max-tasks", "1")
     until(lambda: AllocationRun.objects.get(pk=retry.pk).finished, why="the retried run")
+    assert fresh.wait(timeout=10) == 0
     retry.refresh_from_db()
     assert retry.status == RunStatus.DONE and len(retry.assignments) >= 3
     assert AllocationRun.objects.get(pk=run.pk).status == RunStatus.SUPERSEDED
@@ -233,7 +236,7 @@ def test_a_worker_whose_solving_process_is_killed_leaves_the_run_failed_and_retr
     assert str(run_allocation.get_result(run.task_id).status) == "FAILED"
     assert worker.poll() is None  # the worker itself lives on, for the next task
     worker.terminate()  # (its solver is held: the retry is for another worker)
-    assert worker.wait(timeout=20) == 0
+    assert worker.wait(timeout=10) == 0  # a warm stop, at once when idle
     _assert_failed_then_retried(queue, run, liveness.TASK_FAILED)
 
 
