@@ -4,7 +4,7 @@ from django.db import models
 from payback.cases.models import LedgerEntry, Person, Requirement
 from payback.core.models import RepeatableRequest, staff_member
 from payback.projects.models import Project
-from payback.staff.models import Pdu
+from payback.staff.models import Pdu, User
 
 
 class Vehicle(models.Model):
@@ -250,6 +250,14 @@ class IncidentStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+def reporter_name(staff: User, online: str) -> str:
+    """Who reported something, as staff read it: the member of staff, or someone outside the service
+    who reported it online, with the member of staff it was passed to."""
+    if online:
+        return f"{online} (online, passed to {staff.get_full_name() or staff.username})"
+    return staff.get_full_name() or staff.username
+
+
 class Incident(models.Model):
     """An incident or accident on a session: reaches the operations manager at once."""
 
@@ -266,6 +274,9 @@ class Incident(models.Model):
     immediate_action = models.TextField(blank=True)
     near_miss = models.BooleanField(default=False)
     reported_by = staff_member()
+    # Reported online by someone outside the service (a beneficiary's named contact, with their
+    # organisation): `reported_by` is then the member of staff it was passed to, who can be asked.
+    reported_online_by = models.CharField(max_length=300, blank=True)
     reported_at = models.DateTimeField(auto_now_add=True)
     paperwork_due_at = models.DateTimeField()
     paperwork_completed_at = models.DateTimeField(null=True, blank=True)
@@ -286,6 +297,10 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"Incident at {self.project} on {self.occurred_at:%Y-%m-%d}"
+
+    @property
+    def reporter(self) -> str:
+        return reporter_name(self.reported_by, self.reported_online_by)
 
 
 class LearningShared(models.Model):
@@ -328,6 +343,8 @@ class RiskConcern(models.Model):
     category = models.CharField(max_length=20, choices=ConcernCategory.choices)
     details = models.TextField()
     raised_by = staff_member()
+    # As an incident's `reported_online_by`: `raised_by` is then the member of staff it was passed to.
+    reported_online_by = models.CharField(max_length=300, blank=True)
     raised_at = models.DateTimeField(auto_now_add=True)
     acknowledged_by = staff_member(optional=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -338,6 +355,10 @@ class RiskConcern(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} concern about {self.person}"
+
+    @property
+    def reporter(self) -> str:
+        return reporter_name(self.raised_by, self.reported_online_by)
 
 
 class IdempotentRequest(RepeatableRequest):

@@ -41,7 +41,7 @@ def risk_concern_raised(concern: RiskConcern) -> None:
         key=f"risk_concern:{concern.pk}",
         subject=f"Risk concern ({label}) about {person.first_name} ({person.crn})",
         body=(
-            f"{concern.raised_by.get_full_name()} raised a concern ({label}) about {person.first_name} "
+            f"{concern.reporter} raised a concern ({label}) about {person.first_name} "
             f"({person.crn}) on {timezone.localtime(concern.raised_at):%-d %B %Y at %H:%M}. "
             "Read it and record what you have done."
         ),
@@ -60,7 +60,7 @@ def incident_reported(incident: Incident) -> None:
         key=f"incident:{incident.pk}",
         subject=f"{kind} reported at {project.name}",
         body=(
-            f"{kind} reported by {incident.reported_by.get_full_name()} at {incident.location} on "
+            f"{kind} reported by {incident.reporter} at {incident.location} on "
             f"{timezone.localtime(incident.occurred_at):%-d %B %Y at %H:%M}. "
             f"Emergency services called: {'yes' if incident.emergency_services_called else 'no'}. "
             f"Paperwork due by {timezone.localtime(incident.paperwork_due_at):%-d %B %Y at %H:%M}."

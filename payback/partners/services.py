@@ -176,16 +176,16 @@ def report_send(
     location: str = "",
 ) -> str:
     """A concern about a person on the project (to their probation practitioner, as staff raise one)
-    or an incident at the site (to the operations manager, as staff report one), marked as reported
-    online by the beneficiary's contact. Recorded in staff's name by the coordinator who invited the
-    contact, whom staff can ask. Answers "concern:<id>" or "incident:<id>"."""
+    or an incident at the site (to the operations manager, as staff report one), recorded as reported
+    online by the beneficiary's contact and passed to the coordinator who invited them, whom staff
+    can ask. Answers "concern:<id>" or "incident:<id>"."""
     project = selectors.project_get(contact, project.pk)
     refusal = rules.report_problems(
         kind=kind, details=details, has_person=person_id is not None, has_time=occurred_at is not None
     )
     if refusal:
         raise ValidationError(refusal)
-    said = f"Reported online by {contact.name}, the contact at {contact.beneficiary.name}: {details.strip()}"
+    online = f"{contact.name}, the contact at {contact.beneficiary.name}"
     payload = [project.pk, kind, details, person_id, occurred_at, location]
 
     def write() -> int:
@@ -194,7 +194,11 @@ def report_send(
             person = selectors.person_on_placement(project, person_id, today=timezone.localdate())
             requirement = selectors.requirement_of(person)
             concern = delivery.risk_concern_raise(
-                actor=contact.invited_by, person=requirement.person, category="other", details=said
+                actor=contact.invited_by,
+                person=requirement.person,
+                category="other",
+                details=details,
+                reported_online_by=online,
             )
             signin.audit_by_contact(contact, "partners.concern_reported", concern, f"Concern about {person.first_name}")
             return concern.pk
@@ -204,7 +208,8 @@ def report_send(
             project=project,
             occurred_at=occurred_at,
             location=location.strip() or project.name,
-            what_happened=said,
+            what_happened=details,
+            reported_online_by=online,
         )
         signin.audit_by_contact(contact, "partners.incident_reported", incident, f"Incident at {project.name}")
         return incident.pk

@@ -34,6 +34,7 @@ def incident_report(
     emergency_services_called: bool = False,
     immediate_action: str = "",
     near_miss: bool = False,
+    reported_online_by: str = "",
 ) -> Incident:
     """Report an incident, accident or near miss. The operations manager is told at once, the
     paperwork is due within 24 hours, and the project's risk assessment is flagged for review."""
@@ -59,6 +60,7 @@ def incident_report(
         immediate_action=immediate_action.strip(),
         near_miss=near_miss,
         reported_by=actor,
+        reported_online_by=reported_online_by.strip()[:300],
         paperwork_due_at=timezone.now() + timedelta(hours=INCIDENT_PAPERWORK_HOURS),
     )
     incident.full_clean()
@@ -156,9 +158,16 @@ def incident_update(
 
 @transaction.atomic
 def risk_concern_raise(
-    *, actor: User, person: Person, category: str, details: str, session: Session | None = None
+    *,
+    actor: User,
+    person: Person,
+    category: str,
+    details: str,
+    session: Session | None = None,
+    reported_online_by: str = "",
 ) -> RiskConcern:
-    """Raise a concern about a person with their practitioner, from what was seen or heard."""
+    """Raise a concern about a person with their practitioner, from what was seen or heard (by
+    staff, or by someone outside the service who reported it online, passed to `actor`)."""
     errors = {}
     if category not in ConcernCategory.values:
         errors["category"] = "Select the kind of concern"
@@ -167,7 +176,14 @@ def risk_concern_raise(
     elif len(details) > 4000:
         errors["details"] = "Keep the description to 4,000 characters or fewer"
     refuse_any(errors)
-    concern = RiskConcern(person=person, session=session, category=category, details=details.strip(), raised_by=actor)
+    concern = RiskConcern(
+        person=person,
+        session=session,
+        category=category,
+        details=details.strip(),
+        raised_by=actor,
+        reported_online_by=reported_online_by.strip()[:300],
+    )
     summary = f"Risk concern raised: {ConcernCategory(category).label.lower()}"
     save_audited(concern, actor=actor, action="risk_concern.raised", summary=summary)
     notices.risk_concern_raised(concern)
