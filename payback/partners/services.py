@@ -11,6 +11,7 @@ nothing and gets the first answer."""
 import logging
 from collections.abc import Callable
 from datetime import date, datetime, time
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -90,7 +91,7 @@ def contact_invite(*, actor: User, beneficiary: Beneficiary, name: str, email: s
     subject, body = wording.invitation_message(
         name=name, organisation=beneficiary.name, link=link, invited_by=actor.get_full_name() or "Community Payback"
     )
-    _send_invitation(contact, subject, body)
+    transaction.on_commit(partial(_send_invitation, contact, subject, body))  # only once the contact is saved
     return contact
 
 

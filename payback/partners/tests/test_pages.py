@@ -6,6 +6,7 @@ page to invite and remove contacts, within their own area."""
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -213,7 +214,7 @@ def test_a_contact_answers_their_organisations_survey(world: World, outbox: Path
 
 
 def test_the_coordinator_invites_and_removes_a_contact_in_their_own_area(
-    world: World, outbox: Path, pdu_b: Pdu
+    world: World, outbox: Path, pdu_b: Pdu, django_capture_on_commit_callbacks: Any
 ) -> None:
     staff = Client()
     staff.force_login(world.coordinator)
@@ -224,7 +225,8 @@ def test_the_coordinator_invites_and_removes_a_contact_in_their_own_area(
     page = text_of(staff.post(url, {"name": "Bea Two", "email": "BEA@bank.example"}))
     assert "Someone with this email address can already sign in" in page
     assert "Enter their email address in the right format" in text_of(staff.post(url, {"name": "X Y", "email": "x"}))
-    response = staff.post(url, {"name": "Cal Moss", "email": "cal@shop.example"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(url, {"name": "Cal Moss", "email": "cal@shop.example"}, follow=True)
     assert "Cal Moss can now sign in" in text_of(response)
     invitation = (
         outbox / f"email-partner-invitation-{BeneficiaryContact.objects.get(name='Cal Moss').pk}.txt"
