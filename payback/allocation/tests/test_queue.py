@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -41,6 +42,8 @@ from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPER
 from payback.testing.builders import active_project, make_staff, placeable_person, plan_session
 from payback.testing.queue import redis_url
 
+from .weeks import next_monday
+
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -53,13 +56,13 @@ class Queue:
     folder: Path
     workers: list[subprocess.Popen[bytes]]
 
-    def environment(self, name: str) -> dict[str, str]:
-        database = dict(connection.settings_dict)
-        url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    def environment(self) -> dict[str, str]:
+        """The test's settings, pointed at its own database (the test database) and Redis."""
+        url = urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{connection.settings_dict['NAME']}")
         return {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "payback.config.settings.test",
-            "DATABASE_URL": url,
+            "DATABASE_URL": urlunsplit(url),
             "TASKS_BACKEND": "rq",
             "REDIS_URL": self.redis_url,
             "LOG_FORMAT": "json",
@@ -78,7 +81,7 @@ class Queue:
             command += ["--hold", str(self.folder)]
         command += ["--", "--worker-id", name, *options]
         log = (self.folder / f"{name}.log").open("wb")
-        worker = subprocess.Popen(command, cwd=ROOT, env=self.environment(name), stdout=log, stderr=log)  # noqa: S603 - our own module
+        worker = subprocess.Popen(command, cwd=ROOT, env=self.environment(), stdout=log, stderr=log)  # noqa: S603 - our own module
         self.workers.append(worker)
         return worker
 
@@ -129,17 +132,12 @@ def tiny_pdu(pdu: Pdu, *, men: int = 2) -> None:
     practitioner = make_staff(f"{code}-pat", pdu=pdu)
     supervisor = make_staff(f"{code}-sam", role=SUPERVISOR, pdu=pdu, gender="male")
     project = active_project(coordinator, manager, pdu, name=f"{pdu.name} towpath")
-    today = timezone.localdate()
-    monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
+    monday = next_monday()
     for day in (monday, monday + timedelta(days=1)):
         plan_session(coordinator, project, day, supervisor=supervisor, capacity=6)
+    sentenced = timezone.localdate() - timedelta(days=60)
     for index in range(men):
-        placeable_person(practitioner, sentence_date=today - timedelta(days=60), last_name=f"{pdu.code}-{index}")
-
-
-def next_monday() -> date:
-    today = timezone.localdate()
-    return today - timedelta(days=today.weekday()) + timedelta(weeks=1)
+        placeable_person(practitioner, sentence_date=sentenced, last_name=f"{pdu.code}-{index}")
 
 
 def national(make_user: Callable[..., User]) -> User:
