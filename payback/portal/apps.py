@@ -23,24 +23,7 @@ def _called_off(sender: Any, *, appointment_ids: list[int], why: str, **kwargs: 
 
 
 def _keep_sign_ins_for_a_while() -> None:
-    """Sign-in codes and the counts the limits go by are kept a week (long enough to look into a
-    run of guesses); the person's API tokens, a month after they expire."""
-    from payback.core.tidy import keep_for
-
+    from .codes import keep_sign_ins
     from .models import PersonToken, SignInAttempt, SignInChallenge
 
-    keep_for(
-        "Sign-in codes asked for by people on probation",
-        days=7,
-        older_than=lambda cutoff: SignInChallenge.objects.filter(expires_at__lt=cutoff),
-    )
-    keep_for(
-        "Sign-in attempts by people on probation",
-        days=7,
-        older_than=lambda cutoff: SignInAttempt.objects.filter(at__lt=cutoff),
-    )
-    keep_for(
-        "API tokens of people on probation",
-        days=30,
-        older_than=lambda cutoff: PersonToken.objects.filter(expires_at__lt=cutoff),
-    )
+    keep_sign_ins("people on probation", challenges=SignInChallenge, attempts=SignInAttempt, tokens=PersonToken)

@@ -21,6 +21,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from payback.core.tidy import keep_for
+
 from . import rules
 from .models import AttemptKind
 
@@ -119,4 +121,27 @@ def token_live(token: Any, now: datetime, limit: rules.Limits) -> bool:
     """A token (found unrevoked and unexpired) lasts as a visit does."""
     return token is not None and rules.visit_is_live(
         signed_in_at=token.created_at, last_seen_at=token.last_used_at, now=now, limits=limit
+    )
+
+
+def keep_sign_ins(
+    who: str, *, challenges: type[models.Model], attempts: type[models.Model], tokens: type[models.Model]
+) -> None:
+    """Say how long a service's sign-in records are kept (see `payback.core.tidy`): its codes and
+    the counts the limits go by, a week (long enough to look into a run of guesses); its API
+    tokens, a month after they expire."""
+    keep_for(
+        f"Sign-in codes asked for by {who}",
+        days=7,
+        older_than=lambda cutoff: challenges._default_manager.filter(expires_at__lt=cutoff),
+    )
+    keep_for(
+        f"Sign-in attempts by {who}",
+        days=7,
+        older_than=lambda cutoff: attempts._default_manager.filter(at__lt=cutoff),
+    )
+    keep_for(
+        f"API tokens of {who}",
+        days=30,
+        older_than=lambda cutoff: tokens._default_manager.filter(expires_at__lt=cutoff),
     )

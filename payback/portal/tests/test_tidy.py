@@ -1,5 +1,5 @@
-"""Sign-in codes and the counts the sign-in limits go by are deleted a week after they end; the
-person's API tokens a month after they expire; nothing newer is touched."""
+"""Sign-in codes and the counts the sign-in limits go by are deleted a week after they end; API
+tokens a month after they expire; nothing newer is touched."""
 
 from datetime import timedelta
 from io import StringIO
@@ -42,3 +42,5 @@ def test_old_sign_ins_and_tokens_go_and_new_ones_stay(world: World, outbox: Path
     # Run again: nothing more to delete.
     again = tidy(now=now)
     assert sum(again.values()) == 0 and set(again) == {k.label for k in kept()}
+    # The beneficiaries' contacts' sign-ins are kept the same way.
+    assert {"Sign-in codes asked for by beneficiaries' contacts", "API tokens of beneficiaries' contacts"} <= set(again)
