@@ -16,14 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
-from django_tasks.backends.dummy import DummyBackend
-from django_tasks.backends.immediate import ImmediateBackend
-from django_tasks_db import DatabaseBackend
+from django_tasks import task
 
 from payback.core import metrics
+from payback.core.queue import enqueue_after_commit
 
 from . import adapter
 from .engine.instance import to_dict
@@ -232,19 +230,8 @@ def run_allocation(run_id: int) -> str:
         raise
 
 
-def queue_outside_database() -> bool:
-    """Whether tasks are queued outside the database (Redis): such a queue must not hand a task to
-    a worker before the run it names is committed. The database's own queue (and running at once)
-    takes the task in the same transaction as the run: queued with it, or not at all."""
-    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
-    return not isinstance(backend, (DatabaseBackend, ImmediateBackend, DummyBackend))
-
-
 def after_commit(queue: Callable[[], None]) -> None:
-    """Queue a task the way the configured queue needs (see queue_outside_database). When Redis
-    does not answer, the run is kept, not handed over: the error is logged, and the run is marked
-    failed after ALLOCATION_RUN_STALE_SECONDS, to be run again (see liveness.py)."""
-    if queue_outside_database():
-        transaction.on_commit(queue, robust=True)
-    else:
-        queue()
+    """Queue a run's task (see `payback.core.queue`). When Redis does not answer, the run is kept,
+    not handed over: the error is logged, and the run is marked failed after
+    ALLOCATION_RUN_STALE_SECONDS, to be run again (see liveness.py)."""
+    enqueue_after_commit(queue)

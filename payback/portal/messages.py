@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from payback.core.queue import enqueue_after_commit
 from payback.delivery.models import Appointment, SessionStatus
 from payback.projects.models import ProjectType
 from payback.projects.selectors import current_project_assessment
@@ -87,10 +88,13 @@ def message_make(appointment: Appointment, kind: str) -> tuple[PersonMessage, bo
 def _queue(message: PersonMessage) -> None:
     from .tasks import send_person_message
 
-    try:
-        send_person_message.enqueue(message.pk)
-    except Exception:  # kept waiting: `send_session_reminders` sends it
-        logger.exception("Could not queue message %s", message.pk)
+    def queue() -> None:
+        try:
+            send_person_message.enqueue(message.pk)
+        except Exception:  # kept waiting: `send_session_reminders` sends it
+            logger.exception("Could not queue message %s", message.pk)
+
+    enqueue_after_commit(queue)  # once the message is committed
 
 
 def _appointments(**filters: Any) -> Any:
