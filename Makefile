@@ -88,6 +88,7 @@ postgres:
 
 ## redis: start the local Redis when it is not answering (the queue tests run real RQ workers on it)
 redis:
+	@command -v redis-server >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server)
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { command -v redis-server >/dev/null && redis-server --daemonize yes --port 6379 --bind 127.0.0.1 >/dev/null; }
 	@for i in $$(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && exit 0; sleep 0.2; done; echo "Redis did not start (install redis-server)" >&2; exit 1
 
