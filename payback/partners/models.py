@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from payback.core.models import RepeatableRequest, staff_member
-from payback.portal.models import DIGEST, AttemptKind
+from payback.portal.models import DIGEST, BearerToken, CodeAttempt, CodeChallenge
 from payback.projects.models import Beneficiary
 
 
@@ -46,31 +46,18 @@ class BeneficiaryContact(models.Model):
         return self.removed_at is None
 
 
-class ContactChallenge(models.Model):
+class ContactChallenge(CodeChallenge):
     """One request for a sign-in code, made the same way whether or not the email address belongs to
     a live contact (`contact` is empty when it does not). Only the code's keyed hash is kept."""
 
     contact = models.ForeignKey(BeneficiaryContact, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    token_digest = models.CharField(max_length=DIGEST, unique=True)
     email_digest = models.CharField(max_length=DIGEST, db_index=True)
-    address = models.CharField(max_length=45)
-    code_digest = models.CharField(max_length=DIGEST, blank=True)
-    tries = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"Sign-in code asked for at {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class ContactAttempt(models.Model):
+class ContactAttempt(CodeAttempt):
     """What the sign-in limits count, for an email address (as a keyed hash) and a client address."""
 
-    kind = models.CharField(max_length=20, choices=AttemptKind.choices)
     email_digest = models.CharField(max_length=DIGEST)
-    address = models.CharField(max_length=45)
-    at = models.DateTimeField()
 
     class Meta:
         indexes = [
@@ -78,23 +65,12 @@ class ContactAttempt(models.Model):
             models.Index(fields=["kind", "address", "at"]),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
 
-
-class ContactToken(models.Model):
+class ContactToken(BearerToken):
     """A bearer token (`bp_…`) for the contact's use of the API. Only a hash is kept. Never accepted
     as a member of staff's token or a person's, nor theirs as this."""
 
     contact = models.ForeignKey(BeneficiaryContact, on_delete=models.CASCADE, related_name="+")
-    digest = models.CharField(max_length=DIGEST, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"Token made at {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ContactRequest(RepeatableRequest):

@@ -8,14 +8,19 @@ contact's (`partners.signin`, an email address). Each keeps its own tables of th
 - `attempt_counts`: what the limits count, for the identifier's hash and the client address.
 - `code_answer`: whether a code is right for its challenge, or what to say.
 - `Visits`: a signed-in visit in its own key of the browser's session (never Django's staff sign-in).
-- `token_new`, `token_live`: bearer tokens with a public prefix, living as long as a visit."""
+- `token_new`, `token_live`: bearer tokens with a public prefix, living as long as a visit.
+- `CodeSignIn`: the whole flow (asking for a code, making and sending it, giving it, and the bearer
+  tokens) over one service's tables."""
 
+import logging
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -27,7 +32,18 @@ from . import rules
 from .models import AttemptKind
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 CODE_STOPPED = "That code has stopped working. Ask for a new code."
+LOCKED = "You have tried too many times. For your safety, wait 15 minutes and then try again."
+TOO_MANY_CODES = "You have asked for too many codes. Wait 15 minutes and then ask for a new code."
+
+
+class SignInRefused(Exception):
+    """Too many tries or codes: nothing was checked or sent. The message says what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def digest(service: str, purpose: str, value: str) -> str:
@@ -122,6 +138,160 @@ def token_live(token: Any, now: datetime, limit: rules.Limits) -> bool:
     return token is not None and rules.visit_is_live(
         signed_in_at=token.created_at, last_seen_at=token.last_used_at, now=now, limits=limit
     )
+
+
+Deliver = Callable[[Any, str], Callable[[], object] | None]
+
+
+@dataclass(frozen=True)
+class CodeSignIn:
+    """Signing in with a code over one service's tables: `challenges` (each with its `owner`, the one
+    the details matched, or none, and the keyed hash of the identifier in `<field>_digest`),
+    `attempts` and `tokens`. `audit` records a signing in by the owner themselves."""
+
+    service: str
+    owner: str
+    field: str
+    challenges: type[models.Model]
+    attempts: type[models.Model]
+    tokens: type[models.Model]
+    wrong_code: str
+    token_prefix: str
+    limits: Callable[[], rules.Limits]
+    audit: Callable[[Any, str, Any, str], None]
+    related: str
+
+    @property
+    def visits(self) -> Visits:
+        return Visits(self.service, self.owner, self.limits)
+
+    def digest(self, purpose: str, value: str) -> str:
+        return digest(self.service, purpose, value)
+
+    def _counts(self, key: str, address: str, now: datetime, window: int) -> rules.Counts:
+        return attempt_counts(self.attempts, f"{self.field}_digest", key, address, now, window)
+
+    def _attempt(self, kind: str, key: str, address: str, now: datetime) -> None:
+        self.attempts._default_manager.create(kind=kind, address=address, at=now, **{f"{self.field}_digest": key})
+
+    def start(self, *, identifier: str, owner: Callable[[], Any], address: str, send: Callable[[int], Any]) -> str:
+        """Ask for a code for the identifier (`owner` finds whom it matches, or None): the challenge's
+        token, the same either way; `send` queues making and sending the code. SignInRefused says
+        there have been too many tries."""
+        now, limit = timezone.now(), self.limits()
+        key = self.digest(self.field, identifier)
+        counts = self._counts(key, address, now, limit.window_minutes)
+        if rules.locked_out(counts, limit):
+            raise SignInRefused(LOCKED)
+        if rules.too_many_codes(counts, limit):
+            raise SignInRefused(TOO_MANY_CODES)
+        token = secrets.token_urlsafe(32)
+        challenge = self.challenges._default_manager.create(
+            token_digest=self.digest("challenge", token),
+            address=address,
+            expires_at=now + timedelta(minutes=limit.code_minutes),
+            **{self.owner: owner(), f"{self.field}_digest": key},
+        )
+        self._attempt(AttemptKind.CODE_ASKED, key, address, now)
+        send(challenge.pk)
+        return token
+
+    def _code_digest(self, challenge_id: int, code: str) -> str:
+        return self.digest("code", f"{challenge_id}:{code}")
+
+    def code_send(self, challenge_id: int, deliver: Deliver, also_saved: tuple[str, ...] = ()) -> str:
+        """Make the challenge's code and keep its hash, once only. `deliver` (given the challenge and
+        the code) may mark the challenge (`also_saved` names what it changes) and gives what sends the
+        code, or None when there is no one to send it to."""
+        with transaction.atomic():
+            locked = self.challenges._default_manager.select_for_update(of=("self",)).select_related(self.owner)
+            challenge: Any = locked.get(pk=challenge_id)
+            if challenge.code_digest or challenge.used_at is not None:
+                return "already made"
+            code = new_code()
+            challenge.code_digest = self._code_digest(challenge.pk, code)
+            send = deliver(challenge, code)
+            challenge.save(update_fields=["code_digest", *also_saved])
+        if send is None:
+            return "not sent"
+        try:
+            send()
+        except Exception:  # they are told to ask for a new code if none comes
+            logger.exception("Could not send sign-in code %s", challenge.pk)
+            return "failed"
+        return "sent"
+
+    def finish(self, *, token: str, code: str, address: str, live: Callable[[Any], bool] = bool) -> Any:
+        """The owner, once the code is right for the challenge and `live` says they may still sign
+        in. A wrong code counts against the code, the identifier and the address (and is kept even
+        though the answer is an error)."""
+        code = rules.normalise_code(code)
+        problem = rules.code_problem(code)
+        if problem:
+            raise ValidationError({"code": problem})
+        now, limit = timezone.now(), self.limits()
+        with transaction.atomic():
+            challenge = self._challenge_locked(token)
+            key = getattr(challenge, f"{self.field}_digest", "")
+            if rules.locked_out(self._counts(key, address, now, limit.window_minutes), limit):
+                raise SignInRefused(LOCKED)
+            wrong = self._answer(challenge, code, now, limit)
+            if wrong == self.wrong_code and challenge is not None:
+                challenge.tries += 1
+                challenge.save(update_fields=["tries"])
+                self._attempt(AttemptKind.WRONG_CODE, key, address, now)
+                if challenge.tries >= limit.tries_per_code:
+                    wrong = CODE_STOPPED
+            owner = getattr(challenge, self.owner, None)
+            if wrong is None and owner is not None and live(owner):
+                challenge.used_at = now
+                challenge.save(update_fields=["used_at"])
+                mine = {f"{self.field}_digest": key, "address": address}
+                self.attempts._default_manager.filter(kind=AttemptKind.WRONG_CODE, **mine).delete()
+                self.audit(owner, f"{self.service}.signed_in", owner, "Signed in to Community Payback")
+                return owner
+        raise ValidationError({"code": wrong or CODE_STOPPED})
+
+    def _challenge_locked(self, token: str) -> Any:
+        found = self.challenges._default_manager.select_for_update(of=("self",)).select_related(self.related)
+        return found.filter(token_digest=self.digest("challenge", token)).first()
+
+    def _answer(self, challenge: Any, code: str, now: datetime, limit: rules.Limits) -> str | None:
+        return code_answer(
+            challenge,
+            matched=getattr(challenge, f"{self.owner}_id", None) is not None,
+            given_digest=self._code_digest(challenge.pk, code) if challenge is not None else "",
+            now=now,
+            limit=limit,
+            wrong=self.wrong_code,
+        )
+
+    def token_create(self, owner: Any) -> tuple[str, Any]:
+        """A new bearer token for the owner: shown once, only its hash kept."""
+        raw, now, expires_at = token_new(self.token_prefix, self.limits())
+        token = self.tokens._default_manager.create(
+            digest=self.digest("token", raw), last_used_at=now, expires_at=expires_at, **{self.owner: owner}
+        )
+        return raw, token
+
+    def token_owner(self, raw: str, **live: Any) -> Any:
+        """The owner (matching `live`) whose live token this is (and the token kept alive), or None."""
+        if not raw.startswith(self.token_prefix):
+            return None
+        now = timezone.now()
+        token = (
+            self.tokens._default_manager.select_related(self.related)
+            .filter(digest=self.digest("token", raw), revoked_at__isnull=True, expires_at__gt=now, **live)
+            .first()
+        )
+        if token is None or not token_live(token, now, self.limits()):
+            return None
+        self.tokens._default_manager.filter(pk=token.pk).update(last_used_at=now)
+        return getattr(token, self.owner)
+
+    def token_revoke(self, raw: str) -> int:
+        found = self.tokens._default_manager.filter(digest=self.digest("token", raw), revoked_at__isnull=True)
+        return found.update(revoked_at=timezone.now())
 
 
 def keep_sign_ins(

@@ -17,25 +17,35 @@ class Channel(models.TextChoices):
     EMAIL = "email", "Email"
 
 
-class SignInChallenge(models.Model):
+class CodeChallenge(models.Model):
+    """One request for a sign-in code, made the same way whether or not the details given match
+    someone, so that nothing about the answer or its timing says which. Only the code's keyed hash is
+    kept. Each service's table adds who it is for and the identifier's keyed hash."""
+
+    token_digest = models.CharField(max_length=DIGEST, unique=True)
+    address = models.CharField(max_length=45)
+    code_digest = models.CharField(max_length=DIGEST, blank=True)
+    tries = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"Sign-in code asked for at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SignInChallenge(CodeChallenge):
     """One request for a sign-in code. Made the same way whether or not the case number and date of
     birth match someone (`person` is empty when they do not), so that nothing about the answer or
     its timing says which. The code is made and sent by a background task, which keeps only its
     keyed hash here."""
 
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    token_digest = models.CharField(max_length=DIGEST, unique=True)
     crn_digest = models.CharField(max_length=DIGEST, db_index=True)
-    address = models.CharField(max_length=45)
-    code_digest = models.CharField(max_length=DIGEST, blank=True)
     sent_by = models.CharField(max_length=10, choices=Channel.choices, blank=True)
-    tries = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"Sign-in code asked for at {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class AttemptKind(models.TextChoices):
@@ -43,13 +53,25 @@ class AttemptKind(models.TextChoices):
     WRONG_CODE = "wrong_code", "Wrong code"
 
 
-class SignInAttempt(models.Model):
-    """What the sign-in limits count, for a case number (as a keyed hash) and a client address."""
+class CodeAttempt(models.Model):
+    """What the sign-in limits count, for an identifier (as a keyed hash, in each service's own
+    field) and a client address."""
 
     kind = models.CharField(max_length=20, choices=AttemptKind.choices)
-    crn_digest = models.CharField(max_length=DIGEST)
     address = models.CharField(max_length=45)
     at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SignInAttempt(CodeAttempt):
+    """What the sign-in limits count, for a case number (as a keyed hash) and a client address."""
+
+    crn_digest = models.CharField(max_length=DIGEST)
 
     class Meta:
         indexes = [
@@ -57,23 +79,29 @@ class SignInAttempt(models.Model):
             models.Index(fields=["kind", "address", "at"]),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
 
+class BearerToken(models.Model):
+    """A bearer token for someone's own use of the API, made by signing in with a code. Only a hash
+    is kept. Each service's table adds whose it is."""
 
-class PersonToken(models.Model):
-    """A bearer token for the person's own use of the API, made by signing in with a code. Only a
-    hash is kept. Never accepted as a member of staff's token, nor theirs as this."""
-
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     digest = models.CharField(max_length=DIGEST, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        abstract = True
+
     def __str__(self) -> str:
         return f"Token made at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PersonToken(BearerToken):
+    """A bearer token for the person's own use of the API, made by signing in with a code. Only a
+    hash is kept. Never accepted as a member of staff's token, nor theirs as this."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
 
 
 class ContactPreference(models.Model):

@@ -11,10 +11,9 @@ for a while.
 A signed-in visit lives in its own key of the browser's session (never Django's staff sign-in) and
 ends after 20 minutes unused; the API's bearer tokens for the person follow the same limits."""
 
-import logging
-import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -28,38 +27,19 @@ from payback.core.services import audit_record
 
 from . import codes, rules, wording
 from .contact import contact_for, gateway_send
-from .models import AttemptKind, PersonToken, SignInAttempt, SignInChallenge
+from .models import PersonToken, SignInAttempt, SignInChallenge
 
-logger = logging.getLogger(__name__)
-
-LOCKED = "You have tried too many times. For your safety, wait 15 minutes and then try again."
-TOO_MANY_CODES = "You have asked for too many codes. Wait 15 minutes and then ask for a new code."
 WRONG_CODE = (
     "That code is not right. Check the code and try again. If it still does not work, check your case "
     "number and date of birth and ask for a new code."
 )
-CODE_STOPPED = codes.CODE_STOPPED
+CODE_STOPPED, LOCKED, TOO_MANY_CODES = codes.CODE_STOPPED, codes.LOCKED, codes.TOO_MANY_CODES
+SignInRefused = codes.SignInRefused
 TOKEN_PREFIX = "pp_"  # noqa: S105 - the public prefix of a person's API token, not a secret
-
-
-class SignInRefused(Exception):
-    """Too many tries or codes: nothing was checked or sent. The message says what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def limits() -> rules.Limits:
     return rules.Limits.with_overrides(getattr(settings, "PORTAL_SIGN_IN", {}))
-
-
-def _digest(purpose: str, value: str) -> str:
-    return codes.digest("portal", purpose, value)
-
-
-def _code_digest(challenge_id: int, code: str) -> str:
-    return _digest("code", f"{challenge_id}:{code}")
 
 
 @dataclass(frozen=True)
@@ -77,8 +57,19 @@ def audit_by_person(person: Person, action: str, obj: Any, summary: str) -> None
     audit_record(actor=PersonActor(person), action=action, obj=obj, summary=summary, subject=f"person:{person.pk}")
 
 
-def _counts(crn_digest: str, address: str, now: datetime, window: int) -> rules.Counts:
-    return codes.attempt_counts(SignInAttempt, "crn_digest", crn_digest, address, now, window)
+SIGN_IN = codes.CodeSignIn(
+    service="portal",
+    owner="person",
+    field="crn",
+    challenges=SignInChallenge,
+    attempts=SignInAttempt,
+    tokens=PersonToken,
+    wrong_code=WRONG_CODE,
+    token_prefix=TOKEN_PREFIX,
+    limits=limits,
+    audit=audit_by_person,
+    related="person",
+)
 
 
 def _start_errors(crn: str, date_of_birth: date | None) -> dict[str, str]:
@@ -102,99 +93,41 @@ def sign_in_start(*, crn: str, date_of_birth: date | None, address: str) -> str:
     errors = _start_errors(crn, date_of_birth)
     if errors:
         raise ValidationError(errors)
-    now, limit = timezone.now(), limits()
-    crn_digest = _digest("crn", crn)
-    counts = _counts(crn_digest, address, now, limit.window_minutes)
-    if rules.locked_out(counts, limit):
-        raise SignInRefused(LOCKED)
-    if rules.too_many_codes(counts, limit):
-        raise SignInRefused(TOO_MANY_CODES)
     assert date_of_birth is not None
-    token = secrets.token_urlsafe(32)
-    challenge = SignInChallenge.objects.create(
-        person=Person.objects.filter(crn=crn, date_of_birth=date_of_birth).first(),
-        token_digest=_digest("challenge", token),
-        crn_digest=crn_digest,
-        address=address,
-        expires_at=now + timedelta(minutes=limit.code_minutes),
-    )
-    SignInAttempt.objects.create(kind=AttemptKind.CODE_ASKED, crn_digest=crn_digest, address=address, at=now)
     from .tasks import send_sign_in_code
 
     # Queued in this transaction (the task table is in the database): the worker makes and sends the code.
-    send_sign_in_code.enqueue(challenge.pk)
-    return token
+    person = Person.objects.filter(crn=crn, date_of_birth=date_of_birth).first
+    return SIGN_IN.start(identifier=crn, owner=person, address=address, send=send_sign_in_code.enqueue)
+
+
+def _deliver(challenge: SignInChallenge, code: str) -> Callable[[], object] | None:
+    channel, to = contact_for(challenge.person) if challenge.person is not None else ("", "")
+    challenge.sent_by = channel
+    if not to:
+        return None
+    subject, body = wording.code_message(code, limits().code_minutes)
+    reference = f"sign-in-{challenge.pk}"
+    return lambda: gateway_send(channel=channel, to=to, subject=subject, body=body, reference=reference)
 
 
 def sign_in_code_send(*, challenge_id: int) -> str:
     """Make the challenge's code, keep its hash, and send it to the person by text or email as they
     prefer. For details that matched nobody a code is made and never sent. Once only."""
-    with transaction.atomic():
-        locked = SignInChallenge.objects.select_for_update(of=("self",)).select_related("person")
-        challenge = locked.get(pk=challenge_id)
-        if challenge.code_digest or challenge.used_at is not None:
-            return "already made"
-        code = codes.new_code()
-        challenge.code_digest = _code_digest(challenge.pk, code)
-        channel, to = contact_for(challenge.person) if challenge.person is not None else ("", "")
-        challenge.sent_by = channel
-        challenge.save(update_fields=["code_digest", "sent_by"])
-    if not to:
-        return "not sent"
-    subject, body = wording.code_message(code, limits().code_minutes)
-    try:
-        gateway_send(channel=channel, to=to, subject=subject, body=body, reference=f"sign-in-{challenge.pk}")
-    except Exception:  # the person is told to ask for a new code if none comes
-        logger.exception("Could not send sign-in code %s", challenge.pk)
-        return "failed"
-    return "sent"
-
-
-def _check_code(challenge: SignInChallenge | None, code: str, now: datetime, limit: rules.Limits) -> str | None:
-    """None when the code is right for the challenge; otherwise what to tell the person."""
-    return codes.code_answer(
-        challenge,
-        matched=challenge is not None and challenge.person_id is not None,
-        given_digest=_code_digest(challenge.pk, code) if challenge is not None else "",
-        now=now,
-        limit=limit,
-        wrong=WRONG_CODE,
-    )
+    return SIGN_IN.code_send(challenge_id, _deliver, also_saved=("sent_by",))
 
 
 def sign_in_finish(*, token: str, code: str, address: str) -> Person:
     """The person, once the code is right for the challenge. A wrong code counts against the code,
     the case number and the address (and is kept even though the answer is an error)."""
-    code = rules.normalise_code(code)
-    problem = rules.code_problem(code)
-    if problem:
-        raise ValidationError({"code": problem})
-    now, limit = timezone.now(), limits()
-    with transaction.atomic():
-        challenge = SignInChallenge.objects.select_for_update().filter(token_digest=_digest("challenge", token)).first()
-        crn_digest = challenge.crn_digest if challenge is not None else ""
-        if rules.locked_out(_counts(crn_digest, address, now, limit.window_minutes), limit):
-            raise SignInRefused(LOCKED)
-        wrong = _check_code(challenge, code, now, limit)
-        if wrong == WRONG_CODE and challenge is not None:
-            challenge.tries += 1
-            challenge.save(update_fields=["tries"])
-            SignInAttempt.objects.create(kind=AttemptKind.WRONG_CODE, crn_digest=crn_digest, address=address, at=now)
-            if challenge.tries >= limit.tries_per_code:
-                wrong = CODE_STOPPED
-        if wrong is None and challenge is not None and challenge.person is not None:
-            challenge.used_at = now
-            challenge.save(update_fields=["used_at"])
-            SignInAttempt.objects.filter(kind=AttemptKind.WRONG_CODE, crn_digest=crn_digest, address=address).delete()
-            audit_by_person(challenge.person, "portal.signed_in", challenge.person, "Signed in to Community Payback")
-            return challenge.person
-    raise ValidationError({"code": wrong})
+    person: Person = SIGN_IN.finish(token=token, code=code, address=address)
+    return person
 
 
 # ---------------------------------------------------------------------------------------------
 # A signed-in visit in the browser: its own key in the session, never Django's staff sign-in
 
-VISITS = codes.Visits("portal", "person", limits)
+VISITS = SIGN_IN.visits
 VISIT, CHALLENGE, ENDED = VISITS.key, VISITS.challenge, VISITS.ended
 
 
@@ -219,30 +152,15 @@ def visit_end(request: HttpRequest) -> None:
 
 def person_token_create(person: Person) -> tuple[str, PersonToken]:
     """A new bearer token for the person: shown once, only its hash kept."""
-    raw, now, expires_at = codes.token_new(TOKEN_PREFIX, limits())
-    token = PersonToken.objects.create(
-        person=person, digest=_digest("token", raw), last_used_at=now, expires_at=expires_at
-    )
+    raw, token = SIGN_IN.token_create(person)
     return raw, token
 
 
 def person_token_person(raw: str) -> Person | None:
     """The person whose live token this is (and the token kept alive), or None."""
-    if not raw.startswith(TOKEN_PREFIX):
-        return None
-    now = timezone.now()
-    token = (
-        PersonToken.objects.select_related("person")
-        .filter(digest=_digest("token", raw), revoked_at__isnull=True, expires_at__gt=now)
-        .first()
-    )
-    if token is None or not codes.token_live(token, now, limits()):
-        return None
-    PersonToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.person
+    person: Person | None = SIGN_IN.token_owner(raw)
+    return person
 
 
 def person_token_revoke(raw: str) -> int:
-    return PersonToken.objects.filter(digest=_digest("token", raw), revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    return SIGN_IN.token_revoke(raw)
