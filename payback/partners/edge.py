@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 
 from payback.portal.edge import public_page
 
-from .signin import SignInRefused, visit_contact
+from .signin import visit_contact
 
-__all__ = ["contact_page", "public_page", "refused"]
+__all__ = ["contact_page", "public_page"]
 
 
 def contact_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -30,8 +30,3 @@ def contact_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
             return render(request, "partners/not_found.html", {"contact": contact}, status=404)
 
     return public_page(wrapped)
-
-
-def refused(request: HttpRequest, error: SignInRefused) -> HttpResponse:
-    """Too many tries: say what to do, and nothing else (429)."""
-    return render(request, "partners/too_many.html", {"message": error.message}, status=429)

@@ -6,19 +6,17 @@ alone, and no answer is kept by the browser."""
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
-from payback.core.client import client_key
-from payback.core.edge import apply_errors, bound, submit
+from payback.core.edge import bound, submit
 from payback.delivery.services.timesheets import timesheet_summary
+from payback.portal.signin_views import SignInPages
 from payback.projects.forms import SurveyForm
 
 from . import selectors, services, signin
-from .edge import contact_page, public_page, refused
+from .edge import contact_page
 from .forms import CodeForm, ReportForm, SignInForm, TimesheetForm
 from .models import BeneficiaryContact
 
@@ -26,54 +24,16 @@ from .models import BeneficiaryContact
 # Signing in and out
 
 
-@public_page
-def sign_in(request: HttpRequest) -> HttpResponse:
-    if signin.visit_contact(request) is not None:
-        return redirect("partners:home")
-    ended = request.session.pop(signin.ENDED, False)
-    form = bound(request, SignInForm)
-    if request.method == "POST" and form.is_valid():
-        try:
-            token = signin.sign_in_start(email=form.cleaned_data["email"], address=client_key(request))
-        except signin.SignInRefused as error:
-            return refused(request, error)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            request.session[signin.CHALLENGE] = token
-            return redirect("partners:code")
-    return render(request, "partners/sign_in.html", {"form": form, "ended": ended})
-
-
-@public_page
-def code(request: HttpRequest) -> HttpResponse:
-    token = request.session.get(signin.CHALLENGE)
-    if not token:
-        return redirect("partners:sign-in")
-    form = bound(request, CodeForm)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact = signin.sign_in_finish(token=token, code=form.cleaned_data["code"], address=client_key(request))
-        except signin.SignInRefused as error:
-            return refused(request, error)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            signin.visit_start(request, contact)
-            return redirect("partners:home")
-    return render(request, "partners/code.html", {"form": form})
-
-
-@public_page
-@require_POST
-def sign_out(request: HttpRequest) -> HttpResponse:
-    signin.visit_end(request)
-    return redirect("partners:signed-out")
-
-
-@public_page
-def signed_out(request: HttpRequest) -> HttpResponse:
-    return render(request, "partners/signed_out.html")
+PAGES = SignInPages(
+    service="partners",
+    visits=signin.VISITS,
+    signed_in=signin.visit_contact,
+    start=signin.sign_in_start,
+    finish=signin.sign_in_finish,
+    sign_in_form=SignInForm,
+    code_form=CodeForm,
+)
+sign_in, code, sign_out, signed_out = PAGES.views()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from payback.cases.models import Person
 from payback.staff.middleware import OPEN_WITHOUT_STAFF_SIGN_IN
 
-from .signin import SignInRefused, visit_person
+from .signin import visit_person
 
 PersonView = Callable[..., HttpResponse]
 
@@ -49,8 +49,3 @@ def person_page(view: PersonView) -> Callable[..., HttpResponse]:
 def signed_in(request: HttpRequest) -> Person | None:
     """The person whose page this is (set by `person_page`)."""
     return getattr(request, "person", None)
-
-
-def refused(request: HttpRequest, error: SignInRefused) -> HttpResponse:
-    """Too many tries: say what to do, and nothing else (429)."""
-    return render(request, "portal/too_many.html", {"message": error.message}, status=429)

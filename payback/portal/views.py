@@ -3,78 +3,34 @@ they cannot come, and their contact details. Every page is for the person signed
 answer is kept by the browser."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from payback.cases.models import Person
-from payback.core.client import client_key
-from payback.core.edge import apply_errors, bound, submit
+from payback.core.edge import bound, submit
 from payback.core.selectors import policy_book
 
 from . import selectors, services, signin
 from .contact import preferred_channel
-from .edge import person_page, public_page, refused
+from .edge import person_page
 from .forms import REASONS, CannotComeForm, CodeForm, ContactChangeForm, PreferenceForm, SignInForm
+from .signin_views import SignInPages
 
 # ---------------------------------------------------------------------------------------------
 # Signing in and out
 
 
-@public_page
-def sign_in(request: HttpRequest) -> HttpResponse:
-    if signin.visit_person(request) is not None:
-        return redirect("portal:home")
-    ended = request.session.pop(signin.ENDED, False)
-    form = bound(request, SignInForm)
-    if request.method == "POST" and form.is_valid():
-        try:
-            token = signin.sign_in_start(
-                crn=form.cleaned_data["crn"],
-                date_of_birth=form.cleaned_data["date_of_birth"],
-                address=client_key(request),
-            )
-        except signin.SignInRefused as error:
-            return refused(request, error)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            request.session[signin.CHALLENGE] = token
-            return redirect("portal:code")
-    return render(request, "portal/sign_in.html", {"form": form, "ended": ended})
-
-
-@public_page
-def code(request: HttpRequest) -> HttpResponse:
-    token = request.session.get(signin.CHALLENGE)
-    if not token:
-        return redirect("portal:sign-in")
-    form = bound(request, CodeForm)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = signin.sign_in_finish(token=token, code=form.cleaned_data["code"], address=client_key(request))
-        except signin.SignInRefused as error:
-            return refused(request, error)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            signin.visit_start(request, person)
-            return redirect("portal:home")
-    return render(request, "portal/code.html", {"form": form})
-
-
-@public_page
-@require_POST
-def sign_out(request: HttpRequest) -> HttpResponse:
-    signin.visit_end(request)
-    return redirect("portal:signed-out")
-
-
-@public_page
-def signed_out(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/signed_out.html")
+PAGES = SignInPages(
+    service="portal",
+    visits=signin.VISITS,
+    signed_in=signin.visit_person,
+    start=signin.sign_in_start,
+    finish=signin.sign_in_finish,
+    sign_in_form=SignInForm,
+    code_form=CodeForm,
+)
+sign_in, code, sign_out, signed_out = PAGES.views()
 
 
 # ---------------------------------------------------------------------------------------------
