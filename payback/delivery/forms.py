@@ -276,19 +276,25 @@ class ChecksForm(forms.Form):
     )
 
     def clean_tools_out(self) -> dict[str, int]:
-        tools: dict[str, int] = {}
-        for number, raw in enumerate(str(self.cleaned_data.get("tools_out") or "").splitlines(), start=1):
-            line = raw.strip()
-            if not line:
-                continue
-            name, _, count = line.rpartition(",")
-            name, count = name.strip(), count.strip()
-            if not name or not (count.isascii() and count.isdigit()):
-                raise ValidationError(f"Line {number}: enter the tool, a comma and how many, like Spade, 6")
-            if name.lower() in {t.lower() for t in tools}:
-                raise ValidationError(f"Line {number}: {name} is listed twice")
-            tools[name] = int(count)
-        return tools
+        return tool_lines(self.cleaned_data.get("tools_out"))
+
+
+def tool_lines(text: object) -> dict[str, int]:
+    """Tools written one on each line with how many ("Spade, 6"): the tools counted out, and in
+    the copy of counting them back in kept on the phone, those that came back or are damaged."""
+    tools: dict[str, int] = {}
+    for number, raw in enumerate(str(text or "").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        name, _, count = line.rpartition(",")
+        name, count = name.strip(), count.strip()
+        if not name or not (count.isascii() and count.isdigit()):
+            raise ValidationError(f"Line {number}: enter the tool, a comma and how many, like Spade, 6")
+        if name.lower() in {t.lower() for t in tools}:
+            raise ValidationError(f"Line {number}: {name} is listed twice")
+        tools[name] = int(count)
+    return tools
 
 
 class SubmitKeyForm(forms.Form):
@@ -439,3 +445,30 @@ class DriverForm(forms.Form):
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "driver", staff)
+
+
+class ToolsInTextForm(forms.Form):
+    """Counting tools back in on the copy kept on the phone before any tool had reached the
+    service as counted out: written the way the before-work checks take the tools counted out."""
+
+    tools_back = text_field(
+        "Tools counted back in",
+        max_length=4000,
+        required=True,
+        required_message="Enter the tools counted back in",
+        help_text="Every tool counted out, one on each line with how many came back, for example: Spade, 6",
+        textarea=True,
+    )
+    tools_damaged = text_field(
+        "Damaged tools (if any)",
+        max_length=4000,
+        help_text="One tool on each line with how many came back damaged, for example: Spade, 1",
+        textarea=True,
+    )
+    note = text_field("What happened (if any are missing or damaged)", max_length=300)
+
+    def clean_tools_back(self) -> dict[str, int]:
+        return tool_lines(self.cleaned_data.get("tools_back"))
+
+    def clean_tools_damaged(self) -> dict[str, int]:
+        return tool_lines(self.cleaned_data.get("tools_damaged"))

@@ -1,8 +1,9 @@
 """The supervisor's day without signal, in a real browser on a phone (375 by 812 pixels): the
 supervisor opens "My sessions today" with signal, loses it (the browser offline), records the
-before-work checks, closes the register and reports an incident; the pages say what is saved on
-the phone and not yet sent. With signal again everything is sent, once each, and nothing from the
-day is left on the phone. Every distinct page is checked with axe at 1280 and 375 pixels wide."""
+before-work checks (with the tools counted out), closes the register, reports an incident and
+counts the tools back in; the pages say what is saved on the phone and not yet sent. With signal
+again everything is sent, once each, and nothing from the day is left on the phone. Every
+distinct page is checked with axe at 1280 and 375 pixels wide."""
 
 import re
 from dataclasses import dataclass
@@ -142,11 +143,23 @@ def test_a_supervisor_records_the_day_without_signal_and_everything_is_sent_once
     page.get_by_role("button", name="Send the report").click()
     expect(heading(page)).to_have_text("Towpath clearance")
     expect(offline_status(page)).to_contain_text("Saved on this phone, not yet sent: 3 things")
+
+    # The tools counted out have not reached the service: they are counted back in as written.
+    page.get_by_role("link", name="Count tools back in").click()
+    expect(heading(page)).to_have_text("Count tools back in")
+    page.get_by_label("Tools counted back in").fill("Spade, 6\nRake, 3")
+    page.get_by_label("Damaged tools (if any)").fill("Spade, 1")
+    page.get_by_label("What happened (if any are missing or damaged)").fill("A rake left at lock 4, a spade snapped")
+    check(page)
+    page.get_by_role("button", name="Save tools").click()
+    expect(heading(page)).to_have_text("Towpath clearance")
+    expect(offline_status(page)).to_contain_text("Saved on this phone, not yet sent: 4 things")
     expect(waiting(page)).to_have_text(
         [
             re.compile(r"^Before-work checks \(Towpath clearance, 09:00\)"),
             re.compile(r"^Register, to close \(Towpath clearance, 09:00\)"),
             re.compile(r"^Incident report \(Towpath clearance, 09:00\)"),
+            re.compile(r"^Tools counted back in \(Towpath clearance, 09:00\)"),
         ]
     )
     check(page)
@@ -160,21 +173,29 @@ def test_a_supervisor_records_the_day_without_signal_and_everything_is_sent_once
     page.context.set_offline(False)
     expect(offline_status(page)).to_contain_text("Sent: everything is sent", timeout=20_000)
     sent = page.locator("[data-offline-sent] li")
-    expect(sent).to_have_count(3)
+    expect(sent).to_have_count(4)
     expect(sent.nth(0)).to_contain_text("Before-work checks recorded (Towpath clearance, 09:00), sent at")
     expect(sent.nth(1)).to_contain_text("Register closed: 12 hours 30 minutes credited in all")
     expect(sent.nth(2)).to_contain_text("Near miss reported: the operations manager has been told")
+    expect(sent.nth(3)).to_contain_text("Tools counted back in (Towpath clearance, 09:00), sent at")
     expect(waiting(page)).to_have_count(0)
     check(page)
 
     session.refresh_from_db()
     assert session.status == SessionStatus.CLOSED and session.checks_recorded_at is not None
-    assert dict(ToolCount.objects.filter(session=session).values_list("tool", "counted_out")) == {"Spade": 6, "Rake": 4}
+    tools = ToolCount.objects.filter(session=session).values_list(
+        "tool", "counted_out", "counted_in", "damaged", "note"
+    )
+    assert {tool[0]: tool[1:] for tool in tools} == {
+        "Spade": (6, 6, 1, "A rake left at lock 4, a spade snapped"),
+        "Rake": (4, 3, 0, "A rake left at lock 4, a spade snapped"),
+    }
     assert Incident.objects.filter(session=session, near_miss=True).count() == 1
     actions = list(AuditEvent.objects.values_list("action", flat=True))
     assert actions.count("session.checks") == 1
+    assert actions.count("session.tools_in") == 1
     assert actions.count("incident.reported") == 1
-    assert IdempotentRequest.objects.filter(user__username="sam").count() == 3
+    assert IdempotentRequest.objects.filter(user__username="sam").count() == 4
     assert [a.outcome for a in Appointment.objects.filter(session=session).order_by("person__last_name")] == [
         "attended_complied",
         "attended_complied",

@@ -82,3 +82,34 @@ def session_count_tools_in(
     reported = f"; reported: {'; '.join(problems)}" if problems else ", all present"
     audit_record(actor=actor, action="session.tools_in", obj=session, summary=f"Tools counted in{reported}")
     return list(tools.values())
+
+
+NOT_COUNTED_OUT_YET = "No tools were counted out for this session: record the before-work checks with the tools first"
+
+
+@transaction.atomic
+def session_count_tools_in_lines(
+    *, actor: User, session: Session, back: dict[str, int], damaged: dict[str, int], note: str
+) -> Session:
+    """Tools counted back in as written on the copy kept on the phone (a tool and how many on each
+    line), matched against the tools counted out, whatever the case of their names: every tool
+    counted out is named, and then the rules of `session_count_tools_in` apply, the note going with
+    each tool missing or damaged."""
+    out = {t.tool.lower(): t for t in ToolCount.objects.select_for_update().filter(session=session)}
+    if not out:
+        refuse_any({"tools_in": NOT_COUNTED_OUT_YET})
+    named = {tool.lower(): tool for tool in [*back, *damaged]}
+    unknown = [tool for key, tool in named.items() if key not in out]
+    if unknown:
+        refuse_any({"tools_in": f"{unknown[0]} was not counted out"})
+    unnamed = [t.tool for key, t in out.items() if key not in {k.lower() for k in back}]
+    if unnamed:
+        refuse_any({"tools_in": f"Say how many of {unnamed[0]} came back"})
+    counts: dict[str, tuple[int, int, str]] = {}
+    for tool, counted_in in back.items():
+        record = out[tool.lower()]
+        hurt = next((n for name, n in damaged.items() if name.lower() == tool.lower()), 0)
+        problem = counted_in < record.counted_out or hurt
+        counts[record.tool] = (counted_in, hurt, note if problem else "")
+    session_count_tools_in(actor=actor, session=session, counts=counts)
+    return session

@@ -110,12 +110,14 @@ def test_the_day_kept_on_the_phone_is_every_page_of_todays_open_sessions(day: Da
         f"/sessions/{pk}/",
         f"/sessions/{pk}/before-work/",
         f"/sessions/{pk}/register/?kept=phone",
+        f"/sessions/{pk}/tools-in/?kept=phone",
         f"/sessions/{pk}/incident/",
         f"/sessions/{pk}/people/{aid}/concern/",
     ]
-    # Once tools are counted out, counting them back in is kept too.
+    # Once tools are counted out, counting them back in is kept as the page itself.
     ToolCount.objects.create(session=day.session, tool="Spade", counted_out=6)
-    assert f"/sessions/{pk}/tools-in/" in day.client.get("/sessions/today/offline/").json()["pages"]
+    pages = day.client.get("/sessions/today/offline/").json()["pages"]
+    assert f"/sessions/{pk}/tools-in/" in pages and f"/sessions/{pk}/tools-in/?kept=phone" not in pages
 
 
 def test_once_todays_registers_are_closed_nothing_is_kept(day: Day) -> None:

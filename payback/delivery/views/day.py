@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,9 +19,10 @@ from payback.core.formatting import format_minutes
 from payback.staff.models import User
 
 from .. import rules, selectors, services, timing
-from ..forms import ChecksForm, ConcernForm, IncidentForm, SubmitKeyForm, ToolInForm, tools_text
+from ..forms import ChecksForm, ConcernForm, IncidentForm, SubmitKeyForm, ToolInForm, ToolsInTextForm, tools_text
 from ..models import Appointment, Incident, Outcome, Session, SessionStatus
 from ..register_forms import RegisterLineForm, RegisterMetaForm, register_initial
+from ..services.tools import session_count_tools_in_lines
 from .common import PLAN, RAISE_CONCERNS, REPORT_INCIDENTS, RUN, back_to_session
 
 CLEAR_DRAFT = "delivery.clear_register_draft"
@@ -340,6 +342,9 @@ def _apply_register_errors(error: ValidationError, posted: list[RegisterRowView]
 def tools_in(request: HttpRequest, pk: int) -> HttpResponse:
     user, session = scoped(request, selectors.session_get, pk)
     tools = selectors.tool_counts(session)
+    written = request.method == "POST" and "tools_back" in request.POST
+    if written or (not tools and request.GET.get(KEPT_COPY[0]) == KEPT_COPY[1]):
+        return _tools_in_written(request, user, session)
     if not tools:
         return back_to_session(request, pk, "No tools were counted out for this session", refused=True)
     data = request.POST if request.method == "POST" else None
@@ -393,6 +398,34 @@ def tools_in(request: HttpRequest, pk: int) -> HttpResponse:
 def _count_in(user: User, session: Session, counts: dict[str, tuple[int, int, str]]) -> Session:
     services.session_count_tools_in(actor=user, session=session, counts=counts)
     return session
+
+
+def _tools_in_written(request: HttpRequest, user: User, session: Session) -> HttpResponse:
+    """Counting tools back in on the copy kept on the phone in the morning, before any tool had
+    reached the service as counted out: the tools written the way the before-work checks take
+    them, sent (after the checks kept with them) and matched against the tools counted out."""
+    form = bound(request, ToolsInTextForm)
+    keys = bound(request, SubmitKeyForm)
+
+    def count_in(data: dict[str, Any]) -> int:
+        lines = {"back": data["tools_back"], "damaged": data["tools_damaged"], "note": data["note"]}
+        write = partial(session_count_tools_in_lines, actor=user, session=session, **lines)
+        return _once(user, session, keys, "session.tools_in", lines, write)
+
+    if submit(form, count_in, rename={"tools_in": "tools_back"}).ok:
+        return back_to_session(request, session.pk, "Tools counted back in")
+    fields = [(f"id_{name}", message) for name in form.fields for message in form.errors.get(name, [])]
+    return render(
+        request,
+        "delivery/tools_in.html",
+        {
+            "session": session,
+            "written": form,
+            "errors": form.non_field_errors(),
+            "field_errors": fields,
+            "keys": SubmitKeyForm(),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------

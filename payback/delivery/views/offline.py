@@ -88,15 +88,18 @@ def _label(session: Session) -> str:
 
 def _pages(user: User, session: Session) -> list[str]:
     """The pages of one open session the supervisor may need during the day (the register as the
-    copy kept on the phone, which opens for recording at the start time)."""
+    copy kept on the phone, which opens for recording at the start time; counting tools back in
+    as the copy kept on the phone until tools are counted out)."""
     pk = session.pk
     pages = [
         reverse("delivery:session", args=[pk]),
         reverse("delivery:checks", args=[pk]),
         f"{reverse('delivery:register', args=[pk])}?{urlencode([KEPT_COPY])}",
     ]
-    if selectors.tool_counts(session):
-        pages.append(reverse("delivery:tools-in", args=[pk]))
+    # Before any tool is counted out, counting them back in is kept as the copy that takes them
+    # written (see `day.tools_in`), to send after the before-work checks kept on the phone.
+    tools_in = reverse("delivery:tools-in", args=[pk])
+    pages.append(tools_in if selectors.tool_counts(session) else f"{tools_in}?{urlencode([KEPT_COPY])}")
     if user.has_perm(REPORT_INCIDENTS):
         pages.append(reverse("delivery:incident-report", args=[pk]))
     if user.has_perm(RAISE_CONCERNS):

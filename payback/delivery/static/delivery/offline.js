@@ -126,6 +126,17 @@ function openRegisterLater () {
   else if (wait < LONGEST_WAIT) setTimeout(() => open(false), wait)
 }
 
+// Counting tools back in, kept on the phone before any tool counted out had reached the service,
+// is offered in the copy of the session's page (tools counted out without signal are sent first).
+function offerToolsIn () {
+  const later = document.querySelector('template[data-tools-in-kept]')
+  if (!later || !keptAt) return
+  const scope = document.createElement('div')
+  scope.append(later.content.cloneNode(true))
+  later.replaceWith(scope)
+  initAll({ scope })
+}
+
 async function ask (message) {
   if (!worker) return null
   try {
@@ -189,6 +200,7 @@ async function keepToday () {
 async function start () {
   showCopy()
   openRegisterLater()
+  offerToolsIn()
   freshKeys()
   guardSignOut()
   if (!('serviceWorker' in navigator)) return
