@@ -13,8 +13,8 @@ from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from payback.core.api_ops import idempotency_header, idempotency_key, path_id
-from payback.core.client import client_key
 from payback.delivery.api_schemas import parse_hh_mm
+from payback.portal.signin_api import SignInApi, SignInSchemas
 
 from . import api_schemas as schema
 from . import selectors, services, signin
@@ -41,51 +41,29 @@ def _contact(request: HttpRequest) -> BeneficiaryContact:
     return contact
 
 
-@router.post(
-    "/partners/sign-in",
-    response={202: schema.PartnerSignInChallenge, 429: schema.PartnerProblem},
-    auth=None,
-    operation_id="startPartnerSignIn",
-    summary="Ask for a sign-in code",
+SignInApi(
+    path="/partners",
+    name="Partner",
+    schemas=SignInSchemas(
+        sign_in=schema.PartnerSignInIn,
+        challenge=schema.PartnerSignInChallenge,
+        code=schema.PartnerSignInCodeIn,
+        token=schema.PartnerTokenOut,
+        problem=schema.PartnerProblem,
+    ),
+    start=signin.sign_in_start,
+    finish=signin.sign_in_finish,
+    token_create=signin.token_create,
+    token_revoke=signin.token_revoke,
+    limits=signin.limits,
+    sent=SENT,
+).add_to(
+    router,
+    start_doc="""The same answer (202, with a challenge) whether or not the email address is a contact's; a
+code is emailed only when it is. Too many codes or wrong codes is 429.""",
+    finish_doc="""A right code gives a bearer token; a wrong or expired one is 400 naming `code` (5 tries a
+code). Too many wrong codes for the address, or from your client, is 429.""",
 )
-def start_sign_in(
-    request: HttpRequest, body: schema.PartnerSignInIn
-) -> Status[schema.PartnerSignInChallenge | schema.PartnerProblem]:
-    """The same answer (202, with a challenge) whether or not the email address is a contact's; a
-    code is emailed only when it is. Too many codes or wrong codes is 429."""
-    try:
-        token = signin.sign_in_start(email=body.email, address=client_key(request))
-    except signin.SignInRefused as error:
-        return Status(429, schema.PartnerProblem(detail=error.message))
-    limit = signin.limits().code_minutes
-    return Status(202, schema.PartnerSignInChallenge(challenge=token, code_minutes=limit, message=SENT))
-
-
-@router.post(
-    "/partners/sign-in/code",
-    response={200: schema.PartnerTokenOut, 429: schema.PartnerProblem},
-    auth=None,
-    operation_id="finishPartnerSignIn",
-    summary="Sign in with the code",
-)
-def finish_sign_in(
-    request: HttpRequest, body: schema.PartnerSignInCodeIn
-) -> Status[schema.PartnerTokenOut | schema.PartnerProblem]:
-    """A right code gives a bearer token; a wrong or expired one is 400 naming `code` (5 tries a
-    code). Too many wrong codes for the address, or from your client, is 429."""
-    try:
-        contact = signin.sign_in_finish(token=body.challenge, code=body.code, address=client_key(request))
-    except signin.SignInRefused as error:
-        return Status(429, schema.PartnerProblem(detail=error.message))
-    raw, token = signin.token_create(contact)
-    return Status(200, schema.PartnerTokenOut(token=raw, expires_at=token.expires_at))
-
-
-@router.post("/partners/sign-out", response={204: None}, operation_id="partnerSignOut", summary="Sign out")
-def sign_out(request: HttpRequest) -> Status[None]:
-    """The token stops working at once."""
-    signin.token_revoke(request.headers.get("Authorization", "").removeprefix("Bearer").strip())
-    return Status(204, None)
 
 
 @router.get(

@@ -8,6 +8,7 @@ from ninja import Field, Schema
 from payback.core.api_common import NO_NUL, InputSchema, ServiceDateTime, idempotency_key_field, text
 from payback.delivery.api_schemas import HH_MM, OptionalTimeText, TimeText, hh_mm
 from payback.delivery.models import IndividualPlacementTimesheet, Session
+from payback.portal.signin_api import Problem, SignInChallengeOut, SignInCodeIn, TokenOut
 from payback.projects.models import Project
 
 from .selectors import PersonOnPlacement, Placement
@@ -19,23 +20,19 @@ class PartnerSignInIn(InputSchema):
     email: str = Field(min_length=1, max_length=254, pattern=NO_NUL, description="The contact's email address")
 
 
-class PartnerSignInChallenge(Schema):
-    challenge: str = Field(description="Send it back with the code")
-    code_minutes: int = Field(description="How long the code works")
-    message: str
+class PartnerSignInChallenge(SignInChallengeOut):
+    pass
 
 
-class PartnerSignInCodeIn(InputSchema):
-    challenge: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
+class PartnerSignInCodeIn(SignInCodeIn):
     code: str = Field(min_length=1, max_length=20, pattern=NO_NUL, description="The 6 numbers sent by email")
 
 
-class PartnerTokenOut(Schema):
+class PartnerTokenOut(TokenOut):
     token: str = Field(description="Send as `Authorization: Bearer bp_…` (never a member of staff's token)")
-    expires_at: datetime = Field(description="The latest it works; unused for 20 minutes, it stops sooner")
 
 
-class PartnerProblem(Schema):
+class PartnerProblem(Problem):
     """Too many tries: nothing was checked or sent."""
 
     detail: str

@@ -14,13 +14,13 @@ from ninja.security import HttpBearer
 
 from payback.cases.models import Person
 from payback.core.api_common import NO_NUL
-from payback.core.client import client_key
 from payback.core.selectors import policy_book
 
 from . import api_schemas as schema
 from . import selectors, services, signin
 from .contact import preferred_channel
 from .models import Channel
+from .signin_api import SignInApi, SignInSchemas
 
 APPOINTMENT = Form(..., ge=1, le=2**31 - 1, description="The session's `id` from /my/summary")
 REASON = Form(..., description=schema.REASON_HELP)
@@ -47,53 +47,30 @@ def _person(request: HttpRequest) -> Person:
     return person
 
 
-@router.post(
-    "/my/sign-in",
-    response={202: schema.PersonSignInChallenge, 429: schema.PersonProblem},
-    auth=None,
-    operation_id="startPersonSignIn",
-    summary="Ask for a sign-in code",
+SignInApi(
+    path="/my",
+    name="Person",
+    schemas=SignInSchemas(
+        sign_in=schema.PersonSignInIn,
+        challenge=schema.PersonSignInChallenge,
+        code=schema.PersonSignInCodeIn,
+        token=schema.PersonTokenOut,
+        problem=schema.PersonProblem,
+    ),
+    start=signin.sign_in_start,
+    finish=signin.sign_in_finish,
+    token_create=signin.person_token_create,
+    token_revoke=signin.person_token_revoke,
+    limits=signin.limits,
+    sent=SENT,
+).add_to(
+    router,
+    start_doc="""The same answer (202, with a challenge) whether or not the case number and date of birth match
+anyone; a code is sent only when they do. Too many codes or wrong codes for the case number, or
+from your address, is 429.""",
+    finish_doc="""A right code gives a bearer token; a wrong one is 400 naming `code` (5 tries a code). Too many
+wrong codes for the case number, or from your address, is 429.""",
 )
-def start_sign_in(
-    request: HttpRequest, body: schema.PersonSignInIn
-) -> Status[schema.PersonSignInChallenge | schema.PersonProblem]:
-    """The same answer (202, with a challenge) whether or not the case number and date of birth match
-    anyone; a code is sent only when they do. Too many codes or wrong codes for the case number, or
-    from your address, is 429."""
-    try:
-        token = signin.sign_in_start(crn=body.crn, date_of_birth=body.date_of_birth, address=client_key(request))
-    except signin.SignInRefused as error:
-        return Status(429, schema.PersonProblem(detail=error.message))
-    return Status(
-        202, schema.PersonSignInChallenge(challenge=token, code_minutes=signin.limits().code_minutes, message=SENT)
-    )
-
-
-@router.post(
-    "/my/sign-in/code",
-    response={200: schema.PersonTokenOut, 429: schema.PersonProblem},
-    auth=None,
-    operation_id="finishPersonSignIn",
-    summary="Sign in with the code",
-)
-def finish_sign_in(
-    request: HttpRequest, body: schema.PersonSignInCodeIn
-) -> Status[schema.PersonTokenOut | schema.PersonProblem]:
-    """A right code gives a bearer token; a wrong one is 400 naming `code` (5 tries a code). Too many
-    wrong codes for the case number, or from your address, is 429."""
-    try:
-        person = signin.sign_in_finish(token=body.challenge, code=body.code, address=client_key(request))
-    except signin.SignInRefused as error:
-        return Status(429, schema.PersonProblem(detail=error.message))
-    raw, token = signin.person_token_create(person)
-    return Status(200, schema.PersonTokenOut(token=raw, expires_at=token.expires_at))
-
-
-@router.post("/my/sign-out", response={204: None}, operation_id="personSignOut", summary="Sign out")
-def sign_out(request: HttpRequest) -> Status[None]:
-    """The token stops working at once."""
-    signin.person_token_revoke(request.headers.get("Authorization", "").removeprefix("Bearer").strip())
-    return Status(204, None)
 
 
 @router.get("/my/summary", response=schema.MySummaryOut, operation_id="getMySummary", summary="Your hours and sessions")

@@ -12,6 +12,7 @@ from payback.enforcement.models import Letter
 from .forms import REASONS
 from .models import AbsenceReport, Channel, ContactChange
 from .selectors import Hours, SessionView
+from .signin_api import Problem, SignInChallengeOut, SignInCodeIn, TokenOut
 from .templatetags.portal import letter_title
 
 KEY = "A key made by the app for this submit: the same key again changes nothing and gets the first answer"
@@ -24,23 +25,19 @@ class PersonSignInIn(InputSchema):
     date_of_birth: date
 
 
-class PersonSignInChallenge(Schema):
-    challenge: str = Field(description="Send it back with the code")
-    code_minutes: int = Field(description="How long the code works")
-    message: str
+class PersonSignInChallenge(SignInChallengeOut):
+    pass
 
 
-class PersonSignInCodeIn(InputSchema):
-    challenge: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
+class PersonSignInCodeIn(SignInCodeIn):
     code: str = Field(min_length=1, max_length=20, pattern=NO_NUL, description="The 6 numbers sent by text or email")
 
 
-class PersonTokenOut(Schema):
+class PersonTokenOut(TokenOut):
     token: str = Field(description="Send as `Authorization: Bearer pp_…` (never a member of staff's token)")
-    expires_at: datetime = Field(description="The latest it works; unused for 20 minutes, it stops sooner")
 
 
-class PersonProblem(Schema):
+class PersonProblem(Problem):
     """Too many tries (nothing was checked or sent), or no such session of yours."""
 
     detail: str
