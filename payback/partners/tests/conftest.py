@@ -20,21 +20,21 @@ from payback.partners import services
 from payback.partners.models import BeneficiaryContact
 from payback.projects.models import Project
 from payback.staff.models import Pdu, User
-from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR
 from payback.testing.builders import (
     EVERY_DAY,
     active_project,
     book,
     frozen_today,
-    make_staff,
     placeable_person,
     plan_session,
 )
+from payback.testing.outside import CODE, coordinator_and_manager, last_code, messages_outbox, sent, signed_in
+
+__all__ = ["CODE", "last_code", "sent"]
 
 TODAY = date(2026, 11, 18)  # a Wednesday
 MONDAY = date(2026, 11, 16)
 TOMORROW = TODAY + timedelta(days=1)
-CODE = re.compile(r"code is ([0-9]{6})")
 
 
 @dataclass
@@ -51,15 +51,12 @@ class World:
 
 @pytest.fixture
 def outbox(settings: Any, tmp_path: Path) -> Path:
-    settings.NOTIFY_API_KEY = ""
-    settings.MESSAGES_OUTBOX = tmp_path / "messages"
-    return settings.MESSAGES_OUTBOX
+    return messages_outbox(settings, tmp_path)
 
 
 @pytest.fixture
 def world(pdu_a: Pdu, practitioner: User, outbox: Path) -> World:
-    coordinator = make_staff("cora", role=PLACEMENT_COORDINATOR, pdu=pdu_a)
-    manager = make_staff("mo", role=OPERATIONS_MANAGER, pdu=pdu_a)
+    coordinator, manager = coordinator_and_manager(pdu_a)
     with frozen_today(date(2026, 3, 3)):
         shop = active_project(coordinator, manager, pdu_a, name="Charity shop", project_type="individual", capacity=1)
         bank = active_project(coordinator, manager, pdu_a, name="Food bank", project_type="individual", capacity=1)
@@ -81,23 +78,9 @@ def world(pdu_a: Pdu, practitioner: User, outbox: Path) -> World:
     return World(coordinator, shop, bank, jo, sam, monday, alex, bea)
 
 
-def sent(outbox: Path) -> dict[str, str]:
-    return {path.name: path.read_text() for path in sorted(outbox.glob("*"))} if outbox.exists() else {}
-
-
-def last_code(outbox: Path) -> str:
-    codes = sorted(outbox.glob("*sign-in-*.txt"), key=lambda path: int(re.findall(r"[0-9]+", path.name)[-1]))
-    found = CODE.search(codes[-1].read_text())
-    assert found, codes[-1].read_text()
-    return found.group(1)
-
-
 def sign_in(client: Client, email: str, outbox: Path) -> Client:
     """Sign in as the contact, through the pages, with the code emailed to them."""
-    assert client.post("/partners/sign-in/", {"email": email}).status_code == 302
-    response = client.post("/partners/sign-in/code/", {"code": last_code(outbox)})
-    assert response.status_code == 302 and response["Location"] == "/partners/", response.content.decode()[:500]
-    return client
+    return signed_in(client, "/partners/", {"email": email}, outbox)
 
 
 def text_of(response: Any) -> str:

@@ -16,7 +16,7 @@ from payback.core.models import PolicyVersion
 from payback.delivery.models import Appointment, Session
 from payback.projects.models import Project
 from payback.staff.models import Pdu, User
-from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPERVISOR
+from payback.staff.roles import SUPERVISOR
 from payback.testing.builders import (
     EVERY_DAY,
     active_project,
@@ -30,13 +30,15 @@ from payback.testing.builders import (
     submit,
     vehicle,
 )
+from payback.testing.outside import CODE, coordinator_and_manager, last_code, messages_outbox, sent, signed_in
+
+__all__ = ["CODE", "last_code", "sent"]
 
 TODAY = date(2026, 11, 18)  # a Wednesday
 TOMORROW = TODAY + timedelta(days=1)
 SCHEME = {"threshold_percent": 25, "minutes_per_hour": 30, "cap_percent": 25}
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-CODE = re.compile(r"code is ([0-9]{6})")
 
 
 @dataclass
@@ -54,16 +56,12 @@ class World:
 
 @pytest.fixture
 def outbox(settings: Any, tmp_path: Path) -> Path:
-    """This test's own messages folder (no Notify key: codes and texts are written there)."""
-    settings.NOTIFY_API_KEY = ""
-    settings.MESSAGES_OUTBOX = tmp_path / "messages"
-    return settings.MESSAGES_OUTBOX
+    return messages_outbox(settings, tmp_path)
 
 
 @pytest.fixture
 def world(pdu_a: Pdu, practitioner: User, outbox: Path) -> World:
-    coordinator = make_staff("cora", role=PLACEMENT_COORDINATOR, pdu=pdu_a)
-    manager = make_staff("mo", role=OPERATIONS_MANAGER, pdu=pdu_a)
+    coordinator, manager = coordinator_and_manager(pdu_a)
     supervisor = make_staff("sid", role=SUPERVISOR, pdu=pdu_a)
     authorise_driver(manager, supervisor, today=TODAY)
     project = active_project(coordinator, manager, pdu_a)
@@ -97,29 +95,13 @@ def dob(value: date, prefix: str = "date_of_birth") -> dict[str, str]:
     return {f"{prefix}_0": str(value.day), f"{prefix}_1": str(value.month), f"{prefix}_2": str(value.year)}
 
 
-def sent(outbox: Path) -> dict[str, str]:
-    """Every message written to the folder, by file name."""
-    return {path.name: path.read_text() for path in sorted(outbox.glob("*"))} if outbox.exists() else {}
-
-
-def last_code(outbox: Path) -> str:
-    """The code in the newest sign-in message."""
-    codes = sorted(outbox.glob("*sign-in-*.txt"), key=lambda path: int(re.findall(r"[0-9]+", path.name)[-1]))
-    found = CODE.search(codes[-1].read_text())
-    assert found, codes[-1].read_text()
-    return found.group(1)
-
-
 def ask_for_code(client: Client, person: Person, *, born: date | None = None, crn: str | None = None) -> Any:
     return client.post("/my/sign-in/", {"crn": crn or person.crn, **dob(born or person.date_of_birth)})
 
 
 def sign_in(client: Client, person: Person, outbox: Path) -> Client:
     """Sign in as the person, through the pages, with the code sent to them."""
-    assert ask_for_code(client, person).status_code == 302
-    response = client.post("/my/sign-in/code/", {"code": last_code(outbox)})
-    assert response.status_code == 302 and response["Location"] == "/my/", response.content.decode()[:500]
-    return client
+    return signed_in(client, "/my/", {"crn": person.crn, **dob(person.date_of_birth)}, outbox)
 
 
 def missed_on(world: World, day: date, requirement: Requirement | None = None) -> Appointment:
