@@ -4,7 +4,6 @@ their placement by first name with what they need to know, and sign a timesheet 
 without confirming it); the hours appear on the case's ledger, which the practitioner sees. Every
 distinct page is checked with axe at 1280 and 375 pixels wide."""
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,7 +15,6 @@ from playwright.sync_api import Page, ViewportSize, expect
 from payback.cases.models import Assessment, AssessmentStatus, Requirement
 from payback.partners import services
 from payback.staff.models import Pdu
-from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR
 from payback.testing.builders import (
     EVERY_DAY,
     active_project,
@@ -27,8 +25,10 @@ from payback.testing.builders import (
     plan_session,
     remaining,
 )
+from payback.testing.outside import coordinator_and_manager, messages_outbox
 
 from .conftest import assert_accessible, sign_in
+from .outside import enter_code, sign_out
 from .steps import error_summary, expect_banner, fill_date, heading
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.browser]
@@ -46,11 +46,9 @@ class Story:
 
 @pytest.fixture
 def story(pdu_a: Pdu, settings: Any, tmp_path: Path) -> Story:
-    settings.NOTIFY_API_KEY = ""
-    settings.MESSAGES_OUTBOX = tmp_path / "messages"
+    outbox = messages_outbox(settings, tmp_path)
     practitioner = make_staff("pat", pdu=pdu_a)
-    coordinator = make_staff("cora", role=PLACEMENT_COORDINATOR, pdu=pdu_a)
-    manager = make_staff("mo", role=OPERATIONS_MANAGER, pdu=pdu_a)
+    coordinator, manager = coordinator_and_manager(pdu_a)
     with frozen_today(date(2026, 3, 3)):
         shop = active_project(coordinator, manager, pdu_a, name="Charity shop", project_type="individual", capacity=1)
         jo = placeable_person(practitioner, first_name="Jo", last_name="Rivers", availability=EVERY_DAY)
@@ -66,14 +64,7 @@ def story(pdu_a: Pdu, settings: Any, tmp_path: Path) -> Story:
         email="alex@shop.example",
         link="http://testserver/partners/sign-in/",
     )
-    return Story(jo, settings.MESSAGES_OUTBOX)
-
-
-def emailed_code(outbox: Path) -> str:
-    (message,) = [path.read_text() for path in outbox.glob("email-partner-sign-in-*.txt")]
-    found = re.search(r"code is ([0-9]{6})", message)
-    assert found and message.startswith("To: alex@shop.example")
-    return found.group(1)
+    return Story(jo, outbox)
 
 
 @pytest.mark.today(TODAY.isoformat(), at="10:00")
@@ -89,15 +80,7 @@ def test_a_contact_signs_in_signs_a_timesheet_and_the_hours_appear_on_the_case(
     assert_accessible(page)
     page.get_by_label("Email address").fill("Alex@Shop.example")
     page.get_by_role("button", name="Email me a code").click()
-    expect(heading(page)).to_have_text("Enter your code")
-    assert_accessible(page)
-    code = emailed_code(story.outbox)
-    page.get_by_label("Code").fill(f"{(int(code) + 1) % 1_000_000:06d}")
-    page.get_by_role("button", name="Sign in").click()
-    expect(error_summary(page)).to_contain_text("That code is not right")
-    assert_accessible(page)
-    page.get_by_label("Code").fill(code)
-    page.get_by_role("button", name="Sign in").click()
+    enter_code(page, story.outbox, "email-partner-sign-in-*.txt", "alex@shop.example")
 
     # Their organisation's placement, and the person on it by first name with what to know
     expect(heading(page)).to_have_text("Charity shop Trust")
@@ -126,8 +109,7 @@ def test_a_contact_signs_in_signs_a_timesheet_and_the_hours_appear_on_the_case(
     expect_banner(page, "Timesheet signed: 09:00 to 13:30, 30 minutes of breaks: 4 hours for Jo")
     expect(page.get_by_test_id("timesheets")).to_contain_text("Mon 16 Nov 2026, Jo: 09:00 to 13:30")
     assert_accessible(page)
-    page.get_by_role("navigation", name="Your account").get_by_role("button", name="Sign out").click()
-    expect(heading(page)).to_have_text("You have signed out")
+    sign_out(page)
 
     # The hours are on the case
     assert owed - remaining(story.jo) == 240

@@ -18,7 +18,7 @@ from payback.cases.models import Requirement
 from payback.delivery.models import Appointment
 from payback.enforcement.models import Evidence
 from payback.staff.models import Pdu, User
-from payback.staff.roles import OPERATIONS_MANAGER, PLACEMENT_COORDINATOR, SUPERVISOR
+from payback.staff.roles import SUPERVISOR
 from payback.testing.builders import (
     EVERY_DAY,
     active_project,
@@ -32,8 +32,10 @@ from payback.testing.builders import (
     submit,
     vehicle,
 )
+from payback.testing.outside import coordinator_and_manager, messages_outbox
 
 from .conftest import assert_accessible, sign_in
+from .outside import enter_code, sign_out
 from .steps import error_summary, expect_banner, fill_date, heading
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.browser]
@@ -53,11 +55,9 @@ class Story:
 
 @pytest.fixture
 def story(pdu_a: Pdu, settings: Any, tmp_path: Path) -> Story:
-    settings.NOTIFY_API_KEY = ""
-    settings.MESSAGES_OUTBOX = tmp_path / "messages"
+    outbox = messages_outbox(settings, tmp_path)
     practitioner = make_staff("pat", pdu=pdu_a)
-    coordinator = make_staff("cora", role=PLACEMENT_COORDINATOR, pdu=pdu_a)
-    manager = make_staff("mo", role=OPERATIONS_MANAGER, pdu=pdu_a)
+    coordinator, manager = coordinator_and_manager(pdu_a)
     supervisor = make_staff("sid", role=SUPERVISOR, pdu=pdu_a)
     authorise_driver(manager, supervisor, today=TODAY)
     project = active_project(coordinator, manager, pdu_a)
@@ -72,14 +72,7 @@ def story(pdu_a: Pdu, settings: Any, tmp_path: Path) -> Story:
         submit(supervisor, monday, [line(missed, "unacceptable_absence")])
     tomorrow = plan_session(coordinator, project, TODAY + timedelta(days=1), supervisor=supervisor, van=vehicle(pdu_a))
     book(coordinator, tomorrow, jo)
-    return Story(practitioner, jo, missed, settings.MESSAGES_OUTBOX)
-
-
-def texted_code(outbox: Path) -> str:
-    (message,) = [path.read_text() for path in outbox.glob("text-sign-in-*.txt")]
-    found = re.search(r"code is ([0-9]{6})", message)
-    assert found and message.startswith("To: 07700 900123")
-    return found.group(1)
+    return Story(practitioner, jo, missed, outbox)
 
 
 @pytest.mark.today(TODAY.isoformat(), at="10:00")
@@ -96,15 +89,7 @@ def test_a_person_signs_in_with_a_code_reports_being_ill_and_the_practitioner_se
     page.get_by_label("Case number (CRN)").fill(person.crn.lower())
     fill_date(page, "Date of birth", person.date_of_birth)
     page.get_by_role("button", name="Send me a code").click()
-    expect(heading(page)).to_have_text("Enter your code")
-    assert_accessible(page)
-    code = texted_code(story.outbox)
-    page.get_by_label("Code").fill(f"{(int(code) + 1) % 1_000_000:06d}")
-    page.get_by_role("button", name="Sign in").click()
-    expect(error_summary(page)).to_contain_text("That code is not right")
-    assert_accessible(page)
-    page.get_by_label("Code").fill(code)
-    page.get_by_role("button", name="Sign in").click()
+    enter_code(page, story.outbox, "text-sign-in-*.txt", "07700 900123")
 
     # Their hours and next session
     expect(heading(page)).to_have_text("Your Community Payback")
@@ -136,8 +121,7 @@ def test_a_person_signs_in_with_a_code_reports_being_ill_and_the_practitioner_se
     expect_banner(page, "Thank you. We have told your probation officer.")
     expect(heading(page)).to_have_text("Your sessions")
     assert_accessible(page)
-    page.get_by_role("navigation", name="Your account").get_by_role("button", name="Sign out").click()
-    expect(heading(page)).to_have_text("You have signed out")
+    sign_out(page)
     assert_accessible(page)
 
     # The practitioner sees it on the case and adds it to the evidence for the decision
