@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import day, learning, offline, oversight, planning
+from .views import day, learning, offline, oversight, planning, tools
 
 app_name = "delivery"
 urlpatterns = [
@@ -27,7 +27,7 @@ urlpatterns = [
     path("<int:pk>/", day.session_detail, name="session"),
     path("<int:pk>/before-work/", day.session_checks, name="checks"),
     path("<int:pk>/register/", day.register, name="register"),
-    path("<int:pk>/tools-in/", day.tools_in, name="tools-in"),
+    path("<int:pk>/tools-in/", tools.tools_in, name="tools-in"),
     path("<int:pk>/people/<int:aid>/concern/", day.concern_raise, name="concern-raise"),
     path("<int:pk>/incident/", day.incident_report, name="incident-report"),
     # Practitioners

@@ -1,11 +1,9 @@
 """The supervisor's day, on a phone: today's sessions, the session page, before-work checks, the
-register, tools counted back in, risk concerns and incident reports."""
+register, risk concerns and incident reports (tools counted back in: `tools.py`)."""
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,15 +17,12 @@ from payback.core.formatting import format_minutes
 from payback.staff.models import User
 
 from .. import rules, selectors, services, timing
-from ..forms import ChecksForm, ConcernForm, IncidentForm, SubmitKeyForm, ToolInForm, ToolsInTextForm, tools_text
+from ..forms import ChecksForm, ConcernForm, IncidentForm, SubmitKeyForm, tools_text
 from ..models import Appointment, Incident, Outcome, Session, SessionStatus
 from ..register_forms import RegisterLineForm, RegisterMetaForm, register_initial
-from ..services.tools import session_count_tools_in_lines
-from .common import PLAN, RAISE_CONCERNS, REPORT_INCIDENTS, RUN, back_to_session
+from .common import KEPT_COPY, PLAN, RAISE_CONCERNS, REPORT_INCIDENTS, RUN, back_to_session, once_per_key
 
 CLEAR_DRAFT = "delivery.clear_register_draft"
-# Asked for with this, the register of a session not started yet is the copy the phone keeps.
-KEPT_COPY = ("kept", "phone")
 # The before-work checks, under the same names on the session, the form and the service.
 CHECKS = ("toolbox_talk_given", "site_induction_given", "hazards_seen", "controls")
 CONFLICT = "Someone else has changed this register: your entries are below, check them against the latest"
@@ -112,7 +107,7 @@ def session_checks(request: HttpRequest, pk: int) -> HttpResponse:
     keys = bound(request, SubmitKeyForm)
     done = submit(
         form,
-        lambda data: _once(
+        lambda data: once_per_key(
             user,
             session,
             keys,
@@ -128,13 +123,6 @@ def session_checks(request: HttpRequest, pk: int) -> HttpResponse:
         message = "Before-work checks recorded" if go else "No go recorded: tell your operations manager"
         return back_to_session(request, pk, message)
     return render(request, "delivery/session_checks.html", {"session": session, "form": form, "keys": SubmitKeyForm()})
-
-
-def _once(
-    user: User, session: Session, keys: SubmitKeyForm, scope: str, data: dict[str, Any], write: Callable[[], Any]
-) -> int:
-    """Run a service once for the submit's idempotency key (see `services.submit_once`)."""
-    return services.submit_once(actor=user, session=session, key=keys.key(), scope=scope, payload=data, write=write)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -335,99 +323,6 @@ def _apply_register_errors(error: ValidationError, posted: list[RegisterRowView]
 
 
 # ---------------------------------------------------------------------------------------------
-# After work
-
-
-@staff_page(RUN)
-def tools_in(request: HttpRequest, pk: int) -> HttpResponse:
-    user, session = scoped(request, selectors.session_get, pk)
-    tools = selectors.tool_counts(session)
-    written = request.method == "POST" and "tools_back" in request.POST
-    if written or (not tools and request.GET.get(KEPT_COPY[0]) == KEPT_COPY[1]):
-        return _tools_in_written(request, user, session)
-    if not tools:
-        return back_to_session(request, pk, "No tools were counted out for this session", refused=True)
-    data = request.POST if request.method == "POST" else None
-    forms_ = [
-        (
-            tool,
-            ToolInForm(
-                data,
-                prefix=f"t{tool.pk}",
-                initial={"counted_in": tool.counted_in, "damaged": tool.damaged or "", "note": tool.note},
-            ),
-        )
-        for tool in tools
-    ]
-    errors: list[str] = []
-    keys = bound(request, SubmitKeyForm)
-    checked = [form.is_valid() for _, form in forms_] if request.method == "POST" else [False]
-    if all(checked):
-        counts = {
-            tool.tool: (
-                form.cleaned_data["counted_in"],
-                form.cleaned_data["damaged"] or 0,
-                form.cleaned_data["note"],
-            )
-            for tool, form in forms_
-        }
-        try:
-            _once(user, session, keys, "session.tools_in", {"counts": counts}, lambda: _count_in(user, session, counts))
-        except ValidationError as error:
-            for message in error.messages:
-                form = next((f for t, f in forms_ if t.tool in message), None)
-                if form is not None:
-                    form.add_error("counted_in", message)
-                else:
-                    errors.append(message)
-        else:
-            return back_to_session(request, pk, "Tools counted back in")
-    field_errors = [
-        (f"id_{form.prefix}-{name}", message)
-        for _, form in forms_
-        for name, messages_ in form.errors.items()
-        for message in messages_
-    ]
-    return render(
-        request,
-        "delivery/tools_in.html",
-        {"session": session, "forms": forms_, "errors": errors, "field_errors": field_errors, "keys": SubmitKeyForm()},
-    )
-
-
-def _count_in(user: User, session: Session, counts: dict[str, tuple[int, int, str]]) -> Session:
-    services.session_count_tools_in(actor=user, session=session, counts=counts)
-    return session
-
-
-def _tools_in_written(request: HttpRequest, user: User, session: Session) -> HttpResponse:
-    """Counting tools back in on the copy kept on the phone in the morning, before any tool had
-    reached the service as counted out: the tools written the way the before-work checks take
-    them, sent (after the checks kept with them) and matched against the tools counted out."""
-    form = bound(request, ToolsInTextForm)
-    keys = bound(request, SubmitKeyForm)
-
-    def count_in(data: dict[str, Any]) -> int:
-        lines = {"back": data["tools_back"], "damaged": data["tools_damaged"], "note": data["note"]}
-        write = partial(session_count_tools_in_lines, actor=user, session=session, **lines)
-        return _once(user, session, keys, "session.tools_in", lines, write)
-
-    if submit(form, count_in, rename={"tools_in": "tools_back"}).ok:
-        return back_to_session(request, session.pk, "Tools counted back in")
-    fields = [(f"id_{name}", message) for name in form.fields for message in form.errors.get(name, [])]
-    return render(
-        request,
-        "delivery/tools_in.html",
-        {
-            "session": session,
-            "written": form,
-            "errors": form.non_field_errors(),
-            "field_errors": fields,
-            "keys": SubmitKeyForm(),
-        },
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # Risk concerns and incidents from the session
 
@@ -443,7 +338,7 @@ def concern_raise(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
     answers = {"appointment": appointment.pk}
     done = submit(
         form,
-        lambda data: _once(
+        lambda data: once_per_key(
             user,
             session,
             keys,
@@ -476,7 +371,7 @@ def incident_report(request: HttpRequest, pk: int) -> HttpResponse:
     keys = bound(request, SubmitKeyForm)
 
     def report(data: dict[str, Any]) -> int:
-        return _once(user, session, keys, "incident.report", data, lambda: _report(user, session, data))
+        return once_per_key(user, session, keys, "incident.report", data, lambda: _report(user, session, data))
 
     done = submit(form, report, rename={"occurred_at": "occurred_on"})
     if done.ok and (incident := selectors.session_incidents(session).filter(pk=done.value or 0).first()) is not None:

@@ -21,8 +21,7 @@ from payback.staff.models import User
 
 from .. import selectors
 from ..models import Session, SessionStatus
-from .common import RAISE_CONCERNS, REPORT_INCIDENTS, RUN
-from .day import KEPT_COPY
+from .common import KEPT_COPY, RAISE_CONCERNS, REPORT_INCIDENTS, RUN
 
 # The Workbox parts the worker runs, in the order they load (core first: the others build on it).
 WORKER_PARTS = ("core", "routing", "strategies", "background-sync")
@@ -97,7 +96,7 @@ def _pages(user: User, session: Session) -> list[str]:
         f"{reverse('delivery:register', args=[pk])}?{urlencode([KEPT_COPY])}",
     ]
     # Before any tool is counted out, counting them back in is kept as the copy that takes them
-    # written (see `day.tools_in`), to send after the before-work checks kept on the phone.
+    # written (see `tools.tools_in`), to send after the before-work checks kept on the phone.
     tools_in = reverse("delivery:tools-in", args=[pk])
     pages.append(tools_in if selectors.tool_counts(session) else f"{tools_in}?{urlencode([KEPT_COPY])}")
     if user.has_perm(REPORT_INCIDENTS):
