@@ -53,9 +53,7 @@ SignInApi(
     ),
     start=signin.sign_in_start,
     finish=signin.sign_in_finish,
-    token_create=signin.token_create,
-    token_revoke=signin.token_revoke,
-    limits=signin.limits,
+    sign_in=signin.SIGN_IN,
     sent=SENT,
 ).add_to(
     router,

@@ -116,19 +116,11 @@ VISITS = SIGN_IN.visits
 VISIT, CHALLENGE, ENDED = VISITS.key, VISITS.challenge, VISITS.ended
 
 
-def visit_start(request: HttpRequest, contact: BeneficiaryContact) -> None:
-    VISITS.start(request, contact.pk)
-
-
 def visit_contact(request: HttpRequest) -> BeneficiaryContact | None:
     """The signed-in contact, while their visit lasts and they are not removed; None otherwise (a
     visit that has ended is remembered as such for the sign-in page)."""
     live = BeneficiaryContact.objects.select_related("beneficiary").filter(removed_at__isnull=True)
     return VISITS.current(request, lambda pk: live.filter(pk=pk).first())
-
-
-def visit_end(request: HttpRequest) -> None:
-    VISITS.end(request)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -145,10 +137,6 @@ def token_contact(raw: str) -> BeneficiaryContact | None:
     """The live contact whose live token this is (and the token kept alive), or None."""
     contact: BeneficiaryContact | None = SIGN_IN.token_owner(raw, contact__removed_at__isnull=True)
     return contact
-
-
-def token_revoke(raw: str) -> int:
-    return SIGN_IN.token_revoke(raw)
 
 
 def tokens_revoke_all(contact: BeneficiaryContact) -> int:

@@ -59,9 +59,7 @@ SignInApi(
     ),
     start=signin.sign_in_start,
     finish=signin.sign_in_finish,
-    token_create=signin.person_token_create,
-    token_revoke=signin.person_token_revoke,
-    limits=signin.limits,
+    sign_in=signin.SIGN_IN,
     sent=SENT,
 ).add_to(
     router,

@@ -92,13 +92,13 @@ class Visits:
         self.key, self.challenge, self.ended = f"{service}.{who}", f"{service}.challenge", f"{service}.ended"
         self.limits = limits
 
-    def start(self, request: HttpRequest, pk: int) -> None:
+    def start(self, request: HttpRequest, who: Any) -> None:
         """Signed in: a new session key (nothing from before carries over), who and when."""
         request.session.cycle_key()
         now = timezone.now().isoformat()
         request.session.pop(self.challenge, None)
         request.session.pop(self.ended, None)
-        request.session[self.key] = {"id": pk, "since": now, "seen": now}
+        request.session[self.key] = {"id": who.pk, "since": now, "seen": now}
 
     def current(self, request: HttpRequest, find: Callable[[int], T | None]) -> T | None:
         """Who is signed in (`find` reads them by id, None if they may no longer sign in), while the

@@ -131,19 +131,10 @@ VISITS = SIGN_IN.visits
 VISIT, CHALLENGE, ENDED = VISITS.key, VISITS.challenge, VISITS.ended
 
 
-def visit_start(request: HttpRequest, person: Person) -> None:
-    """Signed in: a new session key (nothing from before carries over), the person and the time."""
-    VISITS.start(request, person.pk)
-
-
 def visit_person(request: HttpRequest) -> Person | None:
     """The signed-in person, while their visit lasts (each page keeps it going); None otherwise, and
     a visit that has run out is ended and remembered as such for the sign-in page."""
     return VISITS.current(request, lambda pk: Person.objects.filter(pk=pk).first())
-
-
-def visit_end(request: HttpRequest) -> None:
-    VISITS.end(request)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,7 +151,3 @@ def person_token_person(raw: str) -> Person | None:
     """The person whose live token this is (and the token kept alive), or None."""
     person: Person | None = SIGN_IN.token_owner(raw)
     return person
-
-
-def person_token_revoke(raw: str) -> int:
-    return SIGN_IN.token_revoke(raw)

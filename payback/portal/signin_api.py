@@ -16,8 +16,7 @@ from ninja.responses import Status
 from payback.core.api_common import NO_NUL, InputSchema
 from payback.core.client import client_key
 
-from . import rules
-from .codes import SignInRefused
+from .codes import CodeSignIn, SignInRefused
 
 
 class SignInChallengeOut(Schema):
@@ -53,16 +52,15 @@ class SignInSchemas:
 
 @dataclass(frozen=True)
 class SignInApi:
-    """A service's sign-in endpoints under `path`; `name` goes into their operation ids."""
+    """A service's sign-in endpoints under `path`; `name` goes into their operation ids. `start` and
+    `finish` are the service's own; its tokens and limits are `sign_in`'s."""
 
     path: str
     name: str
     schemas: SignInSchemas
     start: Callable[..., str]
     finish: Callable[..., Any]
-    token_create: Callable[[Any], tuple[str, Any]]
-    token_revoke: Callable[[str], int]
-    limits: Callable[[], rules.Limits]
+    sign_in: CodeSignIn
     sent: str
 
     def add_to(self, router: Router, *, start_doc: str, finish_doc: str) -> None:
@@ -95,7 +93,7 @@ class SignInApi:
             token = self.start(**body.model_dump(), address=client_key(request))
         except SignInRefused as error:
             return Status(429, self.schemas.problem(detail=error.message))
-        minutes = self.limits().code_minutes
+        minutes = self.sign_in.limits().code_minutes
         return Status(202, self.schemas.challenge(challenge=token, code_minutes=minutes, message=self.sent))
 
     def _finish(self, request: HttpRequest, body: SignInCodeIn) -> Status[Schema]:
@@ -103,11 +101,11 @@ class SignInApi:
             who = self.finish(token=body.challenge, code=body.code, address=client_key(request))
         except SignInRefused as error:
             return Status(429, self.schemas.problem(detail=error.message))
-        raw, token = self.token_create(who)
+        raw, token = self.sign_in.token_create(who)
         return Status(200, self.schemas.token(token=raw, expires_at=token.expires_at))
 
     def _sign_out(self, request: HttpRequest) -> Status[None]:
-        self.token_revoke(request.headers.get("Authorization", "").removeprefix("Bearer").strip())
+        self.sign_in.token_revoke(request.headers.get("Authorization", "").removeprefix("Bearer").strip())
         return Status(204, None)
 
 

@@ -75,7 +75,7 @@ class SignInPages:
             except ValidationError as error:
                 apply_errors(form, error)
             else:
-                self.visits.start(request, who.pk)
+                self.visits.start(request, who)
                 return redirect(f"{self.service}:home")
         return render(request, f"{self.service}/code.html", {"form": form})
 
