@@ -22,6 +22,10 @@ from .models import BeneficiaryContact
 
 SENT = "If we know the email address, we have emailed a code to it."
 KEY_HEADER = idempotency_header(schema.KEY)
+START_DOC = """The same answer (202, with a challenge) whether or not the email address is a contact's; a
+code is emailed only when it is. Too many codes or wrong codes is 429."""
+FINISH_DOC = """A right code gives a bearer token; a wrong or expired one is 400 naming `code` (5 tries a
+code). Too many wrong codes for the address, or from your client, is 429."""
 
 
 class ContactTokenAuth(HttpBearer):
@@ -55,13 +59,7 @@ SignInApi(
     finish=signin.sign_in_finish,
     sign_in=signin.SIGN_IN,
     sent=SENT,
-).add_to(
-    router,
-    start_doc="""The same answer (202, with a challenge) whether or not the email address is a contact's; a
-code is emailed only when it is. Too many codes or wrong codes is 429.""",
-    finish_doc="""A right code gives a bearer token; a wrong or expired one is 400 naming `code` (5 tries a
-code). Too many wrong codes for the address, or from your client, is 429.""",
-)
+).add_to(router, start_doc=START_DOC, finish_doc=FINISH_DOC)
 
 
 @router.get(

@@ -11,7 +11,6 @@ A signed-in visit lives in its own key of the browser's session. A contact the c
 is signed out at once: their visit and tokens are checked against the contact on every request."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -36,19 +35,9 @@ TOKEN_PREFIX = "bp_"  # noqa: S105 - the public prefix of a contact's API token,
 __all__ = ["SignInRefused", "limits"]
 
 
-@dataclass(frozen=True)
-class ContactActor:
-    """The beneficiary's contact, named in the audit trail for what they did themselves (not staff)."""
-
-    contact: BeneficiaryContact
-    pk: None = None
-
-    def get_full_name(self) -> str:
-        return f"{self.contact.name} ({self.contact.beneficiary.name}), beneficiary's contact, online"
-
-
 def audit_by_contact(contact: BeneficiaryContact, action: str, obj: Any, summary: str) -> None:
-    audit_record(actor=ContactActor(contact), action=action, obj=obj, summary=summary)
+    actor = codes.OnlineActor(f"{contact.name} ({contact.beneficiary.name}), beneficiary's contact, online")
+    audit_record(actor=actor, action=action, obj=obj, summary=summary)
 
 
 SIGN_IN = codes.CodeSignIn(

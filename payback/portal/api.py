@@ -28,6 +28,11 @@ DETAILS = Form(..., min_length=1, max_length=1000, pattern=NO_NUL, description="
 ABSENCE_FILE = File(None, description="A photo (JPEG or PNG) or PDF under the size limit")
 KEY_HEADER = Header(None, alias="Idempotency-Key", min_length=1, max_length=100, pattern=NO_NUL, description=schema.KEY)
 SENT = "If the case number and date of birth are right, we have sent a code by text or email."
+START_DOC = """The same answer (202, with a challenge) whether or not the case number and date of birth match
+anyone; a code is sent only when they do. Too many codes or wrong codes for the case number, or
+from your address, is 429."""
+FINISH_DOC = """A right code gives a bearer token; a wrong one is 400 naming `code` (5 tries a code). Too many
+wrong codes for the case number, or from your address, is 429."""
 
 
 class PersonTokenAuth(HttpBearer):
@@ -61,14 +66,7 @@ SignInApi(
     finish=signin.sign_in_finish,
     sign_in=signin.SIGN_IN,
     sent=SENT,
-).add_to(
-    router,
-    start_doc="""The same answer (202, with a challenge) whether or not the case number and date of birth match
-anyone; a code is sent only when they do. Too many codes or wrong codes for the case number, or
-from your address, is 429.""",
-    finish_doc="""A right code gives a bearer token; a wrong one is 400 naming `code` (5 tries a code). Too many
-wrong codes for the case number, or from your address, is 429.""",
-)
+).add_to(router, start_doc=START_DOC, finish_doc=FINISH_DOC)
 
 
 @router.get("/my/summary", response=schema.MySummaryOut, operation_id="getMySummary", summary="Your hours and sessions")

@@ -84,6 +84,17 @@ def code_answer(
     return None if right else wrong
 
 
+@dataclass(frozen=True)
+class OnlineActor:
+    """Someone outside the office (not staff), named in the audit trail for what they did themselves."""
+
+    name: str
+    pk: None = None
+
+    def get_full_name(self) -> str:
+        return self.name
+
+
 class Visits:
     """A signed-in visit in its own key of the browser's session, with the challenge waiting for a
     code and a mark that a visit has ended (for the sign-in page to say so)."""

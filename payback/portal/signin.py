@@ -12,7 +12,6 @@ A signed-in visit lives in its own key of the browser's session (never Django's 
 ends after 20 minutes unused; the API's bearer tokens for the person follow the same limits."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -42,19 +41,9 @@ def limits() -> rules.Limits:
     return rules.Limits.with_overrides(getattr(settings, "PORTAL_SIGN_IN", {}))
 
 
-@dataclass(frozen=True)
-class PersonActor:
-    """The person, named in the audit trail for what they did themselves (they are not staff)."""
-
-    person: Person
-    pk: None = None
-
-    def get_full_name(self) -> str:
-        return f"{self.person.full_name} ({self.person.crn}), online"
-
-
 def audit_by_person(person: Person, action: str, obj: Any, summary: str) -> None:
-    audit_record(actor=PersonActor(person), action=action, obj=obj, summary=summary, subject=f"person:{person.pk}")
+    actor = codes.OnlineActor(f"{person.full_name} ({person.crn}), online")
+    audit_record(actor=actor, action=action, obj=obj, summary=summary, subject=f"person:{person.pk}")
 
 
 SIGN_IN = codes.CodeSignIn(
