@@ -17,6 +17,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -26,6 +27,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from payback.core.queue import enqueue_after_commit
 from payback.core.tidy import keep_for
 
 from . import rules
@@ -204,7 +206,7 @@ class CodeSignIn:
             **{self.owner: owner(), f"{self.field}_digest": key},
         )
         self._attempt(AttemptKind.CODE_ASKED, key, address, now)
-        send(challenge.pk)
+        enqueue_after_commit(partial(send, challenge.pk))  # the worker makes and sends it once committed
         return token
 
     def _code_digest(self, challenge_id: int, code: str) -> str:
