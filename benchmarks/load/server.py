@@ -74,6 +74,7 @@ def ensure_database(server: str, name: str) -> None:
         )
         if dump.wait() != 0:
             raise SystemExit(f"pg_dump of {SOURCE_DATABASE} failed")
+        subprocess.run(["psql", "-q", "-X", "-c", "VACUUM (ANALYZE)", target], check=True)  # a copy has no statistics
         return
     print(f"Seeding the national demo into {name} (about 4 minutes on 2 cores)…", flush=True)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "payback.config.settings.test", "DATABASE_URL": target}
