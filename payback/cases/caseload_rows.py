@@ -58,7 +58,7 @@ class RowFormat:
 
     def row(self, case: Requirement, flags: CaseFlags) -> CaseloadRow:
         person = case.person
-        ordered = case.ordered_minutes + getattr(case, "variation_minutes", 0)
+        ordered = case.ordered_minutes + case.variation_minutes
         return CaseloadRow(
             case=case,
             flags=flags,

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -97,12 +99,15 @@ class CaseStatus(models.TextChoices):
 
 
 CLOSED_STATUSES = (CaseStatus.COMPLETED, CaseStatus.REVOKED, CaseStatus.TRANSFERRED_OUT)
+# The ledger's running sums kept on each requirement (see `Requirement.credited_minutes`).
+LEDGER_SUMS = ("credited_minutes", "variation_minutes")
 
 
 class Requirement(models.Model):
     """An Unpaid Work requirement of an order: the case that hours are worked against.
 
-    Remaining hours are never stored: they are derived from the ledger."""
+    Remaining hours are never stored: they are ordered + variations − credits, from the ledger's
+    running sums kept here (see `LEDGER_SUMS`)."""
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="requirements")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="requirements")
@@ -123,6 +128,11 @@ class Requirement(models.Model):
     due_date_without_window = models.DateField(null=True, blank=True)
     # Set when an unacceptable failure stops further earned reduction (what was earned is kept).
     earning_stopped_on = models.DateField(null=True, blank=True)
+    # The ledger's running sums: every credit, and every court variation. Written only by the ledger
+    # service, in the same transaction as each entry (`services.ledger`); the database refuses any
+    # other value (core migration 0018), and `manage.py rebuild_ledger_totals` rebuilds them.
+    credited_minutes = models.IntegerField(default=0, editable=False)
+    variation_minutes = models.IntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -137,7 +147,7 @@ class Requirement(models.Model):
             # risk" filter read this index alone, not the table (about half of it closed cases).
             models.Index(
                 fields=["due_date"],
-                include=["id", "ordered_minutes"],
+                include=["id", "ordered_minutes", "credited_minutes", "variation_minutes"],
                 condition=~models.Q(status__in=CLOSED_STATUSES),
                 name="requirement_open_due",
             ),
@@ -145,6 +155,15 @@ class Requirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ordered_minutes // 60} hours UPW for {self.person}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saving a requirement read earlier never writes back its ledger sums, which a ledger
+        entry may have moved since: only the ledger service writes them."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.attname for f in self._meta.concrete_fields if not f.primary_key and f.name not in LEDGER_SUMS
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def sentence_date(self):  # type: ignore[no-untyped-def]
@@ -199,23 +218,6 @@ class LedgerEntry(models.Model):
     @property
     def is_correction(self) -> bool:
         return self.reverses_id is not None
-
-
-class LedgerTotals(models.Model):
-    """Running sums of a requirement's ledger, written in the same transaction as each entry so the
-    caseload need not add up every ledger on every page. The ledger remains the record: remaining
-    hours are still derived (ordered + variations − credits), and `manage.py rebuild_ledger_totals`
-    rebuilds these sums from the ledger."""
-
-    requirement = models.OneToOneField(Requirement, primary_key=True, on_delete=models.CASCADE, related_name="totals")
-    credited_minutes = models.IntegerField(default=0)
-    variation_minutes = models.IntegerField(default=0)
-
-    class Meta:
-        verbose_name_plural = "ledger totals"
-
-    def __str__(self) -> str:
-        return f"Totals for requirement {self.requirement_id}"
 
 
 class LedgerRequest(RepeatableRequest):

@@ -18,7 +18,6 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from payback.core.models import AuditEvent
@@ -97,10 +96,9 @@ def requirements_for(user: User) -> QuerySet[Requirement]:
 def with_balance(qs: QuerySet[Requirement], *, book: PolicyBook, today: date) -> QuerySet[Requirement]:
     """Annotate remaining minutes and the completion date, in the database."""
     return qs.annotate(
-        credited_minutes=Coalesce(F("totals__credited_minutes"), Value(0)),
-        variation_minutes=Coalesce(F("totals__variation_minutes"), Value(0)),
         completion=_completion_expression(book, today),
-    ).annotate(remaining=F("ordered_minutes") + F("variation_minutes") - F("credited_minutes"))
+        remaining=F("ordered_minutes") + F("variation_minutes") - F("credited_minutes"),
+    )
 
 
 @dataclass(frozen=True)
@@ -209,6 +207,8 @@ def _at_risk_on_work_still_needed(
 # What a row of the caseload page shows, or its flags need (see `case_flags`): nothing else is read.
 LISTED_FIELDS = (
     "ordered_minutes",
+    "credited_minutes",
+    "variation_minutes",
     "status",
     "induction_due",
     "assessment_due",

@@ -345,7 +345,7 @@ def _stock_context(on: date, book: PolicyBook, live: QuerySet[Requirement]) -> S
 def _live_with_totals(where: Where, *more: str) -> QuerySet[Requirement]:
     return (
         _live(where)
-        .select_related("order", "totals", "person")
+        .select_related("order", "person")
         .only(
             "ordered_minutes",
             "window_end",
@@ -354,8 +354,8 @@ def _live_with_totals(where: Where, *more: str) -> QuerySet[Requirement]:
             "status",
             "order__sentence_date",
             "order__operational_period_end",
-            "totals__credited_minutes",
-            "totals__variation_minutes",
+            "credited_minutes",
+            "variation_minutes",
             "person__pdu_id",
             "person__practitioner_id",
             *more,
@@ -387,9 +387,8 @@ def cases_behind(measure: str, on: date, book: PolicyBook, where: Where) -> list
 
 def stock_measures(requirement: Requirement, context: StockContext) -> list[tuple[str, int]]:
     """The case stocks one live requirement counts towards, and by how much."""
-    totals = getattr(requirement, "totals", None)
-    ordered = requirement.ordered_minutes + (totals.variation_minutes if totals else 0)
-    remaining = max(0, ordered - (totals.credited_minutes if totals else 0))
+    ordered = requirement.ordered_minutes + requirement.variation_minutes
+    remaining = max(0, ordered - requirement.credited_minutes)
     completion = case_rules.completion_date(
         window_end=requirement.window_end,
         extended_until=requirement.extended_until,

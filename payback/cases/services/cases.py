@@ -19,7 +19,6 @@ from ..models import (
     CaseStatus,
     CaseStatusChange,
     DiversityInformation,
-    LedgerTotals,
     Order,
     OrderType,
     Person,
@@ -89,7 +88,6 @@ def requirement_create(
     requirement.due_date, requirement.due_date_without_window = requirement_due_dates(requirement)
     requirement.full_clean()
     requirement.save()
-    LedgerTotals.objects.create(requirement=requirement)
     CaseStatusChange.objects.create(
         requirement=requirement, from_status="", to_status=S.AWAITING_INDUCTION, reason="Order made", changed_by=actor
     )

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce, Least
 from django.db.models.lookups import IsNull
@@ -24,7 +25,6 @@ from ..models import (
     LedgerEntry,
     LedgerKind,
     LedgerRequest,
-    LedgerTotals,
     Order,
     Requirement,
 )
@@ -75,26 +75,26 @@ def ledger_post(
 
 
 def _add_to_totals(requirement: Requirement, *, kind: str, minutes: int) -> None:
+    """Add an entry's minutes to the requirement's running sum (credits, or court variations), in
+    the database and on the object in hand."""
     field = "variation_minutes" if kind == LedgerKind.COURT_VARIATION else "credited_minutes"
-    updated = LedgerTotals.objects.filter(requirement=requirement).update(**{field: F(field) + minutes})
-    if not updated:
-        ledger_totals_rebuild(requirement_ids=[requirement.pk])
+    Requirement.objects.filter(pk=requirement.pk).update(**{field: F(field) + minutes})
+    setattr(requirement, field, getattr(requirement, field) + minutes)
 
 
 def ledger_totals_rebuild(*, requirement_ids: list[int] | None = None) -> int:
-    """Rebuild the running sums from the ledger (all requirements, or those given)."""
+    """Set the running sums of every requirement (or of those given) from its ledger, in one
+    statement: the database checks each against the ledger as it is written."""
     requirements = Requirement.objects.all()
     if requirement_ids is not None:
         requirements = requirements.filter(pk__in=requirement_ids)
-    LedgerTotals.objects.filter(requirement__in=requirements).delete()
-    credited = Sum("ledger__minutes", filter=~Q(ledger__kind=LedgerKind.COURT_VARIATION), default=0)
-    variation = Sum("ledger__minutes", filter=Q(ledger__kind=LedgerKind.COURT_VARIATION), default=0)
-    rows = requirements.annotate(c=credited, v=variation).values_list("pk", "c", "v")
-    created = LedgerTotals.objects.bulk_create(
-        (LedgerTotals(requirement_id=pk, credited_minutes=c, variation_minutes=v) for pk, c, v in rows.iterator()),
-        batch_size=5000,
-    )
-    return len(created)
+    entries = LedgerEntry.objects.filter(requirement=OuterRef("pk")).order_by().values("requirement")
+    credited = entries.exclude(kind=LedgerKind.COURT_VARIATION).annotate(s=Sum("minutes")).values("s")
+    variation = entries.filter(kind=LedgerKind.COURT_VARIATION).annotate(s=Sum("minutes")).values("s")
+    with transaction.atomic():
+        return requirements.update(
+            credited_minutes=Coalesce(Subquery(credited), 0), variation_minutes=Coalesce(Subquery(variation), 0)
+        )
 
 
 def requirement_due_dates(requirement: Requirement) -> tuple[date | None, date | None]:

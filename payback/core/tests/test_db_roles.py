@@ -1,5 +1,6 @@
 """The application's database role: it owns nothing, cannot truncate, alter or switch triggers off,
-never changes the append-only records, and the running ledger totals only ever hold the ledger's sums."""
+never changes the append-only records, and the running ledger sums on each requirement only ever hold
+the sums of its ledger."""
 
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -11,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from psycopg import errors, sql
 
-from payback.cases.models import LedgerTotals, Requirement
+from payback.cases.models import Requirement
 from payback.cases.services import ledger_record_court_variation, ledger_record_travel, ledger_totals_rebuild
 from payback.core.db_roles import grant_app_role
 from payback.core.models import AuditEvent
@@ -56,9 +57,10 @@ def app_role() -> Iterator[str]:
         "TRUNCATE cases_ledgerentry",
         "TRUNCATE cases_casestatuschange",
         "TRUNCATE core_auditevent",
-        "TRUNCATE cases_ledgertotals",
+        "TRUNCATE cases_requirement",
         "ALTER TABLE cases_ledgerentry DISABLE TRIGGER ALL",
-        "ALTER TABLE cases_ledgertotals DISABLE TRIGGER USER",
+        "ALTER TABLE cases_requirement DISABLE TRIGGER USER",
+        "DROP TRIGGER cases_requirement_ledger_sums_on_update ON cases_requirement",
         "ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only",
         "DROP TRIGGER cases_ledgerentry_append_only ON cases_ledgerentry",
         "SET session_replication_role = replica",
@@ -81,7 +83,7 @@ def test_signed_in_as_the_application_role_the_database_refuses(app_role: str, s
 
 def test_the_application_role_reads_and_adds_records_and_owns_nothing(app_role: str) -> None:
     with _connect(user=app_role, password=PASSWORD) as app:
-        for table in ("cases_ledgerentry", "cases_ledgertotals", "core_auditevent", "staff_user", "django_session"):
+        for table in ("cases_ledgerentry", "cases_requirement", "core_auditevent", "staff_user", "django_session"):
             app.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table)))
         owned = app.execute(
             "SELECT count(*) FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)"
@@ -90,7 +92,7 @@ def test_the_application_role_reads_and_adds_records_and_owns_nothing(app_role: 
         privileges = app.execute(
             "SELECT has_table_privilege('cases_ledgerentry', 'INSERT'),"
             " has_table_privilege('cases_ledgerentry', 'UPDATE'),"
-            " has_table_privilege('cases_ledgertotals', 'TRUNCATE'),"
+            " has_table_privilege('cases_requirement', 'TRUNCATE'),"
             " has_table_privilege('staff_user', 'UPDATE')"
         ).fetchone()
         assert privileges == (True, False, False, True)
@@ -129,28 +131,48 @@ def test_service_writes_work_as_the_application_role_and_the_totals_cannot_be_fo
     ledger_record_court_variation(
         actor=practitioner, requirement=requirement, minutes=-600, occurred_on=date(2026, 11, 17), reason="Varied"
     )
-    totals = LedgerTotals.objects.get(requirement=requirement)
-    assert (totals.credited_minutes, totals.variation_minutes) == (90, -600)
+    requirement.refresh_from_db()
+    assert (requirement.credited_minutes, requirement.variation_minutes) == (90, -600)
     assert AuditEvent.objects.filter(subject__endswith=str(requirement.person_id)).count() >= 3
 
     pk = requirement.pk
-    assert "sums of the ledger" in _refused(
-        "UPDATE cases_ledgertotals SET credited_minutes = 6000 WHERE requirement_id = %s", [pk]
-    )
-    assert "sums of the ledger" in _refused(
-        "UPDATE cases_ledgertotals SET variation_minutes = 0 WHERE requirement_id = %s", [pk]
-    )
-    assert "deleted and not rebuilt" in _refused("DELETE FROM cases_ledgertotals WHERE requirement_id = %s", [pk])
+    for forged in (
+        "UPDATE cases_requirement SET credited_minutes = 6000 WHERE id = %s",
+        "UPDATE cases_requirement SET variation_minutes = 0 WHERE id = %s",
+        "UPDATE cases_requirement SET credited_minutes = credited_minutes + 1 WHERE id = %s",
+    ):
+        assert "must equal the sums of its ledger" in _refused(forged, [pk])
     assert "permission denied" in _refused("DELETE FROM cases_ledgerentry WHERE requirement_id = %s", [pk])
-    assert "permission denied" in _refused("TRUNCATE cases_ledgertotals")
+    assert "permission denied" in _refused("TRUNCATE cases_requirement")
 
-    # the rebuild deletes and writes the totals again, consistently
+    # a requirement's other columns change freely, and saving one read before an entry keeps its sums
+    stale = Requirement.objects.get(pk=pk)
+    ledger_record_travel(
+        actor=practitioner, requirement=requirement, minutes=30, occurred_on=date(2026, 11, 18), reason="Train"
+    )
+    stale.earning_stopped_on = date(2026, 11, 18)
+    stale.save()
+    requirement.refresh_from_db()
+    assert (requirement.credited_minutes, requirement.earning_stopped_on) == (120, date(2026, 11, 18))
+
+    # the rebuild writes the sums again from the ledger, consistently, from nothing or from wrong
     with transaction.atomic():
         assert ledger_totals_rebuild(requirement_ids=[pk]) == 1
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    totals.refresh_from_db()
-    assert (totals.credited_minutes, totals.variation_minutes) == (90, -600)
+    requirement.refresh_from_db()
+    assert (requirement.credited_minutes, requirement.variation_minutes) == (120, -600)
+
+
+def test_a_requirement_cannot_be_inserted_with_sums_its_ledger_does_not_hold(
+    app_role: str, make_case: Callable[..., Requirement], as_app_role: None
+) -> None:
+    existing = make_case()
+    statement = (
+        "INSERT INTO cases_requirement (order_id, person_id, ordered_minutes, status, induction_due,"
+        " assessment_due, created_at, credited_minutes, variation_minutes) SELECT order_id, person_id,"
+        " ordered_minutes, status, induction_due, assessment_due, created_at, 60, 0 FROM cases_requirement"
+        " WHERE id = %s"
+    )
+    assert "must equal the sums of its ledger" in _refused(statement, [existing.pk])
 
 
 def test_the_command_refuses_to_make_the_owner_the_application_role() -> None:
