@@ -6,6 +6,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 GAP = 0.0001  # stop when the plan is this close to the bound (relative)
+SEED = 7  # CP-SAT's random seed: the same week, the same plan, with one worker
 
 # CP-SAT's workers, in the order they are given to the cores (see `new_solver`).
 SUBSOLVERS = ("max_lp", "reduced_costs", "default_lp", "quick_restart", "core", "pseudo_costs", "no_lp", "fixed")
@@ -24,12 +25,12 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def new_solver(seconds: float, workers: int) -> cp_model.CpSolver:
-    """A CP-SAT solver for `seconds` on `workers` workers."""
+def new_solver(seconds: float, workers: int, seed: int = SEED) -> cp_model.CpSolver:
+    """A CP-SAT solver for `seconds` on `workers` workers, searching from `seed`."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     solver.parameters.num_workers = workers
-    solver.parameters.random_seed = 7
+    solver.parameters.random_seed = seed
     solver.parameters.relative_gap_limit = GAP / 2
     if workers == 1:
         # One worker on the LP relaxation with cuts: the relaxation is nearly integral, so this

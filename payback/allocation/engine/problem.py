@@ -55,8 +55,10 @@ class Problem:
         instance: Instance,
         fits: dict[int, list[Session]] | None = None,
         offered: dict[int, int] | None = None,
+        seed: int = cpsat.SEED,
     ) -> None:
         self.instance = instance
+        self.seed = seed  # CP-SAT's random seed for every run of this problem
         self.people = {p.id: p for p in instance.people}
         self.sessions = {s.id: s for s in instance.sessions}
         self.fits = candidates(instance) if fits is None else fits
@@ -220,7 +222,7 @@ class Problem:
                         domain.extend([value, value])
         # A neighbourhood (some placements fixed) is small: one worker solves it fastest, and
         # more would only share the cores; the whole week gets every worker asked for.
-        solver = cpsat.new_solver(seconds, workers if free is None else 1)
+        solver = cpsat.new_solver(seconds, workers if free is None else 1, self.seed)
         return result(solver, solver.solve(model), m)
 
     def lone_women(self, assignments: list[Pair]) -> list[Pair]:

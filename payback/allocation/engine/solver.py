@@ -24,17 +24,20 @@ session-level goals, which make its relaxation far from integral):
 4. With time left and the gap still open, the whole full model started from the plan: a
    tighter bound (the lower of the two is reported), and perhaps a better plan.
 
-Steps 1 and 4 (the whole week) run on every CP-SAT worker asked for, steps 2 and 3 (most
-placements fixed) on one. Only steps 1 and 4 prove a bound on the week.
+A search runs steps 1 and 4 (the whole week) on its CP-SAT workers, steps 2 and 3 (most
+placements fixed) on one. Only steps 1 and 4 prove a bound on the week. With more than one worker,
+several searches run side by side and the best plan is kept (`solve_whole`).
 """
 
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ortools.sat.python import cp_model
 
+from . import cpsat
 from .cpsat import GAP, SOLVED, default_workers
 from .fallback import without_solver_plan
 from .greedy import place
@@ -45,6 +48,7 @@ from .parts import may_split
 from .problem import Model, Problem, Result
 from .rules import candidates, plan_reasons
 
+PORTFOLIO_LANES = 4  # searches side by side at most: between CP-SAT's runs each works in Python
 STALE = 12  # neighbourhoods tried without a real improvement before giving up
 RESERVE = 0.2  # share of the time limit kept for the whole model at the end
 
@@ -88,17 +92,73 @@ def solve_whole(
     started: float | None = None,
     reasons: bool = True,
 ) -> Plan:
-    """The whole week as one model (steps 1 to 4 above), on `workers` CP-SAT workers. `fits`:
-    the sessions each person fits, if already known; `started`: when the time limit began;
-    without `reasons`, the plan gives none (a part of a week, explained as a whole later)."""
+    """The whole week as one model (steps 1 to 4 above). `fits`: the sessions each person fits,
+    if already known; `started`: when the time limit began; without `reasons`, the plan gives
+    none (a part of a week, explained as a whole later).
+
+    With one worker, one search. With more, a portfolio: up to `PORTFOLIO_LANES` searches side
+    by side, the first exactly the one-worker search and the others from other random seeds, the
+    last given every worker left over; the best plan is kept, with the tightest bound any of them
+    proved. One search with two CP-SAT workers did worse on a PDU's week than one worker (its
+    second worker shares the core's time with the first and its cuts), while two searches each
+    on a core of its own end at least where the one-worker search does."""
     started = time.perf_counter() if started is None else started
+    fits = candidates(instance) if fits is None else fits
+    if workers == 1:
+        plan = _solve_one(instance, time_limit, 1, hint, fits, started, cpsat.SEED)
+    else:
+        plan = _portfolio(instance, time_limit, workers, hint, fits, started)
+    if reasons and not plan.reasons:  # a plan of the fallback gives its own
+        plan.reasons = plan_reasons(instance, plan.assignments)
+    return plan
+
+
+def _portfolio(
+    instance: Instance,
+    time_limit: float,
+    workers: int,
+    hint: list[Pair] | None,
+    fits: dict[int, list[Session]],
+    started: float,
+) -> Plan:
+    """The searches of `solve_whole`'s portfolio side by side (in threads: CP-SAT releases the
+    interpreter while it searches), and the best plan of them with the tightest bound."""
+    lanes = min(workers, PORTFOLIO_LANES)
+    lane_workers = [1] * (lanes - 1) + [workers - (lanes - 1)]
+    with ThreadPoolExecutor(max_workers=lanes) as pool:
+        futures = [
+            pool.submit(_solve_one, instance, time_limit, each, hint, fits, started, cpsat.SEED + lane)
+            for lane, each in enumerate(lane_workers)
+        ]
+        plans = [future.result() for future in futures]
+    best = max(plans, key=lambda plan: (plan.status in ("OPTIMAL", "FEASIBLE"), plan.objective))
+    if best.status not in ("OPTIMAL", "FEASIBLE"):
+        return best
+    bounds = [plan.bound for plan in plans if plan.status in ("OPTIMAL", "FEASIBLE") and plan.bound is not None]
+    bound = best.bound = min(bounds) if bounds else None
+    best.status = best.solver_status = "OPTIMAL" if bound is not None and best.objective >= bound else "FEASIBLE"
+    best.seconds = time.perf_counter() - started
+    return best
+
+
+def _solve_one(
+    instance: Instance,
+    time_limit: float,
+    workers: int,
+    hint: list[Pair] | None,
+    fits: dict[int, list[Session]],
+    started: float,
+    seed: int,
+) -> Plan:
+    """One search of the whole week (steps 1 to 4 above), on `workers` CP-SAT workers from
+    `seed`; the plan without reasons."""
     # CP-SAT can run a little over its limit, and the reasons come after: keep a margin.
     search_limit = time_limit - min(0.5, max(0.1, 0.05 * time_limit))
 
     def left() -> float:
         return search_limit - (time.perf_counter() - started)
 
-    problem = Problem(instance, fits)
+    problem = Problem(instance, fits, seed=seed)
     core = problem.build(women_rule=False, session_goals=False)
     full = problem.build()
     baseline = place(instance, problem.fits)
@@ -109,7 +169,7 @@ def solve_whole(
     status = "OPTIMAL" if bound is not None and best.objective >= bound else "FEASIBLE"
     return Plan(
         assignments=assignments,
-        reasons=plan_reasons(instance, assignments) if reasons else {},
+        reasons={},
         objective=best.objective,
         bound=bound,
         status=status,

@@ -112,24 +112,42 @@ def test_the_gap(objective: float, bound: float | None, gap: float | None) -> No
 
 
 def test_every_core_by_default_and_as_many_workers_as_asked(monkeypatch: pytest.MonkeyPatch) -> None:
-    used: list[int] = []
+    used: list[tuple[int, int]] = []  # (CP-SAT workers, random seed) of every run
     real = cpsat.new_solver
 
-    def spy(seconds: float, workers: int) -> Any:
-        used.append(workers)
-        return real(seconds, workers)
+    def spy(seconds: float, workers: int, seed: int = cpsat.SEED) -> Any:
+        used.append((workers, seed))
+        return real(seconds, workers, seed)
 
     monkeypatch.setattr(cpsat, "new_solver", spy)
     monkeypatch.setattr(cpsat.os, "cpu_count", lambda: 3)
     assert default_workers() == 3
     instance = generate(people=30, sessions=5, seed=2)
     solve(instance, time_limit=3)
-    assert used and used[0] == 3  # the whole week's model; neighbourhoods take one
+    # three searches side by side, from three seeds, one worker each
+    assert {seed for _, seed in used} == {7, 8, 9}
+    assert {workers for workers, _ in used} == {1}
+    used.clear()
+    solve(instance, time_limit=3, workers=6)
+    # four searches at most: the last is given the workers left over for the whole week's models
+    assert {seed for _, seed in used} == {7, 8, 9, 10}
+    assert (3, 10) in used and {workers for workers, seed in used if seed != 10} == {1}
     used.clear()
     solve(instance, time_limit=3, workers=1)
-    assert used and set(used) == {1}
+    assert set(used) == {(1, cpsat.SEED)}
     with pytest.raises(ValueError, match="workers must be 1 or more"):
         solve(instance, workers=0)
+
+
+def test_searches_side_by_side_keep_the_best_plan_and_the_tightest_bound() -> None:
+    instance = generate(people=60, sessions=8, seed=3)
+    one = solve(instance, time_limit=5, workers=1)
+    side_by_side = solve(instance, time_limit=5, workers=2)
+    assert one.status == side_by_side.status == "OPTIMAL"
+    assert side_by_side.objective == one.objective  # both proved best: the same worth
+    assert not violations(instance, side_by_side.assignments)
+    placed = {pid for pid, _ in side_by_side.assignments}
+    assert all(side_by_side.reasons.get(p.id) for p in instance.people if p.id not in placed)
 
 
 def test_the_command_line_refuses_no_workers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
