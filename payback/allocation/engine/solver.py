@@ -137,6 +137,7 @@ def _portfolio(
     bounds = [plan.bound for plan in plans if plan.status in ("OPTIMAL", "FEASIBLE") and plan.bound is not None]
     bound = best.bound = min(bounds) if bounds else None
     best.status = best.solver_status = "OPTIMAL" if bound is not None and best.objective >= bound else "FEASIBLE"
+    best.note = "" if best.status == "OPTIMAL" else best.note  # proved best: the greedy plan's note is moot
     best.seconds = time.perf_counter() - started
     return best
 
