@@ -104,6 +104,7 @@ class PersonRow:
     offered_minutes: int
     reason: str
     placeable: bool
+    home_known: bool = True  # their home postcode is in the postcode directory
     cells: list[Cell] = field(default_factory=list)
     sessions: list[int] = field(default_factory=list)
     placed_on: list[Placement] = field(default_factory=list)
@@ -240,6 +241,7 @@ def _row(
         offered_minutes=sum(minutes.get(s, 0) for s in mine),
         reason=reason,
         placeable=bool(meta.get("placeable", True)),
+        home_known=bool(meta.get("home_known", True)),
         cells=[Cell(session=c.id, placed=c.id in mine, pinned=(pid, c.id) in pins) for c in columns],
         sessions=sorted(mine, key=lambda s: order.get(s, 0)),
         placed_on=[

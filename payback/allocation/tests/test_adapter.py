@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from payback.allocation import adapter, services, tasks
 from payback.allocation.engine.edits import apply_edit
@@ -21,6 +22,7 @@ from payback.delivery.models import Appointment, SessionStatus
 from payback.staff.models import Pdu
 from payback.testing.builders import authorise_driver, book, plan_session, vehicle
 
+from .test_pages import client_for
 from .weeks import SmallWeek, small_week
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +97,14 @@ def test_an_unknown_home_is_not_made_up_and_the_plan_says_travel_was_not_checked
     assert (man.pk, week.monday_session.pk) in set(run.assignments)  # still placed in their own PDU
     assert run.plan["reasons"][str(week.woman.person_id)].endswith("(home postcode unknown: travel not checked)")  # type: ignore[union-attr]
     assert any("NE1 9ZZ" in note for note in run.plan["notes"])
+    # the plan's page tags them, and their page in the plan says travel was not checked
+    page = client_for(week.coordinator).get(reverse("allocation:run", args=[run.pk])).content.decode()
+    assert page.count('data-testid="home-unknown"') == 2  # the man and the woman, no one else
+    theirs = client_for(week.coordinator).get(reverse("allocation:person", args=[run.pk, man.pk])).content.decode()
+    assert "Not checked: their home postcode is not in the postcode directory" in theirs
+    known = week.men[1].person_id
+    other = client_for(week.coordinator).get(reverse("allocation:person", args=[run.pk, known])).content.decode()
+    assert "Travel to work" not in other
 
 
 def test_a_site_is_its_own_coordinates_or_its_postcode_or_unknown(week: SmallWeek) -> None:
