@@ -2,6 +2,7 @@
 // endpoint every two seconds and updates each PDU's status, stage, progress, gap and people placed,
 // and the summary (read out politely), then reloads the page once every plan has finished, to offer
 // the retries. Without JavaScript the page says to refresh it, and shows the same.
+import { pollStatus } from './poll.js'
 
 const POLL_MS = 2000
 
@@ -21,35 +22,22 @@ function update (row, run) {
 }
 
 function follow (panel) {
-  const url = panel.dataset.batchStatus
   const summary = panel.querySelector('[data-batch-summary]')
 
-  async function poll () {
-    try {
-      const response = await window.fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
-      if (response.ok) {
-        const status = await response.json()
-        setText(summary, status.summary)
-        for (const run of status.runs) {
-          const row = document.querySelector(`[data-run="${run.id}"]`)
-          if (row) update(row, run)
-          else if (!run.finished) {
-            window.location.reload() // a plan run again: its row is new
-            return
-          }
-        }
-        if (status.finished) {
-          window.location.reload()
-          return
-        }
+  pollStatus(panel.dataset.batchStatus, POLL_MS, (status) => {
+    setText(summary, status.summary)
+    for (const run of status.runs) {
+      const row = document.querySelector(`[data-run="${run.id}"]`)
+      if (row) update(row, run)
+      else if (!run.finished) {
+        window.location.reload() // a plan run again: its row is new
+        return true
       }
-    } catch {
-      // A dropped connection: try again at the next tick.
     }
-    window.setTimeout(poll, POLL_MS)
-  }
-
-  window.setTimeout(poll, POLL_MS)
+    if (!status.finished) return false
+    window.location.reload()
+    return true
+  })
 }
 
 for (const panel of document.querySelectorAll('[data-batch-status]')) follow(panel)
