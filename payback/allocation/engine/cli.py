@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         "--workers",
         type=int,
         default=None,
-        help=f"CP-SAT workers (default: every core, {default_workers()} here; 1 for a repeatable search)",
+        help=f"cores to use (default: every core, {default_workers()} here; 1 for a repeatable search)",
     )
     parser.add_argument("--greedy", action="store_true", help="use the simple baseline instead of the solver")
     args = parser.parse_args(argv)
