@@ -159,9 +159,10 @@ class Requirement(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Saving a requirement read earlier never writes back its ledger sums, which a ledger
         entry may have moved since: only the ledger service writes them."""
-        if not self._state.adding and kwargs.get("update_fields") is None:
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            left_out = {*LEDGER_SUMS, *self.get_deferred_fields()}  # deferred: not read, so not written
             kwargs["update_fields"] = [
-                f.attname for f in self._meta.concrete_fields if not f.primary_key and f.name not in LEDGER_SUMS
+                f.attname for f in self._meta.concrete_fields if not f.primary_key and f.attname not in left_out
             ]
         super().save(*args, **kwargs)
 
