@@ -11,9 +11,12 @@ Several web server processes (and the task worker beside them) share one set of 
 the folder named by ``PROMETHEUS_MULTIPROC_DIR`` (set by payback/config/gunicorn.py); without it
 each process counts for itself."""
 
+import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -70,7 +73,46 @@ def request_observed(*, view: str, method: str, status: int, seconds: float, que
     REQUEST_QUERIES.labels(view=view).observe(queries)
 
 
+# A task run in a process forked for it (RQ's) would record its figures in that process, which ends
+# with the task: there they are written down instead (`journal_start`), and the worker that forked it
+# adds them to its own figures once the task is over (`journal_replay`).
+_journal: list[tuple[str, dict[str, Any]]] | None = None
+
+
+def journal_start() -> None:
+    """From now on, write down the figures of tasks (see `journal_write`) rather than record them."""
+    global _journal
+    _journal = []
+
+
+def journal_write(path: Path) -> None:
+    """Write the figures written down since `journal_start` to `path`, and record directly again."""
+    global _journal
+    entries, _journal = _journal or [], None
+    path.write_text(json.dumps(entries))
+
+
+def journal_replay(path: Path) -> None:
+    """Record the figures a task's process wrote to `path` (none if it died first), and remove it."""
+    try:
+        entries = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return
+    path.unlink(missing_ok=True)
+    for name, figures in entries:
+        _JOURNALED[name](**figures)
+
+
+def _written_down(name: str, **figures: Any) -> bool:
+    if _journal is None:
+        return False
+    _journal.append((name, figures))
+    return True
+
+
 def task_observed(*, task: str, status: str, seconds: float) -> None:
+    if _written_down("task_observed", task=task, status=status, seconds=seconds):
+        return
     TASK_SECONDS.labels(task=task, status=status).observe(seconds)
     if status == "FAILED":
         TASK_FAILURES.labels(task=task).inc()
@@ -79,12 +121,20 @@ def task_observed(*, task: str, status: str, seconds: float) -> None:
 def allocation_run_finished(outcome: str, *, solve_seconds: float | None = None, unplaced: int | None = None) -> None:
     """An allocation run has ended (`outcome` "done" or "failed"): with a plan, the time its solver
     took and the people it left unplaced. The run's whole time is its task's."""
+    if _written_down("allocation_run_finished", outcome=outcome, solve_seconds=solve_seconds, unplaced=unplaced):
+        return
     ALLOCATION_RUNS.labels(outcome=outcome).inc()
     if solve_seconds is not None:
         ALLOCATION_SOLVE_SECONDS.observe(solve_seconds)
     if unplaced is not None:
         ALLOCATION_UNPLACED.observe(unplaced)
     ALLOCATION_LAST_FINISHED.set_to_current_time()
+
+
+_JOURNALED: dict[str, Callable[..., None]] = {
+    "task_observed": task_observed,
+    "allocation_run_finished": allocation_run_finished,
+}
 
 
 def register_submitted(outcome: str) -> None:

@@ -14,6 +14,7 @@ emptied before and after. The data is committed (transactional tests) so that th
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -23,6 +24,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+from urllib.request import urlopen
 
 import pytest
 import redis
@@ -250,3 +252,44 @@ def test_a_worker_killed_with_its_task_leaves_the_run_failed_and_retryable(
     until(lambda: bool(liveness.fail_stopped_runs()), seconds=15, why="the run going stale")
     assert settings.ALLOCATION_RUN_STALE_SECONDS == 5
     _assert_failed_then_retried(queue, run, liveness.WORKER_LOST)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _figure(text: str, name: str) -> float:
+    """A figure's value in a Prometheus exposition (0 if absent)."""
+    for line in text.splitlines():
+        key, _, value = line.rpartition(" ")
+        if key == name:
+            return float(value)
+    return 0.0
+
+
+def test_the_figures_of_a_task_run_in_its_own_process_are_on_the_workers_metrics(
+    queue: Queue, make_user: Callable[..., User]
+) -> None:
+    pdu = Pdu.objects.get(code="NE01")
+    tiny_pdu(pdu)
+    coordinator = User.objects.get(username="ne01-cora")
+    port = _free_port()
+    queue.start("measured", "--metrics-port", str(port))
+    run = services.allocation_run_start(actor=coordinator, pdu=pdu, week_start=next_monday(), time_limit=5)
+    until(lambda: AllocationRun.objects.get(pk=run.pk).finished, why="the run")
+    assert AllocationRun.objects.get(pk=run.pk).status == RunStatus.DONE
+    task = "payback.allocation.tasks.run_allocation"
+    wanted = (
+        'payback_allocation_runs_total{outcome="done"}',
+        f'payback_task_duration_seconds_count{{status="SUCCESSFUL",task="{task}"}}',
+        "payback_allocation_solve_seconds_count",
+    )
+
+    def scraped() -> str:
+        with urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as answer:
+            return str(answer.read().decode())
+
+    # The task's process has ended; the worker adds its figures as soon as it sees it end.
+    until(lambda: all(_figure(scraped(), name) == 1 for name in wanted), seconds=10, why=f"{wanted} on /metrics")

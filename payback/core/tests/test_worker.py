@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from prometheus_client import REGISTRY
 
+from payback.core import metrics
 from payback.core.heartbeat import Heartbeat, beat, forget_old, last_beat
 from payback.core.logs import TraceFilter
 from payback.core.management.commands.run_worker import worker_app
@@ -141,3 +142,32 @@ def test_the_workers_own_metrics_and_liveness(settings: Any) -> None:
     assert call(app, "/other")[0] == "404 Not Found"
     heartbeat.last_ok = timezone.now() - timedelta(seconds=61)
     assert call(app, "/health/live")[0] == "503 Service Unavailable"
+
+
+def test_figures_of_a_task_in_its_own_process_are_written_down_then_added_by_the_worker(tmp_path: Any) -> None:
+    journal = tmp_path / "task.json"
+    task = "payback.allocation.tasks.run_allocation"
+    before = (
+        sample("payback_task_duration_seconds_count", task=task, status="SUCCESSFUL"),
+        sample("payback_allocation_runs_total", outcome="done"),
+        sample("payback_allocation_unplaced_people_sum"),
+    )
+    metrics.journal_start()  # in the task's process
+    metrics.task_observed(task=task, status="SUCCESSFUL", seconds=2.5)
+    metrics.allocation_run_finished("done", solve_seconds=2.0, unplaced=3)
+    metrics.journal_write(journal)
+    assert (
+        sample("payback_task_duration_seconds_count", task=task, status="SUCCESSFUL"),
+        sample("payback_allocation_runs_total", outcome="done"),
+        sample("payback_allocation_unplaced_people_sum"),
+    ) == before  # not recorded where the process would take them with it
+    metrics.journal_replay(journal)  # in the worker, once the task's process has ended
+    assert (
+        sample("payback_task_duration_seconds_count", task=task, status="SUCCESSFUL"),
+        sample("payback_allocation_runs_total", outcome="done"),
+        sample("payback_allocation_unplaced_people_sum"),
+    ) == (before[0] + 1, before[1] + 1, before[2] + 3)
+    assert not journal.exists()
+    metrics.journal_replay(journal)  # a process that died before writing: nothing to add
+    metrics.allocation_run_finished("failed")  # and the worker records its own directly
+    assert sample("payback_allocation_runs_total", outcome="failed") >= 1

@@ -7,10 +7,12 @@ worker's own /metrics and /health/live on that port, for the same callers as the
 (``OPS_ALLOWED_NETWORKS``, ``OPS_TOKEN``). It never reloads on code changes: restart it to deploy."""
 
 import os
+import tempfile
 import threading
 from argparse import ArgumentParser, ArgumentTypeError
 from collections.abc import Callable, Iterable
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import rq
@@ -21,6 +23,7 @@ from django_tasks import task_backends
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_rq import RQBackend
 
+from payback.core import metrics
 from payback.core.heartbeat import Heartbeat
 from payback.core.metrics import process_exposition
 from payback.core.ops import ops_allowed
@@ -105,7 +108,24 @@ class Command(DbWorkerCommand):
 
 class RqWorker(rq.Worker):
     """RQ's worker, listening for its commands (stop, stop the task) a second at a time rather than
-    RQ's minute: redis-py (8) makes a worker that stops wait for its listener's current wait to end."""
+    RQ's minute: redis-py (8) makes a worker that stops wait for its listener's current wait to end.
+    Each task runs in a process forked for it: the figures it records (its time, how an allocation
+    run ended) are written to `journals` there and added to the worker's own /metrics after it."""
+
+    journals: Path
+
+    def perform_job(self, job: rq.job.Job, queue: rq.Queue, execution: Any) -> bool:  # the task's process
+        metrics.journal_start()
+        try:
+            return super().perform_job(job, queue, execution)
+        finally:
+            metrics.journal_write(self.journals / f"{job.id}.json")
+
+    def execute_job(self, job: rq.job.Job, queue: rq.Queue) -> None:  # the worker's process
+        try:
+            super().execute_job(job, queue)
+        finally:
+            metrics.journal_replay(self.journals / f"{job.id}.json")
 
     def subscribe(self) -> None:
         self.pubsub = self.connection.pubsub()
@@ -121,10 +141,12 @@ def rq_work(options: dict[str, Any]) -> None:
     from django_rq.workers import get_worker
 
     names = [name for name in options["queue_name"].split(",") if name and name != "*"]
-    worker = get_worker(*names, name=options["worker_id"], worker_class=RqWorker)
+    worker = cast(RqWorker, get_worker(*names, name=options["worker_id"], worker_class=RqWorker))
     connections.close_all()  # each task runs in a process forked from this one: none is shared
-    worker.work(
-        burst=options["batch"],
-        max_jobs=options["max_tasks"],
-        logging_level="DEBUG" if options["verbosity"] > 1 else "INFO",
-    )
+    with tempfile.TemporaryDirectory(prefix="payback-task-figures-") as journals:
+        worker.journals = Path(journals)
+        worker.work(
+            burst=options["batch"],
+            max_jobs=options["max_tasks"],
+            logging_level="DEBUG" if options["verbosity"] > 1 else "INFO",
+        )
