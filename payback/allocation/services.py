@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from payback.core.queue import enqueue_after_commit
 from payback.core.services import audit_record
 from payback.staff.models import Pdu, User
 from payback.staff.selectors import pdus_for
@@ -22,7 +23,7 @@ from .engine.model import Instance
 from .engine.objective import score
 from .engine.rules import explain, needs_reason
 from .models import AllocationBatch, AllocationRun, RunKind, RunStatus
-from .tasks import after_commit, published_pairs, run_allocation
+from .tasks import published_pairs, run_allocation
 
 TIME_LIMITS = (10, 30, 60)
 BEING_MADE = "A plan for this PDU and week is being made now: wait for it to finish"
@@ -107,7 +108,9 @@ def allocation_run_start(
         raise ValidationError({"week_start": BEING_MADE}) from None
     summary = f"{RunKind(kind).label} started for {pdu.name}, week of {week_start:%-d %B %Y}"
     audit_record(actor=actor, action="allocation.run_started", obj=run, summary=summary)
-    after_commit(lambda: _queue(run.pk))
+    # When Redis does not answer, the run is kept, not handed over: the error is logged, and the run
+    # is marked failed after ALLOCATION_RUN_STALE_SECONDS, to be run again (see liveness.py).
+    enqueue_after_commit(lambda: _queue(run.pk))
     run.refresh_from_db()
     return run
 

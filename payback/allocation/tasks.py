@@ -10,7 +10,7 @@ over, and a run whose worker died has no plan, never part of one."""
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -21,7 +21,6 @@ from django.utils import timezone
 from django_tasks import task
 
 from payback.core import metrics
-from payback.core.queue import enqueue_after_commit
 
 from . import adapter
 from .engine.instance import to_dict
@@ -228,10 +227,3 @@ def run_allocation(run_id: int) -> str:
         logger.exception("Allocation run %s failed", run_id)
         _fail(run_id, "The plan could not be made because of an error in the service: try again later")
         raise
-
-
-def after_commit(queue: Callable[[], None]) -> None:
-    """Queue a run's task (see `payback.core.queue`). When Redis does not answer, the run is kept,
-    not handed over: the error is logged, and the run is marked failed after
-    ALLOCATION_RUN_STALE_SECONDS, to be run again (see liveness.py)."""
-    enqueue_after_commit(queue)

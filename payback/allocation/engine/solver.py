@@ -33,6 +33,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -48,6 +49,7 @@ from .parts import may_split
 from .problem import Model, Problem, Result
 from .rules import candidates, plan_reasons
 
+SOLVER_PLANS = ("OPTIMAL", "FEASIBLE")  # a plan's status when CP-SAT made it (see `Plan.status`)
 PORTFOLIO_LANES = 4  # searches side by side at most: between CP-SAT's runs each works in Python
 STALE = 12  # neighbourhoods tried without a real improvement before giving up
 RESERVE = 0.2  # share of the time limit kept for the whole model at the end
@@ -103,67 +105,59 @@ def solve_whole(
     second worker shares the core's time with the first and its cuts), while two searches each
     on a core of its own end at least where the one-worker search does."""
     started = time.perf_counter() if started is None else started
-    fits = candidates(instance) if fits is None else fits
-    if workers == 1:
-        plan = _solve_one(instance, time_limit, 1, hint, fits, started, cpsat.SEED)
-    else:
-        plan = _portfolio(instance, time_limit, workers, hint, fits, started)
+    week = _Week(instance, time_limit, hint, candidates(instance) if fits is None else fits, started)
+    plan = _solve_one(week, 1, cpsat.SEED) if workers == 1 else _portfolio(week, workers)
     if reasons and not plan.reasons:  # a plan of the fallback gives its own
         plan.reasons = plan_reasons(instance, plan.assignments)
     return plan
 
 
-def _portfolio(
-    instance: Instance,
-    time_limit: float,
-    workers: int,
-    hint: list[Pair] | None,
-    fits: dict[int, list[Session]],
-    started: float,
-) -> Plan:
+@dataclass(frozen=True)
+class _Week:
+    """What every search of one week shares: the week, its time limit, a hint, the sessions each
+    person fits, and when the time limit began."""
+
+    instance: Instance
+    time_limit: float
+    hint: list[Pair] | None
+    fits: dict[int, list[Session]]
+    started: float
+
+
+def _portfolio(week: _Week, workers: int) -> Plan:
     """The searches of `solve_whole`'s portfolio side by side (in threads: CP-SAT releases the
     interpreter while it searches), and the best plan of them with the tightest bound."""
     lanes = min(workers, PORTFOLIO_LANES)
     lane_workers = [1] * (lanes - 1) + [workers - (lanes - 1)]
     with ThreadPoolExecutor(max_workers=lanes) as pool:
-        futures = [
-            pool.submit(_solve_one, instance, time_limit, each, hint, fits, started, cpsat.SEED + lane)
-            for lane, each in enumerate(lane_workers)
-        ]
+        futures = [pool.submit(_solve_one, week, each, cpsat.SEED + lane) for lane, each in enumerate(lane_workers)]
         plans = [future.result() for future in futures]
-    best = max(plans, key=lambda plan: (plan.status in ("OPTIMAL", "FEASIBLE"), plan.objective))
-    if best.status not in ("OPTIMAL", "FEASIBLE"):
+    best = max(plans, key=lambda plan: (plan.status in SOLVER_PLANS, plan.objective))
+    if best.status not in SOLVER_PLANS:
         return best
-    bounds = [plan.bound for plan in plans if plan.status in ("OPTIMAL", "FEASIBLE") and plan.bound is not None]
+    bounds = [plan.bound for plan in plans if plan.status in SOLVER_PLANS and plan.bound is not None]
     bound = best.bound = min(bounds) if bounds else None
     best.status = best.solver_status = "OPTIMAL" if bound is not None and best.objective >= bound else "FEASIBLE"
     best.note = "" if best.status == "OPTIMAL" else best.note  # proved best: the greedy plan's note is moot
-    best.seconds = time.perf_counter() - started
+    best.seconds = time.perf_counter() - week.started
     return best
 
 
-def _solve_one(
-    instance: Instance,
-    time_limit: float,
-    workers: int,
-    hint: list[Pair] | None,
-    fits: dict[int, list[Session]],
-    started: float,
-    seed: int,
-) -> Plan:
+def _solve_one(week: _Week, workers: int, seed: int) -> Plan:
     """One search of the whole week (steps 1 to 4 above), on `workers` CP-SAT workers from
     `seed`; the plan without reasons."""
+    instance, time_limit, started = week.instance, week.time_limit, week.started
     # CP-SAT can run a little over its limit, and the reasons come after: keep a margin.
     search_limit = time_limit - min(0.5, max(0.1, 0.05 * time_limit))
 
     def left() -> float:
         return search_limit - (time.perf_counter() - started)
 
-    problem = Problem(instance, fits, seed=seed)
+    problem = Problem(instance, week.fits, seed=seed)
     core = problem.build(women_rule=False, session_goals=False)
     full = problem.build()
     baseline = place(instance, problem.fits)
-    best, bound, failed = _search(problem, core, full, workers, baseline, hint, search_limit, left)
+    best, bound, failed = _search(problem, core, full, workers, baseline, week.hint, search_limit, left)
     if best is None:
         return without_solver_plan(instance, started, time_limit, failed)
     assignments = best.assignments
